@@ -1,0 +1,131 @@
+package io.github.parallel4j;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * Limits on the calls to one integration (an external system such as Jira or Datadog), shared by every turn of a
+ * {@link ParallelTools}: at most {@code maxConcurrent} calls at once, and at most {@code permits} call starts per
+ * {@code period} for each rate.
+ *
+ * <pre>{@code
+ * IntegrationLimits.builder().maxConcurrent(2).rate(5, Duration.ofSeconds(1)).rate(100, Duration.ofMinutes(1)).build()
+ * }</pre>
+ *
+ * <p>A rate is a Bucket4j bandwidth of capacity {@code permits}, refilled greedily {@code permits} per
+ * {@code period}. Waiting for a slot or a permit is bounded by the turn's remaining budget: when a permit cannot
+ * come in time the call gets {@code RATE_LIMITED} at once and consumes nothing.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class IntegrationLimits {
+
+    private final Integer maxConcurrent;
+    private final List<Rate> rates;
+
+    private IntegrationLimits(Builder builder) {
+        this.maxConcurrent = builder.maxConcurrent;
+        this.rates = List.copyOf(builder.rates);
+    }
+
+    /** @return a builder with no limits */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the most calls that may run at once, if capped */
+    public OptionalInt maxConcurrent() {
+        return maxConcurrent == null ? OptionalInt.empty() : OptionalInt.of(maxConcurrent);
+    }
+
+    /** @return the rate limits, possibly empty */
+    public List<Rate> rates() {
+        return rates;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof IntegrationLimits other
+                && Objects.equals(maxConcurrent, other.maxConcurrent)
+                && rates.equals(other.rates);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(maxConcurrent, rates);
+    }
+
+    @Override
+    public String toString() {
+        return "IntegrationLimits{maxConcurrent=" + (maxConcurrent == null ? "unlimited" : maxConcurrent)
+                + ", rates=" + rates + '}';
+    }
+
+    /**
+     * At most {@code permits} call starts per {@code period}.
+     *
+     * @param permits the bucket's capacity and refill amount, positive
+     * @param period the refill period, positive
+     */
+    public record Rate(long permits, Duration period) {
+
+        public Rate {
+            if (permits < 1) {
+                throw new IllegalArgumentException("A rate needs at least 1 permit, was " + permits);
+            }
+            Objects.requireNonNull(period, "period");
+            if (period.isZero() || period.isNegative()) {
+                throw new IllegalArgumentException("A rate's period must be positive, was " + period);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return permits + " per " + period;
+        }
+    }
+
+    /** Builds {@link IntegrationLimits}; not thread-safe. */
+    public static final class Builder {
+
+        private Integer maxConcurrent;
+        private final List<Rate> rates = new ArrayList<>();
+
+        private Builder() {}
+
+        /**
+         * Caps how many calls to the integration run at once, across all turns; waiting calls are admitted in
+         * the order they became ready.
+         *
+         * @param maxConcurrent at least 1
+         * @return this builder
+         */
+        public Builder maxConcurrent(int maxConcurrent) {
+            if (maxConcurrent < 1) {
+                throw new IllegalArgumentException("maxConcurrent must be at least 1, was " + maxConcurrent);
+            }
+            this.maxConcurrent = maxConcurrent;
+            return this;
+        }
+
+        /**
+         * Adds a rate limit; several may be combined (5 per second and 100 per minute).
+         *
+         * @param permits call starts allowed per period, at least 1
+         * @param period the period, positive
+         * @return this builder
+         */
+        public Builder rate(long permits, Duration period) {
+            rates.add(new Rate(permits, period));
+            return this;
+        }
+
+        /** @return the limits */
+        public IntegrationLimits build() {
+            return new IntegrationLimits(this);
+        }
+    }
+}

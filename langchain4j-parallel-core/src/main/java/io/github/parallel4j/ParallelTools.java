@@ -1,0 +1,344 @@
+package io.github.parallel4j;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.tool.ToolProvider;
+import io.github.parallel4j.langchain4j.InstallSettings;
+import io.github.parallel4j.langchain4j.Installation;
+import io.github.parallel4j.limit.IntegrationGate;
+import io.github.parallel4j.observe.ObservationWriter;
+import io.github.parallel4j.policy.ToolPolicy;
+import io.github.parallel4j.schedule.ResourceLocks;
+import io.github.parallel4j.schedule.TurnScheduler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.WeakHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * Runs the tool calls of one AI message in parallel where that is safe, in order where it is not, within
+ * integration limits and a time budget, and returns one honest JSON observation per call.
+ *
+ * <pre>{@code
+ * ParallelTools parallel = ParallelTools.builder()
+ *         .turnTimeout(Duration.ofSeconds(30))
+ *         .integration("jira", IntegrationLimits.builder().maxConcurrent(2).rate(5, Duration.ofSeconds(1)).build())
+ *         .build();
+ *
+ * Assistant assistant = parallel.install(AiServices.builder(Assistant.class), new TriageTools())
+ *         .chatModel(model)
+ *         .build();
+ * }</pre>
+ *
+ * <p><b>What a turn guarantees.</b> Each call of the message runs at most once and yields exactly one
+ * observation, and LangChain4j sends them back in the model's order. A call starts as soon as the calls it
+ * references ({@code $call_1.order_id}) and the calls it conflicts with (same resource key with a write, or an
+ * exclusive write) have finished; conflicting calls never overlap and keep the model's order. A cycle runs
+ * nothing. Resource-key exclusion also holds across turns and conversations, and for calls that arrive alone.
+ * When the turn's budget runs out, running tools are interrupted, nothing more starts, and the turn returns on
+ * time even if a tool ignores the interrupt.
+ *
+ * <p><b>Threads.</b> Tools run on virtual threads on Java 21+, on a bounded pool of daemon platform threads on
+ * Java 17, or on the {@link Builder#executor(Executor) executor} you give. The SLF4J MDC of the thread that calls
+ * the AI service is visible in tools; add other context with {@link Builder#contextPropagator}.
+ *
+ * <p>Thread-safe. Make one per application and share it: limits and resource locks are per instance.
+ */
+public final class ParallelTools {
+
+    private final Map<String, ToolPolicy> policies;
+    private final ToolPolicy defaultPolicy;
+    private final int maxBatchSize;
+    private final Duration turnTimeout;
+    private final ToolErrorHandling errorHandling;
+    private final ObservationWriter writer;
+    private final TurnScheduler scheduler;
+    private final IntegrationGate gate;
+    private final Map<String, IntegrationLimits> integrations;
+    private final Map<AiServices<?>, Installation> installations = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private ParallelTools(Builder b) {
+        this.policies = Map.copyOf(b.policies);
+        this.defaultPolicy = b.defaultPolicy;
+        this.maxBatchSize = b.maxBatchSize;
+        this.turnTimeout = b.turnTimeout;
+        this.errorHandling = b.errorHandling;
+        this.writer = new ObservationWriter(b.maxObservationChars);
+        this.integrations = Collections.unmodifiableMap(new LinkedHashMap<>(b.integrations));
+        this.gate = new IntegrationGate(integrations);
+        List<ContextPropagator> propagators = new ArrayList<>();
+        propagators.add(new MdcPropagator());
+        propagators.addAll(b.propagators);
+        this.scheduler = new TurnScheduler(
+                b.executor != null ? b.executor : ToolThreads.defaultExecutor(),
+                new ResourceLocks(),
+                gate,
+                b.ticker,
+                ToolThreads.sharedTimer(),
+                propagators);
+    }
+
+    /** @return a builder with the defaults described on each of its methods */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Adds tools to an AI service builder so that each AI message's calls run through this library, and
+     * registers the listener that captures each message's batch.
+     *
+     * <p>Pass objects with {@code @Tool} methods (they replace {@code builder.tools(...)} for those objects) and,
+     * if you like, {@link ToolProvider}s (they replace {@code builder.toolProvider(...)}); provider tools get the
+     * policies given by name with {@link Builder#toolPolicy}, or the default policy. Calling it several times on
+     * one builder adds to the same installation. Tools you register on the builder directly still work: the
+     * library treats their calls as exclusive barriers, never running anything emitted after them early.
+     *
+     * <p>Works with LangChain4j's sequential default and with {@code executeToolsConcurrently()}, with its error
+     * handlers (see {@link Builder#toolErrorHandling}), and with streaming (where, with
+     * {@code executeToolsConcurrently()}, calls run as they arrive, alone, still under resource-key locks).
+     *
+     * @param builder the AI service builder
+     * @param toolObjects objects with {@code @Tool} methods, or {@link ToolProvider}s
+     * @param <T> the AI service type
+     * @return the same builder
+     * @throws IllegalArgumentException when a tool's policy annotations are inconsistent or a resource key names
+     *     an argument the tool does not have
+     */
+    public <T> AiServices<T> install(AiServices<T> builder, Object... toolObjects) {
+        Objects.requireNonNull(builder, "builder");
+        Installation installation;
+        synchronized (installations) {
+            installation = installations.get(builder);
+            if (installation == null) {
+                installation = new Installation(new InstallSettings(policies, defaultPolicy, maxBatchSize,
+                        turnTimeout, errorHandling, scheduler, writer, Duration.ofMinutes(30).plus(
+                                turnTimeout == null ? Duration.ZERO : turnTimeout)));
+                installation.listenOn(builder);
+                installations.put(builder, installation);
+            }
+        }
+        for (Object toolObject : toolObjects) {
+            Objects.requireNonNull(toolObject, "a tool object is null");
+            if (toolObject instanceof ToolProvider provider) {
+                builder.toolProvider(installation.wrapProvider(provider));
+            } else {
+                builder.tools(installation.wrapTools(toolObject));
+            }
+        }
+        return builder;
+    }
+
+    /**
+     * A strategy for calls to tools that do not exist, to give to
+     * {@code AiServices.hallucinatedToolNameStrategy(...)}: the model gets an {@code UNKNOWN_TOOL} observation
+     * and the rest of the batch runs, instead of LangChain4j's default of failing the whole invocation.
+     *
+     * @return the strategy
+     */
+    public Function<ToolExecutionRequest, ToolExecutionResultMessage> unknownToolStrategy() {
+        return request -> {
+            ObjectNode observation = JsonNodeFactory.instance.objectNode();
+            observation.put("id", request.id());
+            observation.put("tool", request.name());
+            observation.put("ok", false);
+            observation.put("error_code", ErrorCode.UNKNOWN_TOOL.name());
+            observation.put("error", "there is no tool named '" + request.name() + "'");
+            observation.put("latency_ms", 0);
+            return ToolExecutionResultMessage.builder()
+                    .id(request.id())
+                    .toolName(request.name())
+                    .text(observation.toString())
+                    .isError(true)
+                    .build();
+        };
+    }
+
+    /** @return the limits by integration name */
+    public Map<String, IntegrationLimits> integrations() {
+        return integrations;
+    }
+
+    /**
+     * How many calls to an integration run right now.
+     *
+     * @param integration the integration's name
+     * @return calls holding one of its slots; 0 when it has no concurrency cap
+     */
+    public int inFlight(String integration) {
+        return gate.inFlight(integration);
+    }
+
+    /**
+     * Calls still running after their turn ended (budget or cancellation) because the tool ignored interruption.
+     * Each holds a thread and its resource locks until it returns.
+     *
+     * @return the number of such calls now
+     */
+    public int abandonedCalls() {
+        return scheduler.abandonedCalls();
+    }
+
+    /** Builds {@link ParallelTools}; not thread-safe. */
+    public static final class Builder {
+
+        private final Map<String, ToolPolicy> policies = new LinkedHashMap<>();
+        private final Map<String, IntegrationLimits> integrations = new LinkedHashMap<>();
+        private final List<ContextPropagator> propagators = new ArrayList<>();
+        private ToolPolicy defaultPolicy = ToolPolicy.exclusiveWrite();
+        private int maxBatchSize = 64;
+        private Duration turnTimeout = Duration.ofSeconds(60);
+        private int maxObservationChars = 16_000;
+        private ToolErrorHandling errorHandling = ToolErrorHandling.OBSERVATION;
+        private Executor executor;
+        private Ticker ticker = Ticker.system();
+
+        private Builder() {}
+
+        /**
+         * The wall-clock budget of one turn (one AI message's calls). Default 60 s.
+         *
+         * @param turnTimeout positive, or null for no budget
+         * @return this builder
+         */
+        public Builder turnTimeout(Duration turnTimeout) {
+            if (turnTimeout != null && (turnTimeout.isZero() || turnTimeout.isNegative())) {
+                throw new IllegalArgumentException("turnTimeout must be positive, was " + turnTimeout);
+            }
+            this.turnTimeout = turnTimeout;
+            return this;
+        }
+
+        /**
+         * The most calls one AI message may hold; a larger batch runs nothing and every call gets
+         * {@code BATCH_TOO_LARGE}. Default 64.
+         *
+         * @param maxBatchSize at least 1
+         * @return this builder
+         */
+        public Builder maxBatchSize(int maxBatchSize) {
+            if (maxBatchSize < 1) {
+                throw new IllegalArgumentException("maxBatchSize must be at least 1, was " + maxBatchSize);
+            }
+            this.maxBatchSize = maxBatchSize;
+            return this;
+        }
+
+        /**
+         * The policy of tools with neither {@code @ParallelSafe} nor {@code @Writes}, and of provider tools with
+         * no policy by name. Default {@link ToolPolicy#exclusiveWrite()}: they run alone.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder defaultPolicy(ToolPolicy policy) {
+            this.defaultPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Gives a tool a policy by name, for tools you cannot annotate (from a {@code ToolProvider}, MCP, a
+         * library). It wins over the tool's annotations.
+         *
+         * @param toolName the tool's name
+         * @param policy its policy
+         * @return this builder
+         */
+        public Builder toolPolicy(String toolName, ToolPolicy policy) {
+            if (toolName == null || toolName.isBlank()) {
+                throw new IllegalArgumentException("A tool name must not be blank");
+            }
+            policies.put(toolName, Objects.requireNonNull(policy, "policy"));
+            return this;
+        }
+
+        /**
+         * Limits calls to an integration (named by {@code @Integration} or {@link ToolPolicy#withIntegration}).
+         *
+         * @param name the integration's name
+         * @param limits its limits
+         * @return this builder
+         */
+        public Builder integration(String name, IntegrationLimits limits) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("An integration name must not be blank");
+            }
+            integrations.put(name, Objects.requireNonNull(limits, "limits"));
+            return this;
+        }
+
+        /**
+         * The most characters of one observation; a longer result is cut and marked truncated with its original
+         * size. Default 16 000.
+         *
+         * @param maxObservationChars at least 256
+         * @return this builder
+         */
+        public Builder maxObservationChars(int maxObservationChars) {
+            if (maxObservationChars < 256) {
+                throw new IllegalArgumentException("maxObservationChars must be at least 256, was " + maxObservationChars);
+            }
+            this.maxObservationChars = maxObservationChars;
+            return this;
+        }
+
+        /**
+         * Who turns a tool's exception into what the model sees. Default {@link ToolErrorHandling#OBSERVATION}.
+         *
+         * @param handling the choice
+         * @return this builder
+         */
+        public Builder toolErrorHandling(ToolErrorHandling handling) {
+            this.errorHandling = Objects.requireNonNull(handling, "handling");
+            return this;
+        }
+
+        /**
+         * The executor that runs tools. It must run each task on another thread and should not bound the number
+         * of threads below the number of calls that may wait for locks or limits at once. Default: virtual
+         * threads on Java 21+, else a pool of 64 daemon threads.
+         *
+         * @param executor the executor
+         * @return this builder
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * The time source for latencies and budgets. Default {@link Ticker#system()}.
+         *
+         * @param ticker the ticker
+         * @return this builder
+         */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /**
+         * Carries more thread-bound context to tool threads; the MDC is always carried.
+         *
+         * @param propagator the propagator
+         * @return this builder
+         */
+        public Builder contextPropagator(ContextPropagator propagator) {
+            propagators.add(Objects.requireNonNull(propagator, "propagator"));
+            return this;
+        }
+
+        /** @return the configured instance */
+        public ParallelTools build() {
+            return new ParallelTools(this);
+        }
+    }
+}

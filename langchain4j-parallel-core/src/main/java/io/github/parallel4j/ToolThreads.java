@@ -1,0 +1,70 @@
+package io.github.parallel4j;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The default threads: virtual threads where the runtime has them (Java 21+), otherwise a bounded pool of daemon
+ * platform threads; and one daemon timer thread for turn budgets.
+ */
+final class ToolThreads {
+
+    /** Platform threads in the fallback pool; calls beyond this wait in its queue. */
+    static final int PLATFORM_POOL_SIZE = 64;
+
+    private static final ScheduledExecutorService TIMER = timer();
+
+    private ToolThreads() {}
+
+    static ExecutorService defaultExecutor() {
+        try {
+            return (ExecutorService) MethodHandles.publicLookup()
+                    .findStatic(Executors.class, "newVirtualThreadPerTaskExecutor",
+                            MethodType.methodType(ExecutorService.class))
+                    .invoke();
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            return platformPool();
+        } catch (Throwable e) {
+            throw new IllegalStateException("Could not create a virtual-thread executor", e);
+        }
+    }
+
+    static boolean virtualThreadsAvailable() {
+        return Runtime.version().feature() >= 21;
+    }
+
+    static ExecutorService platformPool() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(PLATFORM_POOL_SIZE, PLATFORM_POOL_SIZE, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemonThreads("parallel-tools-"));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    static ScheduledExecutorService sharedTimer() {
+        return TIMER;
+    }
+
+    private static ScheduledExecutorService timer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemonThreads("parallel-tools-budget-"));
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,42 @@
+package io.github.parallel4j.langchain4j;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import io.github.parallel4j.schedule.TurnRun;
+import java.util.List;
+
+/**
+ * The tool calls of one AI message, as the response listener saw them, and the turn that runs them once the
+ * first of them reaches a wrapped executor. Guarded by the owning {@link InvocationState}.
+ */
+final class Batch {
+
+    final List<ToolExecutionRequest> requests;
+    final boolean[] claimed;
+    TurnRun run;
+
+    Batch(List<ToolExecutionRequest> requests) {
+        this.requests = List.copyOf(requests);
+        this.claimed = new boolean[requests.size()];
+    }
+
+    /**
+     * Finds the request's position: the same object if LangChain4j passed it on as is (it does), else an equal
+     * request not yet claimed (a copy made by a guardrail or a listener). Repeated identical calls each get their
+     * own position, in order.
+     */
+    int claim(ToolExecutionRequest request) {
+        for (int i = 0; i < requests.size(); i++) {
+            if (!claimed[i] && requests.get(i) == request) {
+                claimed[i] = true;
+                return i;
+            }
+        }
+        for (int i = 0; i < requests.size(); i++) {
+            if (!claimed[i] && requests.get(i).equals(request)) {
+                claimed[i] = true;
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,31 @@
+package io.github.parallel4j.langchain4j;
+
+import io.github.parallel4j.ToolErrorHandling;
+import io.github.parallel4j.observe.ObservationWriter;
+import io.github.parallel4j.policy.ToolPolicy;
+import io.github.parallel4j.schedule.TurnScheduler;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What an {@link Installation} needs from {@code ParallelTools}. Internal: not part of the public API.
+ *
+ * @param policies policies given by tool name; they win over annotations
+ * @param defaultPolicy the policy of a tool that says nothing
+ * @param maxBatchSize the most calls one message may hold
+ * @param turnTimeout the budget of a turn, or null for none
+ * @param errorHandling who turns tool exceptions into what the model sees
+ * @param scheduler runs turns
+ * @param writer writes observations
+ * @param idleInvocationExpiry how long an invocation's state is kept without use, should its end never be
+ *     reported
+ */
+public record InstallSettings(
+        Map<String, ToolPolicy> policies,
+        ToolPolicy defaultPolicy,
+        int maxBatchSize,
+        Duration turnTimeout,
+        ToolErrorHandling errorHandling,
+        TurnScheduler scheduler,
+        ObservationWriter writer,
+        Duration idleInvocationExpiry) {}

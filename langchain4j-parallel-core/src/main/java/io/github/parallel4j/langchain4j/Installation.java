@@ -1,0 +1,299 @@
+package io.github.parallel4j.langchain4j;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.Content;
+import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.exception.ToolArgumentsException;
+import dev.langchain4j.exception.ToolExecutionException;
+import dev.langchain4j.invocation.InvocationContext;
+import dev.langchain4j.observability.api.listener.AiServiceCompletedListener;
+import dev.langchain4j.observability.api.listener.AiServiceErrorListener;
+import dev.langchain4j.observability.api.listener.AiServiceResponseReceivedListener;
+import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.tool.AiServiceTool;
+import dev.langchain4j.service.tool.DefaultToolExecutor;
+import dev.langchain4j.service.tool.ToolExecutionResult;
+import dev.langchain4j.service.tool.ToolExecutor;
+import dev.langchain4j.service.tool.ToolProvider;
+import dev.langchain4j.service.tool.ToolProviderResult;
+import dev.langchain4j.service.tool.ToolService;
+import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.ToolErrorHandling;
+import io.github.parallel4j.plan.CallRequest;
+import io.github.parallel4j.plan.Plan;
+import io.github.parallel4j.plan.PlannedCall;
+import io.github.parallel4j.plan.Planner;
+import io.github.parallel4j.policy.ResourceKeyTemplate;
+import io.github.parallel4j.policy.ToolPolicy;
+import io.github.parallel4j.schedule.CallFailure;
+import io.github.parallel4j.schedule.CallOutcome;
+import io.github.parallel4j.schedule.CallRunner;
+import io.github.parallel4j.schedule.ToolOutput;
+import io.github.parallel4j.schedule.TurnOptions;
+import io.github.parallel4j.schedule.TurnRun;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The library inside one {@code AiServices} builder: the tools it wrapped, the listener that captures each AI
+ * message's batch of calls, and the state of the invocations in flight. Internal: not part of the public API.
+ *
+ * <p>How a turn runs: the response listener stores the AI message's calls under the invocation's id; the first
+ * wrapped executor LangChain4j calls plans the whole batch and starts it; each wrapped executor then waits for
+ * its own call's outcome. This works whether LangChain4j calls the executors one by one (its default) or all at
+ * once ({@code executeToolsConcurrently()}). A call that belongs to no known batch (streaming with
+ * {@code executeToolsConcurrently()}, where calls run before the message is complete) runs alone, still under
+ * resource-key locks and the invocation's exclusive-write lock.
+ *
+ * <p>Invocation state is removed when the invocation completes or fails, and in any case after
+ * {@link InstallSettings#idleInvocationExpiry()} without use, so nothing accumulates.
+ */
+public final class Installation {
+
+    private final InstallSettings settings;
+    private final Map<String, ToolPolicy> owned = new ConcurrentHashMap<>();
+    private final Map<String, ToolExecutor> delegates = new ConcurrentHashMap<>();
+    private final Planner planner;
+    private final Cache<UUID, InvocationState> invocations;
+
+    /**
+     * @param settings the settings
+     */
+    public Installation(InstallSettings settings) {
+        this.settings = settings;
+        this.planner = new Planner(settings.maxBatchSize(), owned::get, Planner.UnknownTools.BARRIER);
+        this.invocations = Caffeine.newBuilder().expireAfterAccess(settings.idleInvocationExpiry()).build();
+    }
+
+    /**
+     * Registers the listeners this installation needs on a builder.
+     *
+     * @param builder the AI service builder
+     */
+    public void listenOn(AiServices<?> builder) {
+        builder.registerListeners(
+                (AiServiceResponseReceivedListener) event -> onResponse(event.invocationContext(),
+                        event.response() == null ? null : event.response().aiMessage()),
+                (AiServiceCompletedListener) event -> forget(event.invocationContext(), null),
+                (AiServiceErrorListener) event -> forget(event.invocationContext(),
+                        "the AI service invocation failed: " + describe(event.error())));
+    }
+
+    private void onResponse(InvocationContext context, AiMessage message) {
+        if (context == null || context.invocationId() == null || message == null) {
+            return;
+        }
+        if (message.hasToolExecutionRequests()) {
+            invocations.get(context.invocationId(), id -> new InvocationState())
+                    .newBatch(message.toolExecutionRequests());
+        }
+    }
+
+    private void forget(InvocationContext context, String failure) {
+        if (context == null || context.invocationId() == null) {
+            return;
+        }
+        InvocationState state = invocations.asMap().remove(context.invocationId());
+        if (state != null && failure != null) {
+            state.cancel(failure);
+        }
+    }
+
+    /**
+     * Wraps the {@code @Tool} methods of an object.
+     *
+     * @param toolObject an object with {@code @Tool} methods
+     * @return the tools, with wrapped executors and unchanged specifications and return behaviors
+     * @throws IllegalArgumentException when a policy annotation is malformed or names no parameter of its tool
+     */
+    public List<AiServiceTool> wrapTools(Object toolObject) {
+        List<AiServiceTool> wrapped = new ArrayList<>();
+        for (AiServiceTool tool : ToolService.findTools(toolObject)) {
+            ToolPolicy policy = settings.policies().get(tool.name());
+            if (policy == null && tool.toolExecutor() instanceof DefaultToolExecutor executor) {
+                policy = ToolPolicy.of(executor.originalMethod(), settings.defaultPolicy());
+            }
+            wrapped.add(wrap(tool, policy == null ? settings.defaultPolicy() : policy));
+        }
+        return wrapped;
+    }
+
+    /**
+     * Wraps a tool provider (MCP and others): each tool it provides runs through the library, under the policy
+     * given for its name, or the default policy.
+     *
+     * @param provider the provider
+     * @return a provider of wrapped tools
+     */
+    public ToolProvider wrapProvider(ToolProvider provider) {
+        return new ToolProvider() {
+            @Override
+            public ToolProviderResult provideTools(dev.langchain4j.service.tool.ToolProviderRequest request) {
+                ToolProviderResult result = provider.provideTools(request);
+                if (result == null) {
+                    return null;
+                }
+                ToolProviderResult.Builder builder = ToolProviderResult.builder();
+                for (AiServiceTool tool : result.aiServiceTools()) {
+                    ToolPolicy policy = settings.policies().getOrDefault(tool.name(), settings.defaultPolicy());
+                    AiServiceTool w = wrap(tool, policy);
+                    builder.add(w.toolSpecification(), w.toolExecutor(), w.returnBehavior());
+                }
+                return builder.build();
+            }
+
+            @Override
+            public boolean isDynamic() {
+                return provider.isDynamic();
+            }
+        };
+    }
+
+    private AiServiceTool wrap(AiServiceTool tool, ToolPolicy policy) {
+        checkKeysNameParameters(tool.toolSpecification(), policy);
+        String name = tool.name();
+        owned.put(name, policy);
+        delegates.put(name, tool.toolExecutor());
+        return tool.toBuilder().toolExecutor(new ParallelToolExecutor(this, name)).build();
+    }
+
+    private static void checkKeysNameParameters(ToolSpecification spec, ToolPolicy policy) {
+        Set<String> parameters =
+                spec.parameters() == null ? Set.of() : spec.parameters().properties().keySet();
+        for (ResourceKeyTemplate template : policy.resourceKeys()) {
+            for (String name : template.parameterNames()) {
+                if (!parameters.contains(name)) {
+                    throw new IllegalArgumentException("Tool '" + spec.name() + "': resource key '" + template
+                            + "' names argument '" + name + "', but the tool's parameters are " + parameters
+                            + (parameters.stream().anyMatch(p -> p.matches("arg\\d+"))
+                                    ? " (compile with -parameters so that parameter names are kept)"
+                                    : ""));
+                }
+            }
+        }
+    }
+
+    /** @return the policy of each tool this installation wrapped, by name */
+    public Map<String, ToolPolicy> policies() {
+        return Map.copyOf(owned);
+    }
+
+    /**
+     * Plans a batch as this installation would, without running it.
+     *
+     * @param requests the AI message's calls
+     * @return the plan
+     */
+    public Plan plan(List<ToolExecutionRequest> requests) {
+        return planner.plan(requests.stream().map(Installation::toCallRequest).toList());
+    }
+
+    ToolExecutionResult execute(ToolExecutionRequest request, InvocationContext context) {
+        UUID id = context == null ? null : context.invocationId();
+        InvocationState state = id == null ? new InvocationState() : invocations.get(id, k -> new InvocationState());
+        InvocationState.Claim claim = state.claim(request, batch -> start(batch.requests, state, context));
+        if (claim == null) {
+            claim = new InvocationState.Claim(start(List.of(request), state, context), 0);
+        }
+        return toResult(await(claim));
+    }
+
+    private TurnRun start(List<ToolExecutionRequest> requests, InvocationState state, InvocationContext context) {
+        Plan plan = plan(requests);
+        return settings.scheduler().start(plan, runner(context),
+                new TurnOptions(settings.turnTimeout(), state.scope));
+    }
+
+    private static CallRequest toCallRequest(ToolExecutionRequest r) {
+        return new CallRequest(r.id(), r.name(), r.arguments());
+    }
+
+    private CallRunner runner(InvocationContext context) {
+        return (PlannedCall call, JsonNode arguments) -> {
+            ToolExecutor delegate = delegates.get(call.name());
+            if (delegate == null) {
+                throw new CallFailure(ErrorCode.UNKNOWN_TOOL, "there is no tool named '" + call.name() + "'", null);
+            }
+            ToolExecutionRequest actual = ToolExecutionRequest.builder()
+                    .id(call.providerId())
+                    .name(call.name())
+                    .arguments(call.references().isEmpty() ? call.rawArguments() : arguments.toString())
+                    .build();
+            ToolExecutionResult result;
+            try {
+                result = delegate.executeWithContext(actual, context);
+            } catch (ToolArgumentsException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                throw new CallFailure(ErrorCode.INVALID_ARGUMENTS, messageOf(cause), e);
+            } catch (ToolExecutionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                throw new CallFailure(ErrorCode.TOOL_ERROR, messageOf(cause), cause);
+            }
+            if (result.isError()) {
+                throw new CallFailure(ErrorCode.TOOL_ERROR, ToolResults.text(result.resultContents()), null);
+            }
+            return new ToolOutput(ToolResults.toJson(result), result);
+        };
+    }
+
+    private static CallOutcome await(InvocationState.Claim claim) {
+        try {
+            return claim.run().outcome(claim.index()).get();
+        } catch (InterruptedException e) {
+            claim.run().cancel("the thread running the AI service was interrupted");
+            Thread.currentThread().interrupt();
+            return claim.run().outcome(claim.index()).join();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("A call outcome failed, which the scheduler never does", e);
+        }
+    }
+
+    private ToolExecutionResult toResult(CallOutcome outcome) {
+        if (!outcome.ok() && settings.errorHandling() == ToolErrorHandling.LANGCHAIN4J_HANDLERS) {
+            if (outcome.errorCode() == ErrorCode.INVALID_ARGUMENTS && outcome.cause() instanceof ToolArgumentsException e) {
+                throw e;
+            }
+            if (outcome.errorCode() == ErrorCode.TOOL_ERROR && outcome.cause() != null) {
+                throw new ToolExecutionException(outcome.cause());
+            }
+        }
+        ToolExecutionResult raw = outcome.ok() && outcome.output().attachment() instanceof ToolExecutionResult r
+                ? r
+                : null;
+        String observation = settings.writer().write(outcome, outcome.ok() ? outcome.output().value() : null);
+        ToolExecutionResult.Builder result = ToolExecutionResult.builder().isError(!outcome.ok());
+        if (raw == null) {
+            return result.resultText(observation).build();
+        }
+        List<Content> attached = ToolResults.nonText(raw.resultContents());
+        if (attached.isEmpty()) {
+            result.resultText(observation);
+        } else {
+            List<Content> contents = new ArrayList<>();
+            contents.add(TextContent.from(observation));
+            contents.addAll(attached);
+            result.resultContents(contents);
+        }
+        return result.result(raw.result()).attributes(raw.attributes()).build();
+    }
+
+    private static String messageOf(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    private static String describe(Throwable e) {
+        return e == null ? "unknown error" : messageOf(e);
+    }
+}

@@ -1,0 +1,167 @@
+package io.github.parallel4j.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.policy.ResourceKey;
+import io.github.parallel4j.policy.ToolPolicy;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One call of a {@link Plan}: what the model asked for, the policy that applies, what it waits for, and, when the
+ * planner already knows it cannot run, why.
+ *
+ * <p>Immutable once the plan is built.
+ */
+public final class PlannedCall {
+
+    /** What the scheduler does with a call. */
+    public enum Kind {
+        /** Runs as soon as its predecessors are done and its limits allow. */
+        RUN,
+        /**
+         * A call this library does not run (another tool of the AI service, or a name no tool has): an exclusive
+         * barrier, so nothing emitted after it starts before the AI service has passed it.
+         */
+        EXTERNAL,
+        /** Never runs: its observation is {@link #rejection()}. */
+        REJECTED
+    }
+
+    final int index;
+    final String id;
+    final String providerId;
+    final String note;
+    final String name;
+    final String rawArguments;
+    final JsonNode arguments;
+    final ToolPolicy policy;
+    Kind kind;
+    ErrorCode rejection;
+    String rejectionMessage;
+    List<ResourceKey> keys = List.of();
+    List<Reference> references = List.of();
+    int[] dataPredecessors = new int[0];
+    int[] orderPredecessors = new int[0];
+    int[] successors = new int[0];
+    int wave;
+
+    PlannedCall(
+            int index,
+            String id,
+            String providerId,
+            String note,
+            String name,
+            String rawArguments,
+            JsonNode arguments,
+            ToolPolicy policy,
+            Kind kind) {
+        this.index = index;
+        this.id = id;
+        this.providerId = providerId;
+        this.note = note;
+        this.name = name;
+        this.rawArguments = rawArguments;
+        this.arguments = arguments;
+        this.policy = policy;
+        this.kind = kind;
+    }
+
+    void reject(ErrorCode code, String message) {
+        if (kind != Kind.REJECTED) {
+            kind = Kind.REJECTED;
+            rejection = code;
+            rejectionMessage = message;
+        }
+    }
+
+    /** @return the position in the model's message, from 0 */
+    public int index() {
+        return index;
+    }
+
+    /** @return the call's id: the provider's, or a synthesized one when the provider's was missing or repeated */
+    public String id() {
+        return id;
+    }
+
+    /** @return the id the provider sent, possibly null */
+    public String providerId() {
+        return providerId;
+    }
+
+    /** @return why the id was synthesized, if it was */
+    public Optional<String> note() {
+        return Optional.ofNullable(note);
+    }
+
+    /** @return the tool's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the arguments as the model sent them */
+    public String rawArguments() {
+        return rawArguments;
+    }
+
+    /** @return the parsed arguments (a JSON object), or null when they could not be parsed */
+    public JsonNode arguments() {
+        return arguments;
+    }
+
+    /** @return the tool's policy, or null for an {@link Kind#EXTERNAL} call */
+    public ToolPolicy policy() {
+        return policy;
+    }
+
+    /** @return what the scheduler does with this call */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** @return why the call cannot run, for a {@link Kind#REJECTED} call */
+    public ErrorCode rejection() {
+        return rejection;
+    }
+
+    /** @return the message that goes with {@link #rejection()} */
+    public String rejectionMessage() {
+        return rejectionMessage;
+    }
+
+    /** @return the resource keys as known when planning (some may be open) */
+    public List<ResourceKey> keys() {
+        return keys;
+    }
+
+    /** @return the references in the arguments */
+    public List<Reference> references() {
+        return references;
+    }
+
+    /** @return indexes of the calls whose output this call needs */
+    public int[] dataPredecessors() {
+        return dataPredecessors.clone();
+    }
+
+    /** @return indexes of the calls that must finish first because they conflict with this one */
+    public int[] orderPredecessors() {
+        return orderPredecessors.clone();
+    }
+
+    /** @return indexes of the calls that wait for this one */
+    public int[] successors() {
+        return successors.clone();
+    }
+
+    /** @return the wave, from 1; 0 for a call that never runs */
+    public int wave() {
+        return wave;
+    }
+
+    @Override
+    public String toString() {
+        return id + " " + name;
+    }
+}

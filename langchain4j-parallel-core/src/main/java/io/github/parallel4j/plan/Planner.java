@@ -1,0 +1,386 @@
+package io.github.parallel4j.plan;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.plan.PlannedCall.Kind;
+import io.github.parallel4j.policy.ResourceKey;
+import io.github.parallel4j.policy.ResourceKeyTemplate;
+import io.github.parallel4j.policy.SideEffect;
+import io.github.parallel4j.policy.ToolPolicy;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Turns one AI message's tool calls into a {@link Plan}.
+ *
+ * <p>For each call it parses the arguments once, resolves the tool's policy, fills resource keys and finds
+ * {@code $call_X.path} references. It then links calls: a reference makes a data edge; two calls that share a
+ * resource key where one writes, or where either is exclusive, are ordered as the model emitted them. A cycle
+ * rejects the whole batch. Calls that cannot run (bad arguments, unresolved references, unknown tools when so
+ * configured, a batch over the size limit) are marked rejected with the reason, and nothing else is lost.
+ *
+ * <p>Stateless and thread-safe; {@link #plan} is linear in the number of calls and references, except for
+ * resource keys that depend on another call's output.
+ */
+public final class Planner {
+
+    /** What a call to a tool the planner has no policy for becomes. */
+    public enum UnknownTools {
+        /** An exclusive barrier that the caller runs (or refuses) itself; see {@link Kind#EXTERNAL}. */
+        BARRIER,
+        /** A rejected call with {@link ErrorCode#UNKNOWN_TOOL}. */
+        REJECT
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int AMBIGUOUS = -1;
+
+    private final int maxBatchSize;
+    private final Function<String, ToolPolicy> policies;
+    private final UnknownTools unknownTools;
+
+    /**
+     * @param maxBatchSize the most calls one message may hold; a larger batch runs nothing
+     * @param policies the policy of a tool by name, or null when the tool is not known
+     * @param unknownTools what calls to unknown tools become
+     */
+    public Planner(int maxBatchSize, Function<String, ToolPolicy> policies, UnknownTools unknownTools) {
+        if (maxBatchSize < 1) {
+            throw new IllegalArgumentException("maxBatchSize must be at least 1, was " + maxBatchSize);
+        }
+        this.maxBatchSize = maxBatchSize;
+        this.policies = Objects.requireNonNull(policies, "policies");
+        this.unknownTools = Objects.requireNonNull(unknownTools, "unknownTools");
+    }
+
+    /**
+     * Plans a batch.
+     *
+     * @param requests the calls, in the model's order; may be empty
+     * @return the plan
+     */
+    public Plan plan(List<CallRequest> requests) {
+        List<PlannedCall> calls = identify(requests);
+        if (calls.size() > maxBatchSize) {
+            String message = "the model sent " + calls.size() + " tool calls in one message; at most " + maxBatchSize
+                    + " are allowed, so none ran. Send fewer calls per message.";
+            calls.forEach(c -> c.reject(ErrorCode.BATCH_TOO_LARGE, message));
+            return new Plan(calls, null, 0, Map.of());
+        }
+        Map<String, Integer> byId = indexById(calls);
+        Predicate<String> isCallId = byId::containsKey;
+        for (PlannedCall call : calls) {
+            if (call.kind == Kind.RUN) {
+                readReferencesAndKeys(call, isCallId);
+            }
+        }
+        List<BitSet> data = linkReferences(calls, byId);
+        List<BitSet> order = orderConflicts(calls);
+        return finish(calls, data, order, byId);
+    }
+
+    private List<PlannedCall> identify(List<CallRequest> requests) {
+        Set<String> providerIds = new HashSet<>();
+        for (CallRequest r : requests) {
+            if (r.id() != null && !r.id().isBlank()) {
+                providerIds.add(r.id());
+            }
+        }
+        Set<String> used = new HashSet<>();
+        List<PlannedCall> calls = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            CallRequest r = requests.get(i);
+            String providerId = r.id();
+            String id = providerId;
+            String note = null;
+            if (providerId == null || providerId.isBlank()) {
+                id = unique("call_" + (i + 1), used, providerIds);
+                note = "the provider sent no call id; this call is identified as " + id;
+            } else if (used.contains(providerId)) {
+                id = unique(providerId + "#" + (i + 1), used, providerIds);
+                note = "the provider repeated call id '" + providerId + "'; this call is identified as " + id;
+            }
+            used.add(id);
+            String name = r.name() == null ? "" : r.name();
+            ToolPolicy policy = policies.apply(name);
+            Kind kind = policy != null ? Kind.RUN : unknownTools == UnknownTools.BARRIER ? Kind.EXTERNAL : Kind.REJECTED;
+            JsonNode arguments = null;
+            String parseError = null;
+            try {
+                arguments = parse(r.arguments());
+            } catch (IllegalArgumentException e) {
+                parseError = e.getMessage();
+            }
+            PlannedCall call = new PlannedCall(i, id, providerId, note, name, r.arguments(), arguments, policy, kind);
+            if (kind == Kind.REJECTED) {
+                call.rejection = ErrorCode.UNKNOWN_TOOL;
+                call.rejectionMessage = "there is no tool named '" + name + "'";
+            } else if (kind == Kind.RUN && parseError != null) {
+                call.reject(ErrorCode.INVALID_ARGUMENTS, parseError);
+            }
+            calls.add(call);
+        }
+        return calls;
+    }
+
+    private static String unique(String candidate, Set<String> used, Set<String> providerIds) {
+        String id = candidate;
+        for (int n = 2; used.contains(id) || providerIds.contains(id); n++) {
+            id = candidate + "_" + n;
+        }
+        return id;
+    }
+
+    private static JsonNode parse(String arguments) {
+        if (arguments == null || arguments.isBlank()) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(arguments);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the arguments are not valid JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("the arguments must be a JSON object, got: " + abbreviate(arguments));
+        }
+        return node;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
+    }
+
+    private static Map<String, Integer> indexById(List<PlannedCall> calls) {
+        Map<String, Integer> byId = new HashMap<>();
+        for (PlannedCall call : calls) {
+            byId.put(call.id, call.index);
+        }
+        for (PlannedCall call : calls) {
+            // A repeated provider id is ambiguous: a reference to it could mean either call.
+            if (call.providerId != null && !call.providerId.equals(call.id)) {
+                byId.put(call.providerId, AMBIGUOUS);
+            }
+        }
+        return byId;
+    }
+
+    private static void readReferencesAndKeys(PlannedCall call, Predicate<String> isCallId) {
+        if (call.arguments == null) {
+            return;
+        }
+        call.references = List.copyOf(References.findAll(call.arguments, isCallId));
+        List<ResourceKey> keys = new ArrayList<>(call.policy.resourceKeys().size());
+        for (ResourceKeyTemplate template : call.policy.resourceKeys()) {
+            try {
+                keys.add(template.fill(call.arguments, text -> References.containsReference(text, isCallId)));
+            } catch (ResourceKeyTemplate.MissingArgumentException e) {
+                call.reject(ErrorCode.INVALID_ARGUMENTS, e.getMessage());
+                return;
+            }
+        }
+        call.keys = List.copyOf(keys);
+    }
+
+    private static List<BitSet> linkReferences(List<PlannedCall> calls, Map<String, Integer> byId) {
+        List<BitSet> data = new ArrayList<>(calls.size());
+        for (PlannedCall call : calls) {
+            BitSet needs = new BitSet();
+            for (Reference ref : call.references) {
+                Integer target = byId.get(ref.callId());
+                if (target == null) {
+                    call.reject(ErrorCode.UNRESOLVED_REFERENCE,
+                            "reference " + ref.text() + " names no call of this batch (no call has id '"
+                                    + ref.callId() + "')");
+                } else if (target == AMBIGUOUS) {
+                    call.reject(ErrorCode.UNRESOLVED_REFERENCE,
+                            "reference " + ref.text() + " is ambiguous: several calls of this batch have id '"
+                                    + ref.callId() + "'");
+                } else if (calls.get(target).kind == Kind.EXTERNAL) {
+                    call.reject(ErrorCode.UNRESOLVED_REFERENCE,
+                            "reference " + ref.text() + " names a call of tool '" + calls.get(target).name
+                                    + "', which langchain4j-parallel does not run, so its output cannot be referenced");
+                } else {
+                    needs.set(target);
+                }
+            }
+            data.add(needs);
+        }
+        return data;
+    }
+
+    private static List<BitSet> orderConflicts(List<PlannedCall> calls) {
+        List<BitSet> order = new ArrayList<>(calls.size());
+        ConflictIndex index = new ConflictIndex();
+        for (PlannedCall call : calls) {
+            BitSet after = new BitSet();
+            if (call.kind == Kind.EXTERNAL) {
+                index.add(call.index, true, true, List.of(), after::set);
+            } else if (call.kind == Kind.RUN) {
+                boolean writes = call.policy.sideEffect() == SideEffect.WRITE;
+                index.add(call.index, call.policy.isExclusive(), writes, call.keys, after::set);
+            }
+            order.add(after);
+        }
+        return order;
+    }
+
+    private static Plan finish(
+            List<PlannedCall> calls, List<BitSet> data, List<BitSet> order, Map<String, Integer> byId) {
+        int n = calls.size();
+        List<BitSet> all = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            BitSet preds = (BitSet) data.get(i).clone();
+            preds.or(order.get(i));
+            all.add(preds);
+        }
+        int[] topo = topologicalOrder(all);
+        if (topo == null) {
+            String cycle = describeCycle(calls, all);
+            String message = "the calls' references and orderings form a cycle (" + cycle
+                    + "), so none ran. Send these calls in separate messages, in the order they must run.";
+            for (PlannedCall call : calls) {
+                call.kind = Kind.REJECTED;
+                call.rejection = ErrorCode.CYCLE;
+                call.rejectionMessage = message;
+            }
+            return new Plan(calls, cycle, 0, byId);
+        }
+        List<List<Integer>> successors = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            successors.add(new ArrayList<>());
+        }
+        for (PlannedCall call : calls) {
+            if (call.kind == Kind.REJECTED) {
+                // A call that will not run waits for nothing; its dependents still learn that it failed.
+                data.get(call.index).clear();
+                order.get(call.index).clear();
+            }
+            call.dataPredecessors = data.get(call.index).stream().toArray();
+            call.orderPredecessors = order.get(call.index).stream().filter(p -> !data.get(call.index).get(p)).toArray();
+            data.get(call.index).or(order.get(call.index));
+            data.get(call.index).stream().forEach(p -> successors.get(p).add(call.index));
+        }
+        int waveCount = 0;
+        for (int i : topo) {
+            PlannedCall call = calls.get(i);
+            call.successors = successors.get(i).stream().mapToInt(Integer::intValue).toArray();
+            if (call.kind == Kind.REJECTED) {
+                continue;
+            }
+            int wave = 1;
+            for (int p : call.dataPredecessors) {
+                wave = Math.max(wave, calls.get(p).wave + 1);
+            }
+            for (int p : call.orderPredecessors) {
+                wave = Math.max(wave, calls.get(p).wave + 1);
+            }
+            call.wave = wave;
+            waveCount = Math.max(waveCount, wave);
+        }
+        return new Plan(calls, null, waveCount, byId);
+    }
+
+    /** Kahn's algorithm; null when the graph has a cycle. */
+    private static int[] topologicalOrder(List<BitSet> preds) {
+        int n = preds.size();
+        int[] indegree = new int[n];
+        List<List<Integer>> succ = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            succ.add(new ArrayList<>());
+        }
+        for (int i = 0; i < n; i++) {
+            indegree[i] = preds.get(i).cardinality();
+            final int to = i;
+            preds.get(i).stream().forEach(p -> succ.get(p).add(to));
+        }
+        ArrayDeque<Integer> ready = new ArrayDeque<>();
+        for (int i = 0; i < n; i++) {
+            if (indegree[i] == 0) {
+                ready.add(i);
+            }
+        }
+        int[] order = new int[n];
+        int count = 0;
+        while (!ready.isEmpty()) {
+            int i = ready.poll();
+            order[count++] = i;
+            for (int s : succ.get(i)) {
+                if (--indegree[s] == 0) {
+                    ready.add(s);
+                }
+            }
+        }
+        return count == n ? order : null;
+    }
+
+    /** Walks "waits for" links from a call left on a cycle until one repeats; names that loop. */
+    private static String describeCycle(List<PlannedCall> calls, List<BitSet> preds) {
+        int n = calls.size();
+        int[] indegree = new int[n];
+        boolean[] done = new boolean[n];
+        List<List<Integer>> succ = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            succ.add(new ArrayList<>());
+        }
+        for (int i = 0; i < n; i++) {
+            indegree[i] = preds.get(i).cardinality();
+            final int to = i;
+            preds.get(i).stream().forEach(p -> succ.get(p).add(to));
+        }
+        ArrayDeque<Integer> ready = new ArrayDeque<>();
+        for (int i = 0; i < n; i++) {
+            if (indegree[i] == 0) {
+                ready.add(i);
+            }
+        }
+        while (!ready.isEmpty()) {
+            int i = ready.poll();
+            done[i] = true;
+            for (int s : succ.get(i)) {
+                if (--indegree[s] == 0) {
+                    ready.add(s);
+                }
+            }
+        }
+        int start = 0;
+        while (done[start]) {
+            start++;
+        }
+        int[] seenAt = new int[n];
+        Arrays.fill(seenAt, -1);
+        List<Integer> walk = new ArrayList<>();
+        int at = start;
+        while (seenAt[at] < 0) {
+            seenAt[at] = walk.size();
+            walk.add(at);
+            BitSet p = preds.get(at);
+            int next = -1;
+            for (int q = p.nextSetBit(0); q >= 0; q = p.nextSetBit(q + 1)) {
+                if (!done[q]) {
+                    next = q;
+                    break;
+                }
+            }
+            at = next;
+        }
+        StringBuilder s = new StringBuilder();
+        for (int i = seenAt[at]; i < walk.size(); i++) {
+            s.append(calls.get(walk.get(i)).id).append(" waits for ");
+        }
+        return s.append(calls.get(at).id).toString();
+    }
+}

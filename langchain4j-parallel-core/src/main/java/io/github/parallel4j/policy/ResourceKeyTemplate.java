@@ -1,0 +1,160 @@
+package io.github.parallel4j.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * A resource key template such as {@code order:{orderId}} or {@code customer:{customer.id}:cart}, compiled once.
+ *
+ * <p>Each {@code {name}} is filled from the call's JSON argument of that name; dots walk into nested objects.
+ * A string argument contributes its text, any other JSON value its compact JSON form. Braces cannot be escaped:
+ * a template is a key name, not free text.
+ */
+public final class ResourceKeyTemplate {
+
+    private final String template;
+    private final List<Part> parts;
+
+    private ResourceKeyTemplate(String template, List<Part> parts) {
+        this.template = template;
+        this.parts = parts;
+    }
+
+    /**
+     * Compiles a template.
+     *
+     * @param template the template text
+     * @return the compiled template
+     * @throws IllegalArgumentException when the template is blank, has an unbalanced brace or an empty name
+     */
+    public static ResourceKeyTemplate parse(String template) {
+        if (template == null || template.isBlank()) {
+            throw new IllegalArgumentException("A resource key must not be blank");
+        }
+        List<Part> parts = new ArrayList<>();
+        int i = 0;
+        while (i < template.length()) {
+            int open = template.indexOf('{', i);
+            int close = template.indexOf('}', i);
+            if (close >= 0 && (open < 0 || close < open)) {
+                throw new IllegalArgumentException(
+                        "Resource key '" + template + "' has a '}' without its '{' at position " + close);
+            }
+            if (open < 0) {
+                parts.add(new Part(template.substring(i), null));
+                break;
+            }
+            if (open > i) {
+                parts.add(new Part(template.substring(i, open), null));
+            }
+            int end = template.indexOf('}', open);
+            if (end < 0) {
+                throw new IllegalArgumentException(
+                        "Resource key '" + template + "' has a '{' without its '}' at position " + open);
+            }
+            String name = template.substring(open + 1, end).trim();
+            if (name.isEmpty() || name.contains("{")) {
+                throw new IllegalArgumentException(
+                        "Resource key '" + template + "' has an empty or nested parameter at position " + open);
+            }
+            parts.add(new Part(null, name.split("\\.", -1)));
+            i = end + 1;
+        }
+        return new ResourceKeyTemplate(template, List.copyOf(parts));
+    }
+
+    /**
+     * The names of the arguments this template reads (the first segment of each dotted path).
+     *
+     * @return the argument names, in template order
+     */
+    public List<String> parameterNames() {
+        List<String> names = new ArrayList<>();
+        for (Part part : parts) {
+            if (part.path != null) {
+                names.add(part.path[0]);
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Fills the template from a call's arguments.
+     *
+     * @param arguments the call's arguments, a JSON object
+     * @param isReference tells whether a string argument refers to another call's output (its value is not
+     *     known yet: the key becomes {@linkplain ResourceKey#open() open})
+     * @return the key
+     * @throws MissingArgumentException when an argument the template names is absent or null
+     */
+    public ResourceKey fill(JsonNode arguments, Predicate<String> isReference) {
+        StringBuilder key = new StringBuilder();
+        for (Part part : parts) {
+            if (part.literal != null) {
+                key.append(part.literal);
+                continue;
+            }
+            JsonNode value = arguments;
+            for (String step : part.path) {
+                value = value == null ? null : value.get(step);
+            }
+            if (value == null || value.isNull() || value.isMissingNode()) {
+                throw new MissingArgumentException(template, String.join(".", part.path));
+            }
+            if (value.isTextual() && isReference.test(value.textValue())) {
+                return new ResourceKey(key.toString(), true);
+            }
+            key.append(value.isTextual() ? value.textValue() : value.toString());
+        }
+        return ResourceKey.of(key.toString());
+    }
+
+    /**
+     * The template as written.
+     *
+     * @return the template text
+     */
+    public String template() {
+        return template;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ResourceKeyTemplate other && template.equals(other.template);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(template);
+    }
+
+    @Override
+    public String toString() {
+        return template;
+    }
+
+    private record Part(String literal, String[] path) {}
+
+    /** Thrown by {@link #fill} when the call lacks an argument the template needs. */
+    public static final class MissingArgumentException extends RuntimeException {
+
+        private final String argument;
+
+        MissingArgumentException(String template, String argument) {
+            super("resource key '" + template + "' needs argument '" + argument + "', which the call does not have");
+            this.argument = argument;
+        }
+
+        /**
+         * The dotted name of the missing argument.
+         *
+         * @return the argument name
+         */
+        public String argument() {
+            return argument;
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.github.parallel4j.policy;
+
+import io.github.parallel4j.annotation.Integration;
+import io.github.parallel4j.annotation.ParallelSafe;
+import io.github.parallel4j.annotation.Writes;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How one tool may be scheduled: whether it reads or writes, the resource keys it touches, and the integration
+ * whose limits apply.
+ *
+ * <p>Annotated {@code @Tool} methods get their policy from {@link ParallelSafe}, {@link Writes} and
+ * {@link Integration}. Tools without a Java method (from a {@code ToolProvider}, MCP) get one by name with
+ * {@code ParallelTools.builder().toolPolicy("search", ToolPolicy.read())}.
+ *
+ * <p>Immutable and thread-safe. Templates are compiled when the policy is made, so a bad template fails then
+ * with an {@link IllegalArgumentException}, not in the middle of a turn.
+ */
+public final class ToolPolicy {
+
+    private static final ToolPolicy EXCLUSIVE = new ToolPolicy(SideEffect.WRITE, List.of(), null);
+
+    private final SideEffect sideEffect;
+    private final List<ResourceKeyTemplate> resourceKeys;
+    private final String integration;
+
+    private ToolPolicy(SideEffect sideEffect, List<ResourceKeyTemplate> resourceKeys, String integration) {
+        this.sideEffect = Objects.requireNonNull(sideEffect, "sideEffect");
+        this.resourceKeys = List.copyOf(resourceKeys);
+        this.integration = integration;
+    }
+
+    /**
+     * A read, safe to run in parallel; it waits only for writes to the given keys.
+     *
+     * @param resourceKeys key templates such as {@code "order:{orderId}"}; none for an unkeyed read
+     * @return the policy
+     */
+    public static ToolPolicy read(String... resourceKeys) {
+        return new ToolPolicy(SideEffect.READ, compile(resourceKeys), null);
+    }
+
+    /**
+     * A write. With keys it is ordered against every call on those keys; without keys it is exclusive.
+     *
+     * @param resourceKeys key templates; none for an exclusive write
+     * @return the policy
+     */
+    public static ToolPolicy write(String... resourceKeys) {
+        return resourceKeys.length == 0 ? EXCLUSIVE : new ToolPolicy(SideEffect.WRITE, compile(resourceKeys), null);
+    }
+
+    /**
+     * An exclusive write: within its turn it runs alone, in emission order. The default for tools that say
+     * nothing.
+     *
+     * @return the policy
+     */
+    public static ToolPolicy exclusiveWrite() {
+        return EXCLUSIVE;
+    }
+
+    /**
+     * Reads a method's policy from its annotations.
+     *
+     * @param method a {@code @Tool} method
+     * @param fallback the policy of a method with neither {@link ParallelSafe} nor {@link Writes}
+     * @return the policy, with the method's (or its class's) {@link Integration}
+     * @throws IllegalArgumentException when the method carries both {@link ParallelSafe} and {@link Writes},
+     *     or a template is malformed
+     */
+    public static ToolPolicy of(Method method, ToolPolicy fallback) {
+        ParallelSafe read = method.getAnnotation(ParallelSafe.class);
+        Writes write = method.getAnnotation(Writes.class);
+        String where = method.getDeclaringClass().getName() + "." + method.getName();
+        if (read != null && write != null) {
+            throw new IllegalArgumentException(
+                    "Tool method " + where + " is annotated with both @ParallelSafe and @Writes; choose one");
+        }
+        ToolPolicy policy;
+        try {
+            policy = read != null ? read(read.resourceKey()) : write != null ? write(write.resourceKey()) : fallback;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Tool method " + where + ": " + e.getMessage(), e);
+        }
+        Integration integration = method.getAnnotation(Integration.class);
+        if (integration == null) {
+            integration = method.getDeclaringClass().getAnnotation(Integration.class);
+        }
+        return integration == null ? policy : policy.withIntegration(integration.value());
+    }
+
+    /**
+     * This policy with the given integration.
+     *
+     * @param integration the integration's name, not blank; {@code null} for none
+     * @return a new policy
+     */
+    public ToolPolicy withIntegration(String integration) {
+        if (integration != null && integration.isBlank()) {
+            throw new IllegalArgumentException("An integration name must not be blank");
+        }
+        return new ToolPolicy(sideEffect, resourceKeys, integration);
+    }
+
+    /** @return whether the tool reads or writes */
+    public SideEffect sideEffect() {
+        return sideEffect;
+    }
+
+    /** @return the compiled resource key templates, possibly empty */
+    public List<ResourceKeyTemplate> resourceKeys() {
+        return resourceKeys;
+    }
+
+    /** @return the integration whose limits apply, if any */
+    public Optional<String> integration() {
+        return Optional.ofNullable(integration);
+    }
+
+    /** @return whether this is a write without keys, which runs alone within its turn */
+    public boolean isExclusive() {
+        return sideEffect == SideEffect.WRITE && resourceKeys.isEmpty();
+    }
+
+    private static List<ResourceKeyTemplate> compile(String... templates) {
+        return Arrays.stream(templates).map(ResourceKeyTemplate::parse).toList();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ToolPolicy other
+                && sideEffect == other.sideEffect
+                && resourceKeys.equals(other.resourceKeys)
+                && Objects.equals(integration, other.integration);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(sideEffect, resourceKeys, integration);
+    }
+
+    @Override
+    public String toString() {
+        String kind = isExclusive() ? "exclusive-write" : sideEffect.name().toLowerCase(java.util.Locale.ROOT);
+        StringBuilder s = new StringBuilder(kind);
+        if (!resourceKeys.isEmpty()) {
+            s.append(resourceKeys);
+        }
+        if (integration != null) {
+            s.append(" @").append(integration);
+        }
+        return s.toString();
+    }
+}

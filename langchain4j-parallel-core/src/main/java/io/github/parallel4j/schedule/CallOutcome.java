@@ -1,0 +1,58 @@
+package io.github.parallel4j.schedule;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.plan.PlannedCall;
+import java.util.Optional;
+
+/**
+ * How one call of a turn ended, with its timings: the raw material of an observation and of a trace.
+ *
+ * <p>Times are nanoseconds since the turn started, on the scheduler's ticker; {@code startNanos} is when the tool
+ * began to run (after its locks and permits), {@code -1} when it never ran.
+ *
+ * @param call the planned call
+ * @param ok whether the tool ran and returned normally
+ * @param errorCode why not, when not ok
+ * @param error a message for the model, when not ok
+ * @param output the tool's output, when ok
+ * @param cause the exception behind the failure, if any (never shown to the model)
+ * @param readyNanos when its predecessors were done, or -1
+ * @param startNanos when the tool began to run, or -1
+ * @param endNanos when the outcome was decided
+ */
+public record CallOutcome(
+        PlannedCall call,
+        boolean ok,
+        ErrorCode errorCode,
+        String error,
+        ToolOutput output,
+        Throwable cause,
+        long readyNanos,
+        long startNanos,
+        long endNanos) {
+
+    static CallOutcome success(PlannedCall call, ToolOutput output, long ready, long start, long end) {
+        return new CallOutcome(call, true, null, null, output, null, ready, start, end);
+    }
+
+    static CallOutcome failure(
+            PlannedCall call, ErrorCode code, String error, Throwable cause, long ready, long start, long end) {
+        return new CallOutcome(call, false, code, error, null, cause, ready, start, end);
+    }
+
+    /** @return the tool's output as JSON, when ok */
+    public Optional<JsonNode> value() {
+        return output == null ? Optional.empty() : Optional.of(output.value());
+    }
+
+    /** @return how long the tool ran in milliseconds, 0 when it never ran */
+    public long latencyMillis() {
+        return startNanos < 0 ? 0 : Math.max(0, (endNanos - startNanos) / 1_000_000);
+    }
+
+    /** @return whether the tool began to run */
+    public boolean started() {
+        return startNanos >= 0;
+    }
+}

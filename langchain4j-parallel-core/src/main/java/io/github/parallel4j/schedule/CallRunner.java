@@ -1,0 +1,26 @@
+package io.github.parallel4j.schedule;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.parallel4j.plan.PlannedCall;
+
+/**
+ * Runs one call's tool, on a thread of the scheduler's executor.
+ *
+ * <p>Implementations should respond to interruption: it is how a call is cancelled when its turn runs out of
+ * time. A call that ignores it is abandoned (its observation is already written) and its thread finishes on its
+ * own.
+ */
+@FunctionalInterface
+public interface CallRunner {
+
+    /**
+     * Runs the tool.
+     *
+     * @param call the planned call
+     * @param arguments the call's arguments with every reference filled in
+     * @return the tool's output
+     * @throws CallFailure to end the call with a specific error code
+     * @throws Exception anything the tool threw; it becomes {@code TOOL_ERROR}
+     */
+    ToolOutput run(PlannedCall call, JsonNode arguments) throws Exception;
+}

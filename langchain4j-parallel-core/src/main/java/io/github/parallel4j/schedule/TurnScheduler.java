@@ -1,0 +1,98 @@
+package io.github.parallel4j.schedule;
+
+import io.github.parallel4j.ContextPropagator;
+import io.github.parallel4j.Ticker;
+import io.github.parallel4j.plan.Plan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Starts {@link TurnRun}s: owns what every turn shares (the executor that runs tools, the resource locks, the
+ * gate that applies limits, the time source, the timer for budgets, the context propagators).
+ *
+ * <p>Thread-safe; one scheduler serves every turn of a {@code ParallelTools}.
+ */
+public final class TurnScheduler {
+
+    private final Executor executor;
+    private final ResourceLocks locks;
+    private final CallGate gate;
+    private final Ticker ticker;
+    private final ScheduledExecutorService timer;
+    private final List<ContextPropagator> propagators;
+    private final AtomicInteger abandoned = new AtomicInteger();
+
+    /**
+     * @param executor runs tools; it must not run tasks on the submitting thread
+     * @param locks resource key locks shared by all turns
+     * @param gate applies concurrency caps and rate limits
+     * @param ticker the time source
+     * @param timer fires turn budgets
+     * @param propagators carry context to tool threads, applied in order
+     */
+    public TurnScheduler(Executor executor, ResourceLocks locks, CallGate gate, Ticker ticker,
+            ScheduledExecutorService timer, List<ContextPropagator> propagators) {
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.locks = Objects.requireNonNull(locks, "locks");
+        this.gate = Objects.requireNonNull(gate, "gate");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.timer = Objects.requireNonNull(timer, "timer");
+        this.propagators = List.copyOf(propagators);
+    }
+
+    /**
+     * Starts running a plan; calls that wait for nothing are submitted before this returns.
+     *
+     * @param plan the plan
+     * @param runner runs each call's tool
+     * @param options the turn's budget and scope
+     * @return the running turn
+     */
+    public TurnRun start(Plan plan, CallRunner runner, TurnOptions options) {
+        List<ContextPropagator.Captured> captured = new ArrayList<>(propagators.size());
+        for (ContextPropagator propagator : propagators) {
+            captured.add(propagator.capture());
+        }
+        TurnRun run = new TurnRun(plan, runner, this, options, captured);
+        run.begin();
+        return run;
+    }
+
+    /**
+     * Calls that were still running when their turn closed (budget or cancellation) and have not returned since:
+     * tools that ignore interruption. They hold their thread, and their resource locks, until they return.
+     *
+     * @return the number of such calls now
+     */
+    public int abandonedCalls() {
+        return abandoned.get();
+    }
+
+    void abandoned(int delta) {
+        abandoned.addAndGet(delta);
+    }
+
+    Executor executor() {
+        return executor;
+    }
+
+    ResourceLocks locks() {
+        return locks;
+    }
+
+    CallGate gate() {
+        return gate;
+    }
+
+    Ticker ticker() {
+        return ticker;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+}

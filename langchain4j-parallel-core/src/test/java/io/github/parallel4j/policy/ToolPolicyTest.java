@@ -1,0 +1,96 @@
+package io.github.parallel4j.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.parallel4j.annotation.Integration;
+import io.github.parallel4j.annotation.ParallelSafe;
+import io.github.parallel4j.annotation.Writes;
+import org.junit.jupiter.api.Test;
+
+class ToolPolicyTest {
+
+    @Integration("shop")
+    static class Tools {
+        @ParallelSafe(resourceKey = {"order:{orderId}", "customer:{customer.id}"})
+        void read(String orderId) {}
+
+        @Writes(resourceKey = "order:{orderId}")
+        @Integration("payments")
+        void write(String orderId) {}
+
+        @Writes
+        void exclusive() {}
+
+        void plain() {}
+
+        @ParallelSafe
+        @Writes
+        void both() {}
+
+        @ParallelSafe(resourceKey = "order:{orderId")
+        void broken() {}
+    }
+
+    private static java.lang.reflect.Method method(String name) throws Exception {
+        for (java.lang.reflect.Method m : Tools.class.getDeclaredMethods()) {
+            if (m.getName().equals(name)) {
+                return m;
+            }
+        }
+        throw new AssertionError(name);
+    }
+
+    @Test
+    void should_read_policies_from_annotations_with_class_level_integration() throws Exception {
+        ToolPolicy read = ToolPolicy.of(method("read"), ToolPolicy.exclusiveWrite());
+        ToolPolicy write = ToolPolicy.of(method("write"), ToolPolicy.exclusiveWrite());
+
+        assertThat(read.sideEffect()).isEqualTo(SideEffect.READ);
+        assertThat(read.resourceKeys()).extracting(ResourceKeyTemplate::template)
+                .containsExactly("order:{orderId}", "customer:{customer.id}");
+        assertThat(read.integration()).hasValue("shop");
+        assertThat(write.integration()).hasValue("payments");
+        assertThat(write.isExclusive()).isFalse();
+        assertThat(ToolPolicy.of(method("exclusive"), ToolPolicy.read()).isExclusive()).isTrue();
+        assertThat(ToolPolicy.of(method("plain"), ToolPolicy.read())).isEqualTo(ToolPolicy.read().withIntegration("shop"));
+        assertThat(ToolPolicy.of(method("plain"), ToolPolicy.exclusiveWrite()).isExclusive()).isTrue();
+        assertThat(read.toString()).isEqualTo("read[order:{orderId}, customer:{customer.id}] @shop");
+    }
+
+    @Test
+    void should_refuse_contradictory_or_malformed_annotations_naming_the_method() {
+        assertThatThrownBy(() -> ToolPolicy.of(method("both"), ToolPolicy.exclusiveWrite()))
+                .hasMessageContaining("Tools.both").hasMessageContaining("both @ParallelSafe and @Writes");
+        assertThatThrownBy(() -> ToolPolicy.of(method("broken"), ToolPolicy.exclusiveWrite()))
+                .hasMessageContaining("Tools.broken").hasMessageContaining("without its '}'");
+        assertThatThrownBy(() -> ToolPolicy.read("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ToolPolicy.read("a}b")).hasMessageContaining("without its '{'");
+        assertThatThrownBy(() -> ToolPolicy.read("a{}")).hasMessageContaining("empty");
+        assertThatThrownBy(() -> ToolPolicy.read().withIntegration(" ")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void should_fill_templates_from_arguments_and_open_keys_that_depend_on_a_reference() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ResourceKeyTemplate template = ResourceKeyTemplate.parse("cart:{customer.id}:{n}");
+
+        assertThat(template.fill(json.readTree("{\"customer\":{\"id\":\"c1\"},\"n\":3}"), t -> false))
+                .isEqualTo(ResourceKey.of("cart:c1:3"));
+        assertThat(template.fill(json.readTree("{\"customer\":{\"id\":\"$call_1.id\"},\"n\":3}"), t -> t.startsWith("$")))
+                .isEqualTo(new ResourceKey("cart:", true));
+        assertThatThrownBy(() -> template.fill(json.readTree("{\"customer\":{}}"), t -> false))
+                .hasMessageContaining("needs argument 'customer.id'");
+        assertThat(template.parameterNames()).containsExactly("customer", "n");
+    }
+
+    @Test
+    void should_match_open_keys_by_prefix() {
+        assertThat(new ResourceKey("order:", true).mayMatch(ResourceKey.of("order:1"))).isTrue();
+        assertThat(ResourceKey.of("order:1").mayMatch(new ResourceKey("order:", true))).isTrue();
+        assertThat(new ResourceKey("order:", true).mayMatch(ResourceKey.of("account:1"))).isFalse();
+        assertThat(new ResourceKey("order:1", true).mayMatch(new ResourceKey("order:", true))).isTrue();
+        assertThat(ResourceKey.of("order:1").mayMatch(ResourceKey.of("order:2"))).isFalse();
+    }
+}
