@@ -382,6 +382,8 @@ public final class TurnRun {
                 if (closedWith != null) {
                     // Whatever close() sent this thread is spent: a pooled thread must not carry it on.
                     Thread.interrupted();
+                    // close() wrote this call's outcome (or will, having seen it unfinished): it must win.
+                    return;
                 }
             }
         }
