@@ -13,6 +13,8 @@ final class Batch {
     final List<ToolExecutionRequest> requests;
     final boolean[] claimed;
     TurnRun run;
+    /** Some of its calls ran before the batch was known, so each of its calls runs alone. */
+    boolean runsAlone;
 
     Batch(List<ToolExecutionRequest> requests) {
         this.requests = List.copyOf(requests);

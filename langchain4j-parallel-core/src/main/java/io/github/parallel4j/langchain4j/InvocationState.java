@@ -2,6 +2,7 @@ package io.github.parallel4j.langchain4j;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import io.github.parallel4j.schedule.TurnRun;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -16,9 +17,25 @@ final class InvocationState {
 
     final ReadWriteLock scope = new ReentrantReadWriteLock(true);
     private Batch batch;
+    /** Calls that ran alone since the last batch was seen: streaming with concurrent tools runs them early. */
+    private final List<ToolExecutionRequest> ranAlone = new ArrayList<>();
 
+    /**
+     * Records the calls of a new AI message. If any of them already ran alone (the streaming handler started it
+     * before the message was complete), the batch is never planned as a whole: the rest run alone too, so that
+     * nothing runs twice.
+     */
     synchronized void newBatch(List<ToolExecutionRequest> requests) {
-        batch = new Batch(requests);
+        Batch next = new Batch(requests);
+        for (ToolExecutionRequest request : requests) {
+            for (ToolExecutionRequest early : ranAlone) {
+                if (early == request || early.equals(request)) {
+                    next.runsAlone = true;
+                }
+            }
+        }
+        ranAlone.clear();
+        batch = next;
     }
 
     /**
@@ -26,14 +43,12 @@ final class InvocationState {
      * lets pass every external call emitted before it (the AI service has reached this call, so it has passed
      * them).
      *
-     * @return the claim, or null when the request is not part of the current batch
+     * @return the claim, or null when the request is not part of the current batch: it is to run alone
      */
     synchronized Claim claim(ToolExecutionRequest request, Function<Batch, TurnRun> start) {
-        if (batch == null) {
-            return null;
-        }
-        int index = batch.claim(request);
+        int index = batch == null || batch.runsAlone ? -1 : batch.claim(request);
         if (index < 0) {
+            ranAlone.add(request);
             return null;
         }
         if (batch.run == null) {
