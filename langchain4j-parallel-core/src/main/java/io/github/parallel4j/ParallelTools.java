@@ -162,6 +162,18 @@ public final class ParallelTools {
         };
     }
 
+    /**
+     * How many AI service invocations the library keeps state for now, over every builder it was installed on:
+     * invocations between a model response with tool calls and their end. For monitoring and leak tests.
+     *
+     * @return the number of invocations
+     */
+    public long invocationsInFlight() {
+        synchronized (installations) {
+            return installations.values().stream().mapToLong(Installation::invocationsInFlight).sum();
+        }
+    }
+
     /** @return the limits by integration name */
     public Map<String, IntegrationLimits> integrations() {
         return integrations;

@@ -38,10 +38,6 @@ final class ToolThreads {
         }
     }
 
-    static boolean virtualThreadsAvailable() {
-        return Runtime.version().feature() >= 21;
-    }
-
     static ExecutorService platformPool() {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(PLATFORM_POOL_SIZE, PLATFORM_POOL_SIZE, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), daemonThreads("parallel-tools-"));

@@ -184,6 +184,12 @@ public final class Installation {
         }
     }
 
+    /** @return how many invocations this installation keeps state for now */
+    public long invocationsInFlight() {
+        invocations.cleanUp();
+        return invocations.estimatedSize();
+    }
+
     /** @return the policy of each tool this installation wrapped, by name */
     public Map<String, ToolPolicy> policies() {
         return Map.copyOf(owned);

@@ -30,6 +30,17 @@ class TurnRunTest {
         return new ToolOutput(JSON.readTree(text), null);
     }
 
+    /** A tool that respects interruption: it waits forever and reports the interrupt it gets. */
+    private static ToolOutput blockUntilInterrupted(CountDownLatch sawInterrupt) throws InterruptedException {
+        try {
+            new CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            sawInterrupt.countDown();
+            throw e;
+        }
+        throw new AssertionError("unreachable");
+    }
+
     private static void await(CountDownLatch latch) throws InterruptedException {
         assertThat(latch.await(10, TimeUnit.SECONDS)).as("latch released in time").isTrue();
     }
@@ -162,15 +173,8 @@ class TurnRunTest {
         CountDownLatch sawInterrupt = new CountDownLatch(1);
         Plan plan = plan(call("a", "read", "{}"));
 
-        CallOutcome outcome = Schedulers.scheduler().start(plan, (call, args) -> {
-            try {
-                new CountDownLatch(1).await();
-            } catch (InterruptedException e) {
-                sawInterrupt.countDown();
-                throw e;
-            }
-            return json("{}");
-        }, new TurnOptions(Duration.ofMillis(100), null)).outcome(0).get(10, TimeUnit.SECONDS);
+        CallOutcome outcome = Schedulers.scheduler().start(plan, (call, args) -> blockUntilInterrupted(sawInterrupt),
+                new TurnOptions(Duration.ofMillis(100), null)).outcome(0).get(10, TimeUnit.SECONDS);
 
         assertThat(outcome.errorCode()).isEqualTo(ErrorCode.BUDGET_EXCEEDED);
         await(sawInterrupt);
@@ -184,13 +188,7 @@ class TurnRunTest {
 
         TurnRun run = Schedulers.scheduler().start(plan, (call, args) -> {
             running.countDown();
-            try {
-                new CountDownLatch(1).await();
-            } catch (InterruptedException e) {
-                sawInterrupt.countDown();
-                throw e;
-            }
-            return json("{}");
+            return blockUntilInterrupted(sawInterrupt);
         }, NO_BUDGET);
         await(running);
         run.cancel("the user went away");

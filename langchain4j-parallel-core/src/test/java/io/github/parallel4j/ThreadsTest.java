@@ -1,0 +1,28 @@
+package io.github.parallel4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Method;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ThreadsTest {
+
+    @Test
+    void should_use_virtual_threads_where_the_runtime_has_them_and_daemon_platform_threads_otherwise() throws Exception {
+        ExecutorService executor = ToolThreads.defaultExecutor();
+        CompletableFuture<Thread> ran = new CompletableFuture<>();
+        executor.execute(() -> ran.complete(Thread.currentThread()));
+        Thread thread = ran.get(10, TimeUnit.SECONDS);
+
+        if (Runtime.version().feature() >= 21) {
+            Method isVirtual = Thread.class.getMethod("isVirtual");
+            assertThat((Boolean) isVirtual.invoke(thread)).isTrue();
+        } else {
+            assertThat(thread.getName()).startsWith("parallel-tools-");
+            assertThat(thread.isDaemon()).isTrue();
+        }
+    }
+}

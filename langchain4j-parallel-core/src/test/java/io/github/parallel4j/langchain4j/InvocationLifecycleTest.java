@@ -1,0 +1,50 @@
+package io.github.parallel4j.langchain4j;
+
+import static io.github.parallel4j.support.ScriptedChatModel.call;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.service.AiServices;
+import io.github.parallel4j.ParallelTools;
+import io.github.parallel4j.annotation.ParallelSafe;
+import io.github.parallel4j.support.ScriptedChatModel;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The state kept per invocation goes away when the invocation ends, however it ends. */
+class InvocationLifecycleTest {
+
+    interface Assistant {
+        String chat(String message);
+    }
+
+    static class Tools {
+        @Tool
+        @ParallelSafe
+        String echo(String text) {
+            return text;
+        }
+    }
+
+    @Test
+    void should_keep_no_state_after_invocations_complete_or_fail() {
+        ParallelTools parallel = ParallelTools.builder().build();
+        for (int i = 0; i < 50; i++) {
+            ScriptedChatModel model = ScriptedChatModel.callsThenSummary(
+                    List.of(call("c1", "echo", "{\"text\":\"a\"}"), call("c2", "echo", "{\"text\":\"b\"}")));
+            parallel.install(AiServices.builder(Assistant.class), new Tools()).chatModel(model).build().chat("go");
+        }
+        assertThat(parallel.invocationsInFlight()).isZero();
+
+        ScriptedChatModel failing = new ScriptedChatModel(
+                request -> AiMessage.from(List.of(call("c1", "echo", "{\"text\":\"a\"}"))),
+                request -> {
+                    throw new IllegalStateException("model down");
+                });
+        Assistant assistant = parallel.install(AiServices.builder(Assistant.class), new Tools()).chatModel(failing).build();
+        assertThatThrownBy(() -> assistant.chat("go")).hasMessageContaining("model down");
+        assertThat(parallel.invocationsInFlight()).isZero();
+    }
+}
