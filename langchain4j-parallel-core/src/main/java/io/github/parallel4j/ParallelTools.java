@@ -64,6 +64,9 @@ public final class ParallelTools {
     private final TurnScheduler scheduler;
     private final IntegrationGate gate;
     private final Map<String, IntegrationLimits> integrations;
+    private final int maxConcurrentPerTurn;
+    private final int maxRetriesPerTurn;
+    private final int rateLimitRetries;
     private final Map<AiServices<?>, Installation> installations = Collections.synchronizedMap(new WeakHashMap<>());
 
     private ParallelTools(Builder b) {
@@ -74,17 +77,16 @@ public final class ParallelTools {
         this.errorHandling = b.errorHandling;
         this.writer = new ObservationWriter(b.maxObservationChars);
         this.integrations = Collections.unmodifiableMap(new LinkedHashMap<>(b.integrations));
-        this.gate = new IntegrationGate(integrations);
+        this.maxConcurrentPerTurn = b.maxConcurrentPerTurn;
+        this.maxRetriesPerTurn = b.maxRetriesPerTurn;
+        this.rateLimitRetries = b.rateLimitRetries;
+        this.gate = new IntegrationGate(integrations, b.maxConcurrentCalls, b.ticker, IntegrationGate.Sleeper.parking());
         List<ContextPropagator> propagators = new ArrayList<>();
         propagators.add(new MdcPropagator());
         propagators.addAll(b.propagators);
-        this.scheduler = new TurnScheduler(
-                b.executor != null ? b.executor : ToolThreads.defaultExecutor(),
-                new ResourceLocks(),
-                gate,
-                b.ticker,
-                ToolThreads.sharedTimer(),
-                propagators);
+        Executor executor = b.executor != null ? b.executor : ToolThreads.defaultExecutor();
+        this.scheduler = new TurnScheduler(executor, new ResourceLocks(), gate, b.ticker, ToolThreads.sharedTimer(),
+                propagators, ToolThreads.compensation(executor));
     }
 
     /** @return a builder with the defaults described on each of its methods */
@@ -120,8 +122,8 @@ public final class ParallelTools {
             installation = installations.get(builder);
             if (installation == null) {
                 installation = new Installation(new InstallSettings(policies, defaultPolicy, maxBatchSize,
-                        turnTimeout, errorHandling, scheduler, writer, Duration.ofMinutes(30).plus(
-                                turnTimeout == null ? Duration.ZERO : turnTimeout)));
+                        turnTimeout, errorHandling, scheduler, writer, Duration.ofMinutes(30),
+                        maxConcurrentPerTurn, maxRetriesPerTurn, rateLimitRetries));
                 installation.listenOn(builder);
                 installations.put(builder, installation);
             }
@@ -180,6 +182,16 @@ public final class ParallelTools {
     }
 
     /**
+     * How many calls wait for one of an integration's slots right now.
+     *
+     * @param integration the integration's name
+     * @return waiting calls; 0 when it has no concurrency cap
+     */
+    public int waiting(String integration) {
+        return gate.waiting(integration);
+    }
+
+    /**
      * How many calls to an integration run right now.
      *
      * @param integration the integration's name
@@ -212,6 +224,10 @@ public final class ParallelTools {
         private ToolErrorHandling errorHandling = ToolErrorHandling.OBSERVATION;
         private Executor executor;
         private Ticker ticker = Ticker.system();
+        private int maxConcurrentCalls;
+        private int maxConcurrentPerTurn;
+        private int maxRetriesPerTurn = 10;
+        private int rateLimitRetries = 3;
 
         private Builder() {}
 
@@ -284,6 +300,66 @@ public final class ParallelTools {
                 throw new IllegalArgumentException("An integration name must not be blank");
             }
             integrations.put(name, Objects.requireNonNull(limits, "limits"));
+            return this;
+        }
+
+        /**
+         * Caps how many calls run at once in the JVM (over every turn and integration of this instance). Waiting
+         * calls hold no thread and are admitted in the order they became ready. Default: no cap.
+         *
+         * @param maxConcurrentCalls at least 1
+         * @return this builder
+         */
+        public Builder maxConcurrentCalls(int maxConcurrentCalls) {
+            if (maxConcurrentCalls < 1) {
+                throw new IllegalArgumentException("maxConcurrentCalls must be at least 1, was " + maxConcurrentCalls);
+            }
+            this.maxConcurrentCalls = maxConcurrentCalls;
+            return this;
+        }
+
+        /**
+         * Caps how many calls of one turn run at once. Default: no cap.
+         *
+         * @param maxConcurrentCallsPerTurn at least 1
+         * @return this builder
+         */
+        public Builder maxConcurrentCallsPerTurn(int maxConcurrentCallsPerTurn) {
+            if (maxConcurrentCallsPerTurn < 1) {
+                throw new IllegalArgumentException(
+                        "maxConcurrentCallsPerTurn must be at least 1, was " + maxConcurrentCallsPerTurn);
+            }
+            this.maxConcurrentPerTurn = maxConcurrentCallsPerTurn;
+            return this;
+        }
+
+        /**
+         * The most retries (of all calls together, under their {@code @Retry} policies) one turn may make, so that
+         * retries cannot double a turn's latency. Default 10.
+         *
+         * @param maxRetriesPerTurn 0 or more
+         * @return this builder
+         */
+        public Builder maxRetriesPerTurn(int maxRetriesPerTurn) {
+            if (maxRetriesPerTurn < 0) {
+                throw new IllegalArgumentException("maxRetriesPerTurn must not be negative, was " + maxRetriesPerTurn);
+            }
+            this.maxRetriesPerTurn = maxRetriesPerTurn;
+            return this;
+        }
+
+        /**
+         * How many times one call is run again after its tool throws {@link RateLimitedException} (an upstream
+         * 429), each time after the upstream's retry-after, within the budget. Default 3.
+         *
+         * @param rateLimitRetries 0 or more
+         * @return this builder
+         */
+        public Builder rateLimitRetries(int rateLimitRetries) {
+            if (rateLimitRetries < 0) {
+                throw new IllegalArgumentException("rateLimitRetries must not be negative, was " + rateLimitRetries);
+            }
+            this.rateLimitRetries = rateLimitRetries;
             return this;
         }
 

@@ -2,6 +2,7 @@ package io.github.parallel4j;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -11,6 +12,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * The default threads: virtual threads where the runtime has them (Java 21+), otherwise a bounded pool of daemon
@@ -43,6 +45,30 @@ final class ToolThreads {
                 new LinkedBlockingQueue<>(), daemonThreads("parallel-tools-"));
         pool.allowCoreThreadTimeOut(true);
         return pool;
+    }
+
+    /**
+     * How the pool makes up for threads held by abandoned calls (tools that ignored an interrupt after their
+     * turn ended): it grows by one thread per such call, and shrinks back as they return, so stuck tools cannot
+     * starve later turns. Other executors are left as they are.
+     */
+    static IntConsumer compensation(Executor executor) {
+        if (!(executor instanceof ThreadPoolExecutor pool)) {
+            return abandoned -> {};
+        }
+        int base = pool.getMaximumPoolSize();
+        return abandoned -> {
+            synchronized (pool) {
+                int size = base + Math.max(0, abandoned);
+                if (size > pool.getMaximumPoolSize()) {
+                    pool.setMaximumPoolSize(size);
+                    pool.setCorePoolSize(size);
+                } else if (size < pool.getMaximumPoolSize()) {
+                    pool.setCorePoolSize(size);
+                    pool.setMaximumPoolSize(size);
+                }
+            }
+        };
     }
 
     static ScheduledExecutorService sharedTimer() {

@@ -29,4 +29,12 @@ public @interface Writes {
      * @return the key templates
      */
     String[] resourceKey() default {};
+
+    /**
+     * Whether running the write twice has the same effect as once (it uses the call's idempotency key, or is
+     * naturally so). Only idempotent writes may carry {@link Retry}.
+     *
+     * @return true when the write is idempotent
+     */
+    boolean idempotent() default false;
 }

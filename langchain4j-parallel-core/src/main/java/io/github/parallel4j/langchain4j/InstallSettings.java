@@ -19,6 +19,9 @@ import java.util.Map;
  * @param writer writes observations
  * @param idleInvocationExpiry how long an invocation's state is kept without use, should its end never be
  *     reported
+ * @param maxConcurrentPerTurn the most calls of one turn that may run at once, 0 for no cap
+ * @param maxRetriesPerTurn the most retries one turn may make
+ * @param rateLimitRetries the most times one call is run again after an upstream 429
  */
 public record InstallSettings(
         Map<String, ToolPolicy> policies,
@@ -28,4 +31,7 @@ public record InstallSettings(
         ToolErrorHandling errorHandling,
         TurnScheduler scheduler,
         ObservationWriter writer,
-        Duration idleInvocationExpiry) {}
+        Duration idleInvocationExpiry,
+        int maxConcurrentPerTurn,
+        int maxRetriesPerTurn,
+        int rateLimitRetries) {}

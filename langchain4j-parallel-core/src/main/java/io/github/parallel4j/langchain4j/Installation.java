@@ -3,6 +3,7 @@ package io.github.parallel4j.langchain4j;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
@@ -73,7 +74,23 @@ public final class Installation {
     public Installation(InstallSettings settings) {
         this.settings = settings;
         this.planner = new Planner(settings.maxBatchSize(), owned::get, Planner.UnknownTools.BARRIER);
-        this.invocations = Caffeine.newBuilder().expireAfterAccess(settings.idleInvocationExpiry()).build();
+        long idle = settings.idleInvocationExpiry().toNanos();
+        this.invocations = Caffeine.newBuilder().expireAfter(new Expiry<UUID, InvocationState>() {
+            @Override
+            public long expireAfterCreate(UUID id, InvocationState state, long now) {
+                return state.busy() ? Long.MAX_VALUE : idle;
+            }
+
+            @Override
+            public long expireAfterUpdate(UUID id, InvocationState state, long now, long remaining) {
+                return state.busy() ? Long.MAX_VALUE : idle;
+            }
+
+            @Override
+            public long expireAfterRead(UUID id, InvocationState state, long now, long remaining) {
+                return state.busy() ? Long.MAX_VALUE : idle;
+            }
+        }).build();
     }
 
     /**
@@ -107,6 +124,8 @@ public final class Installation {
         InvocationState state = invocations.asMap().remove(context.invocationId());
         if (state != null && failure != null) {
             state.cancel(failure);
+        } else if (state != null) {
+            state.finish();
         }
     }
 
@@ -208,7 +227,15 @@ public final class Installation {
     ToolExecutionResult execute(ToolExecutionRequest request, InvocationContext context) {
         UUID id = context == null ? null : context.invocationId();
         InvocationState state = id == null ? new InvocationState() : invocations.get(id, k -> new InvocationState());
-        InvocationState.Claim claim = state.claim(request, batch -> start(batch.requests, state, context));
+        InvocationState.Claim claim = state.claim(request, batch -> {
+            TurnRun run = start(batch.requests, state, context);
+            if (id != null) {
+                // A read re-evaluates the entry's expiry: never while the turn runs, idle time once it is done.
+                invocations.getIfPresent(id);
+                run.whenDone().whenComplete((outcomes, failure) -> invocations.getIfPresent(id));
+            }
+            return run;
+        });
         if (claim == null) {
             claim = new InvocationState.Claim(start(List.of(request), state, context), 0);
         }
@@ -217,8 +244,12 @@ public final class Installation {
 
     private TurnRun start(List<ToolExecutionRequest> requests, InvocationState state, InvocationContext context) {
         Plan plan = plan(requests);
-        return settings.scheduler().start(plan, runner(context),
-                new TurnOptions(settings.turnTimeout(), state.scope));
+        // Idempotency keys derive from this: stable across a call's attempts, distinct across turns.
+        String key = context == null || context.invocationId() == null
+                ? null
+                : context.invocationId() + "#" + state.batchNumber();
+        return settings.scheduler().start(plan, runner(context), new TurnOptions(settings.turnTimeout(), state.scope,
+                key, settings.maxConcurrentPerTurn(), settings.maxRetriesPerTurn(), settings.rateLimitRetries()));
     }
 
     private static CallRequest toCallRequest(ToolExecutionRequest r) {

@@ -17,6 +17,7 @@ final class InvocationState {
 
     final ReadWriteLock scope = new ReentrantReadWriteLock(true);
     private Batch batch;
+    private int batches;
     /** Calls that ran alone since the last batch was seen: streaming with concurrent tools runs them early. */
     private final List<ToolExecutionRequest> ranAlone = new ArrayList<>();
 
@@ -36,6 +37,12 @@ final class InvocationState {
         }
         ranAlone.clear();
         batch = next;
+        batches++;
+    }
+
+    /** @return how many AI messages with tool calls this invocation has had: a turn's number */
+    synchronized int batchNumber() {
+        return batches;
     }
 
     /**
@@ -52,7 +59,12 @@ final class InvocationState {
             return null;
         }
         if (batch.run == null) {
-            batch.run = start.apply(batch);
+            try {
+                batch.run = start.apply(batch);
+            } catch (RuntimeException | Error e) {
+                batch.claimed[index] = false;
+                throw e;
+            }
         }
         for (int i = 0; i < index; i++) {
             batch.run.release(i);
@@ -64,6 +76,20 @@ final class InvocationState {
         if (batch != null && batch.run != null) {
             batch.run.cancel(reason);
         }
+    }
+
+    /** The invocation ended normally: the AI service has passed every external call of the batch. */
+    synchronized void finish() {
+        if (batch != null && batch.run != null) {
+            for (int i = 0; i < batch.requests.size(); i++) {
+                batch.run.release(i);
+            }
+        }
+    }
+
+    /** Whether a turn of this invocation is still running: its state must not expire then. */
+    synchronized boolean busy() {
+        return batch != null && batch.run != null && !batch.run.whenDone().isDone();
     }
 
     record Claim(TurnRun run, int index) {}

@@ -1,7 +1,9 @@
 package io.github.parallel4j.limit;
 
 import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.BlockingStrategy;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.local.LocalBucketBuilder;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.IntegrationLimits;
@@ -10,102 +12,196 @@ import io.github.parallel4j.plan.PlannedCall;
 import io.github.parallel4j.schedule.CallFailure;
 import io.github.parallel4j.schedule.CallGate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Applies {@link IntegrationLimits}: a fair semaphore per capped integration, then a Bucket4j bucket per rated
- * one. The slot is taken first, so a call that cannot get a slot in time consumes no rate permit; a rate permit
- * is only reserved when it can come before the turn's deadline (Bucket4j's bounded {@code tryConsume}).
+ * Applies {@link IntegrationLimits} and the JVM-wide cap.
  *
- * <p>Thread-safe; one gate serves every turn of a {@code ParallelTools}.
+ * <ul>
+ *   <li>Concurrency: a {@link FairSlots} per capped integration and one for the JVM-wide cap; calls are admitted
+ *       in the order they became ready, without holding a thread while they wait.
+ *   <li>Rates: a Bucket4j bucket per rated integration, with every configured bandwidth. A permit is reserved only
+ *       when it can come before the turn's deadline; otherwise the call fails at once with {@code RATE_LIMITED}
+ *       and nothing is consumed.
+ *   <li>Upstream 429s: {@link #slowDown} pauses the integration until the upstream's retry-after has passed; every
+ *       call to it waits (within its budget), then traffic resumes at the configured rate.
+ * </ul>
+ *
+ * <p>Time comes from the {@link Ticker} and waits go through a {@link Sleeper}, so tests can run on a fake clock.
+ * Thread-safe; one gate serves every turn of a {@code ParallelTools}.
  */
 public final class IntegrationGate implements CallGate {
 
+    /** Waits for a number of nanoseconds; the real one parks the thread. */
+    @FunctionalInterface
+    public interface Sleeper {
+        /**
+         * @param nanos how long to wait
+         * @throws InterruptedException when interrupted
+         */
+        void sleep(long nanos) throws InterruptedException;
+
+        /** @return a sleeper that parks the current thread */
+        static Sleeper parking() {
+            return nanos -> {
+                long deadline = System.nanoTime() + nanos;
+                for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+                    LockSupport.parkNanos(left);
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                }
+            };
+        }
+    }
+
     private final Map<String, Limiter> limiters;
+    private final Map<String, Long> pausedUntil = new ConcurrentHashMap<>();
+    private final FairSlots global;
+    private final Ticker ticker;
+    private final Sleeper sleeper;
 
     /**
      * @param limits limits by integration name
+     * @param maxConcurrentCalls the most calls that may run at once in the JVM, 0 for no cap
+     * @param ticker the time source of rates and pauses
+     * @param sleeper how a call waits for a permit
+     */
+    public IntegrationGate(Map<String, IntegrationLimits> limits, int maxConcurrentCalls, Ticker ticker, Sleeper sleeper) {
+        this.ticker = ticker;
+        this.sleeper = sleeper;
+        Map<String, Limiter> byName = new HashMap<>();
+        limits.forEach((name, l) -> byName.put(name, new Limiter(name, l, ticker)));
+        this.limiters = Map.copyOf(byName);
+        this.global = maxConcurrentCalls > 0 ? new FairSlots(maxConcurrentCalls) : null;
+    }
+
+    /**
+     * @param limits limits by integration name, with no JVM-wide cap, on the system clock
      */
     public IntegrationGate(Map<String, IntegrationLimits> limits) {
-        Map<String, Limiter> byName = new HashMap<>();
-        limits.forEach((name, l) -> byName.put(name, new Limiter(name, l)));
-        this.limiters = Map.copyOf(byName);
+        this(limits, 0, Ticker.system(), Sleeper.parking());
+    }
+
+    private static String integrationOf(PlannedCall call) {
+        return call.policy() == null ? null : call.policy().integration().orElse(null);
     }
 
     @Override
-    public Permit admit(PlannedCall call, long deadlineNanos, Ticker ticker) throws CallFailure, InterruptedException {
-        String integration = call.policy() == null ? null : call.policy().integration().orElse(null);
+    public List<FairSlots> slots(PlannedCall call) {
+        String integration = integrationOf(call);
         Limiter limiter = integration == null ? null : limiters.get(integration);
-        return limiter == null ? () -> {} : limiter.admit(deadlineNanos, ticker);
+        List<FairSlots> slots = new ArrayList<>(2);
+        if (limiter != null && limiter.slots != null) {
+            slots.add(limiter.slots);
+        }
+        if (global != null) {
+            slots.add(global);
+        }
+        return slots;
+    }
+
+    @Override
+    public void pace(PlannedCall call, long deadlineNanos, Ticker unused) throws CallFailure, InterruptedException {
+        String integration = integrationOf(call);
+        if (integration == null) {
+            return;
+        }
+        Long paused = pausedUntil.get(integration);
+        if (paused != null) {
+            long now = ticker.read();
+            if (paused - now > 0) {
+                if (paused - deadlineNanos > 0) {
+                    throw new CallFailure(ErrorCode.RATE_LIMITED, "integration '" + integration
+                            + "' is paused after an upstream rate limit (429) until after the turn's budget runs"
+                            + " out; the call did not run", null);
+                }
+                sleeper.sleep(paused - now);
+            }
+        }
+        Limiter limiter = limiters.get(integration);
+        if (limiter == null || limiter.bucket == null) {
+            return;
+        }
+        BlockingStrategy waiting = sleeper::sleep;
+        long wait = deadlineNanos == Long.MAX_VALUE ? TimeUnit.DAYS.toNanos(365) : deadlineNanos - ticker.read();
+        if (wait <= 0 || !limiter.bucket.asBlocking().tryConsume(1, wait, waiting)) {
+            throw new CallFailure(ErrorCode.RATE_LIMITED, "integration '" + integration + "' is rate limited ("
+                    + limiter.limits.rates() + ") and no permit would come before the turn's budget runs out;"
+                    + " the call did not run", null);
+        }
+    }
+
+    @Override
+    public void slowDown(PlannedCall call, Duration retryAfter, Ticker unused) {
+        String integration = integrationOf(call);
+        if (integration == null) {
+            return;
+        }
+        long until = ticker.read() + retryAfter.toNanos();
+        pausedUntil.merge(integration, until, (a, b) -> b - a > 0 ? b : a);
     }
 
     /**
      * How many calls to an integration run now.
      *
      * @param integration the integration's name
-     * @return the number of calls holding a slot, 0 when it is not capped
+     * @return the number of calls holding one of its slots, 0 when it is not capped
      */
     public int inFlight(String integration) {
         Limiter limiter = limiters.get(integration);
-        return limiter == null || limiter.slots == null ? 0 : limiter.max - limiter.slots.availablePermits();
+        return limiter == null || limiter.slots == null ? 0 : limiter.slots.inUse();
+    }
+
+    /**
+     * How many calls wait for one of an integration's slots now.
+     *
+     * @param integration the integration's name
+     * @return the number of waiting calls, 0 when it is not capped
+     */
+    public int waiting(String integration) {
+        Limiter limiter = limiters.get(integration);
+        return limiter == null || limiter.slots == null ? 0 : limiter.slots.waiting();
     }
 
     private static final class Limiter {
 
-        final String name;
-        final int max;
-        final Semaphore slots;
+        final IntegrationLimits limits;
+        final FairSlots slots;
         final Bucket bucket;
 
-        Limiter(String name, IntegrationLimits limits) {
-            this.name = name;
-            this.max = limits.maxConcurrent().orElse(0);
-            this.slots = limits.maxConcurrent().isPresent() ? new Semaphore(max, true) : null;
+        Limiter(String name, IntegrationLimits limits, Ticker ticker) {
+            this.limits = limits;
+            this.slots = limits.maxConcurrent().isPresent() ? new FairSlots(limits.maxConcurrent().getAsInt()) : null;
             if (limits.rates().isEmpty()) {
                 this.bucket = null;
             } else {
-                LocalBucketBuilder builder = Bucket.builder();
+                LocalBucketBuilder builder = Bucket.builder().withCustomTimePrecision(new TimeMeter() {
+                    @Override
+                    public long currentTimeNanos() {
+                        return ticker.read();
+                    }
+
+                    @Override
+                    public boolean isWallClockBased() {
+                        return false;
+                    }
+                });
                 for (IntegrationLimits.Rate rate : limits.rates()) {
                     builder.addLimit(Bandwidth.builder()
                             .capacity(rate.permits())
                             .refillGreedy(rate.permits(), rate.period())
+                            .initialTokens(rate.permits())
                             .build());
                 }
                 this.bucket = builder.build();
             }
-        }
-
-        Permit admit(long deadlineNanos, Ticker ticker) throws CallFailure, InterruptedException {
-            if (slots != null) {
-                if (deadlineNanos == Long.MAX_VALUE) {
-                    slots.acquire();
-                } else if (!slots.tryAcquire(Math.max(0, deadlineNanos - ticker.read()), TimeUnit.NANOSECONDS)) {
-                    throw new CallFailure(ErrorCode.BUDGET_EXCEEDED, "no free slot of integration '" + name
-                            + "' (at most " + max + " calls at once) before the turn's budget ran out; the call did"
-                            + " not run", null);
-                }
-            }
-            try {
-                if (bucket != null && deadlineNanos == Long.MAX_VALUE) {
-                    bucket.asBlocking().consume(1);
-                } else if (bucket != null) {
-                    long wait = deadlineNanos - ticker.read();
-                    if (wait <= 0 || !bucket.asBlocking().tryConsume(1, Duration.ofNanos(wait))) {
-                        throw new CallFailure(ErrorCode.RATE_LIMITED, "integration '" + name
-                                + "' is rate limited and no permit would come before the turn's budget runs out;"
-                                + " the call did not run", null);
-                    }
-                }
-            } catch (CallFailure | InterruptedException | RuntimeException e) {
-                if (slots != null) {
-                    slots.release();
-                }
-                throw e;
-            }
-            return slots == null ? () -> {} : slots::release;
         }
     }
 }

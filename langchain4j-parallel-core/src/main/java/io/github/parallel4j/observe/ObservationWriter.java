@@ -59,6 +59,9 @@ public final class ObservationWriter {
         if (outcome.call().wave() > 0) {
             envelope.put("wave", outcome.call().wave());
         }
+        if (outcome.attempts() > 1) {
+            envelope.put("attempts", outcome.attempts());
+        }
         outcome.call().note().ifPresent(note -> envelope.put("note", note));
         if (outcome.ok() && result != null) {
             envelope.set("result", result);

@@ -28,10 +28,10 @@ import java.util.regex.Pattern;
 public final class References {
 
     private static final String ID = "([A-Za-z_][A-Za-z0-9_-]*)";
-    private static final String PATH = "((?:\\.[A-Za-z0-9_-]+|\\[\\d+])*)";
+    private static final String PATH = "((?:\\.[A-Za-z0-9_-]+|\\[\\d{1,9}])*)";
     private static final Pattern WHOLE = Pattern.compile("^\\$(?:" + ID + PATH + "|\\{" + ID + PATH + "})$");
     private static final Pattern EMBEDDED = Pattern.compile("\\$\\{" + ID + PATH + "}");
-    private static final Pattern STEP = Pattern.compile("\\.([A-Za-z0-9_-]+)|\\[(\\d+)]");
+    private static final Pattern STEP = Pattern.compile("\\.([A-Za-z0-9_-]+)|\\[(\\d{1,9})]");
 
     private References() {}
 

@@ -99,13 +99,16 @@ public final class ResourceKeyTemplate {
             }
             JsonNode value = arguments;
             for (String step : part.path) {
+                if (value != null && value.isTextual() && isReference.test(value.textValue())) {
+                    break; // the rest of the path lies inside another call's output, unknown until it has run
+                }
                 value = value == null ? null : value.get(step);
+            }
+            if (value != null && value.isTextual() && isReference.test(value.textValue())) {
+                return new ResourceKey(key.toString(), true);
             }
             if (value == null || value.isNull() || value.isMissingNode()) {
                 throw new MissingArgumentException(template, String.join(".", part.path));
-            }
-            if (value.isTextual() && isReference.test(value.textValue())) {
-                return new ResourceKey(key.toString(), true);
             }
             key.append(value.isTextual() ? value.textValue() : value.toString());
         }

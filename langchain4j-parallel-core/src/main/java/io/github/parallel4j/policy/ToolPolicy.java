@@ -1,17 +1,22 @@
 package io.github.parallel4j.policy;
 
+import io.github.parallel4j.annotation.FailFast;
 import io.github.parallel4j.annotation.Integration;
 import io.github.parallel4j.annotation.ParallelSafe;
+import io.github.parallel4j.annotation.Retry;
+import io.github.parallel4j.annotation.ToolTimeout;
 import io.github.parallel4j.annotation.Writes;
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How one tool may be scheduled: whether it reads or writes, the resource keys it touches, and the integration
- * whose limits apply.
+ * How one tool may be scheduled: whether it reads or writes (and, for a write, whether it is idempotent), the
+ * resource keys it touches, the integration whose limits apply, its own timeout, and what its failure means for
+ * the turn ({@link FailurePolicy}).
  *
  * <p>Annotated {@code @Tool} methods get their policy from {@link ParallelSafe}, {@link Writes} and
  * {@link Integration}. Tools without a Java method (from a {@code ToolProvider}, MCP) get one by name with
@@ -22,16 +27,28 @@ import java.util.Optional;
  */
 public final class ToolPolicy {
 
-    private static final ToolPolicy EXCLUSIVE = new ToolPolicy(SideEffect.WRITE, List.of(), null);
+    private static final ToolPolicy EXCLUSIVE =
+            new ToolPolicy(SideEffect.WRITE, List.of(), null, false, null, FailurePolicy.bestEffort());
 
     private final SideEffect sideEffect;
     private final List<ResourceKeyTemplate> resourceKeys;
     private final String integration;
+    private final boolean idempotent;
+    private final Duration timeout;
+    private final FailurePolicy onFailure;
 
-    private ToolPolicy(SideEffect sideEffect, List<ResourceKeyTemplate> resourceKeys, String integration) {
+    private ToolPolicy(SideEffect sideEffect, List<ResourceKeyTemplate> resourceKeys, String integration,
+            boolean idempotent, Duration timeout, FailurePolicy onFailure) {
         this.sideEffect = Objects.requireNonNull(sideEffect, "sideEffect");
         this.resourceKeys = List.copyOf(resourceKeys);
         this.integration = integration;
+        this.idempotent = sideEffect == SideEffect.READ || idempotent;
+        this.timeout = timeout;
+        this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
+        if (onFailure.mode() == FailurePolicy.Mode.RETRY && !this.idempotent) {
+            throw new IllegalArgumentException("a non-idempotent write is never retried automatically; mark the"
+                    + " write idempotent (@Writes(idempotent = true) or ToolPolicy.write(...).idempotent()) to retry it");
+        }
     }
 
     /**
@@ -41,7 +58,7 @@ public final class ToolPolicy {
      * @return the policy
      */
     public static ToolPolicy read(String... resourceKeys) {
-        return new ToolPolicy(SideEffect.READ, compile(resourceKeys), null);
+        return new ToolPolicy(SideEffect.READ, compile(resourceKeys), null, true, null, FailurePolicy.bestEffort());
     }
 
     /**
@@ -51,7 +68,9 @@ public final class ToolPolicy {
      * @return the policy
      */
     public static ToolPolicy write(String... resourceKeys) {
-        return resourceKeys.length == 0 ? EXCLUSIVE : new ToolPolicy(SideEffect.WRITE, compile(resourceKeys), null);
+        return resourceKeys.length == 0
+                ? EXCLUSIVE
+                : new ToolPolicy(SideEffect.WRITE, compile(resourceKeys), null, false, null, FailurePolicy.bestEffort());
     }
 
     /**
@@ -81,17 +100,37 @@ public final class ToolPolicy {
             throw new IllegalArgumentException(
                     "Tool method " + where + " is annotated with both @ParallelSafe and @Writes; choose one");
         }
-        ToolPolicy policy;
         try {
-            policy = read != null ? read(read.resourceKey()) : write != null ? write(write.resourceKey()) : fallback;
+            ToolPolicy policy = read != null ? read(read.resourceKey()) : write != null ? write(write.resourceKey()) : fallback;
+            if (write != null && write.idempotent()) {
+                policy = policy.idempotent();
+            }
+            Integration integration = method.getAnnotation(Integration.class);
+            if (integration == null) {
+                integration = method.getDeclaringClass().getAnnotation(Integration.class);
+            }
+            if (integration != null) {
+                policy = policy.withIntegration(integration.value());
+            }
+            ToolTimeout timeout = method.getAnnotation(ToolTimeout.class);
+            if (timeout != null) {
+                policy = policy.withTimeout(Duration.of(timeout.value(), timeout.unit()));
+            }
+            Retry retry = method.getAnnotation(Retry.class);
+            FailFast failFast = method.getAnnotation(FailFast.class);
+            if (retry != null && failFast != null) {
+                throw new IllegalArgumentException("it is annotated with both @Retry and @FailFast; choose one");
+            }
+            if (retry != null) {
+                policy = policy.withFailurePolicy(FailurePolicy.retry(retry.maxAttempts(),
+                        Duration.ofMillis(retry.backoffMillis()), Duration.ofMillis(retry.maxBackoffMillis())));
+            } else if (failFast != null) {
+                policy = policy.withFailurePolicy(FailurePolicy.failFast());
+            }
+            return policy;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Tool method " + where + ": " + e.getMessage(), e);
         }
-        Integration integration = method.getAnnotation(Integration.class);
-        if (integration == null) {
-            integration = method.getDeclaringClass().getAnnotation(Integration.class);
-        }
-        return integration == null ? policy : policy.withIntegration(integration.value());
     }
 
     /**
@@ -104,7 +143,41 @@ public final class ToolPolicy {
         if (integration != null && integration.isBlank()) {
             throw new IllegalArgumentException("An integration name must not be blank");
         }
-        return new ToolPolicy(sideEffect, resourceKeys, integration);
+        return new ToolPolicy(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure);
+    }
+
+    /**
+     * This policy, marked idempotent: running the tool twice has the effect of running it once. Reads are always
+     * idempotent.
+     *
+     * @return a new policy
+     */
+    public ToolPolicy idempotent() {
+        return new ToolPolicy(sideEffect, resourceKeys, integration, true, timeout, onFailure);
+    }
+
+    /**
+     * This policy with a timeout for each attempt of the tool.
+     *
+     * @param timeout positive, or null for none (the turn's budget still applies)
+     * @return a new policy
+     */
+    public ToolPolicy withTimeout(Duration timeout) {
+        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+            throw new IllegalArgumentException("A tool timeout must be positive, was " + timeout);
+        }
+        return new ToolPolicy(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure);
+    }
+
+    /**
+     * This policy with a failure policy.
+     *
+     * @param onFailure what the tool's failure means for its turn
+     * @return a new policy
+     * @throws IllegalArgumentException for a retry policy on a non-idempotent write
+     */
+    public ToolPolicy withFailurePolicy(FailurePolicy onFailure) {
+        return new ToolPolicy(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure);
     }
 
     /** @return whether the tool reads or writes */
@@ -122,6 +195,21 @@ public final class ToolPolicy {
         return Optional.ofNullable(integration);
     }
 
+    /** @return whether running the tool twice has the effect of running it once (always true for reads) */
+    public boolean isIdempotent() {
+        return idempotent;
+    }
+
+    /** @return the timeout of one attempt, if any */
+    public Optional<Duration> timeout() {
+        return Optional.ofNullable(timeout);
+    }
+
+    /** @return what the tool's failure means for its turn */
+    public FailurePolicy onFailure() {
+        return onFailure;
+    }
+
     /** @return whether this is a write without keys, which runs alone within its turn */
     public boolean isExclusive() {
         return sideEffect == SideEffect.WRITE && resourceKeys.isEmpty();
@@ -136,12 +224,15 @@ public final class ToolPolicy {
         return o instanceof ToolPolicy other
                 && sideEffect == other.sideEffect
                 && resourceKeys.equals(other.resourceKeys)
-                && Objects.equals(integration, other.integration);
+                && Objects.equals(integration, other.integration)
+                && idempotent == other.idempotent
+                && Objects.equals(timeout, other.timeout)
+                && onFailure.equals(other.onFailure);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(sideEffect, resourceKeys, integration);
+        return Objects.hash(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure);
     }
 
     @Override
@@ -153,6 +244,15 @@ public final class ToolPolicy {
         }
         if (integration != null) {
             s.append(" @").append(integration);
+        }
+        if (sideEffect == SideEffect.WRITE && idempotent) {
+            s.append(" idempotent");
+        }
+        if (timeout != null) {
+            s.append(" timeout=").append(timeout);
+        }
+        if (onFailure.mode() != FailurePolicy.Mode.BEST_EFFORT) {
+            s.append(' ').append(onFailure);
         }
         return s.toString();
     }

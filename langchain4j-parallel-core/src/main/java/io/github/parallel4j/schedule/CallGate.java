@@ -1,34 +1,59 @@
 package io.github.parallel4j.schedule;
 
+import io.github.parallel4j.Ticker;
+import io.github.parallel4j.limit.FairSlots;
 import io.github.parallel4j.plan.PlannedCall;
+import java.time.Duration;
+import java.util.List;
 
 /**
- * Admits a call once its limits allow it (concurrency caps, rate limits), after its predecessors are done and
- * its resource locks are held, just before it runs.
+ * Applies limits to calls: the concurrency slots a call must hold while it runs, and the pacing (rate permits,
+ * pauses after an upstream 429) it must pass just before it starts.
  */
-@FunctionalInterface
 public interface CallGate {
 
-    /** A gate that admits every call at once. */
-    CallGate OPEN = (call, deadlineNanos, ticker) -> () -> {};
+    /** A gate with no limits. */
+    CallGate OPEN = new CallGate() {
+        @Override
+        public List<FairSlots> slots(PlannedCall call) {
+            return List.of();
+        }
+
+        @Override
+        public void pace(PlannedCall call, long deadlineNanos, Ticker ticker) {}
+
+        @Override
+        public void slowDown(PlannedCall call, Duration retryAfter, Ticker ticker) {}
+    };
 
     /**
-     * Waits until the call may run.
+     * The concurrency slots the call must hold while it runs, most specific first (its integration's, then the
+     * JVM-wide cap). The scheduler takes them in this order, without blocking a thread, before the call's turn
+     * cap... and releases them when the call ends.
+     *
+     * @param call the call
+     * @return the slots, possibly none
+     */
+    List<FairSlots> slots(PlannedCall call);
+
+    /**
+     * Waits until the call may start: a rate permit, the end of a pause. Called on the call's thread.
      *
      * @param call the call
      * @param deadlineNanos the turn's deadline on {@code ticker}, or {@link Long#MAX_VALUE} for none
      * @param ticker the scheduler's time source
-     * @return what to release when the call ends
-     * @throws CallFailure when the call may not run (for instance, no rate permit before the deadline)
+     * @throws CallFailure when the call may not start before the deadline ({@code RATE_LIMITED}); nothing is
+     *     consumed then
      * @throws InterruptedException when the waiting thread is interrupted
      */
-    Permit admit(PlannedCall call, long deadlineNanos, io.github.parallel4j.Ticker ticker)
-            throws CallFailure, InterruptedException;
+    void pace(PlannedCall call, long deadlineNanos, Ticker ticker) throws CallFailure, InterruptedException;
 
-    /** Held while the call runs; released exactly once when it ends. */
-    @FunctionalInterface
-    interface Permit {
-        /** Releases what was acquired. */
-        void release();
-    }
+    /**
+     * An upstream refused the call for its rate: slow down the call's integration for {@code retryAfter}.
+     *
+     * @param call the refused call
+     * @param retryAfter how long the upstream asked to wait
+     * @param ticker the scheduler's time source
+     */
+    void slowDown(PlannedCall call, Duration retryAfter, Ticker ticker);
 }

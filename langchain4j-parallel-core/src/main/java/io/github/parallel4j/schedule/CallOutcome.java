@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param readyNanos when its predecessors were done, or -1
  * @param startNanos when the tool began to run, or -1
  * @param endNanos when the outcome was decided
+ * @param attempts how many times the tool was started (0 when it never ran)
  */
 public record CallOutcome(
         PlannedCall call,
@@ -30,15 +31,22 @@ public record CallOutcome(
         Throwable cause,
         long readyNanos,
         long startNanos,
-        long endNanos) {
+        long endNanos,
+        int attempts) {
 
-    static CallOutcome success(PlannedCall call, ToolOutput output, long ready, long start, long end) {
-        return new CallOutcome(call, true, null, null, output, null, ready, start, end);
+    static CallOutcome success(PlannedCall call, ToolOutput output, long ready, long start, long end, int attempts) {
+        return new CallOutcome(call, true, null, null, output, null, ready, start, end, attempts);
     }
 
-    static CallOutcome failure(
-            PlannedCall call, ErrorCode code, String error, Throwable cause, long ready, long start, long end) {
-        return new CallOutcome(call, false, code, error, null, cause, ready, start, end);
+    static CallOutcome failure(PlannedCall call, ErrorCode code, String error, Throwable cause, long ready, long start,
+            long end, int attempts) {
+        return new CallOutcome(call, false, code, error, null, cause, ready, start, end, attempts);
+    }
+
+    /** @return this outcome with a message appended to its error */
+    CallOutcome withNote(String note) {
+        return new CallOutcome(call, ok, errorCode, error + note, output, cause, readyNanos, startNanos, endNanos,
+                attempts);
     }
 
     /** @return the tool's output as JSON, when ok */

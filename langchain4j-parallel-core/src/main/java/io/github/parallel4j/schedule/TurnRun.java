@@ -4,40 +4,54 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.github.parallel4j.ContextPropagator;
 import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.RateLimitedException;
+import io.github.parallel4j.ToolCallContext;
+import io.github.parallel4j.limit.FairSlots;
 import io.github.parallel4j.plan.Plan;
 import io.github.parallel4j.plan.PlannedCall;
 import io.github.parallel4j.plan.PlannedCall.Kind;
 import io.github.parallel4j.plan.Reference;
 import io.github.parallel4j.plan.References;
+import io.github.parallel4j.policy.FailurePolicy;
 import io.github.parallel4j.policy.ResourceKeyTemplate;
 import io.github.parallel4j.policy.SideEffect;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.Lock;
 
 /**
  * One turn being run: every call of a {@link Plan} starts the moment the calls it waits for have finished (an
- * eager graph, not wave barriers), takes its resource locks and limits, runs, and yields exactly one
- * {@link CallOutcome}.
+ * eager graph, not wave barriers) and its limits allow, and yields exactly one {@link CallOutcome}.
  *
- * <p>Guarantees: each call runs at most once; a call whose data dependency failed does not run
- * ({@code DEPENDENCY_FAILED}); a reference that cannot be filled stops only its own call
- * ({@code UNRESOLVED_REFERENCE}). When the budget runs out or the turn is cancelled, every unfinished call gets
- * its outcome at once ({@code BUDGET_EXCEEDED} or {@code CANCELLED}), running tools are interrupted, and nothing
- * starts afterwards: the turn's outcomes never wait for a tool that ignores interruption.
+ * <p>The way of one call: ready (predecessors done, references filled) → its concurrency slots, taken in a fixed
+ * order without holding a thread (integration, turn, JVM) → a tool thread: pacing (rate permits, pauses after
+ * 429s), the invocation's scope lock and its resource-key locks → the tool, under its own timeout → an outcome,
+ * or another attempt (retry with backoff, or re-queue after an upstream 429) → locks and slots released.
  *
- * <p>Thread-safe: outcomes may be awaited from any thread.
+ * <p>Guarantees: each attempt runs at most once and a call has at most one live attempt, except that an attempt
+ * abandoned after its timeout (a tool ignoring the interrupt) may still be finishing, holding its locks, while the
+ * next runs; a call whose data dependency failed does not run ({@code DEPENDENCY_FAILED}); a reference that
+ * cannot be filled stops only its own call ({@code UNRESOLVED_REFERENCE}). When the budget runs out or the turn is
+ * cancelled (by the caller or by a fail-fast failure), every unfinished call gets its outcome at once
+ * ({@code BUDGET_EXCEEDED} or {@code CANCELLED}), running tools are interrupted, and nothing starts afterwards:
+ * the outcomes never wait for a tool that ignores interruption.
+ *
+ * <p>Thread-safe: outcomes may be awaited from any thread. Internally, a call's bookkeeping is guarded by this
+ * object's monitor, and no lock of another object is ever taken while holding it.
  */
 public final class TurnRun {
 
@@ -48,21 +62,43 @@ public final class TurnRun {
     private final TurnScheduler scheduler;
     private final TurnOptions options;
     private final List<ContextPropagator.Captured> context;
+    private final String key;
     private final long origin;
     private final long deadline;
+    private final FairSlots turnSlots;
+    private final AtomicInteger retriesLeft;
     private final CompletableFuture<CallOutcome>[] outcomes;
     private final AtomicIntegerArray pending;
     private final AtomicLongArray readyAt;
-    private final AtomicLongArray startAt;
     private final AtomicBoolean[] released;
     private final CompletableFuture<List<CallOutcome>> done;
-    // Guarded by this: which thread runs which call, and whether the turn is closed.
-    private final Thread[] running;
-    private final boolean[] started;
-    private final boolean[] abandoned;
+
+    // Guarded by this.
+    private final Attempt[] current;
+    private final int[] attempts;
+    private final int[] rateLimitRuns;
+    private final boolean[] finishing;
     private ErrorCode closedWith;
     private String closedReason;
     private ScheduledFuture<?> timer;
+
+    /** One run of a call's tool. Fields guarded by the run's monitor. */
+    private static final class Attempt {
+        final int call;
+        final int number;
+        final JsonNode arguments;
+        Thread thread;
+        boolean started;
+        boolean abandoned;
+        long startNanos = -1;
+        ScheduledFuture<?> timeout;
+
+        Attempt(int call, int number, JsonNode arguments) {
+            this.call = call;
+            this.number = number;
+            this.arguments = arguments;
+        }
+    }
 
     @SuppressWarnings("unchecked")
     TurnRun(Plan plan, CallRunner runner, TurnScheduler scheduler, TurnOptions options,
@@ -72,17 +108,20 @@ public final class TurnRun {
         this.scheduler = scheduler;
         this.options = options;
         this.context = context;
+        this.key = options.key() != null ? options.key() : UUID.randomUUID().toString();
         this.origin = scheduler.ticker().read();
         this.deadline = options.budget() == null ? Long.MAX_VALUE : origin + options.budget().toNanos();
+        this.turnSlots = options.maxConcurrent() > 0 ? new FairSlots(options.maxConcurrent()) : null;
+        this.retriesLeft = new AtomicInteger(options.maxRetries());
         int n = plan.size();
         this.outcomes = new CompletableFuture[n];
         this.pending = new AtomicIntegerArray(n);
         this.readyAt = new AtomicLongArray(n);
-        this.startAt = new AtomicLongArray(n);
         this.released = new AtomicBoolean[n];
-        this.running = new Thread[n];
-        this.started = new boolean[n];
-        this.abandoned = new boolean[n];
+        this.current = new Attempt[n];
+        this.attempts = new int[n];
+        this.rateLimitRuns = new int[n];
+        this.finishing = new boolean[n];
         for (int i = 0; i < n; i++) {
             outcomes[i] = new CompletableFuture<>();
             released[i] = new AtomicBoolean();
@@ -110,8 +149,9 @@ public final class TurnRun {
             }
         }
         if (options.budget() != null && plan.size() > 0) {
+            ScheduledFuture<?> t = scheduler.timer().schedule(this::expire, options.budget().toNanos(), TimeUnit.NANOSECONDS);
             synchronized (this) {
-                timer = scheduler.timer().schedule(this::expire, options.budget().toNanos(), TimeUnit.NANOSECONDS);
+                timer = t;
             }
             done.whenComplete((outcomes, failure) -> cancelTimer());
         }
@@ -174,39 +214,47 @@ public final class TurnRun {
     }
 
     private void close(ErrorCode code, String reason) {
-        List<Integer> unfinished = new ArrayList<>();
+        List<CallOutcome> closed = new ArrayList<>();
         synchronized (this) {
             if (closedWith != null || done.isDone()) {
                 return;
             }
             closedWith = code;
             closedReason = reason;
+            long now = now();
             for (int i = 0; i < outcomes.length; i++) {
-                if (!outcomes[i].isDone()) {
-                    unfinished.add(i);
-                    if (running[i] != null) {
-                        abandoned[i] = true;
-                        scheduler.abandoned(1);
-                        running[i].interrupt();
-                    }
+                if (outcomes[i].isDone() || finishing[i]) {
+                    continue; // a finishing call's own outcome is being written by its thread
                 }
+                Attempt a = current[i];
+                PlannedCall call = plan.calls().get(i);
+                if (a != null && a.started) {
+                    closed.add(CallOutcome.failure(call, code, reason
+                            + " while the call was running; it was interrupted and its result discarded", null,
+                            readyAt.get(i), a.startNanos, now, attempts[i]));
+                } else {
+                    closed.add(CallOutcome.failure(call, code, reason
+                            + " before the call could start; it did not run", null, readyAt.get(i), -1, now,
+                            attempts[i]));
+                }
+                abandon(a);
             }
         }
-        for (int i : unfinished) {
-            outcomes[i].complete(closedOutcome(i));
+        for (CallOutcome outcome : closed) {
+            outcomes[outcome.call().index()].complete(outcome);
         }
     }
 
-    private synchronized CallOutcome closedOutcome(int i) {
-        PlannedCall call = plan.calls().get(i);
-        long now = now();
-        if (started[i]) {
-            return CallOutcome.failure(call, closedWith,
-                    closedReason + " while the call was running; it was interrupted and its result discarded",
-                    null, readyAt.get(i), startAt.get(i), now);
+    /** Interrupts an attempt's thread, if it has one, and counts it until it returns. Called holding this. */
+    private void abandon(Attempt a) {
+        if (a != null && a.thread != null && !a.abandoned) {
+            a.abandoned = true;
+            scheduler.abandoned(1);
+            a.thread.interrupt();
         }
-        return CallOutcome.failure(call, closedWith, closedReason + " before the call could start; it did not run",
-                null, readyAt.get(i), -1, now);
+        if (a != null && a.timeout != null) {
+            a.timeout.cancel(false);
+        }
     }
 
     private synchronized void cancelTimer() {
@@ -225,18 +273,16 @@ public final class TurnRun {
         PlannedCall call = plan.calls().get(i);
         long now = now();
         readyAt.set(i, now);
-        synchronized (this) {
-            if (closedWith != null) {
-                return; // its outcome was written by close()
-            }
+        if (isClosed()) {
+            return; // its outcome was written by close()
         }
         if (call.kind() == Kind.REJECTED) {
-            complete(i, CallOutcome.failure(call, call.rejection(), call.rejectionMessage(), null, now, -1, now),
+            complete(i, CallOutcome.failure(call, call.rejection(), call.rejectionMessage(), null, now, -1, now, 0),
                     ready);
             return;
         }
         if (call.kind() == Kind.EXTERNAL) {
-            complete(i, CallOutcome.success(call, EXTERNAL_PASSED, now, -1, now), ready);
+            complete(i, CallOutcome.success(call, EXTERNAL_PASSED, now, -1, now, 0), ready);
             return;
         }
         for (int p : call.dataPredecessors()) {
@@ -246,7 +292,7 @@ public final class TurnRun {
                 String why = needed == null ? "did not finish" : "failed (" + needed.errorCode() + ")";
                 complete(i, CallOutcome.failure(call, ErrorCode.DEPENDENCY_FAILED,
                         "this call needs the output of " + failed.id() + " (" + failed.name() + "), which " + why
-                                + ", so it did not run", null, now, -1, now), ready);
+                                + ", so it did not run", null, now, -1, now, 0), ready);
                 return;
             }
         }
@@ -256,11 +302,11 @@ public final class TurnRun {
                     ? call.arguments()
                     : References.resolve(call.arguments(), plan::hasCallId, this::valueOf);
         } catch (References.UnresolvedReferenceException e) {
-            complete(i, CallOutcome.failure(call, ErrorCode.UNRESOLVED_REFERENCE, e.getMessage(), null, now, -1, now),
-                    ready);
+            complete(i, CallOutcome.failure(call, ErrorCode.UNRESOLVED_REFERENCE, e.getMessage(), null, now, -1, now,
+                    0), ready);
             return;
         }
-        submit(i, arguments, ready);
+        admit(i, arguments);
     }
 
     private JsonNode valueOf(Reference ref) {
@@ -294,18 +340,66 @@ public final class TurnRun {
         return "; it is a " + output.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ", not an object";
     }
 
-    private void submit(int i, JsonNode arguments, ArrayDeque<Integer> ready) {
-        Runnable task = () -> runCall(i, arguments);
-        try {
-            scheduler.executor().execute(withContext(task));
-        } catch (RejectedExecutionException e) {
-            long now = now();
-            complete(i, CallOutcome.failure(plan.calls().get(i), ErrorCode.TOOL_ERROR,
-                    "the tool could not be started: the executor refused it", e, now, -1, now), ready);
+    /** Starts a new attempt of call i: takes its slots (asynchronously), then submits it. */
+    private void admit(int i, JsonNode arguments) {
+        Attempt attempt;
+        synchronized (this) {
+            if (closedWith != null || outcomes[i].isDone()) {
+                return;
+            }
+            attempt = new Attempt(i, ++attempts[i], arguments);
+            current[i] = attempt;
+        }
+        PlannedCall call = plan.calls().get(i);
+        List<FairSlots> chain = new ArrayList<>(scheduler.gate().slots(call));
+        if (turnSlots != null) {
+            chain.add(Math.min(1, chain.size()), turnSlots); // integration, then turn, then JVM-wide
+        }
+        acquire(attempt, chain, 0);
+    }
+
+    private void acquire(Attempt attempt, List<FairSlots> chain, int k) {
+        if (k == chain.size()) {
+            submit(attempt, chain);
+            return;
+        }
+        chain.get(k).acquire(() -> {
+            if (!isLive(attempt)) {
+                releaseSlots(chain, k); // the slot being granted passes on; give back those already held
+                return false;
+            }
+            acquire(attempt, chain, k + 1);
+            return true;
+        });
+    }
+
+    private static void releaseSlots(List<FairSlots> chain, int held) {
+        for (int k = held - 1; k >= 0; k--) {
+            chain.get(k).release();
         }
     }
 
-    private Runnable withContext(Runnable task) {
+    private synchronized boolean isLive(Attempt attempt) {
+        return closedWith == null && current[attempt.call] == attempt && !outcomes[attempt.call].isDone();
+    }
+
+    private synchronized boolean isClosed() {
+        return closedWith != null;
+    }
+
+    private void submit(Attempt attempt, List<FairSlots> chain) {
+        Runnable task = withContext(() -> runAttempt(attempt, chain), attempt, chain);
+        try {
+            scheduler.executor().execute(task);
+        } catch (RuntimeException | Error e) {
+            releaseSlots(chain, chain.size());
+            finish(attempt, CallOutcome.failure(plan.calls().get(attempt.call), ErrorCode.TOOL_ERROR,
+                    "the tool could not be started: the executor refused it (" + messageOf(e) + ")", e,
+                    readyAt.get(attempt.call), -1, now(), attempt.number));
+        }
+    }
+
+    private Runnable withContext(Runnable task, Attempt attempt, List<FairSlots> chain) {
         if (context.isEmpty()) {
             return task;
         }
@@ -315,81 +409,228 @@ public final class TurnRun {
                 for (ContextPropagator.Captured captured : context) {
                     restored.add(captured.restore());
                 }
+            } catch (RuntimeException | Error e) {
+                closeAll(restored);
+                releaseSlots(chain, chain.size());
+                finish(attempt, CallOutcome.failure(plan.calls().get(attempt.call), ErrorCode.TOOL_ERROR,
+                        "the tool could not be started: restoring the caller's context failed (" + messageOf(e) + ")",
+                        e, readyAt.get(attempt.call), -1, now(), attempt.number));
+                return;
+            }
+            try {
                 task.run();
             } finally {
-                for (int k = restored.size() - 1; k >= 0; k--) {
-                    restored.get(k).close();
-                }
+                closeAll(restored);
             }
         };
     }
 
-    private void runCall(int i, JsonNode arguments) {
+    private static void closeAll(List<ContextPropagator.Restored> restored) {
+        for (int k = restored.size() - 1; k >= 0; k--) {
+            restored.get(k).close();
+        }
+    }
+
+    private void runAttempt(Attempt attempt, List<FairSlots> chain) {
+        int i = attempt.call;
         PlannedCall call = plan.calls().get(i);
+        boolean live;
         synchronized (this) {
-            if (closedWith != null) {
-                return;
+            live = isLive(attempt);
+            if (live) {
+                attempt.thread = Thread.currentThread();
             }
-            running[i] = Thread.currentThread();
+        }
+        if (!live) {
+            releaseSlots(chain, chain.size()); // closed while queued: its outcome is written already
+            return;
         }
         Lock scope = null;
         ResourceLocks.Held held = null;
-        CallGate.Permit permit = null;
-        long start = -1;
         CallOutcome outcome;
+        Throwable fatal = null;
         try {
-            TreeMap<String, Boolean> keys = runtimeKeys(call, arguments);
+            scheduler.gate().pace(call, deadline, scheduler.ticker());
+            TreeMap<String, Boolean> keys = runtimeKeys(call, attempt.arguments);
             if (options.scope() != null) {
                 Lock lock = call.policy().isExclusive() ? options.scope().writeLock() : options.scope().readLock();
                 lock.lockInterruptibly();
                 scope = lock;
             }
             held = scheduler.locks().acquire(keys);
-            permit = scheduler.gate().admit(call, deadline, scheduler.ticker());
+            long start;
             synchronized (this) {
-                if (closedWith != null) {
+                if (!isLive(attempt)) {
                     throw new InterruptedException();
                 }
                 start = now();
-                startAt.set(i, start);
-                started[i] = true;
+                attempt.startNanos = start;
+                attempt.started = true;
+                call.policy().timeout().ifPresent(t -> attempt.timeout = scheduler.timer().schedule(
+                        () -> timeOut(attempt), t.toNanos(), TimeUnit.NANOSECONDS));
             }
-            ToolOutput output = runner.run(call, arguments);
-            outcome = CallOutcome.success(call, output, readyAt.get(i), start, now());
+            ToolCallContext toolContext = new ToolCallContext(call.id(), call.name(), attempt.number, idempotencyKey(call));
+            ToolOutput output = toolContext.bind(() -> runner.run(call, attempt.arguments));
+            outcome = CallOutcome.success(call, output, readyAt.get(i), start, now(), attempt.number);
         } catch (CallFailure f) {
-            outcome = CallOutcome.failure(call, f.code(), f.getMessage(), f.getCause(), readyAt.get(i), start, now());
+            outcome = CallOutcome.failure(call, f.code(), f.getMessage(), f.getCause(), readyAt.get(i),
+                    attempt.startNanos, now(), attempt.number);
         } catch (InterruptedException e) {
             outcome = CallOutcome.failure(call, ErrorCode.CANCELLED, "the call was interrupted", e, readyAt.get(i),
-                    start, now());
-        } catch (Exception | LinkageError | StackOverflowError | AssertionError e) {
-            outcome = CallOutcome.failure(call, ErrorCode.TOOL_ERROR, messageOf(e), e, readyAt.get(i), start, now());
-        } finally {
-            if (permit != null) {
-                permit.release();
+                    attempt.startNanos, now(), attempt.number);
+        } catch (Throwable e) {
+            if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+                fatal = e;
             }
+            outcome = CallOutcome.failure(call, ErrorCode.TOOL_ERROR, messageOf(e), e, readyAt.get(i),
+                    attempt.startNanos, now(), attempt.number);
+        } finally {
             if (held != null) {
                 held.release();
             }
             if (scope != null) {
                 scope.unlock();
             }
-            synchronized (this) {
-                running[i] = null;
-                if (abandoned[i]) {
-                    abandoned[i] = false;
-                    scheduler.abandoned(-1);
-                }
-                if (closedWith != null) {
-                    // Whatever close() sent this thread is spent: a pooled thread must not carry it on.
-                    Thread.interrupted();
-                    // close() wrote this call's outcome (or will, having seen it unfinished): it must win.
-                    return;
-                }
+            releaseSlots(chain, chain.size());
+        }
+        finish(attempt, outcome);
+        if (fatal instanceof Error error) {
+            throw error; // after the outcome is recorded: the caller is answered, the thread dies as it should
+        }
+    }
+
+    /** Decides what an attempt's end means: the call's outcome, another attempt, or nothing (superseded). */
+    private void finish(Attempt attempt, CallOutcome outcome) {
+        int i = attempt.call;
+        PlannedCall call = plan.calls().get(i);
+        Next next;
+        synchronized (this) {
+            if (attempt.timeout != null) {
+                attempt.timeout.cancel(false);
+            }
+            attempt.thread = null;
+            if (attempt.abandoned) {
+                scheduler.abandoned(-1);
+                // Whatever close() or the timeout sent this thread is spent: a pooled thread must not carry it on.
+                Thread.interrupted();
+            }
+            if (closedWith != null || current[i] != attempt || outcomes[i].isDone()) {
+                return; // closed, timed out and replaced, or answered already
+            }
+            next = next(call, outcome, i);
+            if (next.again() == null) {
+                finishing[i] = true;
             }
         }
+        conclude(attempt, call, outcome, next);
+    }
+
+    /** What follows an attempt: another attempt after {@code again}, or the outcome with {@code note} added. */
+    private record Next(Duration again, String note) {
+        static final Next FINAL = new Next(null, null);
+
+        static Next giveUp(String note) {
+            return new Next(null, note);
+        }
+
+        static Next after(Duration wait) {
+            return new Next(wait, null);
+        }
+    }
+
+    /** Whether the call gets another attempt, and after how long. Called holding this. */
+    private Next next(PlannedCall call, CallOutcome outcome, int i) {
+        if (outcome.ok()) {
+            return Next.FINAL;
+        }
+        Throwable cause = outcome.cause();
+        if (cause instanceof RateLimitedException limited) {
+            Duration wait = limited.retryAfter().orElse(Duration.ofSeconds(1));
+            scheduler.gate().slowDown(call, wait, scheduler.ticker());
+            if (rateLimitRuns[i] >= options.rateLimitRetries()) {
+                return Next.giveUp("; the upstream refused it for its rate " + (rateLimitRuns[i] + 1) + " times");
+            }
+            if (deadline != Long.MAX_VALUE && scheduler.ticker().read() + wait.toNanos() - deadline > 0) {
+                return Next.giveUp("; waiting " + format(wait) + " as the upstream asked would exceed the turn's budget");
+            }
+            rateLimitRuns[i]++;
+            return Next.after(wait);
+        }
+        FailurePolicy policy = call.policy().onFailure();
+        boolean retryable = outcome.errorCode() == ErrorCode.TOOL_ERROR || outcome.errorCode() == ErrorCode.TIMEOUT;
+        if (policy.mode() != FailurePolicy.Mode.RETRY || !retryable || !call.policy().isIdempotent()) {
+            return Next.FINAL;
+        }
+        if (attempts[i] >= policy.maxAttempts()) {
+            return Next.giveUp("; gave up after " + attempts[i] + " attempts");
+        }
+        long ceiling = policy.backoffCeiling(attempts[i]).toNanos();
+        Duration wait = Duration.ofNanos(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+        if (deadline != Long.MAX_VALUE && scheduler.ticker().read() + wait.toNanos() - deadline > 0) {
+            return Next.giveUp("; not retried: the turn's budget would run out during the backoff");
+        }
+        if (retriesLeft.getAndDecrement() <= 0) {
+            return Next.giveUp("; not retried: the turn's retries (" + options.maxRetries() + ") are used up");
+        }
+        return Next.after(wait);
+    }
+
+    private static CallOutcome decorate(PlannedCall call, CallOutcome outcome, String note) {
+        if (outcome.ok() || note == null) {
+            return outcome;
+        }
+        if (outcome.cause() instanceof RateLimitedException) {
+            return new CallOutcome(call, false, ErrorCode.RATE_LIMITED, outcome.error() + note, null, outcome.cause(),
+                    outcome.readyNanos(), outcome.startNanos(), outcome.endNanos(), outcome.attempts());
+        }
+        return outcome.withNote(note);
+    }
+
+    /** Acts on a decision taken under the monitor: another attempt later, or the call's outcome now. */
+    private void conclude(Attempt attempt, PlannedCall call, CallOutcome outcome, Next next) {
+        int i = attempt.call;
+        if (next.again() != null) {
+            scheduler.timer().schedule(() -> admit(i, attempt.arguments), next.again().toNanos(), TimeUnit.NANOSECONDS);
+            return;
+        }
         ArrayDeque<Integer> ready = new ArrayDeque<>();
-        complete(i, outcome, ready);
+        complete(i, decorate(call, outcome, next.note()), ready);
         drain(ready);
+        failFastIfNeeded(call, outcome);
+    }
+
+    private void failFastIfNeeded(PlannedCall call, CallOutcome outcome) {
+        if (!outcome.ok() && call.policy().onFailure().mode() == FailurePolicy.Mode.FAIL_FAST) {
+            close(ErrorCode.CANCELLED, call.id() + " (" + call.name() + ") failed (" + outcome.errorCode()
+                    + ") and is fail-fast, so the turn was cancelled");
+        }
+    }
+
+    /** A tool ran past its own timeout: interrupt it, and answer (or retry) without waiting for it to stop. */
+    private void timeOut(Attempt attempt) {
+        int i = attempt.call;
+        PlannedCall call = plan.calls().get(i);
+        Duration timeout = call.policy().timeout().orElseThrow();
+        CallOutcome outcome = CallOutcome.failure(call, ErrorCode.TIMEOUT, "the tool ran past its timeout of "
+                + format(timeout) + "; it was interrupted", null, readyAt.get(i), attempt.startNanos, now(),
+                attempt.number);
+        Next next;
+        synchronized (this) {
+            if (closedWith != null || current[i] != attempt || outcomes[i].isDone() || attempt.thread == null) {
+                return;
+            }
+            abandon(attempt);
+            current[i] = null; // its thread may linger; whatever it returns is ignored
+            next = next(call, outcome, i);
+            if (next.again() == null) {
+                finishing[i] = true;
+            }
+        }
+        conclude(attempt, call, outcome, next);
+    }
+
+    private String idempotencyKey(PlannedCall call) {
+        return UUID.nameUUIDFromBytes((key + "/" + call.id()).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private static TreeMap<String, Boolean> runtimeKeys(PlannedCall call, JsonNode arguments) throws CallFailure {

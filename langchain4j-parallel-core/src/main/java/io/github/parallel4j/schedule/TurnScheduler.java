@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * Starts {@link TurnRun}s: owns what every turn shares (the executor that runs tools, the resource locks, the
@@ -25,6 +26,7 @@ public final class TurnScheduler {
     private final ScheduledExecutorService timer;
     private final List<ContextPropagator> propagators;
     private final AtomicInteger abandoned = new AtomicInteger();
+    private final IntConsumer onAbandonedChange;
 
     /**
      * @param executor runs tools; it must not run tasks on the submitting thread
@@ -33,15 +35,33 @@ public final class TurnScheduler {
      * @param ticker the time source
      * @param timer fires turn budgets
      * @param propagators carry context to tool threads, applied in order
+     * @param onAbandonedChange told the number of abandoned calls each time it changes (a pool can grow to
+     *     make up for their threads)
      */
     public TurnScheduler(Executor executor, ResourceLocks locks, CallGate gate, Ticker ticker,
-            ScheduledExecutorService timer, List<ContextPropagator> propagators) {
+            ScheduledExecutorService timer, List<ContextPropagator> propagators, IntConsumer onAbandonedChange) {
+        this.onAbandonedChange = Objects.requireNonNull(onAbandonedChange, "onAbandonedChange");
         this.executor = Objects.requireNonNull(executor, "executor");
         this.locks = Objects.requireNonNull(locks, "locks");
         this.gate = Objects.requireNonNull(gate, "gate");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.timer = Objects.requireNonNull(timer, "timer");
         this.propagators = List.copyOf(propagators);
+    }
+
+    /**
+     * A scheduler that does not react to abandoned calls.
+     *
+     * @param executor runs tools; it must not run tasks on the submitting thread
+     * @param locks resource key locks shared by all turns
+     * @param gate applies concurrency caps and rate limits
+     * @param ticker the time source
+     * @param timer fires turn budgets, tool timeouts and retries
+     * @param propagators carry context to tool threads, applied in order
+     */
+    public TurnScheduler(Executor executor, ResourceLocks locks, CallGate gate, Ticker ticker,
+            ScheduledExecutorService timer, List<ContextPropagator> propagators) {
+        this(executor, locks, gate, ticker, timer, propagators, count -> {});
     }
 
     /**
@@ -73,7 +93,7 @@ public final class TurnScheduler {
     }
 
     void abandoned(int delta) {
-        abandoned.addAndGet(delta);
+        onAbandonedChange.accept(abandoned.addAndGet(delta));
     }
 
     Executor executor() {

@@ -191,6 +191,25 @@ class PlannerTest {
     }
 
     @Test
+    void should_open_a_key_whose_path_walks_into_a_referenced_value() {
+        Plan plan = planner.plan(List.of(
+                call("call_1", "read", "{}"),
+                call("call_2", "nested", "{\"customer\":\"$call_1.customer\"}")));
+
+        assertThat(plan.calls().get(1).kind()).isEqualTo(Kind.RUN);
+        assertThat(plan.calls().get(1).keys()).containsExactly(new io.github.parallel4j.policy.ResourceKey("customer:", true));
+    }
+
+    @Test
+    void should_not_fail_planning_on_an_absurd_array_index() {
+        Plan plan = planner.plan(List.of(call("call_1", "read", "{}"),
+                call("call_2", "read", "{\"x\":\"$call_1.items[99999999999]\"}")));
+
+        assertThat(plan.calls()).hasSize(2);
+        assertThat(plan.calls().get(1).references()).isEmpty();
+    }
+
+    @Test
     void should_leave_dollar_text_that_is_no_reference_alone() {
         Plan plan = planner.plan(List.of(call("a", "read", "{\"price\":\"$100.00\",\"env\":\"$HOME\",\"t\":\"${x}\"}")));
 

@@ -1,0 +1,137 @@
+package io.github.parallel4j.policy;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What a failed call means for its turn.
+ *
+ * <ul>
+ *   <li>{@link #bestEffort()} (the default): the call's observation says it failed; its siblings go on, and only
+ *       calls that need its output are skipped ({@code DEPENDENCY_FAILED}).
+ *   <li>{@link #failFast()}: its failure cancels the turn's unfinished calls ({@code CANCELLED}); for tightly
+ *       coupled steps where the rest is pointless once one fails.
+ *   <li>{@link #retry(int, Duration, Duration)}: the call is run again after an exponential backoff with jitter,
+ *       up to {@code maxAttempts} attempts in all, while the turn's budget and retry allowance last. Only for reads
+ *       and idempotent writes: a non-idempotent write is never retried automatically.
+ * </ul>
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class FailurePolicy {
+
+    /** The kinds of policy. */
+    public enum Mode {
+        /** Siblings go on. */
+        BEST_EFFORT,
+        /** The first failure cancels the turn's unfinished calls. */
+        FAIL_FAST,
+        /** The call is retried with backoff. */
+        RETRY
+    }
+
+    private static final FailurePolicy BEST_EFFORT = new FailurePolicy(Mode.BEST_EFFORT, 1, Duration.ZERO, Duration.ZERO);
+    private static final FailurePolicy FAIL_FAST = new FailurePolicy(Mode.FAIL_FAST, 1, Duration.ZERO, Duration.ZERO);
+
+    private final Mode mode;
+    private final int maxAttempts;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+
+    private FailurePolicy(Mode mode, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+        this.mode = mode;
+        this.maxAttempts = maxAttempts;
+        this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
+    }
+
+    /** @return the default: siblings go on */
+    public static FailurePolicy bestEffort() {
+        return BEST_EFFORT;
+    }
+
+    /** @return a policy under which the call's failure cancels its turn */
+    public static FailurePolicy failFast() {
+        return FAIL_FAST;
+    }
+
+    /**
+     * Retries with exponential backoff and jitter: the n-th retry waits a random time between half and all of
+     * {@code min(maxBackoff, initialBackoff * 2^(n-1))}.
+     *
+     * @param maxAttempts attempts in all, first included; at least 2
+     * @param initialBackoff the first backoff, positive
+     * @param maxBackoff the longest backoff, not shorter than {@code initialBackoff}
+     * @return the policy
+     */
+    public static FailurePolicy retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+        if (maxAttempts < 2) {
+            throw new IllegalArgumentException("A retry policy needs at least 2 attempts, was " + maxAttempts);
+        }
+        Objects.requireNonNull(initialBackoff, "initialBackoff");
+        Objects.requireNonNull(maxBackoff, "maxBackoff");
+        if (initialBackoff.isNegative() || initialBackoff.isZero()) {
+            throw new IllegalArgumentException("initialBackoff must be positive, was " + initialBackoff);
+        }
+        if (maxBackoff.compareTo(initialBackoff) < 0) {
+            throw new IllegalArgumentException("maxBackoff " + maxBackoff + " is shorter than initialBackoff "
+                    + initialBackoff);
+        }
+        return new FailurePolicy(Mode.RETRY, maxAttempts, initialBackoff, maxBackoff);
+    }
+
+    /** @return the kind of policy */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** @return attempts in all (1 unless retrying) */
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /** @return the first backoff of a retry policy */
+    public Duration initialBackoff() {
+        return initialBackoff;
+    }
+
+    /** @return the longest backoff of a retry policy */
+    public Duration maxBackoff() {
+        return maxBackoff;
+    }
+
+    /**
+     * The longest wait before a retry.
+     *
+     * @param retry the retry's number, from 1
+     * @return {@code min(maxBackoff, initialBackoff * 2^(retry-1))}
+     */
+    public Duration backoffCeiling(int retry) {
+        long nanos = initialBackoff.toNanos();
+        for (int i = 1; i < retry && nanos < maxBackoff.toNanos(); i++) {
+            nanos *= 2;
+        }
+        return Duration.ofNanos(Math.min(nanos, maxBackoff.toNanos()));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FailurePolicy other
+                && mode == other.mode
+                && maxAttempts == other.maxAttempts
+                && initialBackoff.equals(other.initialBackoff)
+                && maxBackoff.equals(other.maxBackoff);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(mode, maxAttempts, initialBackoff, maxBackoff);
+    }
+
+    @Override
+    public String toString() {
+        return mode == Mode.RETRY
+                ? "retry(" + maxAttempts + " attempts, backoff " + initialBackoff + ".." + maxBackoff + ")"
+                : mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}
