@@ -149,6 +149,18 @@ public final class IntegrationGate implements CallGate {
     }
 
     /**
+     * How long an integration stays paused after an upstream 429.
+     *
+     * @param integration the integration's name
+     * @return the time left, or empty when it is not paused
+     */
+    public java.util.Optional<Duration> pauseRemaining(String integration) {
+        Long until = pausedUntil.get(integration);
+        long left = until == null ? 0 : until - ticker.read();
+        return left > 0 ? java.util.Optional.of(Duration.ofNanos(left)) : java.util.Optional.empty();
+    }
+
+    /**
      * How many calls to an integration run now.
      *
      * @param integration the integration's name

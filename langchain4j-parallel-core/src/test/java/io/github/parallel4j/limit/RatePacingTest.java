@@ -1,0 +1,98 @@
+package io.github.parallel4j.limit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.IntegrationLimits;
+import io.github.parallel4j.Ticker;
+import io.github.parallel4j.plan.CallRequest;
+import io.github.parallel4j.plan.PlannedCall;
+import io.github.parallel4j.plan.Planner;
+import io.github.parallel4j.policy.ToolPolicy;
+import io.github.parallel4j.schedule.CallFailure;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Rate pacing on a fake clock: waiting advances the clock instead of sleeping, so the schedule is exact. */
+class RatePacingTest {
+
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final Ticker ticker = now::get;
+    private final IntegrationGate.Sleeper sleeper = nanos -> now.addAndGet(nanos);
+
+    private static PlannedCall jiraCall() {
+        Map<String, ToolPolicy> policies = Map.of("ticket", ToolPolicy.read().withIntegration("jira"));
+        return new Planner(8, policies::get, Planner.UnknownTools.REJECT)
+                .plan(List.of(new CallRequest("c", "ticket", "{}"))).calls().get(0);
+    }
+
+    @Test
+    void should_admit_a_burst_of_capacity_then_one_call_per_refill_interval() throws Exception {
+        IntegrationGate gate = new IntegrationGate(
+                Map.of("jira", IntegrationLimits.builder().rate(5, Duration.ofSeconds(1)).build()), 0, ticker, sleeper);
+        PlannedCall call = jiraCall();
+        long origin = now.get();
+
+        List<Long> starts = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            gate.pace(call, Long.MAX_VALUE, ticker);
+            starts.add((now.get() - origin) / 1_000_000);
+        }
+
+        assertThat(starts).containsExactly(0L, 0L, 0L, 0L, 0L, 200L, 400L, 600L, 800L, 1000L, 1200L, 1400L);
+    }
+
+    @Test
+    void should_combine_bandwidths() throws Exception {
+        IntegrationGate gate = new IntegrationGate(Map.of("jira", IntegrationLimits.builder()
+                .rate(5, Duration.ofSeconds(1)).rate(8, Duration.ofMinutes(1)).build()), 0, ticker, sleeper);
+        PlannedCall call = jiraCall();
+        long origin = now.get();
+
+        for (int i = 0; i < 9; i++) {
+            gate.pace(call, Long.MAX_VALUE, ticker);
+        }
+
+        // 8 per minute: the 9th call waits for the minute bandwidth (one token per 7.5 s)
+        assertThat(now.get() - origin).isGreaterThanOrEqualTo(Duration.ofMillis(7_500).toNanos());
+    }
+
+    @Test
+    void should_refuse_at_once_and_consume_nothing_when_the_permit_comes_after_the_deadline() throws Exception {
+        IntegrationGate gate = new IntegrationGate(
+                Map.of("jira", IntegrationLimits.builder().rate(1, Duration.ofSeconds(10)).build()), 0, ticker, sleeper);
+        PlannedCall call = jiraCall();
+        gate.pace(call, Long.MAX_VALUE, ticker);
+        long before = now.get();
+
+        assertThatThrownBy(() -> gate.pace(call, now.get() + Duration.ofSeconds(2).toNanos(), ticker))
+                .isInstanceOfSatisfying(CallFailure.class, f -> assertThat(f.code()).isEqualTo(ErrorCode.RATE_LIMITED));
+        assertThat(now.get()).as("no time was spent waiting").isEqualTo(before);
+
+        now.addAndGet(Duration.ofSeconds(10).toNanos());
+        gate.pace(call, now.get() + Duration.ofSeconds(1).toNanos(), ticker); // the refused call consumed nothing
+    }
+
+    @Test
+    void should_pause_an_integration_after_an_upstream_429() throws Exception {
+        IntegrationGate gate = new IntegrationGate(Map.of(), 0, ticker, sleeper);
+        PlannedCall call = jiraCall();
+        long origin = now.get();
+
+        gate.slowDown(call, Duration.ofMillis(750), ticker);
+        assertThat(gate.pauseRemaining("jira")).hasValue(Duration.ofMillis(750));
+        gate.pace(call, Long.MAX_VALUE, ticker);
+
+        assertThat(now.get() - origin).isEqualTo(Duration.ofMillis(750).toNanos());
+        assertThat(gate.pauseRemaining("jira")).isEmpty();
+        assertThatThrownBy(() -> {
+            gate.slowDown(call, Duration.ofSeconds(30), ticker);
+            gate.pace(call, now.get() + Duration.ofSeconds(1).toNanos(), ticker);
+        }).isInstanceOfSatisfying(CallFailure.class, f -> assertThat(f.code()).isEqualTo(ErrorCode.RATE_LIMITED));
+    }
+}
