@@ -15,6 +15,9 @@ import java.util.OptionalInt;
  * IntegrationLimits.builder().maxConcurrent(2).rate(5, Duration.ofSeconds(1)).rate(100, Duration.ofMinutes(1)).build()
  * }</pre>
  *
+ * <p>Rates added with {@link Builder#perKeyRate} apply to each conversation (or tenant) separately, on top of the
+ * shared ones.
+ *
  * <p>A rate is a Bucket4j bandwidth of capacity {@code permits}, refilled greedily {@code permits} per
  * {@code period}. Waiting for a slot or a permit is bounded by the turn's remaining budget: when a permit cannot
  * come in time the call gets {@code RATE_LIMITED} at once and consumes nothing.
@@ -25,10 +28,12 @@ public final class IntegrationLimits {
 
     private final Integer maxConcurrent;
     private final List<Rate> rates;
+    private final List<Rate> perKeyRates;
 
     private IntegrationLimits(Builder builder) {
         this.maxConcurrent = builder.maxConcurrent;
         this.rates = List.copyOf(builder.rates);
+        this.perKeyRates = List.copyOf(builder.perKeyRates);
     }
 
     /** @return a builder with no limits */
@@ -46,22 +51,28 @@ public final class IntegrationLimits {
         return rates;
     }
 
+    /** @return the rate limits that apply to each key (conversation or tenant) separately, possibly empty */
+    public List<Rate> perKeyRates() {
+        return perKeyRates;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof IntegrationLimits other
                 && Objects.equals(maxConcurrent, other.maxConcurrent)
-                && rates.equals(other.rates);
+                && rates.equals(other.rates)
+                && perKeyRates.equals(other.perKeyRates);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(maxConcurrent, rates);
+        return Objects.hash(maxConcurrent, rates, perKeyRates);
     }
 
     @Override
     public String toString() {
         return "IntegrationLimits{maxConcurrent=" + (maxConcurrent == null ? "unlimited" : maxConcurrent)
-                + ", rates=" + rates + '}';
+                + ", rates=" + rates + ", perKeyRates=" + perKeyRates + '}';
     }
 
     /**
@@ -93,6 +104,7 @@ public final class IntegrationLimits {
 
         private Integer maxConcurrent;
         private final List<Rate> rates = new ArrayList<>();
+        private final List<Rate> perKeyRates = new ArrayList<>();
 
         private Builder() {}
 
@@ -120,6 +132,20 @@ public final class IntegrationLimits {
          */
         public Builder rate(long permits, Duration period) {
             rates.add(new Rate(permits, period));
+            return this;
+        }
+
+        /**
+         * Adds a rate limit that applies to each key separately: by default each conversation (the AI service's
+         * chat memory id), or whatever {@code ParallelTools.Builder#rateLimitKey} derives (a tenant, a user). The
+         * buckets live in a bounded Caffeine cache and are dropped once idle and full again.
+         *
+         * @param permits call starts allowed per period for one key, at least 1
+         * @param period the period, positive
+         * @return this builder
+         */
+        public Builder perKeyRate(long permits, Duration period) {
+            perKeyRates.add(new Rate(permits, period));
             return this;
         }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.tool.ToolProvider;
 import io.github.parallel4j.langchain4j.InstallSettings;
@@ -67,6 +68,7 @@ public final class ParallelTools {
     private final int maxConcurrentPerTurn;
     private final int maxRetriesPerTurn;
     private final int rateLimitRetries;
+    private final Function<InvocationContext, Object> rateLimitKey;
     private final Map<AiServices<?>, Installation> installations = Collections.synchronizedMap(new WeakHashMap<>());
 
     private ParallelTools(Builder b) {
@@ -80,6 +82,7 @@ public final class ParallelTools {
         this.maxConcurrentPerTurn = b.maxConcurrentPerTurn;
         this.maxRetriesPerTurn = b.maxRetriesPerTurn;
         this.rateLimitRetries = b.rateLimitRetries;
+        this.rateLimitKey = b.rateLimitKey;
         this.gate = new IntegrationGate(integrations, b.maxConcurrentCalls, b.ticker, IntegrationGate.Sleeper.parking());
         List<ContextPropagator> propagators = new ArrayList<>();
         propagators.add(new MdcPropagator());
@@ -123,7 +126,7 @@ public final class ParallelTools {
             if (installation == null) {
                 installation = new Installation(new InstallSettings(policies, defaultPolicy, maxBatchSize,
                         turnTimeout, errorHandling, scheduler, writer, Duration.ofMinutes(30),
-                        maxConcurrentPerTurn, maxRetriesPerTurn, rateLimitRetries));
+                        maxConcurrentPerTurn, maxRetriesPerTurn, rateLimitRetries, rateLimitKey));
                 installation.listenOn(builder);
                 installations.put(builder, installation);
             }
@@ -228,6 +231,7 @@ public final class ParallelTools {
         private int maxConcurrentPerTurn;
         private int maxRetriesPerTurn = 10;
         private int rateLimitRetries = 3;
+        private Function<InvocationContext, Object> rateLimitKey = InvocationContext::chatMemoryId;
 
         private Builder() {}
 
@@ -360,6 +364,19 @@ public final class ParallelTools {
                 throw new IllegalArgumentException("rateLimitRetries must not be negative, was " + rateLimitRetries);
             }
             this.rateLimitRetries = rateLimitRetries;
+            return this;
+        }
+
+        /**
+         * What {@link IntegrationLimits.Builder#perKeyRate per-key rates} are keyed by. Default: the conversation
+         * (the AI service's chat memory id). A tenant, for instance:
+         * {@code context -> context.invocationParameters().get("tenant")}. A null key skips per-key rates.
+         *
+         * @param rateLimitKey derives the key from an AI service invocation
+         * @return this builder
+         */
+        public Builder rateLimitKey(Function<InvocationContext, Object> rateLimitKey) {
+            this.rateLimitKey = Objects.requireNonNull(rateLimitKey, "rateLimitKey");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.github.parallel4j.langchain4j;
 
+import dev.langchain4j.invocation.InvocationContext;
 import io.github.parallel4j.ToolErrorHandling;
 import io.github.parallel4j.observe.ObservationWriter;
 import io.github.parallel4j.policy.ToolPolicy;
@@ -22,6 +23,7 @@ import java.util.Map;
  * @param maxConcurrentPerTurn the most calls of one turn that may run at once, 0 for no cap
  * @param maxRetriesPerTurn the most retries one turn may make
  * @param rateLimitRetries the most times one call is run again after an upstream 429
+ * @param rateLimitKey the key of per-key rate limits for an invocation
  */
 public record InstallSettings(
         Map<String, ToolPolicy> policies,
@@ -34,4 +36,5 @@ public record InstallSettings(
         Duration idleInvocationExpiry,
         int maxConcurrentPerTurn,
         int maxRetriesPerTurn,
-        int rateLimitRetries) {}
+        int rateLimitRetries,
+        java.util.function.Function<InvocationContext, Object> rateLimitKey) {}

@@ -248,8 +248,10 @@ public final class Installation {
         String key = context == null || context.invocationId() == null
                 ? null
                 : context.invocationId() + "#" + state.batchNumber();
+        Object partition = context == null ? null : settings.rateLimitKey().apply(context);
         return settings.scheduler().start(plan, runner(context), new TurnOptions(settings.turnTimeout(), state.scope,
-                key, settings.maxConcurrentPerTurn(), settings.maxRetriesPerTurn(), settings.rateLimitRetries()));
+                key, settings.maxConcurrentPerTurn(), settings.maxRetriesPerTurn(), settings.rateLimitRetries(),
+                partition));
     }
 
     private static CallRequest toCallRequest(ToolExecutionRequest r) {

@@ -4,7 +4,13 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BlockingStrategy;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConfigurationBuilder;
+import io.github.bucket4j.caffeine.Bucket4jCaffeine;
+import io.github.bucket4j.caffeine.CaffeineProxyManager;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.local.LocalBucketBuilder;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.IntegrationLimits;
 import io.github.parallel4j.Ticker;
@@ -29,6 +35,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>Rates: a Bucket4j bucket per rated integration, with every configured bandwidth. A permit is reserved only
  *       when it can come before the turn's deadline; otherwise the call fails at once with {@code RATE_LIMITED}
  *       and nothing is consumed.
+ *   <li>Per-key rates: a bucket per integration and key (conversation, tenant), held by Bucket4j's Caffeine proxy
+ *       manager in a cache bounded to {@value #MAX_KEYS} keys, each dropped once it is idle and full again.
  *   <li>Upstream 429s: {@link #slowDown} pauses the integration until the upstream's retry-after has passed; every
  *       call to it waits (within its budget), then traffic resumes at the configured rate.
  * </ul>
@@ -61,6 +69,9 @@ public final class IntegrationGate implements CallGate {
         }
     }
 
+    /** The most keys whose per-key buckets are kept per integration. */
+    public static final int MAX_KEYS = 100_000;
+
     private final Map<String, Limiter> limiters;
     private final Map<String, Long> pausedUntil = new ConcurrentHashMap<>();
     private final FairSlots global;
@@ -77,7 +88,7 @@ public final class IntegrationGate implements CallGate {
         this.ticker = ticker;
         this.sleeper = sleeper;
         Map<String, Limiter> byName = new HashMap<>();
-        limits.forEach((name, l) -> byName.put(name, new Limiter(name, l, ticker)));
+        limits.forEach((name, l) -> byName.put(name, new Limiter(l, ticker)));
         this.limiters = Map.copyOf(byName);
         this.global = maxConcurrentCalls > 0 ? new FairSlots(maxConcurrentCalls) : null;
     }
@@ -108,7 +119,7 @@ public final class IntegrationGate implements CallGate {
     }
 
     @Override
-    public void pace(PlannedCall call, long deadlineNanos, Ticker unused) throws CallFailure, InterruptedException {
+    public void pace(PlannedCall call, Object partition, long deadlineNanos, Ticker unused) throws CallFailure, InterruptedException {
         String integration = integrationOf(call);
         if (integration == null) {
             return;
@@ -126,15 +137,25 @@ public final class IntegrationGate implements CallGate {
             }
         }
         Limiter limiter = limiters.get(integration);
-        if (limiter == null || limiter.bucket == null) {
+        if (limiter == null) {
             return;
         }
+        if (limiter.bucket != null) {
+            consume(limiter.bucket.asBlocking(), deadlineNanos, integration, limiter.limits.rates().toString());
+        }
+        if (limiter.perKey != null && partition != null) {
+            consume(limiter.perKey.builder().build(partition, () -> limiter.perKeyConfiguration).asBlocking(),
+                    deadlineNanos, integration, limiter.limits.perKeyRates() + " for '" + partition + "'");
+        }
+    }
+
+    private void consume(io.github.bucket4j.BlockingBucket bucket, long deadlineNanos, String integration, String what)
+            throws CallFailure, InterruptedException {
         BlockingStrategy waiting = sleeper::sleep;
         long wait = deadlineNanos == Long.MAX_VALUE ? TimeUnit.DAYS.toNanos(365) : deadlineNanos - ticker.read();
-        if (wait <= 0 || !limiter.bucket.asBlocking().tryConsume(1, wait, waiting)) {
-            throw new CallFailure(ErrorCode.RATE_LIMITED, "integration '" + integration + "' is rate limited ("
-                    + limiter.limits.rates() + ") and no permit would come before the turn's budget runs out;"
-                    + " the call did not run", null);
+        if (wait <= 0 || !bucket.tryConsume(1, wait, waiting)) {
+            throw new CallFailure(ErrorCode.RATE_LIMITED, "integration '" + integration + "' is rate limited (" + what
+                    + ") and no permit would come before the turn's budget runs out; the call did not run", null);
         }
     }
 
@@ -187,14 +208,39 @@ public final class IntegrationGate implements CallGate {
         final IntegrationLimits limits;
         final FairSlots slots;
         final Bucket bucket;
+        final CaffeineProxyManager<Object> perKey;
+        final BucketConfiguration perKeyConfiguration;
 
-        Limiter(String name, IntegrationLimits limits, Ticker ticker) {
+        Limiter(IntegrationLimits limits, Ticker ticker) {
             this.limits = limits;
             this.slots = limits.maxConcurrent().isPresent() ? new FairSlots(limits.maxConcurrent().getAsInt()) : null;
+            TimeMeter clock = new TimeMeter() {
+                @Override
+                public long currentTimeNanos() {
+                    return ticker.read();
+                }
+
+                @Override
+                public boolean isWallClockBased() {
+                    return false;
+                }
+            };
             if (limits.rates().isEmpty()) {
                 this.bucket = null;
             } else {
-                LocalBucketBuilder builder = Bucket.builder().withCustomTimePrecision(new TimeMeter() {
+                LocalBucketBuilder builder = Bucket.builder().withCustomTimePrecision(clock);
+                limits.rates().forEach(rate -> builder.addLimit(bandwidth(rate)));
+                this.bucket = builder.build();
+            }
+            if (limits.perKeyRates().isEmpty()) {
+                this.perKey = null;
+                this.perKeyConfiguration = null;
+            } else {
+                ConfigurationBuilder configuration = BucketConfiguration.builder();
+                limits.perKeyRates().forEach(rate -> configuration.addLimit(bandwidth(rate)));
+                this.perKeyConfiguration = configuration.build();
+                // Bucket4j asks proxy managers for a wall clock; in one process any consistent clock will do.
+                TimeMeter perKeyClock = new TimeMeter() {
                     @Override
                     public long currentTimeNanos() {
                         return ticker.read();
@@ -202,18 +248,23 @@ public final class IntegrationGate implements CallGate {
 
                     @Override
                     public boolean isWallClockBased() {
-                        return false;
+                        return true;
                     }
-                });
-                for (IntegrationLimits.Rate rate : limits.rates()) {
-                    builder.addLimit(Bandwidth.builder()
-                            .capacity(rate.permits())
-                            .refillGreedy(rate.permits(), rate.period())
-                            .initialTokens(rate.permits())
-                            .build());
-                }
-                this.bucket = builder.build();
+                };
+                this.perKey = Bucket4jCaffeine.<Object>builderFor(Caffeine.newBuilder().maximumSize(MAX_KEYS))
+                        .clientClock(perKeyClock)
+                        .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                                Duration.ofSeconds(10)))
+                        .build();
             }
+        }
+
+        private static Bandwidth bandwidth(IntegrationLimits.Rate rate) {
+            return Bandwidth.builder()
+                    .capacity(rate.permits())
+                    .refillGreedy(rate.permits(), rate.period())
+                    .initialTokens(rate.permits())
+                    .build();
         }
     }
 }

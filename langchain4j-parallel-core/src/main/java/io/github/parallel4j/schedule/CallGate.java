@@ -20,7 +20,7 @@ public interface CallGate {
         }
 
         @Override
-        public void pace(PlannedCall call, long deadlineNanos, Ticker ticker) {}
+        public void pace(PlannedCall call, Object partition, long deadlineNanos, Ticker ticker) {}
 
         @Override
         public void slowDown(PlannedCall call, Duration retryAfter, Ticker ticker) {}
@@ -40,13 +40,15 @@ public interface CallGate {
      * Waits until the call may start: a rate permit, the end of a pause. Called on the call's thread.
      *
      * @param call the call
+     * @param partition the key of per-key rate limits (a conversation, a tenant), or null
      * @param deadlineNanos the turn's deadline on {@code ticker}, or {@link Long#MAX_VALUE} for none
      * @param ticker the scheduler's time source
      * @throws CallFailure when the call may not start before the deadline ({@code RATE_LIMITED}); nothing is
      *     consumed then
      * @throws InterruptedException when the waiting thread is interrupted
      */
-    void pace(PlannedCall call, long deadlineNanos, Ticker ticker) throws CallFailure, InterruptedException;
+    void pace(PlannedCall call, Object partition, long deadlineNanos, Ticker ticker)
+            throws CallFailure, InterruptedException;
 
     /**
      * An upstream refused the call for its rate: slow down the call's integration for {@code retryAfter}.

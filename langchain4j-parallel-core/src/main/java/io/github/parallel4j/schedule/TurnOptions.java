@@ -15,9 +15,10 @@ import java.util.concurrent.locks.ReadWriteLock;
  * @param maxConcurrent the most calls of this turn that may run at once; 0 for no cap
  * @param maxRetries the most retries (of all calls together) this turn may make
  * @param rateLimitRetries the most times one call is run again after an upstream 429
+ * @param partition the key of per-key rate limits (a conversation, a tenant), or null for none
  */
-public record TurnOptions(
-        Duration budget, ReadWriteLock scope, String key, int maxConcurrent, int maxRetries, int rateLimitRetries) {
+public record TurnOptions(Duration budget, ReadWriteLock scope, String key, int maxConcurrent, int maxRetries,
+        int rateLimitRetries, Object partition) {
 
     public TurnOptions {
         if (budget != null && (budget.isNegative() || budget.isZero())) {
@@ -36,6 +37,6 @@ public record TurnOptions(
      * @param scope the scope lock, or null
      */
     public TurnOptions(Duration budget, ReadWriteLock scope) {
-        this(budget, scope, null, 0, 10, 3);
+        this(budget, scope, null, 0, 10, 3, null);
     }
 }

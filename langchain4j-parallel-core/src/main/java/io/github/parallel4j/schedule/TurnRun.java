@@ -450,7 +450,7 @@ public final class TurnRun {
         CallOutcome outcome;
         Throwable fatal = null;
         try {
-            scheduler.gate().pace(call, deadline, scheduler.ticker());
+            scheduler.gate().pace(call, options.partition(), deadline, scheduler.ticker());
             TreeMap<String, Boolean> keys = runtimeKeys(call, attempt.arguments);
             if (options.scope() != null) {
                 Lock lock = call.policy().isExclusive() ? options.scope().writeLock() : options.scope().readLock();

@@ -40,7 +40,7 @@ class RatePacingTest {
 
         List<Long> starts = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            gate.pace(call, Long.MAX_VALUE, ticker);
+            gate.pace(call, null, Long.MAX_VALUE, ticker);
             starts.add((now.get() - origin) / 1_000_000);
         }
 
@@ -55,7 +55,7 @@ class RatePacingTest {
         long origin = now.get();
 
         for (int i = 0; i < 9; i++) {
-            gate.pace(call, Long.MAX_VALUE, ticker);
+            gate.pace(call, null, Long.MAX_VALUE, ticker);
         }
 
         // 8 per minute: the 9th call waits for the minute bandwidth (one token per 7.5 s)
@@ -67,15 +67,34 @@ class RatePacingTest {
         IntegrationGate gate = new IntegrationGate(
                 Map.of("jira", IntegrationLimits.builder().rate(1, Duration.ofSeconds(10)).build()), 0, ticker, sleeper);
         PlannedCall call = jiraCall();
-        gate.pace(call, Long.MAX_VALUE, ticker);
+        gate.pace(call, null, Long.MAX_VALUE, ticker);
         long before = now.get();
 
-        assertThatThrownBy(() -> gate.pace(call, now.get() + Duration.ofSeconds(2).toNanos(), ticker))
+        assertThatThrownBy(() -> gate.pace(call, null, now.get() + Duration.ofSeconds(2).toNanos(), ticker))
                 .isInstanceOfSatisfying(CallFailure.class, f -> assertThat(f.code()).isEqualTo(ErrorCode.RATE_LIMITED));
         assertThat(now.get()).as("no time was spent waiting").isEqualTo(before);
 
         now.addAndGet(Duration.ofSeconds(10).toNanos());
-        gate.pace(call, now.get() + Duration.ofSeconds(1).toNanos(), ticker); // the refused call consumed nothing
+        gate.pace(call, null, now.get() + Duration.ofSeconds(1).toNanos(), ticker); // the refused call consumed nothing
+    }
+
+    @Test
+    void should_keep_a_separate_bucket_per_key() throws Exception {
+        IntegrationGate gate = new IntegrationGate(Map.of("jira", IntegrationLimits.builder()
+                .perKeyRate(2, Duration.ofSeconds(1)).build()), 0, ticker, sleeper);
+        PlannedCall call = jiraCall();
+        long origin = now.get();
+
+        gate.pace(call, "conversation-a", Long.MAX_VALUE, ticker);
+        gate.pace(call, "conversation-a", Long.MAX_VALUE, ticker);
+        gate.pace(call, "conversation-b", Long.MAX_VALUE, ticker);
+        gate.pace(call, "conversation-b", Long.MAX_VALUE, ticker);
+        assertThat(now.get()).as("each key has its own burst").isEqualTo(origin);
+
+        gate.pace(call, "conversation-a", Long.MAX_VALUE, ticker);
+        assertThat(now.get() - origin).isEqualTo(Duration.ofMillis(500).toNanos());
+        gate.pace(call, null, Long.MAX_VALUE, ticker); // no key: per-key rates do not apply
+        assertThat(now.get() - origin).isEqualTo(Duration.ofMillis(500).toNanos());
     }
 
     @Test
@@ -86,13 +105,13 @@ class RatePacingTest {
 
         gate.slowDown(call, Duration.ofMillis(750), ticker);
         assertThat(gate.pauseRemaining("jira")).hasValue(Duration.ofMillis(750));
-        gate.pace(call, Long.MAX_VALUE, ticker);
+        gate.pace(call, null, Long.MAX_VALUE, ticker);
 
         assertThat(now.get() - origin).isEqualTo(Duration.ofMillis(750).toNanos());
         assertThat(gate.pauseRemaining("jira")).isEmpty();
         assertThatThrownBy(() -> {
             gate.slowDown(call, Duration.ofSeconds(30), ticker);
-            gate.pace(call, now.get() + Duration.ofSeconds(1).toNanos(), ticker);
+            gate.pace(call, null, now.get() + Duration.ofSeconds(1).toNanos(), ticker);
         }).isInstanceOfSatisfying(CallFailure.class, f -> assertThat(f.code()).isEqualTo(ErrorCode.RATE_LIMITED));
     }
 }

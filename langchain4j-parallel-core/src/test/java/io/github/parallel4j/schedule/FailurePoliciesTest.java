@@ -61,7 +61,7 @@ class FailurePoliciesTest {
     }
 
     private static TurnOptions options(Duration budget, int maxRetries) {
-        return new TurnOptions(budget, null, "turn-1", 0, maxRetries, 3);
+        return new TurnOptions(budget, null, "turn-1", 0, maxRetries, 3, null);
     }
 
     /** Fails the first {@code failures} attempts of each call. */
