@@ -38,7 +38,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>Per-key rates: a bucket per integration and key (conversation, tenant), held by Bucket4j's Caffeine proxy
  *       manager in a cache bounded to {@value #MAX_KEYS} keys, each dropped once it is idle and full again.
  *   <li>Upstream 429s: {@link #slowDown} pauses the integration until the upstream's retry-after has passed; every
- *       call to it waits (within its budget), then traffic resumes at the configured rate.
+ *       call to it waits (within its budget), then traffic resumes at the configured rate. The refused call's
+ *       permit is given back, since the upstream did not count the request.
  * </ul>
  *
  * <p>Time comes from the {@link Ticker} and waits go through a {@link Sleeper}, so tests can run on a fake clock.
@@ -160,13 +161,25 @@ public final class IntegrationGate implements CallGate {
     }
 
     @Override
-    public void slowDown(PlannedCall call, Duration retryAfter, Ticker unused) {
+    public void slowDown(PlannedCall call, Object partition, Duration retryAfter, Ticker unused) {
         String integration = integrationOf(call);
         if (integration == null) {
             return;
         }
         long until = ticker.read() + retryAfter.toNanos();
         pausedUntil.merge(integration, until, (a, b) -> b - a > 0 ? b : a);
+        Limiter limiter = limiters.get(integration);
+        if (limiter == null) {
+            return;
+        }
+        // The upstream did not count the refused request: give its permit back, so that our buckets stay in step
+        // with the upstream's instead of running one request ahead of it.
+        if (limiter.bucket != null) {
+            limiter.bucket.addTokens(1);
+        }
+        if (limiter.perKey != null && partition != null) {
+            limiter.perKey.builder().build(partition, () -> limiter.perKeyConfiguration).addTokens(1);
+        }
     }
 
     /**

@@ -23,7 +23,7 @@ public interface CallGate {
         public void pace(PlannedCall call, Object partition, long deadlineNanos, Ticker ticker) {}
 
         @Override
-        public void slowDown(PlannedCall call, Duration retryAfter, Ticker ticker) {}
+        public void slowDown(PlannedCall call, Object partition, Duration retryAfter, Ticker ticker) {}
     };
 
     /**
@@ -51,11 +51,13 @@ public interface CallGate {
             throws CallFailure, InterruptedException;
 
     /**
-     * An upstream refused the call for its rate: slow down the call's integration for {@code retryAfter}.
+     * An upstream refused the call for its rate: slow down the call's integration for {@code retryAfter}, and
+     * give back the rate permit the call used, since the upstream did not count the refused request.
      *
      * @param call the refused call
+     * @param partition the key of per-key rate limits the call was paced under, or null
      * @param retryAfter how long the upstream asked to wait
      * @param ticker the scheduler's time source
      */
-    void slowDown(PlannedCall call, Duration retryAfter, Ticker ticker);
+    void slowDown(PlannedCall call, Object partition, Duration retryAfter, Ticker ticker);
 }

@@ -546,7 +546,7 @@ public final class TurnRun {
         Throwable cause = outcome.cause();
         if (cause instanceof RateLimitedException limited) {
             Duration wait = limited.retryAfter().orElse(Duration.ofSeconds(1));
-            scheduler.gate().slowDown(call, wait, scheduler.ticker());
+            scheduler.gate().slowDown(call, options.partition(), wait, scheduler.ticker());
             if (rateLimitRuns[i] >= options.rateLimitRetries()) {
                 return Next.giveUp("; the upstream refused it for its rate " + (rateLimitRuns[i] + 1) + " times");
             }

@@ -79,6 +79,21 @@ class RatePacingTest {
     }
 
     @Test
+    void should_give_back_the_permit_of_a_request_the_upstream_refused() throws Exception {
+        IntegrationGate gate = new IntegrationGate(Map.of("jira", IntegrationLimits.builder()
+                .rate(1, Duration.ofSeconds(1)).perKeyRate(1, Duration.ofSeconds(1)).build()), 0, ticker, sleeper);
+        PlannedCall call = jiraCall();
+        long origin = now.get();
+
+        gate.pace(call, "alice", Long.MAX_VALUE, ticker);
+        gate.slowDown(call, "alice", Duration.ofMillis(50), ticker);
+        gate.pace(call, "alice", Long.MAX_VALUE, ticker);
+
+        assertThat(now.get() - origin).as("only the pause, not a refill, was waited for")
+                .isEqualTo(Duration.ofMillis(50).toNanos());
+    }
+
+    @Test
     void should_keep_a_separate_bucket_per_key() throws Exception {
         IntegrationGate gate = new IntegrationGate(Map.of("jira", IntegrationLimits.builder()
                 .perKeyRate(2, Duration.ofSeconds(1)).build()), 0, ticker, sleeper);
@@ -103,14 +118,14 @@ class RatePacingTest {
         PlannedCall call = jiraCall();
         long origin = now.get();
 
-        gate.slowDown(call, Duration.ofMillis(750), ticker);
+        gate.slowDown(call, null, Duration.ofMillis(750), ticker);
         assertThat(gate.pauseRemaining("jira")).hasValue(Duration.ofMillis(750));
         gate.pace(call, null, Long.MAX_VALUE, ticker);
 
         assertThat(now.get() - origin).isEqualTo(Duration.ofMillis(750).toNanos());
         assertThat(gate.pauseRemaining("jira")).isEmpty();
         assertThatThrownBy(() -> {
-            gate.slowDown(call, Duration.ofSeconds(30), ticker);
+            gate.slowDown(call, null, Duration.ofSeconds(30), ticker);
             gate.pace(call, null, now.get() + Duration.ofSeconds(1).toNanos(), ticker);
         }).isInstanceOfSatisfying(CallFailure.class, f -> assertThat(f.code()).isEqualTo(ErrorCode.RATE_LIMITED));
     }
