@@ -525,16 +525,23 @@ public final class TurnRun {
         conclude(attempt, call, outcome, next);
     }
 
-    /** What follows an attempt: another attempt after {@code again}, or the outcome with {@code note} added. */
-    private record Next(Duration again, String note) {
-        static final Next FINAL = new Next(null, null);
+    /**
+     * What follows an attempt: another attempt after {@code again}, or the outcome with {@code note} added; and,
+     * after an upstream 429, how long to slow the integration down for.
+     */
+    private record Next(Duration again, String note, Duration slowDown) {
+        static final Next FINAL = new Next(null, null, null);
 
         static Next giveUp(String note) {
-            return new Next(null, note);
+            return new Next(null, note, null);
         }
 
         static Next after(Duration wait) {
-            return new Next(wait, null);
+            return new Next(wait, null, null);
+        }
+
+        Next slowingDown(Duration wait) {
+            return new Next(again, note, wait);
         }
     }
 
@@ -546,15 +553,16 @@ public final class TurnRun {
         Throwable cause = outcome.cause();
         if (cause instanceof RateLimitedException limited) {
             Duration wait = limited.retryAfter().orElse(Duration.ofSeconds(1));
-            scheduler.gate().slowDown(call, options.partition(), wait, scheduler.ticker());
             if (rateLimitRuns[i] >= options.rateLimitRetries()) {
-                return Next.giveUp("; the upstream refused it for its rate " + (rateLimitRuns[i] + 1) + " times");
+                return Next.giveUp("; the upstream refused it for its rate " + (rateLimitRuns[i] + 1) + " times")
+                        .slowingDown(wait);
             }
             if (deadline != Long.MAX_VALUE && scheduler.ticker().read() + wait.toNanos() - deadline > 0) {
-                return Next.giveUp("; waiting " + format(wait) + " as the upstream asked would exceed the turn's budget");
+                return Next.giveUp("; waiting " + format(wait) + " as the upstream asked would exceed the turn's budget")
+                        .slowingDown(wait);
             }
             rateLimitRuns[i]++;
-            return Next.after(wait);
+            return Next.after(wait).slowingDown(wait);
         }
         FailurePolicy policy = call.policy().onFailure();
         boolean retryable = outcome.errorCode() == ErrorCode.TOOL_ERROR || outcome.errorCode() == ErrorCode.TIMEOUT;
@@ -589,6 +597,9 @@ public final class TurnRun {
     /** Acts on a decision taken under the monitor: another attempt later, or the call's outcome now. */
     private void conclude(Attempt attempt, PlannedCall call, CallOutcome outcome, Next next) {
         int i = attempt.call;
+        if (next.slowDown() != null) {
+            scheduler.gate().slowDown(call, options.partition(), next.slowDown(), scheduler.ticker());
+        }
         if (next.again() != null) {
             scheduler.timer().schedule(() -> admit(i, attempt.arguments), next.again().toNanos(), TimeUnit.NANOSECONDS);
             return;
