@@ -45,6 +45,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The library inside one {@code AiServices} builder: the tools it wrapped, the listener that captures each AI
@@ -61,6 +63,8 @@ import java.util.concurrent.ExecutionException;
  * {@link InstallSettings#idleInvocationExpiry()} without use, so nothing accumulates.
  */
 public final class Installation {
+
+    private static final Logger log = LoggerFactory.getLogger(Installation.class);
 
     private final InstallSettings settings;
     private final Map<String, ToolPolicy> owned = new ConcurrentHashMap<>();
@@ -244,6 +248,9 @@ public final class Installation {
 
     private TurnRun start(List<ToolExecutionRequest> requests, InvocationState state, InvocationContext context) {
         Plan plan = plan(requests);
+        if (log.isDebugEnabled()) {
+            log.debug("Starting turn of invocation {}: {}", context == null ? null : context.invocationId(), plan);
+        }
         // Idempotency keys derive from this: stable across a call's attempts, distinct across turns.
         String key = context == null || context.invocationId() == null
                 ? null

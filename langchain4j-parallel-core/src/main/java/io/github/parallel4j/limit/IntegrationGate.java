@@ -216,6 +216,19 @@ public final class IntegrationGate implements CallGate {
         return limiter == null || limiter.slots == null ? 0 : limiter.slots.waiting();
     }
 
+    /** Bucket4j's clock, read from the gate's ticker. */
+    private record TickerClock(Ticker ticker, boolean wallClock) implements TimeMeter {
+        @Override
+        public long currentTimeNanos() {
+            return ticker.read();
+        }
+
+        @Override
+        public boolean isWallClockBased() {
+            return wallClock;
+        }
+    }
+
     private static final class Limiter {
 
         final IntegrationLimits limits;
@@ -227,21 +240,10 @@ public final class IntegrationGate implements CallGate {
         Limiter(IntegrationLimits limits, Ticker ticker) {
             this.limits = limits;
             this.slots = limits.maxConcurrent().isPresent() ? new FairSlots(limits.maxConcurrent().getAsInt()) : null;
-            TimeMeter clock = new TimeMeter() {
-                @Override
-                public long currentTimeNanos() {
-                    return ticker.read();
-                }
-
-                @Override
-                public boolean isWallClockBased() {
-                    return false;
-                }
-            };
             if (limits.rates().isEmpty()) {
                 this.bucket = null;
             } else {
-                LocalBucketBuilder builder = Bucket.builder().withCustomTimePrecision(clock);
+                LocalBucketBuilder builder = Bucket.builder().withCustomTimePrecision(new TickerClock(ticker, false));
                 limits.rates().forEach(rate -> builder.addLimit(bandwidth(rate)));
                 this.bucket = builder.build();
             }
@@ -253,19 +255,8 @@ public final class IntegrationGate implements CallGate {
                 limits.perKeyRates().forEach(rate -> configuration.addLimit(bandwidth(rate)));
                 this.perKeyConfiguration = configuration.build();
                 // Bucket4j asks proxy managers for a wall clock; in one process any consistent clock will do.
-                TimeMeter perKeyClock = new TimeMeter() {
-                    @Override
-                    public long currentTimeNanos() {
-                        return ticker.read();
-                    }
-
-                    @Override
-                    public boolean isWallClockBased() {
-                        return true;
-                    }
-                };
                 this.perKey = Bucket4jCaffeine.<Object>builderFor(Caffeine.newBuilder().maximumSize(MAX_KEYS))
-                        .clientClock(perKeyClock)
+                        .clientClock(new TickerClock(ticker, true))
                         .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
                                 Duration.ofSeconds(10)))
                         .build();

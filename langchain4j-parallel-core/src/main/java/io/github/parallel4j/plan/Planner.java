@@ -247,9 +247,9 @@ public final class Planner {
             preds.or(order.get(i));
             all.add(preds);
         }
-        int[] topo = topologicalOrder(all);
-        if (topo == null) {
-            String cycle = describeCycle(calls, all);
+        Topology topology = new Topology(all);
+        if (!topology.complete()) {
+            String cycle = describeCycle(calls, all, topology.done);
             String message = "the calls' references and orderings form a cycle (" + cycle
                     + "), so none ran. Send these calls in separate messages, in the order they must run.";
             for (PlannedCall call : calls) {
@@ -275,7 +275,7 @@ public final class Planner {
             data.get(call.index).stream().forEach(p -> successors.get(p).add(call.index));
         }
         int waveCount = 0;
-        for (int i : topo) {
+        for (int i : topology.order) {
             PlannedCall call = calls.get(i);
             call.successors = successors.get(i).stream().mapToInt(Integer::intValue).toArray();
             if (call.kind == Kind.REJECTED) {
@@ -294,68 +294,52 @@ public final class Planner {
         return new Plan(calls, null, waveCount, byId);
     }
 
-    /** Kahn's algorithm; null when the graph has a cycle. */
-    private static int[] topologicalOrder(List<BitSet> preds) {
-        int n = preds.size();
-        int[] indegree = new int[n];
-        List<List<Integer>> succ = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            succ.add(new ArrayList<>());
-        }
-        for (int i = 0; i < n; i++) {
-            indegree[i] = preds.get(i).cardinality();
-            final int to = i;
-            preds.get(i).stream().forEach(p -> succ.get(p).add(to));
-        }
-        ArrayDeque<Integer> ready = new ArrayDeque<>();
-        for (int i = 0; i < n; i++) {
-            if (indegree[i] == 0) {
-                ready.add(i);
+    /** Kahn's algorithm: the calls in an order where each comes after its predecessors, as far as it gets. */
+    private static final class Topology {
+        final int[] order;
+        final boolean[] done;
+        int count;
+
+        Topology(List<BitSet> preds) {
+            int n = preds.size();
+            order = new int[n];
+            done = new boolean[n];
+            int[] indegree = new int[n];
+            List<List<Integer>> succ = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                succ.add(new ArrayList<>());
             }
-        }
-        int[] order = new int[n];
-        int count = 0;
-        while (!ready.isEmpty()) {
-            int i = ready.poll();
-            order[count++] = i;
-            for (int s : succ.get(i)) {
-                if (--indegree[s] == 0) {
-                    ready.add(s);
+            for (int i = 0; i < n; i++) {
+                indegree[i] = preds.get(i).cardinality();
+                final int to = i;
+                preds.get(i).stream().forEach(p -> succ.get(p).add(to));
+            }
+            ArrayDeque<Integer> ready = new ArrayDeque<>();
+            for (int i = 0; i < n; i++) {
+                if (indegree[i] == 0) {
+                    ready.add(i);
+                }
+            }
+            while (!ready.isEmpty()) {
+                int i = ready.poll();
+                order[count++] = i;
+                done[i] = true;
+                for (int s : succ.get(i)) {
+                    if (--indegree[s] == 0) {
+                        ready.add(s);
+                    }
                 }
             }
         }
-        return count == n ? order : null;
+
+        boolean complete() {
+            return count == order.length;
+        }
     }
 
     /** Walks "waits for" links from a call left on a cycle until one repeats; names that loop. */
-    private static String describeCycle(List<PlannedCall> calls, List<BitSet> preds) {
+    private static String describeCycle(List<PlannedCall> calls, List<BitSet> preds, boolean[] done) {
         int n = calls.size();
-        int[] indegree = new int[n];
-        boolean[] done = new boolean[n];
-        List<List<Integer>> succ = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            succ.add(new ArrayList<>());
-        }
-        for (int i = 0; i < n; i++) {
-            indegree[i] = preds.get(i).cardinality();
-            final int to = i;
-            preds.get(i).stream().forEach(p -> succ.get(p).add(to));
-        }
-        ArrayDeque<Integer> ready = new ArrayDeque<>();
-        for (int i = 0; i < n; i++) {
-            if (indegree[i] == 0) {
-                ready.add(i);
-            }
-        }
-        while (!ready.isEmpty()) {
-            int i = ready.poll();
-            done[i] = true;
-            for (int s : succ.get(i)) {
-                if (--indegree[s] == 0) {
-                    ready.add(s);
-                }
-            }
-        }
         int start = 0;
         while (done[start]) {
             start++;
