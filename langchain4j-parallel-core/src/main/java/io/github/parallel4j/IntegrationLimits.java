@@ -1,5 +1,6 @@
 package io.github.parallel4j;
 
+import io.github.bucket4j.Bandwidth;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,11 +30,15 @@ public final class IntegrationLimits {
     private final Integer maxConcurrent;
     private final List<Rate> rates;
     private final List<Rate> perKeyRates;
+    private final List<Bandwidth> bandwidths;
+    private final List<Bandwidth> perKeyBandwidths;
 
     private IntegrationLimits(Builder builder) {
         this.maxConcurrent = builder.maxConcurrent;
         this.rates = List.copyOf(builder.rates);
         this.perKeyRates = List.copyOf(builder.perKeyRates);
+        this.bandwidths = List.copyOf(builder.bandwidths);
+        this.perKeyBandwidths = List.copyOf(builder.perKeyBandwidths);
     }
 
     /** @return a builder with no limits */
@@ -56,23 +61,55 @@ public final class IntegrationLimits {
         return perKeyRates;
     }
 
+    /**
+     * Every shared bandwidth: one per {@link Builder#rate rate} (greedy refill, full at start), then those given
+     * with {@link Builder#bandwidth}.
+     *
+     * @return the Bucket4j bandwidths, possibly empty
+     */
+    public List<Bandwidth> bandwidths() {
+        return concat(rates, bandwidths);
+    }
+
+    /** @return every per-key bandwidth, as {@link #bandwidths()} */
+    public List<Bandwidth> perKeyBandwidths() {
+        return concat(perKeyRates, perKeyBandwidths);
+    }
+
+    private static List<Bandwidth> concat(List<Rate> rates, List<Bandwidth> bandwidths) {
+        List<Bandwidth> all = new ArrayList<>(rates.size() + bandwidths.size());
+        for (Rate rate : rates) {
+            all.add(Bandwidth.builder()
+                    .capacity(rate.permits())
+                    .refillGreedy(rate.permits(), rate.period())
+                    .initialTokens(rate.permits())
+                    .build());
+        }
+        all.addAll(bandwidths);
+        return List.copyOf(all);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof IntegrationLimits other
                 && Objects.equals(maxConcurrent, other.maxConcurrent)
                 && rates.equals(other.rates)
-                && perKeyRates.equals(other.perKeyRates);
+                && perKeyRates.equals(other.perKeyRates)
+                && bandwidths.equals(other.bandwidths)
+                && perKeyBandwidths.equals(other.perKeyBandwidths);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(maxConcurrent, rates, perKeyRates);
+        return Objects.hash(maxConcurrent, rates, perKeyRates, bandwidths, perKeyBandwidths);
     }
 
     @Override
     public String toString() {
         return "IntegrationLimits{maxConcurrent=" + (maxConcurrent == null ? "unlimited" : maxConcurrent)
-                + ", rates=" + rates + ", perKeyRates=" + perKeyRates + '}';
+                + ", rates=" + rates + ", perKeyRates=" + perKeyRates
+                + (bandwidths.isEmpty() ? "" : ", bandwidths=" + bandwidths)
+                + (perKeyBandwidths.isEmpty() ? "" : ", perKeyBandwidths=" + perKeyBandwidths) + '}';
     }
 
     /**
@@ -105,8 +142,37 @@ public final class IntegrationLimits {
         private Integer maxConcurrent;
         private final List<Rate> rates = new ArrayList<>();
         private final List<Rate> perKeyRates = new ArrayList<>();
+        private final List<Bandwidth> bandwidths = new ArrayList<>();
+        private final List<Bandwidth> perKeyBandwidths = new ArrayList<>();
 
         private Builder() {}
+
+        /**
+         * Adds any Bucket4j bandwidth, for what {@link #rate} does not say: interval refill, an initial number of
+         * tokens, a bandwidth id. Shared by every call to the integration.
+         *
+         * <pre>{@code
+         * .bandwidth(Bandwidth.builder().capacity(5).refillIntervally(5, Duration.ofSeconds(1)).initialTokens(0).build())
+         * }</pre>
+         *
+         * @param bandwidth the bandwidth
+         * @return this builder
+         */
+        public Builder bandwidth(Bandwidth bandwidth) {
+            bandwidths.add(Objects.requireNonNull(bandwidth, "bandwidth"));
+            return this;
+        }
+
+        /**
+         * Adds any Bucket4j bandwidth that applies to each key separately, as {@link #perKeyRate}.
+         *
+         * @param bandwidth the bandwidth
+         * @return this builder
+         */
+        public Builder perKeyBandwidth(Bandwidth bandwidth) {
+            perKeyBandwidths.add(Objects.requireNonNull(bandwidth, "bandwidth"));
+            return this;
+        }
 
         /**
          * Caps how many calls to the integration run at once, across all turns; waiting calls are admitted in

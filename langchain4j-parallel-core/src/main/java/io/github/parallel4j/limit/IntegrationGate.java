@@ -142,12 +142,20 @@ public final class IntegrationGate implements CallGate {
             return;
         }
         if (limiter.bucket != null) {
-            consume(limiter.bucket.asBlocking(), deadlineNanos, integration, limiter.limits.rates().toString());
+            consume(limiter.bucket.asBlocking(), deadlineNanos, integration, describe(limiter.limits.rates(),
+                    limiter.limits.bandwidths().size()));
         }
         if (limiter.perKey != null && partition != null) {
             consume(limiter.perKey.builder().build(partition, () -> limiter.perKeyConfiguration).asBlocking(),
-                    deadlineNanos, integration, limiter.limits.perKeyRates() + " for '" + partition + "'");
+                    deadlineNanos, integration, describe(limiter.limits.perKeyRates(),
+                            limiter.limits.perKeyBandwidths().size()) + " for '" + partition + "'");
         }
+    }
+
+    private static String describe(List<IntegrationLimits.Rate> rates, int bandwidths) {
+        int others = bandwidths - rates.size();
+        String text = rates.stream().map(IntegrationLimits.Rate::toString).collect(java.util.stream.Collectors.joining(", "));
+        return others == 0 ? text : (text.isEmpty() ? "" : text + " and ") + others + " custom bandwidth(s)";
     }
 
     private void consume(io.github.bucket4j.BlockingBucket bucket, long deadlineNanos, String integration, String what)
@@ -240,19 +248,19 @@ public final class IntegrationGate implements CallGate {
         Limiter(IntegrationLimits limits, Ticker ticker) {
             this.limits = limits;
             this.slots = limits.maxConcurrent().isPresent() ? new FairSlots(limits.maxConcurrent().getAsInt()) : null;
-            if (limits.rates().isEmpty()) {
+            if (limits.bandwidths().isEmpty()) {
                 this.bucket = null;
             } else {
                 LocalBucketBuilder builder = Bucket.builder().withCustomTimePrecision(new TickerClock(ticker, false));
-                limits.rates().forEach(rate -> builder.addLimit(bandwidth(rate)));
+                limits.bandwidths().forEach(builder::addLimit);
                 this.bucket = builder.build();
             }
-            if (limits.perKeyRates().isEmpty()) {
+            if (limits.perKeyBandwidths().isEmpty()) {
                 this.perKey = null;
                 this.perKeyConfiguration = null;
             } else {
                 ConfigurationBuilder configuration = BucketConfiguration.builder();
-                limits.perKeyRates().forEach(rate -> configuration.addLimit(bandwidth(rate)));
+                limits.perKeyBandwidths().forEach(configuration::addLimit);
                 this.perKeyConfiguration = configuration.build();
                 // Bucket4j asks proxy managers for a wall clock; in one process any consistent clock will do.
                 this.perKey = Bucket4jCaffeine.<Object>builderFor(Caffeine.newBuilder().maximumSize(MAX_KEYS))
@@ -263,12 +271,5 @@ public final class IntegrationGate implements CallGate {
             }
         }
 
-        private static Bandwidth bandwidth(IntegrationLimits.Rate rate) {
-            return Bandwidth.builder()
-                    .capacity(rate.permits())
-                    .refillGreedy(rate.permits(), rate.period())
-                    .initialTokens(rate.permits())
-                    .build();
-        }
     }
 }

@@ -67,6 +67,41 @@ public final class OverheadMeasurement {
         overhead(8);
         overhead(64);
         eightVersusOne();
+        budgetLateness();
+    }
+
+    /** A tool that ignores interrupts, waiting on a latch the measurement releases afterwards. */
+    static final class Stuck {
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+        @Tool @ParallelSafe String stuck(String x) {
+            while (release.getCount() > 0) {
+                try {
+                    release.await();
+                } catch (InterruptedException ignored) {
+                    // ignores the interrupt on purpose
+                }
+            }
+            return x;
+        }
+    }
+
+    private static void budgetLateness() {
+        java.time.Duration budget = java.time.Duration.ofMillis(100);
+        Stuck stuck = new Stuck();
+        Assistant assistant = ParallelTools.builder().turnTimeout(budget).build()
+                .install(AiServices.builder(Assistant.class), stuck)
+                .chatModel(new LoopModel(List.of(call("call_0", "stuck", "{\"x\":\"0\"}")))).build();
+        long[] late = new long[50];
+        for (int i = 0; i < late.length; i++) {
+            long t = System.nanoTime();
+            assistant.chat("go");
+            late[i] = System.nanoTime() - t - budget.toNanos();
+        }
+        stuck.release.countDown();
+        Arrays.sort(late);
+        System.out.printf("turn returned after its 100 ms budget with a tool ignoring the interrupt: "
+                + "p50 +%.1f ms, max +%.1f ms (50 turns)%n", late[25] / 1e6, late[49] / 1e6);
     }
 
     private static void planning() {

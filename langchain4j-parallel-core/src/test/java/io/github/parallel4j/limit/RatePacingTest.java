@@ -94,6 +94,24 @@ class RatePacingTest {
     }
 
     @Test
+    void should_accept_any_bucket4j_bandwidth() throws Exception {
+        IntegrationGate gate = new IntegrationGate(Map.of("jira", IntegrationLimits.builder()
+                .bandwidth(io.github.bucket4j.Bandwidth.builder().capacity(2).refillIntervally(2, Duration.ofSeconds(1))
+                        .initialTokens(0).build())
+                .build()), 0, ticker, sleeper);
+        PlannedCall call = jiraCall();
+        long origin = now.get();
+
+        List<Long> starts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            gate.pace(call, null, Long.MAX_VALUE, ticker);
+            starts.add((now.get() - origin) / 1_000_000);
+        }
+
+        assertThat(starts).containsExactly(1000L, 1000L, 2000L, 2000L);
+    }
+
+    @Test
     void should_keep_a_separate_bucket_per_key() throws Exception {
         IntegrationGate gate = new IntegrationGate(Map.of("jira", IntegrationLimits.builder()
                 .perKeyRate(2, Duration.ofSeconds(1)).build()), 0, ticker, sleeper);
