@@ -142,13 +142,20 @@ public final class IntegrationGate implements CallGate {
             return;
         }
         if (limiter.bucket != null) {
-            consume(limiter.bucket.asBlocking(), deadlineNanos, integration, describe(limiter.limits.rates(),
+            consume(limiter.bucket, deadlineNanos, integration, describe(limiter.limits.rates(),
                     limiter.limits.bandwidths().size()));
         }
         if (limiter.perKey != null && partition != null) {
-            consume(limiter.perKey.builder().build(partition, () -> limiter.perKeyConfiguration).asBlocking(),
-                    deadlineNanos, integration, describe(limiter.limits.perKeyRates(),
-                            limiter.limits.perKeyBandwidths().size()) + " for '" + partition + "'");
+            try {
+                consume(limiter.perKey.builder().build(partition, () -> limiter.perKeyConfiguration), deadlineNanos,
+                        integration, describe(limiter.limits.perKeyRates(), limiter.limits.perKeyBandwidths().size())
+                                + " for '" + partition + "'");
+            } catch (CallFailure | InterruptedException | RuntimeException e) {
+                if (limiter.bucket != null) {
+                    limiter.bucket.addTokens(1); // the call does not run: its shared permit goes back
+                }
+                throw e;
+            }
         }
     }
 
@@ -158,14 +165,28 @@ public final class IntegrationGate implements CallGate {
         return others == 0 ? text : (text.isEmpty() ? "" : text + " and ") + others + " custom bandwidth(s)";
     }
 
-    private void consume(io.github.bucket4j.BlockingBucket bucket, long deadlineNanos, String integration, String what)
+    private void consume(Bucket bucket, long deadlineNanos, String integration, String what)
             throws CallFailure, InterruptedException {
         BlockingStrategy waiting = sleeper::sleep;
         long wait = deadlineNanos == Long.MAX_VALUE ? TimeUnit.DAYS.toNanos(365) : deadlineNanos - ticker.read();
-        if (wait <= 0 || !bucket.tryConsume(1, wait, waiting)) {
+        boolean consumed;
+        try {
+            consumed = wait > 0 && bucket.asBlocking().tryConsume(1, wait, waiting);
+        } catch (InterruptedException e) {
+            bucket.addTokens(1); // Bucket4j reserved the permit before waiting; the call will not run
+            throw e;
+        }
+        if (!consumed) {
             throw new CallFailure(ErrorCode.RATE_LIMITED, "integration '" + integration + "' is rate limited (" + what
                     + ") and no permit would come before the turn's budget runs out; the call did not run", null);
         }
+    }
+
+    @Override
+    public long pausedNanos(PlannedCall call) {
+        String integration = integrationOf(call);
+        Long until = integration == null ? null : pausedUntil.get(integration);
+        return until == null ? 0 : Math.max(0, until - ticker.read());
     }
 
     @Override

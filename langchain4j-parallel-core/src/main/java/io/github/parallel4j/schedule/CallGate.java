@@ -24,12 +24,17 @@ public interface CallGate {
 
         @Override
         public void slowDown(PlannedCall call, Object partition, Duration retryAfter, Ticker ticker) {}
+
+        @Override
+        public long pausedNanos(PlannedCall call) {
+            return 0;
+        }
     };
 
     /**
-     * The concurrency slots the call must hold while it runs, most specific first (its integration's, then the
-     * JVM-wide cap). The scheduler takes them in this order, without blocking a thread, before the call's turn
-     * cap... and releases them when the call ends.
+     * The concurrency slots the call must hold while it runs: its integration's, then the JVM-wide cap's. The
+     * scheduler takes its turn's cap first and then these, in this order, for every call (so that no two calls can
+     * wait for each other), without blocking a thread, and releases them when the call ends.
      *
      * @param call the call
      * @return the slots, possibly none
@@ -60,4 +65,13 @@ public interface CallGate {
      * @param ticker the scheduler's time source
      */
     void slowDown(PlannedCall call, Object partition, Duration retryAfter, Ticker ticker);
+
+    /**
+     * How long the call's integration stays paused after an upstream 429: the scheduler waits that out on a timer
+     * before the call takes any slot, so that paused calls hold no capacity.
+     *
+     * @param call the call
+     * @return nanoseconds of pause left, 0 when none
+     */
+    long pausedNanos(PlannedCall call);
 }

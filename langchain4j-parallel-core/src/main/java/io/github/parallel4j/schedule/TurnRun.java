@@ -76,7 +76,9 @@ public final class TurnRun {
     // Guarded by this.
     private final Attempt[] current;
     private final int[] attempts;
+    private final int[] retries;
     private final int[] rateLimitRuns;
+    private final boolean[] waitingAgain;
     private final boolean[] finishing;
     private ErrorCode closedWith;
     private String closedReason;
@@ -89,9 +91,15 @@ public final class TurnRun {
         final JsonNode arguments;
         Thread thread;
         boolean started;
+        boolean returned;
         boolean abandoned;
         long startNanos = -1;
         ScheduledFuture<?> timeout;
+        /** The concurrency slots it holds, and whether someone has taken them to release: exactly one does. */
+        final List<FairSlots> held = new ArrayList<>(3);
+        boolean slotsTaken;
+        /** The slot request it waits on, if any, so that closing the turn can withdraw it. */
+        FairSlots.Ticket ticket;
 
         Attempt(int call, int number, JsonNode arguments) {
             this.call = call;
@@ -120,7 +128,9 @@ public final class TurnRun {
         this.released = new AtomicBoolean[n];
         this.current = new Attempt[n];
         this.attempts = new int[n];
+        this.retries = new int[n];
         this.rateLimitRuns = new int[n];
+        this.waitingAgain = new boolean[n];
         this.finishing = new boolean[n];
         for (int i = 0; i < n; i++) {
             outcomes[i] = new CompletableFuture<>();
@@ -215,6 +225,8 @@ public final class TurnRun {
 
     private void close(ErrorCode code, String reason) {
         List<CallOutcome> closed = new ArrayList<>();
+        List<FairSlots.Ticket> withdraw = new ArrayList<>();
+        List<FairSlots> release = new ArrayList<>();
         synchronized (this) {
             if (closedWith != null || done.isDone()) {
                 return;
@@ -228,18 +240,32 @@ public final class TurnRun {
                 }
                 Attempt a = current[i];
                 PlannedCall call = plan.calls().get(i);
-                if (a != null && a.started) {
-                    closed.add(CallOutcome.failure(call, code, reason
-                            + " while the call was running; it was interrupted and its result discarded", null,
-                            readyAt.get(i), a.startNanos, now, attempts[i]));
+                String what;
+                long start = -1;
+                if (a != null && a.started && a.thread != null) {
+                    what = " while the call was running; it was interrupted and its result discarded";
+                    start = a.startNanos;
+                } else if (waitingAgain[i]) {
+                    what = " while the call waited to be run again after attempt " + attempts[i] + "; it was not";
                 } else {
-                    closed.add(CallOutcome.failure(call, code, reason
-                            + " before the call could start; it did not run", null, readyAt.get(i), -1, now,
-                            attempts[i]));
+                    what = " before the call could start; it did not run";
+                }
+                closed.add(CallOutcome.failure(call, code, reason + what, null, readyAt.get(i), start, now,
+                        attempts[i]));
+                if (a != null && a.thread == null) {
+                    if (a.ticket != null) {
+                        withdraw.add(a.ticket);
+                        a.ticket = null;
+                    }
+                    release.addAll(takeHeld(a));
                 }
                 abandon(a);
             }
         }
+        for (FairSlots.Ticket ticket : withdraw) {
+            ticket.cancel(); // if it is being granted instead, the grant sees the turn closed and passes the slot on
+        }
+        releaseAll(release);
         for (CallOutcome outcome : closed) {
             outcomes[outcome.call().index()].complete(outcome);
         }
@@ -340,43 +366,132 @@ public final class TurnRun {
         return "; it is a " + output.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ", not an object";
     }
 
-    /** Starts a new attempt of call i: takes its slots (asynchronously), then submits it. */
+    /**
+     * Starts a new attempt of call i: waits out a pause of its integration (after an upstream 429) on the timer,
+     * then takes its slots without blocking, always in the same order (turn, integration, JVM-wide, so that no two
+     * calls can wait for each other), then submits it.
+     */
     private void admit(int i, JsonNode arguments) {
+        PlannedCall call = plan.calls().get(i);
+        long paused = scheduler.gate().pausedNanos(call);
+        if (paused > 0) {
+            if (deadline != Long.MAX_VALUE && scheduler.ticker().read() + paused - deadline > 0) {
+                failNow(i, ErrorCode.RATE_LIMITED, "integration '" + call.policy().integration().orElse("?")
+                        + "' is paused after an upstream rate limit (429) until after the turn's budget runs out;"
+                        + " the call did not run");
+                return;
+            }
+            later(i, () -> admit(i, arguments), paused);
+            return;
+        }
         Attempt attempt;
         synchronized (this) {
             if (closedWith != null || outcomes[i].isDone()) {
                 return;
             }
+            waitingAgain[i] = false;
             attempt = new Attempt(i, ++attempts[i], arguments);
             current[i] = attempt;
         }
-        PlannedCall call = plan.calls().get(i);
-        List<FairSlots> chain = new ArrayList<>(scheduler.gate().slots(call));
+        List<FairSlots> chain = new ArrayList<>(3);
         if (turnSlots != null) {
-            chain.add(Math.min(1, chain.size()), turnSlots); // integration, then turn, then JVM-wide
+            chain.add(turnSlots);
         }
+        chain.addAll(scheduler.gate().slots(call));
         acquire(attempt, chain, 0);
     }
 
     private void acquire(Attempt attempt, List<FairSlots> chain, int k) {
         if (k == chain.size()) {
-            submit(attempt, chain);
+            submit(attempt);
             return;
         }
-        chain.get(k).acquire(() -> {
-            if (!isLive(attempt)) {
-                releaseSlots(chain, k); // the slot being granted passes on; give back those already held
-                return false;
+        FairSlots slots = chain.get(k);
+        FairSlots.Ticket ticket = slots.ticket(() -> onGranted(attempt, chain, k));
+        List<FairSlots> release = null;
+        synchronized (this) {
+            if (isLive(attempt)) {
+                attempt.ticket = ticket;
+            } else {
+                release = takeHeld(attempt);
             }
-            acquire(attempt, chain, k + 1);
-            return true;
-        });
+        }
+        if (release != null) {
+            releaseAll(release); // closed meanwhile: its outcome is written
+            return;
+        }
+        slots.enqueue(ticket);
     }
 
-    private static void releaseSlots(List<FairSlots> chain, int held) {
-        for (int k = held - 1; k >= 0; k--) {
-            chain.get(k).release();
+    /** A slot was granted: keep it and go on to the next, or decline it if the attempt is dead by now. */
+    private boolean onGranted(Attempt attempt, List<FairSlots> chain, int k) {
+        List<FairSlots> release = null;
+        synchronized (this) {
+            attempt.ticket = null;
+            if (isLive(attempt) && !attempt.slotsTaken) {
+                attempt.held.add(chain.get(k));
+            } else {
+                release = takeHeld(attempt);
+            }
         }
+        if (release != null) {
+            releaseAll(release);
+            return false;
+        }
+        acquire(attempt, chain, k + 1);
+        return true;
+    }
+
+    /** Takes an attempt's slots for release; only the first caller gets them. Called holding this. */
+    private static List<FairSlots> takeHeld(Attempt attempt) {
+        if (attempt.slotsTaken) {
+            return List.of();
+        }
+        attempt.slotsTaken = true;
+        List<FairSlots> held = new ArrayList<>(attempt.held);
+        attempt.held.clear();
+        return held;
+    }
+
+    private static void releaseAll(List<FairSlots> slots) {
+        for (int k = slots.size() - 1; k >= 0; k--) {
+            slots.get(k).release();
+        }
+    }
+
+    private void releaseSlots(Attempt attempt) {
+        List<FairSlots> release;
+        synchronized (this) {
+            release = takeHeld(attempt);
+        }
+        releaseAll(release);
+    }
+
+    /** Runs a step after a delay on the timer; if the timer refuses, the call fails rather than hangs. */
+    private void later(int i, Runnable step, long delayNanos) {
+        try {
+            scheduler.timer().schedule(step, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            failNow(i, ErrorCode.TOOL_ERROR, "the call could not be scheduled again: " + messageOf(e));
+        }
+    }
+
+    /** Ends a call that is not running with a failure, and lets its dependents go on. */
+    private void failNow(int i, ErrorCode code, String message) {
+        PlannedCall call = plan.calls().get(i);
+        int made;
+        synchronized (this) {
+            if (closedWith != null || outcomes[i].isDone()) {
+                return;
+            }
+            made = attempts[i];
+            finishing[i] = true;
+        }
+        ArrayDeque<Integer> ready = new ArrayDeque<>();
+        CallOutcome outcome = CallOutcome.failure(call, code, message, null, readyAt.get(i), -1, now(), made);
+        complete(i, outcome, ready);
+        drain(ready);
+        failFastIfNeeded(call, outcome);
     }
 
     private synchronized boolean isLive(Attempt attempt) {
@@ -387,19 +502,19 @@ public final class TurnRun {
         return closedWith != null;
     }
 
-    private void submit(Attempt attempt, List<FairSlots> chain) {
-        Runnable task = withContext(() -> runAttempt(attempt, chain), attempt, chain);
+    private void submit(Attempt attempt) {
+        Runnable task = withContext(() -> runAttempt(attempt), attempt);
         try {
             scheduler.executor().execute(task);
         } catch (RuntimeException | Error e) {
-            releaseSlots(chain, chain.size());
+            releaseSlots(attempt);
             finish(attempt, CallOutcome.failure(plan.calls().get(attempt.call), ErrorCode.TOOL_ERROR,
                     "the tool could not be started: the executor refused it (" + messageOf(e) + ")", e,
                     readyAt.get(attempt.call), -1, now(), attempt.number));
         }
     }
 
-    private Runnable withContext(Runnable task, Attempt attempt, List<FairSlots> chain) {
+    private Runnable withContext(Runnable task, Attempt attempt) {
         if (context.isEmpty()) {
             return task;
         }
@@ -411,7 +526,7 @@ public final class TurnRun {
                 }
             } catch (RuntimeException | Error e) {
                 closeAll(restored);
-                releaseSlots(chain, chain.size());
+                releaseSlots(attempt);
                 finish(attempt, CallOutcome.failure(plan.calls().get(attempt.call), ErrorCode.TOOL_ERROR,
                         "the tool could not be started: restoring the caller's context failed (" + messageOf(e) + ")",
                         e, readyAt.get(attempt.call), -1, now(), attempt.number));
@@ -431,7 +546,7 @@ public final class TurnRun {
         }
     }
 
-    private void runAttempt(Attempt attempt, List<FairSlots> chain) {
+    private void runAttempt(Attempt attempt) {
         int i = attempt.call;
         PlannedCall call = plan.calls().get(i);
         boolean live;
@@ -442,7 +557,7 @@ public final class TurnRun {
             }
         }
         if (!live) {
-            releaseSlots(chain, chain.size()); // closed while queued: its outcome is written already
+            releaseSlots(attempt); // closed while queued: its outcome is written already
             return;
         }
         Lock scope = null;
@@ -485,13 +600,16 @@ public final class TurnRun {
             outcome = CallOutcome.failure(call, ErrorCode.TOOL_ERROR, messageOf(e), e, readyAt.get(i),
                     attempt.startNanos, now(), attempt.number);
         } finally {
+            synchronized (this) {
+                attempt.returned = true; // from here on, a timeout can no longer claim this attempt
+            }
             if (held != null) {
                 held.release();
             }
             if (scope != null) {
                 scope.unlock();
             }
-            releaseSlots(chain, chain.size());
+            releaseSlots(attempt);
         }
         finish(attempt, outcome);
         if (fatal instanceof Error error) {
@@ -520,6 +638,8 @@ public final class TurnRun {
             next = next(call, outcome, i);
             if (next.again() == null) {
                 finishing[i] = true;
+            } else {
+                waitingAgain[i] = true;
             }
         }
         conclude(attempt, call, outcome, next);
@@ -569,17 +689,19 @@ public final class TurnRun {
         if (policy.mode() != FailurePolicy.Mode.RETRY || !retryable || !call.policy().isIdempotent()) {
             return Next.FINAL;
         }
-        if (attempts[i] >= policy.maxAttempts()) {
-            return Next.giveUp("; gave up after " + attempts[i] + " attempts");
+        if (retries[i] + 1 >= policy.maxAttempts()) {
+            return Next.giveUp("; gave up after " + (retries[i] + 1) + " attempts");
         }
-        long ceiling = policy.backoffCeiling(attempts[i]).toNanos();
+        long ceiling = policy.backoffCeiling(retries[i] + 1).toNanos();
         Duration wait = Duration.ofNanos(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
         if (deadline != Long.MAX_VALUE && scheduler.ticker().read() + wait.toNanos() - deadline > 0) {
             return Next.giveUp("; not retried: the turn's budget would run out during the backoff");
         }
-        if (retriesLeft.getAndDecrement() <= 0) {
+        if (retriesLeft.get() <= 0) {
             return Next.giveUp("; not retried: the turn's retries (" + options.maxRetries() + ") are used up");
         }
+        retriesLeft.decrementAndGet(); // only ever under this monitor
+        retries[i]++;
         return Next.after(wait);
     }
 
@@ -598,10 +720,14 @@ public final class TurnRun {
     private void conclude(Attempt attempt, PlannedCall call, CallOutcome outcome, Next next) {
         int i = attempt.call;
         if (next.slowDown() != null) {
-            scheduler.gate().slowDown(call, options.partition(), next.slowDown(), scheduler.ticker());
+            try {
+                scheduler.gate().slowDown(call, options.partition(), next.slowDown(), scheduler.ticker());
+            } catch (RuntimeException e) {
+                // Slowing down is a courtesy to the upstream; the call's own outcome must not depend on it.
+            }
         }
         if (next.again() != null) {
-            scheduler.timer().schedule(() -> admit(i, attempt.arguments), next.again().toNanos(), TimeUnit.NANOSECONDS);
+            later(i, () -> admit(i, attempt.arguments), next.again().toNanos());
             return;
         }
         ArrayDeque<Integer> ready = new ArrayDeque<>();
@@ -627,7 +753,8 @@ public final class TurnRun {
                 attempt.number);
         Next next;
         synchronized (this) {
-            if (closedWith != null || current[i] != attempt || outcomes[i].isDone() || attempt.thread == null) {
+            if (closedWith != null || current[i] != attempt || outcomes[i].isDone() || attempt.thread == null
+                    || attempt.returned) {
                 return;
             }
             abandon(attempt);
@@ -635,6 +762,8 @@ public final class TurnRun {
             next = next(call, outcome, i);
             if (next.again() == null) {
                 finishing[i] = true;
+            } else {
+                waitingAgain[i] = true;
             }
         }
         conclude(attempt, call, outcome, next);

@@ -93,7 +93,9 @@ public final class TurnScheduler {
     }
 
     void abandoned(int delta) {
-        onAbandonedChange.accept(abandoned.addAndGet(delta));
+        synchronized (abandoned) { // so that the listener sees the counts in the order they happened
+            onAbandonedChange.accept(abandoned.addAndGet(delta));
+        }
     }
 
     Executor executor() {

@@ -40,6 +40,22 @@ class FairSlotsTest {
     }
 
     @Test
+    void should_let_a_waiting_request_be_withdrawn() {
+        FairSlots slots = new FairSlots(1);
+        List<String> granted = new ArrayList<>();
+        slots.acquire(() -> granted.add("first"));
+        FairSlots.Ticket second = slots.acquire(() -> granted.add("second"));
+        slots.acquire(() -> granted.add("third"));
+
+        assertThat(second.cancel()).isTrue();
+        assertThat(second.cancel()).isFalse();
+        slots.release();
+
+        assertThat(granted).containsExactly("first", "third");
+        assertThat(slots.waiting()).isZero();
+    }
+
+    @Test
     void should_survive_a_long_queue_of_declined_grants_without_recursion() {
         FairSlots slots = new FairSlots(1);
         slots.acquire(() -> true);
