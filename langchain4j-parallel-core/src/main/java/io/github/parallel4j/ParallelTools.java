@@ -69,6 +69,10 @@ public final class ParallelTools {
     private final int maxRetriesPerTurn;
     private final int rateLimitRetries;
     private final Function<InvocationContext, Object> rateLimitKey;
+    private final ObservationFormat format;
+    private final int maxObservationChars;
+    private final int maxTurnObservationChars;
+    private final Map<String, Integer> toolObservationChars;
     private final Map<AiServices<?>, Installation> installations = Collections.synchronizedMap(new WeakHashMap<>());
 
     private ParallelTools(Builder b) {
@@ -77,7 +81,11 @@ public final class ParallelTools {
         this.maxBatchSize = b.maxBatchSize;
         this.turnTimeout = b.turnTimeout;
         this.errorHandling = b.errorHandling;
-        this.writer = new ObservationWriter(b.maxObservationChars);
+        this.writer = new ObservationWriter();
+        this.format = b.format;
+        this.maxObservationChars = b.maxObservationChars;
+        this.maxTurnObservationChars = b.maxTurnObservationChars;
+        this.toolObservationChars = Map.copyOf(b.toolObservationChars);
         this.integrations = Collections.unmodifiableMap(new LinkedHashMap<>(b.integrations));
         this.maxConcurrentPerTurn = b.maxConcurrentPerTurn;
         this.maxRetriesPerTurn = b.maxRetriesPerTurn;
@@ -126,7 +134,8 @@ public final class ParallelTools {
             if (installation == null) {
                 installation = new Installation(new InstallSettings(policies, defaultPolicy, maxBatchSize,
                         turnTimeout, errorHandling, scheduler, writer, Duration.ofMinutes(30),
-                        maxConcurrentPerTurn, maxRetriesPerTurn, rateLimitRetries, rateLimitKey));
+                        maxConcurrentPerTurn, maxRetriesPerTurn, rateLimitRetries, rateLimitKey, format,
+                        maxObservationChars, maxTurnObservationChars, toolObservationChars));
                 installation.listenOn(builder);
                 installations.put(builder, installation);
             }
@@ -224,6 +233,9 @@ public final class ParallelTools {
         private int maxBatchSize = 64;
         private Duration turnTimeout = Duration.ofSeconds(60);
         private int maxObservationChars = 16_000;
+        private int maxTurnObservationChars = 48_000;
+        private final Map<String, Integer> toolObservationChars = new LinkedHashMap<>();
+        private ObservationFormat format = ObservationFormat.ENVELOPE;
         private ToolErrorHandling errorHandling = ToolErrorHandling.OBSERVATION;
         private Executor executor;
         private Ticker ticker = Ticker.system();
@@ -381,17 +393,67 @@ public final class ParallelTools {
         }
 
         /**
-         * The most characters of one observation; a longer result is cut and marked truncated with its original
-         * size. Default 16 000.
+         * The most characters of one observation; a longer result is cut (still valid JSON, saying what it left
+         * out) and marked truncated with its original size. Default 16 000.
          *
          * @param maxObservationChars at least 256
          * @return this builder
          */
         public Builder maxObservationChars(int maxObservationChars) {
-            if (maxObservationChars < 256) {
-                throw new IllegalArgumentException("maxObservationChars must be at least 256, was " + maxObservationChars);
+            if (maxObservationChars < ObservationWriter.MIN_CHARS) {
+                throw new IllegalArgumentException("maxObservationChars must be at least "
+                        + ObservationWriter.MIN_CHARS + ", was " + maxObservationChars);
             }
             this.maxObservationChars = maxObservationChars;
+            return this;
+        }
+
+        /**
+         * The most characters of one turn's observations together, shared fairly: observations under an equal
+         * share stay whole, large ones split what is left equally (each keeps at least 256). Applies to batches the
+         * library runs whole (not to calls that run alone, nor to batches with calls of tools it does not run).
+         * Default 48 000.
+         *
+         * @param maxTurnObservationChars at least 256, or 0 for no turn budget
+         * @return this builder
+         */
+        public Builder maxTurnObservationChars(int maxTurnObservationChars) {
+            if (maxTurnObservationChars != 0 && maxTurnObservationChars < ObservationWriter.MIN_CHARS) {
+                throw new IllegalArgumentException("maxTurnObservationChars must be 0 or at least "
+                        + ObservationWriter.MIN_CHARS + ", was " + maxTurnObservationChars);
+            }
+            this.maxTurnObservationChars = maxTurnObservationChars;
+            return this;
+        }
+
+        /**
+         * Overrides the observation limit of one tool; 0 means its results are never cut (not even by the turn's
+         * budget).
+         *
+         * @param toolName the tool's name
+         * @param maxChars 0, or at least 256
+         * @return this builder
+         */
+        public Builder toolObservationChars(String toolName, int maxChars) {
+            if (toolName == null || toolName.isBlank()) {
+                throw new IllegalArgumentException("A tool name must not be blank");
+            }
+            if (maxChars != 0 && maxChars < ObservationWriter.MIN_CHARS) {
+                throw new IllegalArgumentException("The observation limit of tool '" + toolName + "' must be 0 or at least "
+                        + ObservationWriter.MIN_CHARS + ", was " + maxChars);
+            }
+            toolObservationChars.put(toolName, maxChars);
+            return this;
+        }
+
+        /**
+         * What tool results look like to the model. Default {@link ObservationFormat#ENVELOPE}.
+         *
+         * @param format the format
+         * @return this builder
+         */
+        public Builder observationFormat(ObservationFormat format) {
+            this.format = Objects.requireNonNull(format, "format");
             return this;
         }
 

@@ -15,6 +15,15 @@ final class Batch {
     TurnRun run;
     /** Some of its calls ran before the batch was known, so each of its calls runs alone. */
     boolean runsAlone;
+    /** Each call's share of the turn's observation budget, computed once when first needed. */
+    private int[] shares;
+
+    synchronized int[] shares(java.util.function.Supplier<int[]> compute) {
+        if (shares == null) {
+            shares = compute.get();
+        }
+        return shares;
+    }
 
     Batch(List<ToolExecutionRequest> requests) {
         this.requests = List.copyOf(requests);

@@ -24,6 +24,10 @@ import java.util.Map;
  * @param maxRetriesPerTurn the most retries one turn may make
  * @param rateLimitRetries the most times one call is run again after an upstream 429
  * @param rateLimitKey the key of per-key rate limits for an invocation
+ * @param format what tool results look like to the model
+ * @param maxObservationChars the most characters of one observation, 0 for no limit
+ * @param maxTurnObservationChars the most characters of one turn's observations together, 0 for no limit
+ * @param toolObservationChars per-tool limits of one observation (0: never cut), overriding the default
  */
 public record InstallSettings(
         Map<String, ToolPolicy> policies,
@@ -37,4 +41,8 @@ public record InstallSettings(
         int maxConcurrentPerTurn,
         int maxRetriesPerTurn,
         int rateLimitRetries,
-        java.util.function.Function<InvocationContext, Object> rateLimitKey) {}
+        java.util.function.Function<InvocationContext, Object> rateLimitKey,
+        io.github.parallel4j.ObservationFormat format,
+        int maxObservationChars,
+        int maxTurnObservationChars,
+        Map<String, Integer> toolObservationChars) {}

@@ -241,9 +241,61 @@ public final class Installation {
             return run;
         });
         if (claim == null) {
-            claim = new InvocationState.Claim(start(List.of(request), state, context), 0);
+            claim = new InvocationState.Claim(start(List.of(request), state, context), 0, null);
         }
-        return toResult(await(claim));
+        CallOutcome outcome = await(claim);
+        if (settings.format() == io.github.parallel4j.ObservationFormat.RAW) {
+            return raw(outcome);
+        }
+        return toResult(outcome, allowance(claim, outcome));
+    }
+
+    /** How many characters the call's observation may have: its tool's limit, and its share of the turn's. */
+    private int allowance(InvocationState.Claim claim, CallOutcome outcome) {
+        int own = settings.toolObservationChars().getOrDefault(outcome.call().name(), settings.maxObservationChars());
+        if (own == 0 || settings.maxTurnObservationChars() <= 0 || claim.batch() == null
+                || claim.run().plan().size() < 2
+                || claim.run().plan().calls().stream().anyMatch(c -> c.kind() == PlannedCall.Kind.EXTERNAL)) {
+            // With an external call in the batch, the rest of the turn waits for the AI service to pass it,
+            // which it does only after this observation is returned: no waiting for the whole turn then.
+            return own;
+        }
+        List<CallOutcome> all;
+        try {
+            all = claim.run().whenDone().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return own;
+        } catch (ExecutionException e) {
+            return own;
+        }
+        int[] shares = claim.batch().shares(() -> {
+            int[] sizes = new int[all.size()];
+            for (int i = 0; i < sizes.length; i++) {
+                CallOutcome o = all.get(i);
+                sizes[i] = settings.writer().fullSize(o, o.ok() ? o.output().value() : null);
+            }
+            return io.github.parallel4j.observe.TurnShare.of(sizes, settings.maxTurnObservationChars(),
+                    io.github.parallel4j.observe.ObservationWriter.MIN_CHARS);
+        });
+        int share = shares[claim.index()];
+        return Math.min(own, share);
+    }
+
+    /** LangChain4j's plain result: the tool's own, or the error message. */
+    private ToolExecutionResult raw(CallOutcome outcome) {
+        if (outcome.ok() && outcome.output().attachment() instanceof ToolExecutionResult r) {
+            return r;
+        }
+        if (outcome.ok()) {
+            JsonNode value = outcome.output().value();
+            return ToolExecutionResult.builder().resultText(value.isTextual() ? value.textValue() : value.toString())
+                    .build();
+        }
+        if (settings.errorHandling() == ToolErrorHandling.LANGCHAIN4J_HANDLERS) {
+            rethrowForHandlers(outcome);
+        }
+        return ToolExecutionResult.builder().isError(true).resultText(outcome.error()).build();
     }
 
     private TurnRun start(List<ToolExecutionRequest> requests, InvocationState state, InvocationContext context) {
@@ -305,19 +357,23 @@ public final class Installation {
         }
     }
 
-    private ToolExecutionResult toResult(CallOutcome outcome) {
+    private static void rethrowForHandlers(CallOutcome outcome) {
+        if (outcome.errorCode() == ErrorCode.INVALID_ARGUMENTS && outcome.cause() instanceof ToolArgumentsException e) {
+            throw e;
+        }
+        if (outcome.errorCode() == ErrorCode.TOOL_ERROR && outcome.cause() != null) {
+            throw new ToolExecutionException(outcome.cause());
+        }
+    }
+
+    private ToolExecutionResult toResult(CallOutcome outcome, int maxChars) {
         if (!outcome.ok() && settings.errorHandling() == ToolErrorHandling.LANGCHAIN4J_HANDLERS) {
-            if (outcome.errorCode() == ErrorCode.INVALID_ARGUMENTS && outcome.cause() instanceof ToolArgumentsException e) {
-                throw e;
-            }
-            if (outcome.errorCode() == ErrorCode.TOOL_ERROR && outcome.cause() != null) {
-                throw new ToolExecutionException(outcome.cause());
-            }
+            rethrowForHandlers(outcome);
         }
         ToolExecutionResult raw = outcome.ok() && outcome.output().attachment() instanceof ToolExecutionResult r
                 ? r
                 : null;
-        String observation = settings.writer().write(outcome, outcome.ok() ? outcome.output().value() : null);
+        String observation = settings.writer().write(outcome, outcome.ok() ? outcome.output().value() : null, maxChars);
         ToolExecutionResult.Builder result = ToolExecutionResult.builder().isError(!outcome.ok());
         if (raw == null) {
             return result.resultText(observation).build();

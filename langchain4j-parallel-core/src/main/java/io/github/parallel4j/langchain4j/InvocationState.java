@@ -69,7 +69,7 @@ final class InvocationState {
         for (int i = 0; i < index; i++) {
             batch.run.release(i);
         }
-        return new Claim(batch.run, index);
+        return new Claim(batch.run, index, batch);
     }
 
     synchronized void cancel(String reason) {
@@ -92,5 +92,6 @@ final class InvocationState {
         return batch != null && batch.run != null && !batch.run.whenDone().isDone();
     }
 
-    record Claim(TurnRun run, int index) {}
+    /** A call's place in a running turn; {@code batch} is null for a call that runs alone. */
+    record Claim(TurnRun run, int index, Batch batch) {}
 }

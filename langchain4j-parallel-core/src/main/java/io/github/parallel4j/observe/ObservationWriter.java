@@ -1,6 +1,5 @@
 package io.github.parallel4j.observe;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,39 +13,32 @@ import io.github.parallel4j.schedule.CallOutcome;
  * {"id":"call_2","tool":"cancel","ok":false,"error_code":"DEPENDENCY_FAILED","error":"...","latency_ms":0,"wave":2}
  * }</pre>
  *
- * <p>A result that is JSON is embedded as JSON; plain text as a string. When the observation would exceed
- * {@code maxChars}, the result is replaced by its first characters as a string and the observation says
- * {@code "truncated":true} with the result's {@code "original_size"} in characters, so the model never mistakes a
- * cut result for a whole one. Error messages are capped at 2 000 characters.
+ * <p>A result that is JSON is embedded as JSON; plain text as a string. When the observation would exceed its
+ * allowance, the result is cut by {@link JsonTruncator} (still valid JSON, saying what it left out) and the
+ * observation says {@code "truncated":true} with the result's {@code "original_size"} in characters, so the model
+ * never mistakes a cut result for a whole one. Error messages are capped at 2 000 characters.
  *
  * <p>Immutable and thread-safe.
  */
 public final class ObservationWriter {
 
+    /** The least an observation may be cut to: enough to say what it was and that it was cut. */
+    public static final int MIN_CHARS = 256;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_ERROR_CHARS = 2_000;
 
-    private final int maxChars;
-
-    /**
-     * @param maxChars the most characters an observation may have; at least 256
-     */
-    public ObservationWriter(int maxChars) {
-        if (maxChars < 256) {
-            throw new IllegalArgumentException("maxObservationChars must be at least 256, was " + maxChars);
-        }
-        this.maxChars = maxChars;
-    }
+    private final JsonTruncator truncator = new JsonTruncator();
 
     /**
      * Writes one observation.
      *
      * @param outcome how the call ended
-     * @param result the result to embed when ok (may differ from the outcome's value, for instance with
-     *     non-text content left out), or null for none
+     * @param result the result to embed when ok, or null for none
+     * @param maxChars the observation's allowance; 0 for no limit
      * @return the observation as compact JSON
      */
-    public String write(CallOutcome outcome, JsonNode result) {
+    public String write(CallOutcome outcome, JsonNode result, int maxChars) {
         ObjectNode envelope = JSON.createObjectNode();
         envelope.put("id", outcome.call().id());
         envelope.put("tool", outcome.call().name());
@@ -63,31 +55,32 @@ public final class ObservationWriter {
             envelope.put("attempts", outcome.attempts());
         }
         outcome.call().note().ifPresent(note -> envelope.put("note", note));
-        if (outcome.ok() && result != null) {
+        if (!outcome.ok() || result == null) {
+            return envelope.toString();
+        }
+        int limit = maxChars <= 0 ? Integer.MAX_VALUE : Math.max(MIN_CHARS, maxChars);
+        int base = envelope.toString().length();
+        JsonTruncator.Result fitted = truncator.truncate(result, Math.max(16, limit - base - 11)); // ,"result":
+        if (!fitted.truncated()) {
             envelope.set("result", result);
+            return envelope.toString();
         }
-        String text = envelope.toString();
-        if (text.length() <= maxChars || result == null) {
-            return text;
-        }
-        return truncated(envelope, result);
+        envelope.put("truncated", true);
+        envelope.put("original_size", fitted.originalChars());
+        int room = limit - envelope.toString().length() - 11;
+        envelope.set("result", truncator.truncate(result, Math.max(16, room)).value());
+        return envelope.toString();
     }
 
-    private String truncated(ObjectNode envelope, JsonNode result) {
-        String full = result.isTextual() ? result.textValue() : toJson(result);
-        envelope.put("truncated", true);
-        envelope.put("original_size", full.length());
-        envelope.put("result", "");
-        int keep = Math.max(0, maxChars - envelope.toString().length());
-        // Escaping can lengthen the kept text; shrink until the whole observation fits.
-        while (true) {
-            envelope.put("result", full.substring(0, keep));
-            String text = envelope.toString();
-            if (text.length() <= maxChars || keep == 0) {
-                return text;
-            }
-            keep = Math.max(0, keep - (text.length() - maxChars));
-        }
+    /**
+     * The full size of an observation, before any cut: what a turn's fair share is computed from.
+     *
+     * @param outcome how the call ended
+     * @param result its result, or null
+     * @return the observation's length in characters, uncut
+     */
+    public int fullSize(CallOutcome outcome, JsonNode result) {
+        return write(outcome, result, 0).length();
     }
 
     private static String cap(String message) {
@@ -95,13 +88,5 @@ public final class ObservationWriter {
             return "";
         }
         return message.length() <= MAX_ERROR_CHARS ? message : message.substring(0, MAX_ERROR_CHARS) + "...";
-    }
-
-    private static String toJson(JsonNode node) {
-        try {
-            return JSON.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            return node.toString();
-        }
     }
 }

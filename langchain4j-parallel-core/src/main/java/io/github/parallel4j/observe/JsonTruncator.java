@@ -1,0 +1,187 @@
+package io.github.parallel4j.observe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Cuts a JSON value down to a number of characters of compact JSON while keeping it valid JSON and saying what was
+ * left out: a cut string ends with {@code …[+N chars]}, a cut array ends with an item {@code "…[+N items]"}, a cut
+ * object ends with a field {@code "…": "+N fields"}. What is kept is the beginning, in document order: the first
+ * items of an array, the first fields of an object, the start of a string.
+ *
+ * <p>One pass: sizes of every subtree are measured once, then the value is rebuilt greedily within the budget, so
+ * a 1 MB document is cut in milliseconds. Stateless and thread-safe.
+ */
+public final class JsonTruncator {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** Below this many characters a partly fitting value is not worth cutting: the cut stops there. */
+    private static final int MIN_USEFUL = 24;
+
+    /** A value cut to size, with what the original measured. */
+    public record Result(JsonNode value, boolean truncated, int originalChars) {}
+
+    /**
+     * Cuts a value to at most {@code maxChars} characters of compact JSON.
+     *
+     * @param value the value
+     * @param maxChars the budget, at least 16
+     * @return the value as it is when it fits, else a valid, smaller value that says what it left out
+     */
+    public Result truncate(JsonNode value, int maxChars) {
+        if (maxChars < 16) {
+            throw new IllegalArgumentException("A JSON budget must be at least 16 characters, was " + maxChars);
+        }
+        Map<JsonNode, Integer> sizes = new IdentityHashMap<>();
+        int original = size(value, sizes);
+        if (original <= maxChars) {
+            return new Result(value, false, original);
+        }
+        int budget = maxChars;
+        for (int round = 0; round < 4; round++) {
+            JsonNode cut = cut(value, budget, sizes);
+            int length = cut.toString().length();
+            if (length <= maxChars) {
+                return new Result(cut, true, original);
+            }
+            budget -= (length - maxChars) + 8; // the estimate was short (escapes): shrink and try again
+        }
+        String text = value.toString();
+        return new Result(TextNode.valueOf(text.substring(0, Math.max(0, maxChars - 20)) + "…"), true, original);
+    }
+
+    /** Compact JSON length of a node, memoized per node. */
+    private static int size(JsonNode node, Map<JsonNode, Integer> sizes) {
+        Integer known = sizes.get(node);
+        if (known != null) {
+            return known;
+        }
+        int size;
+        if (node.isTextual()) {
+            size = quotedLength(node.textValue());
+        } else if (node.isArray()) {
+            size = 2 + Math.max(0, node.size() - 1);
+            for (JsonNode item : node) {
+                size += size(item, sizes);
+            }
+        } else if (node.isObject()) {
+            size = 2 + Math.max(0, node.size() - 1);
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                size += quotedLength(field.getKey()) + 1 + size(field.getValue(), sizes);
+            }
+        } else {
+            size = node.toString().length();
+        }
+        sizes.put(node, size);
+        return size;
+    }
+
+    private static int quotedLength(String text) {
+        int length = 2;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
+                length += 2;
+            } else if (c < 0x20) {
+                length += 6;
+            } else {
+                length += 1;
+            }
+        }
+        return length;
+    }
+
+    private static JsonNode cut(JsonNode node, int budget, Map<JsonNode, Integer> sizes) {
+        if (size(node, sizes) <= budget) {
+            return node;
+        }
+        if (node.isTextual()) {
+            return cutString(node.textValue(), budget);
+        }
+        if (node.isArray()) {
+            return cutArray(node, budget, sizes);
+        }
+        if (node.isObject()) {
+            return cutObject(node, budget, sizes);
+        }
+        return node; // a number or literal cannot be cut; the caller's budget accounts for it
+    }
+
+    private static TextNode cutString(String text, int budget) {
+        String marker = "…[+" + text.length() + " chars]";
+        int keep = Math.max(0, budget - 2 - marker.length() - 2);
+        while (keep > 0 && quotedLength(text.substring(0, keep)) + marker.length() > budget) {
+            keep = Math.max(0, keep - Math.max(1, (quotedLength(text.substring(0, keep)) + marker.length() - budget)));
+        }
+        if (keep > 0 && Character.isHighSurrogate(text.charAt(keep - 1))) {
+            keep--; // never split a surrogate pair
+        }
+        return TextNode.valueOf(text.substring(0, keep) + "…[+" + (text.length() - keep) + " chars]");
+    }
+
+    private static ArrayNode cutArray(JsonNode array, int budget, Map<JsonNode, Integer> sizes) {
+        ArrayNode out = NODES.arrayNode();
+        int total = array.size();
+        int reserve = ("\"…[+" + total + " items]\"").length() + 1;
+        int used = 2;
+        int kept = 0;
+        for (JsonNode item : array) {
+            int room = budget - used - reserve - (kept > 0 ? 1 : 0);
+            int itemSize = size(item, sizes);
+            if (itemSize <= room) {
+                out.add(item);
+                used += itemSize + (kept > 0 ? 1 : 0);
+                kept++;
+                continue;
+            }
+            if (room >= MIN_USEFUL && (item.isContainerNode() || item.isTextual())) {
+                out.add(cut(item, room, sizes));
+                kept++;
+            }
+            break;
+        }
+        if (kept < total) {
+            out.add("…[+" + (total - kept) + " items]");
+        }
+        return out;
+    }
+
+    private static ObjectNode cutObject(JsonNode object, int budget, Map<JsonNode, Integer> sizes) {
+        ObjectNode out = NODES.objectNode();
+        int total = object.size();
+        int reserve = ("\"…\":\"+" + total + " fields\"").length() + 1;
+        int used = 2;
+        int kept = 0;
+        Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            int keySize = quotedLength(field.getKey()) + 1;
+            int room = budget - used - reserve - (kept > 0 ? 1 : 0) - keySize;
+            int valueSize = size(field.getValue(), sizes);
+            if (valueSize <= room) {
+                out.set(field.getKey(), field.getValue());
+                used += keySize + valueSize + (kept > 0 ? 1 : 0);
+                kept++;
+                continue;
+            }
+            JsonNode value = field.getValue();
+            if (room >= MIN_USEFUL && (value.isContainerNode() || value.isTextual())) {
+                out.set(field.getKey(), cut(value, room, sizes));
+                kept++;
+            }
+            break;
+        }
+        if (kept < total) {
+            out.put("…", "+" + (total - kept) + " fields");
+        }
+        return out;
+    }
+}
