@@ -15,7 +15,8 @@ import io.github.parallel4j.schedule.CallOutcome;
  *
  * <p>A result that is JSON is embedded as JSON; plain text as a string. When the observation would exceed its
  * allowance, the result is cut by {@link JsonTruncator} (still valid JSON, saying what it left out) and the
- * observation says {@code "truncated":true} with the result's {@code "original_size"} in characters, so the model
+ * observation says {@code "truncated":true} with the result's {@code "original_size"} in characters (of its text,
+ * or of its compact JSON), so the model
  * never mistakes a cut result for a whole one. Error messages are capped at 2 000 characters.
  *
  * <p>Immutable and thread-safe.
@@ -66,7 +67,8 @@ public final class ObservationWriter {
             return envelope.toString();
         }
         envelope.put("truncated", true);
-        envelope.put("original_size", fitted.originalChars());
+        // A text result's size is its length; any other result's, the length of its compact JSON.
+        envelope.put("original_size", result.isTextual() ? result.textValue().length() : fitted.originalChars());
         int room = limit - envelope.toString().length() - 11;
         envelope.set("result", truncator.truncate(result, Math.max(16, room)).value());
         return envelope.toString();
