@@ -73,6 +73,7 @@ public final class ParallelTools {
     private final int maxObservationChars;
     private final int maxTurnObservationChars;
     private final Map<String, Integer> toolObservationChars;
+    private final boolean deduplicateReads;
     private final Map<AiServices<?>, Installation> installations = Collections.synchronizedMap(new WeakHashMap<>());
 
     private ParallelTools(Builder b) {
@@ -86,6 +87,7 @@ public final class ParallelTools {
         this.maxObservationChars = b.maxObservationChars;
         this.maxTurnObservationChars = b.maxTurnObservationChars;
         this.toolObservationChars = Map.copyOf(b.toolObservationChars);
+        this.deduplicateReads = b.deduplicateReads;
         this.integrations = Collections.unmodifiableMap(new LinkedHashMap<>(b.integrations));
         this.maxConcurrentPerTurn = b.maxConcurrentPerTurn;
         this.maxRetriesPerTurn = b.maxRetriesPerTurn;
@@ -135,7 +137,7 @@ public final class ParallelTools {
                 installation = new Installation(new InstallSettings(policies, defaultPolicy, maxBatchSize,
                         turnTimeout, errorHandling, scheduler, writer, Duration.ofMinutes(30),
                         maxConcurrentPerTurn, maxRetriesPerTurn, rateLimitRetries, rateLimitKey, format,
-                        maxObservationChars, maxTurnObservationChars, toolObservationChars));
+                        maxObservationChars, maxTurnObservationChars, toolObservationChars, deduplicateReads));
                 installation.listenOn(builder);
                 installations.put(builder, installation);
             }
@@ -236,6 +238,7 @@ public final class ParallelTools {
         private int maxTurnObservationChars = 48_000;
         private final Map<String, Integer> toolObservationChars = new LinkedHashMap<>();
         private ObservationFormat format = ObservationFormat.ENVELOPE;
+        private boolean deduplicateReads = true;
         private ToolErrorHandling errorHandling = ToolErrorHandling.OBSERVATION;
         private Executor executor;
         private Ticker ticker = Ticker.system();
@@ -443,6 +446,18 @@ public final class ParallelTools {
                         + ObservationWriter.MIN_CHARS + ", was " + maxChars);
             }
             toolObservationChars.put(toolName, maxChars);
+            return this;
+        }
+
+        /**
+         * Whether identical reads in one AI message (same tool, equal arguments) run once and share the result;
+         * each still gets its own observation, which says so. Writes are never deduplicated. Default true.
+         *
+         * @param deduplicateReads whether to deduplicate
+         * @return this builder
+         */
+        public Builder deduplicateReads(boolean deduplicateReads) {
+            this.deduplicateReads = deduplicateReads;
             return this;
         }
 

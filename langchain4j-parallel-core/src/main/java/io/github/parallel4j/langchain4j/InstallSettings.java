@@ -28,6 +28,7 @@ import java.util.Map;
  * @param maxObservationChars the most characters of one observation, 0 for no limit
  * @param maxTurnObservationChars the most characters of one turn's observations together, 0 for no limit
  * @param toolObservationChars per-tool limits of one observation (0: never cut), overriding the default
+ * @param deduplicateReads whether identical reads of one batch run once
  */
 public record InstallSettings(
         Map<String, ToolPolicy> policies,
@@ -45,4 +46,5 @@ public record InstallSettings(
         io.github.parallel4j.ObservationFormat format,
         int maxObservationChars,
         int maxTurnObservationChars,
-        Map<String, Integer> toolObservationChars) {}
+        Map<String, Integer> toolObservationChars,
+        boolean deduplicateReads) {}

@@ -77,7 +77,8 @@ public final class Installation {
      */
     public Installation(InstallSettings settings) {
         this.settings = settings;
-        this.planner = new Planner(settings.maxBatchSize(), owned::get, Planner.UnknownTools.BARRIER);
+        this.planner = new Planner(settings.maxBatchSize(), owned::get, Planner.UnknownTools.BARRIER,
+                settings.deduplicateReads());
         long idle = settings.idleInvocationExpiry().toNanos();
         this.invocations = Caffeine.newBuilder().expireAfter(new Expiry<UUID, InvocationState>() {
             @Override

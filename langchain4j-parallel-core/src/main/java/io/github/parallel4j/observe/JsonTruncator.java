@@ -117,7 +117,7 @@ public final class JsonTruncator {
 
     private static TextNode cutString(String text, int budget) {
         String marker = "…[+" + text.length() + " chars]";
-        int keep = Math.max(0, budget - 2 - marker.length() - 2);
+        int keep = Math.min(text.length(), Math.max(0, budget - 2 - marker.length() - 2));
         while (keep > 0 && quotedLength(text.substring(0, keep)) + marker.length() > budget) {
             keep = Math.max(0, keep - Math.max(1, (quotedLength(text.substring(0, keep)) + marker.length() - budget)));
         }

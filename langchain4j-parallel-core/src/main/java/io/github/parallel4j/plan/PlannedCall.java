@@ -31,7 +31,7 @@ public final class PlannedCall {
     final int index;
     final String id;
     final String providerId;
-    final String note;
+    String note;
     final String name;
     final String rawArguments;
     final JsonNode arguments;
@@ -45,6 +45,7 @@ public final class PlannedCall {
     int[] orderPredecessors = new int[0];
     int[] successors = new int[0];
     int wave;
+    int duplicateOf = -1;
 
     PlannedCall(
             int index,
@@ -153,6 +154,14 @@ public final class PlannedCall {
     /** @return indexes of the calls that wait for this one */
     public int[] successors() {
         return successors.clone();
+    }
+
+    /**
+     * @return the index of an identical read earlier in the batch whose result this call shares instead of
+     *     running, or -1
+     */
+    public int duplicateOf() {
+        return duplicateOf;
     }
 
     /** @return the wave, from 1; 0 for a call that never runs */

@@ -51,6 +51,7 @@ public final class Planner {
     private final int maxBatchSize;
     private final Function<String, ToolPolicy> policies;
     private final UnknownTools unknownTools;
+    private final boolean deduplicateReads;
 
     /**
      * @param maxBatchSize the most calls one message may hold; a larger batch runs nothing
@@ -58,12 +59,25 @@ public final class Planner {
      * @param unknownTools what calls to unknown tools become
      */
     public Planner(int maxBatchSize, Function<String, ToolPolicy> policies, UnknownTools unknownTools) {
+        this(maxBatchSize, policies, unknownTools, false);
+    }
+
+    /**
+     * @param maxBatchSize the most calls one message may hold; a larger batch runs nothing
+     * @param policies the policy of a tool by name, or null when the tool is not known
+     * @param unknownTools what calls to unknown tools become
+     * @param deduplicateReads whether a read identical to an earlier one of the batch (same tool, equal
+     *     arguments) shares its result instead of running
+     */
+    public Planner(int maxBatchSize, Function<String, ToolPolicy> policies, UnknownTools unknownTools,
+            boolean deduplicateReads) {
         if (maxBatchSize < 1) {
             throw new IllegalArgumentException("maxBatchSize must be at least 1, was " + maxBatchSize);
         }
         this.maxBatchSize = maxBatchSize;
         this.policies = Objects.requireNonNull(policies, "policies");
         this.unknownTools = Objects.requireNonNull(unknownTools, "unknownTools");
+        this.deduplicateReads = deduplicateReads;
     }
 
     /**
@@ -86,6 +100,9 @@ public final class Planner {
             if (call.kind == Kind.RUN) {
                 readReferencesAndKeys(call, isCallId);
             }
+        }
+        if (deduplicateReads) {
+            markDuplicates(calls);
         }
         List<BitSet> data = linkReferences(calls, byId);
         List<BitSet> order = orderConflicts(calls);
@@ -195,10 +212,31 @@ public final class Planner {
         call.keys = List.copyOf(keys);
     }
 
+    /** A read identical to an earlier read of the batch shares its result: it waits for it and does not run. */
+    private static void markDuplicates(List<PlannedCall> calls) {
+        Map<List<Object>, Integer> first = new HashMap<>();
+        for (PlannedCall call : calls) {
+            if (call.kind != Kind.RUN || call.policy.sideEffect() != SideEffect.READ || call.arguments == null) {
+                continue;
+            }
+            Integer original = first.putIfAbsent(List.of(call.name, call.arguments), call.index);
+            if (original != null) {
+                call.duplicateOf = original;
+                String same = "the same call as " + calls.get(original).id + ": it ran once and its result is shared";
+                call.note = call.note == null ? same : call.note + "; " + same;
+            }
+        }
+    }
+
     private static List<BitSet> linkReferences(List<PlannedCall> calls, Map<String, Integer> byId) {
         List<BitSet> data = new ArrayList<>(calls.size());
         for (PlannedCall call : calls) {
             BitSet needs = new BitSet();
+            if (call.duplicateOf >= 0) {
+                needs.set(call.duplicateOf); // its original's references are resolved there
+                data.add(needs);
+                continue;
+            }
             for (Reference ref : call.references) {
                 Integer target = byId.get(ref.callId());
                 if (target == null) {
@@ -229,7 +267,7 @@ public final class Planner {
             BitSet after = new BitSet();
             if (call.kind == Kind.EXTERNAL) {
                 index.add(call.index, true, true, List.of(), after::set);
-            } else if (call.kind == Kind.RUN) {
+            } else if (call.kind == Kind.RUN && call.duplicateOf < 0) {
                 boolean writes = call.policy.sideEffect() == SideEffect.WRITE;
                 index.add(call.index, call.policy.isExclusive(), writes, call.keys, after::set);
             }
@@ -279,6 +317,10 @@ public final class Planner {
             PlannedCall call = calls.get(i);
             call.successors = successors.get(i).stream().mapToInt(Integer::intValue).toArray();
             if (call.kind == Kind.REJECTED) {
+                continue;
+            }
+            if (call.duplicateOf >= 0) {
+                call.wave = calls.get(call.duplicateOf).wave;
                 continue;
             }
             int wave = 1;

@@ -43,6 +43,11 @@ public record CallOutcome(
         return new CallOutcome(call, false, code, error, null, cause, ready, start, end, attempts);
     }
 
+    /** @return this outcome, for another call that shares it (an identical read) */
+    CallOutcome sharedWith(PlannedCall other) {
+        return new CallOutcome(other, ok, errorCode, error, output, cause, readyNanos, startNanos, endNanos, attempts);
+    }
+
     /** @return this outcome with a message appended to its error */
     CallOutcome withNote(String note) {
         return new CallOutcome(call, ok, errorCode, error + note, output, cause, readyNanos, startNanos, endNanos,

@@ -311,6 +311,10 @@ public final class TurnRun {
             complete(i, CallOutcome.success(call, EXTERNAL_PASSED, now, -1, now, 0), ready);
             return;
         }
+        if (call.duplicateOf() >= 0) {
+            complete(i, outcomes[call.duplicateOf()].join().sharedWith(call), ready); // done: it is a predecessor
+            return;
+        }
         for (int p : call.dataPredecessors()) {
             CallOutcome needed = outcomes[p].getNow(null);
             if (needed == null || !needed.ok()) {

@@ -87,6 +87,7 @@ class LimitsUnderLoadTest {
                 .maxConcurrentCalls(12)
                 .maxConcurrentCallsPerTurn(4)
                 .turnTimeout(Duration.ofMinutes(2))
+                .deduplicateReads(false) // the same query thrice per turn: every call must run to load the caps
                 .build();
         ExecutorService callers = Executors.newFixedThreadPool(turns);
         List<CompletableFuture<String>> answers = new ArrayList<>();

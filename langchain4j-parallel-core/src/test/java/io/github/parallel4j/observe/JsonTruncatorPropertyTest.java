@@ -76,6 +76,16 @@ class JsonTruncatorPropertyTest {
     }
 
     @Test
+    void should_cut_a_string_made_of_characters_that_need_escaping() throws Exception {
+        JsonNode value = JSON.getNodeFactory().textNode("\"".repeat(50));
+
+        JsonTruncator.Result result = truncator.truncate(value, 60);
+
+        assertThat(result.value().toString().length()).isLessThanOrEqualTo(60);
+        assertThat(JSON.readTree(result.value().toString()).asText()).startsWith("\"").contains("…[+", " chars]");
+    }
+
+    @Test
     void should_keep_the_beginning_and_count_what_it_left_out() throws Exception {
         JsonNode value = JSON.readTree("{\"incident\":\"INC-7\",\"events\":[" + "{\"t\":1,\"msg\":\"disk full\"},".repeat(200)
                 + "{\"t\":2}],\"tail\":\"" + "x".repeat(500) + "\"}");
