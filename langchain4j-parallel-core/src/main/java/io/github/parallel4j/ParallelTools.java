@@ -74,6 +74,7 @@ public final class ParallelTools {
     private final int maxTurnObservationChars;
     private final Map<String, Integer> toolObservationChars;
     private final boolean deduplicateReads;
+    private final boolean describeScheduling;
     private final Map<AiServices<?>, Installation> installations = Collections.synchronizedMap(new WeakHashMap<>());
 
     private ParallelTools(Builder b) {
@@ -88,6 +89,7 @@ public final class ParallelTools {
         this.maxTurnObservationChars = b.maxTurnObservationChars;
         this.toolObservationChars = Map.copyOf(b.toolObservationChars);
         this.deduplicateReads = b.deduplicateReads;
+        this.describeScheduling = b.describeScheduling;
         this.integrations = Collections.unmodifiableMap(new LinkedHashMap<>(b.integrations));
         this.maxConcurrentPerTurn = b.maxConcurrentPerTurn;
         this.maxRetriesPerTurn = b.maxRetriesPerTurn;
@@ -137,7 +139,8 @@ public final class ParallelTools {
                 installation = new Installation(new InstallSettings(policies, defaultPolicy, maxBatchSize,
                         turnTimeout, errorHandling, scheduler, writer, Duration.ofMinutes(30),
                         maxConcurrentPerTurn, maxRetriesPerTurn, rateLimitRetries, rateLimitKey, format,
-                        maxObservationChars, maxTurnObservationChars, toolObservationChars, deduplicateReads));
+                        maxObservationChars, maxTurnObservationChars, toolObservationChars, deduplicateReads,
+                        describeScheduling));
                 installation.listenOn(builder);
                 installations.put(builder, installation);
             }
@@ -190,6 +193,17 @@ public final class ParallelTools {
         }
     }
 
+    /**
+     * A system-prompt paragraph that tells the model it may emit several calls at once and how to pass one call's
+     * output to another ({@code "$call_1.order_id"}), so that dependent calls come in one message:
+     * {@code AiServices.builder(...).systemMessageProvider(id -> "You are ... " + parallel.systemPromptSnippet())}.
+     *
+     * @return the paragraph
+     */
+    public String systemPromptSnippet() {
+        return io.github.parallel4j.langchain4j.ModelGuidance.SYSTEM_PROMPT;
+    }
+
     /** @return the limits by integration name */
     public Map<String, IntegrationLimits> integrations() {
         return integrations;
@@ -239,6 +253,7 @@ public final class ParallelTools {
         private final Map<String, Integer> toolObservationChars = new LinkedHashMap<>();
         private ObservationFormat format = ObservationFormat.ENVELOPE;
         private boolean deduplicateReads = true;
+        private boolean describeScheduling;
         private ToolErrorHandling errorHandling = ToolErrorHandling.OBSERVATION;
         private Executor executor;
         private Ticker ticker = Ticker.system();
@@ -458,6 +473,19 @@ public final class ParallelTools {
          */
         public Builder deduplicateReads(boolean deduplicateReads) {
             this.deduplicateReads = deduplicateReads;
+            return this;
+        }
+
+        /**
+         * Whether to append one sentence to each installed tool's description saying how it is scheduled
+         * ("Read-only: safe to call in parallel..." or "Changes state: ... in the order you emit them"), so that
+         * models batch reads. Default false (descriptions are left as written).
+         *
+         * @param describeScheduling whether to append the sentence
+         * @return this builder
+         */
+        public Builder describeScheduling(boolean describeScheduling) {
+            this.describeScheduling = describeScheduling;
             return this;
         }
 

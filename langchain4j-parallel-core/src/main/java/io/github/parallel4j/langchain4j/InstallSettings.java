@@ -29,6 +29,7 @@ import java.util.Map;
  * @param maxTurnObservationChars the most characters of one turn's observations together, 0 for no limit
  * @param toolObservationChars per-tool limits of one observation (0: never cut), overriding the default
  * @param deduplicateReads whether identical reads of one batch run once
+ * @param describeScheduling whether each tool's description says how it may be scheduled
  */
 public record InstallSettings(
         Map<String, ToolPolicy> policies,
@@ -47,4 +48,5 @@ public record InstallSettings(
         int maxObservationChars,
         int maxTurnObservationChars,
         Map<String, Integer> toolObservationChars,
-        boolean deduplicateReads) {}
+        boolean deduplicateReads,
+        boolean describeScheduling) {}

@@ -189,7 +189,15 @@ public final class Installation {
         String name = tool.name();
         owned.put(name, policy);
         delegates.put(name, tool.toolExecutor());
-        return tool.toBuilder().toolExecutor(new ParallelToolExecutor(this, name)).build();
+        AiServiceTool.Builder wrapped = tool.toBuilder().toolExecutor(new ParallelToolExecutor(this, name));
+        if (settings.describeScheduling()) {
+            ToolSpecification spec = tool.toolSpecification();
+            String description = spec.description() == null || spec.description().isBlank()
+                    ? ModelGuidance.line(policy)
+                    : spec.description() + " " + ModelGuidance.line(policy);
+            wrapped.toolSpecification(spec.toBuilder().description(description).build());
+        }
+        return wrapped.build();
     }
 
     private static void checkKeysNameParameters(ToolSpecification spec, ToolPolicy policy) {
