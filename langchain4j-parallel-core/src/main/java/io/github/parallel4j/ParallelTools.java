@@ -6,6 +6,7 @@ import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.tool.AiServiceTool;
 import dev.langchain4j.service.tool.ToolProvider;
 import io.github.parallel4j.langchain4j.InstallSettings;
 import io.github.parallel4j.langchain4j.Installation;
@@ -75,6 +76,7 @@ public final class ParallelTools {
     private final Map<String, Integer> toolObservationChars;
     private final boolean deduplicateReads;
     private final boolean describeScheduling;
+    private final io.github.parallel4j.observe.KeptResults kept;
     private final Map<AiServices<?>, Installation> installations = Collections.synchronizedMap(new WeakHashMap<>());
 
     private ParallelTools(Builder b) {
@@ -90,6 +92,7 @@ public final class ParallelTools {
         this.toolObservationChars = Map.copyOf(b.toolObservationChars);
         this.deduplicateReads = b.deduplicateReads;
         this.describeScheduling = b.describeScheduling;
+        this.kept = b.keptChars > 0 ? new io.github.parallel4j.observe.KeptResults(b.keptChars, b.keepFor, b.ticker) : null;
         this.integrations = Collections.unmodifiableMap(new LinkedHashMap<>(b.integrations));
         this.maxConcurrentPerTurn = b.maxConcurrentPerTurn;
         this.maxRetriesPerTurn = b.maxRetriesPerTurn;
@@ -140,8 +143,9 @@ public final class ParallelTools {
                         turnTimeout, errorHandling, scheduler, writer, Duration.ofMinutes(30),
                         maxConcurrentPerTurn, maxRetriesPerTurn, rateLimitRetries, rateLimitKey, format,
                         maxObservationChars, maxTurnObservationChars, toolObservationChars, deduplicateReads,
-                        describeScheduling));
+                        describeScheduling, kept));
                 installation.listenOn(builder);
+                installation.readResultTool().ifPresent(tool -> builder.tools(List.<AiServiceTool>of(tool)));
                 installations.put(builder, installation);
             }
         }
@@ -254,6 +258,8 @@ public final class ParallelTools {
         private ObservationFormat format = ObservationFormat.ENVELOPE;
         private boolean deduplicateReads = true;
         private boolean describeScheduling;
+        private long keptChars;
+        private Duration keepFor;
         private ToolErrorHandling errorHandling = ToolErrorHandling.OBSERVATION;
         private Executor executor;
         private Ticker ticker = Ticker.system();
@@ -486,6 +492,29 @@ public final class ParallelTools {
          */
         public Builder describeScheduling(boolean describeScheduling) {
             this.describeScheduling = describeScheduling;
+            return this;
+        }
+
+        /**
+         * Keeps the full results that were cut (in a Caffeine cache bounded by total characters and time), names
+         * each by a {@code "handle"} in its observation, and installs a {@code read_result(handle, offset, length)}
+         * tool with which the model reads the rest. A handle can only be read from the conversation (chat memory
+         * id) that received it. Off by default.
+         *
+         * @param maxChars the most characters kept in all, positive
+         * @param keepFor how long each result is kept, positive
+         * @return this builder
+         */
+        public Builder keepTruncatedResults(long maxChars, Duration keepFor) {
+            if (maxChars < 1) {
+                throw new IllegalArgumentException("maxChars must be positive, was " + maxChars);
+            }
+            Objects.requireNonNull(keepFor, "keepFor");
+            if (keepFor.isZero() || keepFor.isNegative()) {
+                throw new IllegalArgumentException("keepFor must be positive, was " + keepFor);
+            }
+            this.keptChars = maxChars;
+            this.keepFor = keepFor;
             return this;
         }
 

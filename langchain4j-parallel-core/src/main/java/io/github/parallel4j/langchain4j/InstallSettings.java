@@ -30,6 +30,7 @@ import java.util.Map;
  * @param toolObservationChars per-tool limits of one observation (0: never cut), overriding the default
  * @param deduplicateReads whether identical reads of one batch run once
  * @param describeScheduling whether each tool's description says how it may be scheduled
+ * @param kept where cut results are kept for the model to read back, or null for not at all
  */
 public record InstallSettings(
         Map<String, ToolPolicy> policies,
@@ -49,4 +50,5 @@ public record InstallSettings(
         int maxTurnObservationChars,
         Map<String, Integer> toolObservationChars,
         boolean deduplicateReads,
-        boolean describeScheduling) {}
+        boolean describeScheduling,
+        io.github.parallel4j.observe.KeptResults kept) {}

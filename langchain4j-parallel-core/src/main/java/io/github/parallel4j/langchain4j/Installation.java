@@ -216,6 +216,20 @@ public final class Installation {
         }
     }
 
+    /**
+     * The built-in {@code read_result} tool, when cut results are kept; to register once per builder.
+     *
+     * @return the tool, or empty when results are not kept
+     */
+    public java.util.Optional<AiServiceTool> readResultTool() {
+        if (settings.kept() == null) {
+            return java.util.Optional.empty();
+        }
+        int slice = Math.max(io.github.parallel4j.observe.ObservationWriter.MIN_CHARS,
+                settings.maxObservationChars() / 2); // escaped in its observation, a slice can double in size
+        return java.util.Optional.of(wrap(new ReadResultTool(settings.kept(), slice).tool(), ToolPolicy.read()));
+    }
+
     /** @return how many invocations this installation keeps state for now */
     public long invocationsInFlight() {
         invocations.cleanUp();
@@ -256,11 +270,14 @@ public final class Installation {
         if (settings.format() == io.github.parallel4j.ObservationFormat.RAW) {
             return raw(outcome);
         }
-        return toResult(outcome, allowance(claim, outcome));
+        return toResult(outcome, allowance(claim, outcome), context);
     }
 
     /** How many characters the call's observation may have: its tool's limit, and its share of the turn's. */
     private int allowance(InvocationState.Claim claim, CallOutcome outcome) {
+        if (outcome.call().name().equals(ReadResultTool.NAME) && settings.kept() != null) {
+            return 0; // its slices are sized to fit already; cutting them again would lose what was asked for
+        }
         int own = settings.toolObservationChars().getOrDefault(outcome.call().name(), settings.maxObservationChars());
         if (own == 0 || settings.maxTurnObservationChars() <= 0 || claim.batch() == null
                 || claim.run().plan().size() < 2
@@ -375,14 +392,22 @@ public final class Installation {
         }
     }
 
-    private ToolExecutionResult toResult(CallOutcome outcome, int maxChars) {
+    private ToolExecutionResult toResult(CallOutcome outcome, int maxChars, InvocationContext context) {
         if (!outcome.ok() && settings.errorHandling() == ToolErrorHandling.LANGCHAIN4J_HANDLERS) {
             rethrowForHandlers(outcome);
         }
         ToolExecutionResult raw = outcome.ok() && outcome.output().attachment() instanceof ToolExecutionResult r
                 ? r
                 : null;
-        String observation = settings.writer().write(outcome, outcome.ok() ? outcome.output().value() : null, maxChars);
+        JsonNode value = outcome.ok() ? outcome.output().value() : null;
+        String handle = null;
+        if (settings.kept() != null && value != null && maxChars > 0
+                && settings.writer().fullSize(outcome, value)
+                        > Math.max(io.github.parallel4j.observe.ObservationWriter.MIN_CHARS, maxChars)) {
+            handle = settings.kept().keep(context == null ? null : context.chatMemoryId(),
+                    value.isTextual() ? value.textValue() : value.toString());
+        }
+        String observation = settings.writer().write(outcome, value, maxChars, handle);
         ToolExecutionResult.Builder result = ToolExecutionResult.builder().isError(!outcome.ok());
         if (raw == null) {
             return result.resultText(observation).build();

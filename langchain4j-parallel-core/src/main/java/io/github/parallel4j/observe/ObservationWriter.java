@@ -40,6 +40,19 @@ public final class ObservationWriter {
      * @return the observation as compact JSON
      */
     public String write(CallOutcome outcome, JsonNode result, int maxChars) {
+        return write(outcome, result, maxChars, null);
+    }
+
+    /**
+     * Writes one observation whose full result, if cut, is kept under a handle the model can read it back by.
+     *
+     * @param outcome how the call ended
+     * @param result the result to embed when ok, or null for none
+     * @param maxChars the observation's allowance; 0 for no limit
+     * @param handle the handle of the kept full result, named in the observation when the result is cut; or null
+     * @return the observation as compact JSON
+     */
+    public String write(CallOutcome outcome, JsonNode result, int maxChars, String handle) {
         ObjectNode envelope = JSON.createObjectNode();
         envelope.put("id", outcome.call().id());
         envelope.put("tool", outcome.call().name());
@@ -69,6 +82,9 @@ public final class ObservationWriter {
         envelope.put("truncated", true);
         // A text result's size is its length; any other result's, the length of its compact JSON.
         envelope.put("original_size", result.isTextual() ? result.textValue().length() : fitted.originalChars());
+        if (handle != null) {
+            envelope.put("handle", handle);
+        }
         int room = limit - envelope.toString().length() - 11;
         envelope.set("result", truncator.truncate(result, Math.max(16, room)).value());
         return envelope.toString();

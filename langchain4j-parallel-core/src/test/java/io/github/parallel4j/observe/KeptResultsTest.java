@@ -1,0 +1,41 @@
+package io.github.parallel4j.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class KeptResultsTest {
+
+    private final AtomicLong now = new AtomicLong();
+
+    @Test
+    void should_read_slices_only_from_the_same_conversation_and_forget_after_the_time_to_live() {
+        KeptResults kept = new KeptResults(1_000_000, Duration.ofMinutes(10), now::get);
+        String handle = kept.keep("alice", "0123456789");
+
+        assertThat(kept.read("alice", handle, 3, 4)).hasValueSatisfying(s -> {
+            assertThat(s.text()).isEqualTo("3456");
+            assertThat(s.total()).isEqualTo(10);
+        });
+        assertThat(kept.read("alice", handle, 8, 100).orElseThrow().text()).isEqualTo("89");
+        assertThat(kept.read("bob", handle, 0, 4)).isEmpty();
+        assertThat(kept.read("alice", "r_unknown", 0, 4)).isEmpty();
+
+        now.addAndGet(Duration.ofMinutes(11).toNanos());
+        assertThat(kept.read("alice", handle, 0, 4)).isEmpty();
+    }
+
+    @Test
+    void should_stay_within_its_weight_under_many_large_results() {
+        KeptResults kept = new KeptResults(1_000_000, Duration.ofMinutes(10), now::get);
+        String large = "y".repeat(10_000);
+
+        for (int i = 0; i < 10_000; i++) {
+            kept.keep("c" + (i % 7), large);
+        }
+
+        assertThat(kept.keptChars()).isLessThanOrEqualTo(1_000_000).isGreaterThan(500_000);
+    }
+}
