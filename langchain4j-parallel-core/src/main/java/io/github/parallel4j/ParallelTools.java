@@ -77,6 +77,8 @@ public final class ParallelTools {
     private final boolean deduplicateReads;
     private final boolean describeScheduling;
     private final io.github.parallel4j.observe.KeptResults kept;
+    private final io.github.parallel4j.langchain4j.ReadCache readCache;
+    private final boolean shareCachedReads;
     private final Map<AiServices<?>, Installation> installations = Collections.synchronizedMap(new WeakHashMap<>());
 
     private ParallelTools(Builder b) {
@@ -92,6 +94,8 @@ public final class ParallelTools {
         this.toolObservationChars = Map.copyOf(b.toolObservationChars);
         this.deduplicateReads = b.deduplicateReads;
         this.describeScheduling = b.describeScheduling;
+        this.readCache = new io.github.parallel4j.langchain4j.ReadCache(b.ticker, 10_000);
+        this.shareCachedReads = b.shareCachedReads;
         this.kept = b.keptChars > 0 ? new io.github.parallel4j.observe.KeptResults(b.keptChars, b.keepFor, b.ticker) : null;
         this.integrations = Collections.unmodifiableMap(new LinkedHashMap<>(b.integrations));
         this.maxConcurrentPerTurn = b.maxConcurrentPerTurn;
@@ -143,7 +147,7 @@ public final class ParallelTools {
                         turnTimeout, errorHandling, scheduler, writer, Duration.ofMinutes(30),
                         maxConcurrentPerTurn, maxRetriesPerTurn, rateLimitRetries, rateLimitKey, format,
                         maxObservationChars, maxTurnObservationChars, toolObservationChars, deduplicateReads,
-                        describeScheduling, kept));
+                        describeScheduling, kept, readCache, shareCachedReads));
                 installation.listenOn(builder);
                 installation.readResultTool().ifPresent(tool -> builder.tools(List.<AiServiceTool>of(tool)));
                 installations.put(builder, installation);
@@ -259,6 +263,7 @@ public final class ParallelTools {
         private boolean deduplicateReads = true;
         private boolean describeScheduling;
         private long keptChars;
+        private boolean shareCachedReads;
         private Duration keepFor;
         private ToolErrorHandling errorHandling = ToolErrorHandling.OBSERVATION;
         private Executor executor;
@@ -515,6 +520,18 @@ public final class ParallelTools {
             }
             this.keptChars = maxChars;
             this.keepFor = keepFor;
+            return this;
+        }
+
+        /**
+         * Whether reads cached with {@code @CacheFor} / {@link ToolPolicy#cacheFor} are shared by every conversation
+         * (for data that is the same for everyone), instead of kept per conversation. Default false.
+         *
+         * @param share whether to share
+         * @return this builder
+         */
+        public Builder shareCachedReads(boolean share) {
+            this.shareCachedReads = share;
             return this;
         }
 

@@ -31,6 +31,8 @@ import java.util.Map;
  * @param deduplicateReads whether identical reads of one batch run once
  * @param describeScheduling whether each tool's description says how it may be scheduled
  * @param kept where cut results are kept for the model to read back, or null for not at all
+ * @param readCache the cache of reads marked cacheable, shared by every installation of a {@code ParallelTools}
+ * @param shareCachedReads whether cached reads are shared by every conversation
  */
 public record InstallSettings(
         Map<String, ToolPolicy> policies,
@@ -51,4 +53,6 @@ public record InstallSettings(
         Map<String, Integer> toolObservationChars,
         boolean deduplicateReads,
         boolean describeScheduling,
-        io.github.parallel4j.observe.KeptResults kept) {}
+        io.github.parallel4j.observe.KeptResults kept,
+        ReadCache readCache,
+        boolean shareCachedReads) {}

@@ -71,6 +71,7 @@ public final class Installation {
     private final Map<String, ToolExecutor> delegates = new ConcurrentHashMap<>();
     private final Planner planner;
     private final Cache<UUID, InvocationState> invocations;
+    private final ReadCache readCache;
 
     /**
      * @param settings the settings
@@ -79,6 +80,7 @@ public final class Installation {
         this.settings = settings;
         this.planner = new Planner(settings.maxBatchSize(), owned::get, Planner.UnknownTools.BARRIER,
                 settings.deduplicateReads());
+        this.readCache = settings.readCache();
         long idle = settings.idleInvocationExpiry().toNanos();
         this.invocations = Caffeine.newBuilder().expireAfter(new Expiry<UUID, InvocationState>() {
             @Override
@@ -344,31 +346,48 @@ public final class Installation {
     }
 
     private CallRunner runner(InvocationContext context) {
-        return (PlannedCall call, JsonNode arguments) -> {
-            ToolExecutor delegate = delegates.get(call.name());
-            if (delegate == null) {
-                throw new CallFailure(ErrorCode.UNKNOWN_TOOL, "there is no tool named '" + call.name() + "'", null);
+        Object scope = settings.shareCachedReads() ? ReadCache.SHARED : context == null ? null : context.chatMemoryId();
+        return new CallRunner() {
+            @Override
+            public java.util.Optional<ToolOutput> cached(PlannedCall call, JsonNode arguments) {
+                return call.policy().cachedFor().isPresent()
+                        ? readCache.get(scope, call.name(), arguments)
+                        : java.util.Optional.empty();
             }
-            ToolExecutionRequest actual = ToolExecutionRequest.builder()
-                    .id(call.providerId())
-                    .name(call.name())
-                    .arguments(call.references().isEmpty() ? call.rawArguments() : arguments.toString())
-                    .build();
-            ToolExecutionResult result;
-            try {
-                result = delegate.executeWithContext(actual, context);
-            } catch (ToolArgumentsException e) {
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                throw new CallFailure(ErrorCode.INVALID_ARGUMENTS, messageOf(cause), e);
-            } catch (ToolExecutionException e) {
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                throw new CallFailure(ErrorCode.TOOL_ERROR, messageOf(cause), cause);
+
+            @Override
+            public ToolOutput run(PlannedCall call, JsonNode arguments) throws Exception {
+                ToolOutput output = runTool(call, arguments, context);
+                call.policy().cachedFor().ifPresent(ttl -> readCache.put(scope, call.name(), arguments, output, ttl));
+                return output;
             }
-            if (result.isError()) {
-                throw new CallFailure(ErrorCode.TOOL_ERROR, ToolResults.text(result.resultContents()), null);
-            }
-            return new ToolOutput(ToolResults.toJson(result), result);
         };
+    }
+
+    private ToolOutput runTool(PlannedCall call, JsonNode arguments, InvocationContext context) throws Exception {
+        ToolExecutor delegate = delegates.get(call.name());
+        if (delegate == null) {
+            throw new CallFailure(ErrorCode.UNKNOWN_TOOL, "there is no tool named '" + call.name() + "'", null);
+        }
+        ToolExecutionRequest actual = ToolExecutionRequest.builder()
+                .id(call.providerId())
+                .name(call.name())
+                .arguments(call.references().isEmpty() ? call.rawArguments() : arguments.toString())
+                .build();
+        ToolExecutionResult result;
+        try {
+            result = delegate.executeWithContext(actual, context);
+        } catch (ToolArgumentsException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new CallFailure(ErrorCode.INVALID_ARGUMENTS, messageOf(cause), e);
+        } catch (ToolExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new CallFailure(ErrorCode.TOOL_ERROR, messageOf(cause), cause);
+        }
+        if (result.isError()) {
+            throw new CallFailure(ErrorCode.TOOL_ERROR, ToolResults.text(result.resultContents()), null);
+        }
+        return new ToolOutput(ToolResults.toJson(result), result);
     }
 
     private static CallOutcome await(InvocationState.Claim claim) {

@@ -68,6 +68,9 @@ public final class ObservationWriter {
         if (outcome.attempts() > 1) {
             envelope.put("attempts", outcome.attempts());
         }
+        if (outcome.cached()) {
+            envelope.put("cached", true);
+        }
         outcome.call().note().ifPresent(note -> envelope.put("note", note));
         if (!outcome.ok() || result == null) {
             return envelope.toString();

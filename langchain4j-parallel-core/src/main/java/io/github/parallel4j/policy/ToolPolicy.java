@@ -1,5 +1,6 @@
 package io.github.parallel4j.policy;
 
+import io.github.parallel4j.annotation.CacheFor;
 import io.github.parallel4j.annotation.FailFast;
 import io.github.parallel4j.annotation.Integration;
 import io.github.parallel4j.annotation.ParallelSafe;
@@ -28,7 +29,7 @@ import java.util.Optional;
 public final class ToolPolicy {
 
     private static final ToolPolicy EXCLUSIVE =
-            new ToolPolicy(SideEffect.WRITE, List.of(), null, false, null, FailurePolicy.bestEffort());
+            new ToolPolicy(SideEffect.WRITE, List.of(), null, false, null, FailurePolicy.bestEffort(), null);
 
     private final SideEffect sideEffect;
     private final List<ResourceKeyTemplate> resourceKeys;
@@ -36,15 +37,23 @@ public final class ToolPolicy {
     private final boolean idempotent;
     private final Duration timeout;
     private final FailurePolicy onFailure;
+    private final Duration cacheFor;
 
     private ToolPolicy(SideEffect sideEffect, List<ResourceKeyTemplate> resourceKeys, String integration,
-            boolean idempotent, Duration timeout, FailurePolicy onFailure) {
+            boolean idempotent, Duration timeout, FailurePolicy onFailure, Duration cacheFor) {
         this.sideEffect = Objects.requireNonNull(sideEffect, "sideEffect");
         this.resourceKeys = List.copyOf(resourceKeys);
         this.integration = integration;
         this.idempotent = sideEffect == SideEffect.READ || idempotent;
         this.timeout = timeout;
         this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
+        this.cacheFor = cacheFor;
+        if (cacheFor != null && sideEffect != SideEffect.READ) {
+            throw new IllegalArgumentException("only reads may be cached; a write always runs");
+        }
+        if (cacheFor != null && (cacheFor.isZero() || cacheFor.isNegative())) {
+            throw new IllegalArgumentException("a cache time must be positive, was " + cacheFor);
+        }
         if (onFailure.mode() == FailurePolicy.Mode.RETRY && !this.idempotent) {
             throw new IllegalArgumentException("a non-idempotent write is never retried automatically; mark the"
                     + " write idempotent (@Writes(idempotent = true) or ToolPolicy.write(...).idempotent()) to retry it");
@@ -58,7 +67,7 @@ public final class ToolPolicy {
      * @return the policy
      */
     public static ToolPolicy read(String... resourceKeys) {
-        return new ToolPolicy(SideEffect.READ, compile(resourceKeys), null, true, null, FailurePolicy.bestEffort());
+        return new ToolPolicy(SideEffect.READ, compile(resourceKeys), null, true, null, FailurePolicy.bestEffort(), null);
     }
 
     /**
@@ -70,7 +79,7 @@ public final class ToolPolicy {
     public static ToolPolicy write(String... resourceKeys) {
         return resourceKeys.length == 0
                 ? EXCLUSIVE
-                : new ToolPolicy(SideEffect.WRITE, compile(resourceKeys), null, false, null, FailurePolicy.bestEffort());
+                : new ToolPolicy(SideEffect.WRITE, compile(resourceKeys), null, false, null, FailurePolicy.bestEffort(), null);
     }
 
     /**
@@ -116,6 +125,10 @@ public final class ToolPolicy {
             if (timeout != null) {
                 policy = policy.withTimeout(Duration.of(timeout.value(), timeout.unit()));
             }
+            CacheFor cache = method.getAnnotation(CacheFor.class);
+            if (cache != null) {
+                policy = policy.cacheFor(Duration.of(cache.value(), cache.unit()));
+            }
             Retry retry = method.getAnnotation(Retry.class);
             FailFast failFast = method.getAnnotation(FailFast.class);
             if (retry != null && failFast != null) {
@@ -143,7 +156,7 @@ public final class ToolPolicy {
         if (integration != null && integration.isBlank()) {
             throw new IllegalArgumentException("An integration name must not be blank");
         }
-        return new ToolPolicy(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure);
+        return new ToolPolicy(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure, cacheFor);
     }
 
     /**
@@ -153,7 +166,7 @@ public final class ToolPolicy {
      * @return a new policy
      */
     public ToolPolicy idempotent() {
-        return new ToolPolicy(sideEffect, resourceKeys, integration, true, timeout, onFailure);
+        return new ToolPolicy(sideEffect, resourceKeys, integration, true, timeout, onFailure, cacheFor);
     }
 
     /**
@@ -166,7 +179,24 @@ public final class ToolPolicy {
         if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
             throw new IllegalArgumentException("A tool timeout must be positive, was " + timeout);
         }
-        return new ToolPolicy(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure);
+        return new ToolPolicy(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure, cacheFor);
+    }
+
+    /**
+     * This policy with its successful results kept for a while, so that the same call in a later turn is answered
+     * without running the tool. Reads only.
+     *
+     * @param cacheFor how long, positive; null for no caching
+     * @return a new policy
+     * @throws IllegalArgumentException for a write
+     */
+    public ToolPolicy cacheFor(Duration cacheFor) {
+        return new ToolPolicy(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure, cacheFor);
+    }
+
+    /** @return how long successful results are kept, if they are */
+    public Optional<Duration> cachedFor() {
+        return Optional.ofNullable(cacheFor);
     }
 
     /**
@@ -177,7 +207,7 @@ public final class ToolPolicy {
      * @throws IllegalArgumentException for a retry policy on a non-idempotent write
      */
     public ToolPolicy withFailurePolicy(FailurePolicy onFailure) {
-        return new ToolPolicy(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure);
+        return new ToolPolicy(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure, cacheFor);
     }
 
     /** @return whether the tool reads or writes */
@@ -227,12 +257,13 @@ public final class ToolPolicy {
                 && Objects.equals(integration, other.integration)
                 && idempotent == other.idempotent
                 && Objects.equals(timeout, other.timeout)
-                && onFailure.equals(other.onFailure);
+                && onFailure.equals(other.onFailure)
+                && Objects.equals(cacheFor, other.cacheFor);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure);
+        return Objects.hash(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure, cacheFor);
     }
 
     @Override
@@ -253,6 +284,9 @@ public final class ToolPolicy {
         }
         if (onFailure.mode() != FailurePolicy.Mode.BEST_EFFORT) {
             s.append(' ').append(onFailure);
+        }
+        if (cacheFor != null) {
+            s.append(" cached=").append(cacheFor);
         }
         return s.toString();
     }

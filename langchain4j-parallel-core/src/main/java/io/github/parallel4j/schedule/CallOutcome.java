@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param startNanos when the tool began to run, or -1
  * @param endNanos when the outcome was decided
  * @param attempts how many times the tool was started (0 when it never ran)
+ * @param cached whether the output came from the read cache instead of running the tool
  */
 public record CallOutcome(
         PlannedCall call,
@@ -32,26 +33,32 @@ public record CallOutcome(
         long readyNanos,
         long startNanos,
         long endNanos,
-        int attempts) {
+        int attempts,
+        boolean cached) {
 
     static CallOutcome success(PlannedCall call, ToolOutput output, long ready, long start, long end, int attempts) {
-        return new CallOutcome(call, true, null, null, output, null, ready, start, end, attempts);
+        return new CallOutcome(call, true, null, null, output, null, ready, start, end, attempts, false);
     }
 
     static CallOutcome failure(PlannedCall call, ErrorCode code, String error, Throwable cause, long ready, long start,
             long end, int attempts) {
-        return new CallOutcome(call, false, code, error, null, cause, ready, start, end, attempts);
+        return new CallOutcome(call, false, code, error, null, cause, ready, start, end, attempts, false);
+    }
+
+    static CallOutcome fromCache(PlannedCall call, ToolOutput output, long now) {
+        return new CallOutcome(call, true, null, null, output, null, now, -1, now, 0, true);
     }
 
     /** @return this outcome, for another call that shares it (an identical read) */
     CallOutcome sharedWith(PlannedCall other) {
-        return new CallOutcome(other, ok, errorCode, error, output, cause, readyNanos, startNanos, endNanos, attempts);
+        return new CallOutcome(other, ok, errorCode, error, output, cause, readyNanos, startNanos, endNanos, attempts,
+                cached);
     }
 
     /** @return this outcome with a message appended to its error */
     CallOutcome withNote(String note) {
         return new CallOutcome(call, ok, errorCode, error + note, output, cause, readyNanos, startNanos, endNanos,
-                attempts);
+                attempts, cached);
     }
 
     /** @return the tool's output as JSON, when ok */

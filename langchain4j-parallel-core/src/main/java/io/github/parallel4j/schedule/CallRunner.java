@@ -23,4 +23,16 @@ public interface CallRunner {
      * @throws Exception anything the tool threw; it becomes {@code TOOL_ERROR}
      */
     ToolOutput run(PlannedCall call, JsonNode arguments) throws Exception;
+
+    /**
+     * A result kept from an earlier identical call, to answer with instead of running (and before any limit is
+     * taken). Called on the scheduler's thread once the call is ready; must be quick.
+     *
+     * @param call the planned call
+     * @param arguments its arguments with every reference filled in
+     * @return the kept output, or empty to run the tool
+     */
+    default java.util.Optional<ToolOutput> cached(PlannedCall call, JsonNode arguments) {
+        return java.util.Optional.empty();
+    }
 }

@@ -336,6 +336,16 @@ public final class TurnRun {
                     0), ready);
             return;
         }
+        java.util.Optional<ToolOutput> cached;
+        try {
+            cached = runner.cached(call, arguments);
+        } catch (RuntimeException e) {
+            cached = java.util.Optional.empty(); // a broken cache must not stop the call: run it
+        }
+        if (cached.isPresent()) {
+            complete(i, CallOutcome.fromCache(call, cached.get(), now), ready);
+            return;
+        }
         admit(i, arguments);
     }
 
@@ -715,7 +725,7 @@ public final class TurnRun {
         }
         if (outcome.cause() instanceof RateLimitedException) {
             return new CallOutcome(call, false, ErrorCode.RATE_LIMITED, outcome.error() + note, null, outcome.cause(),
-                    outcome.readyNanos(), outcome.startNanos(), outcome.endNanos(), outcome.attempts());
+                    outcome.readyNanos(), outcome.startNanos(), outcome.endNanos(), outcome.attempts(), false);
         }
         return outcome.withNote(note);
     }

@@ -1,0 +1,73 @@
+package io.github.parallel4j.langchain4j;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.github.parallel4j.Ticker;
+import io.github.parallel4j.schedule.ToolOutput;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Successful results of reads marked cacheable, kept for each tool's own time and keyed by scope (the
+ * conversation, unless shared), tool and arguments. Bounded by entry count. Thread-safe. Internal: not part of
+ * the public API.
+ */
+public final class ReadCache {
+
+    /** The scope of results shared by every conversation. */
+    static final Object SHARED = new Object() {
+        @Override
+        public String toString() {
+            return "shared";
+        }
+    };
+
+    private record Entry(ToolOutput output, long ttlNanos) {}
+
+    private final Cache<List<Object>, Entry> cache;
+
+    /**
+     * @param ticker the time source of expiry
+     * @param maxEntries the most results kept
+     */
+    public ReadCache(Ticker ticker, long maxEntries) {
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(maxEntries)
+                .ticker(ticker::read)
+                .expireAfter(new Expiry<List<Object>, Entry>() {
+                    @Override
+                    public long expireAfterCreate(List<Object> key, Entry entry, long now) {
+                        return entry.ttlNanos();
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(List<Object> key, Entry entry, long now, long remaining) {
+                        return entry.ttlNanos();
+                    }
+
+                    @Override
+                    public long expireAfterRead(List<Object> key, Entry entry, long now, long remaining) {
+                        return remaining; // reading does not extend a result's life
+                    }
+                })
+                .build();
+    }
+
+    Optional<ToolOutput> get(Object scope, String tool, JsonNode arguments) {
+        Entry entry = cache.getIfPresent(key(scope, tool, arguments));
+        return entry == null ? Optional.empty() : Optional.of(entry.output());
+    }
+
+    void put(Object scope, String tool, JsonNode arguments, ToolOutput output, Duration ttl) {
+        cache.put(key(scope, tool, arguments), new Entry(output, ttl.toNanos()));
+    }
+
+    private static List<Object> key(Object scope, String tool, JsonNode arguments) {
+        // Arrays.asList: the scope may be null (an invocation without a memory id), which List.of refuses.
+        return Arrays.asList(scope, tool, arguments);
+    }
+}

@@ -1,0 +1,97 @@
+package io.github.parallel4j.langchain4j;
+
+import static io.github.parallel4j.support.ScriptedChatModel.call;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.memory.chat.MessageWindowChatMemory;
+import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.MemoryId;
+import dev.langchain4j.service.UserMessage;
+import io.github.parallel4j.ParallelTools;
+import io.github.parallel4j.annotation.CacheFor;
+import io.github.parallel4j.annotation.ParallelSafe;
+import io.github.parallel4j.annotation.Writes;
+import io.github.parallel4j.support.ScriptedChatModel;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Cached reads across turns, on a fake clock. */
+class ReadCacheTest {
+
+    interface Assistant {
+        String chat(@MemoryId String conversation, @UserMessage String message);
+    }
+
+    static class Tools {
+        final AtomicInteger runs = new AtomicInteger();
+
+        @Tool
+        @ParallelSafe
+        @CacheFor(value = 5, unit = ChronoUnit.MINUTES)
+        String fxRate(String pair) {
+            return "{\"pair\":\"" + pair + "\",\"rate\":" + (1 + runs.incrementAndGet() / 100.0) + "}";
+        }
+    }
+
+    private final AtomicLong now = new AtomicLong(1_000);
+
+    private String ask(ParallelTools parallel, Tools tools, String conversation, String pair) {
+        ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(call("c1", "fxRate", "{\"pair\":\"" + pair + "\"}")));
+        return parallel.install(AiServices.builder(Assistant.class), tools)
+                .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(50))
+                .chatModel(model).build().chat(conversation, "rate?");
+    }
+
+    @Test
+    void should_answer_the_same_read_from_the_cache_until_it_expires_per_conversation() {
+        Tools tools = new Tools();
+        ParallelTools parallel = ParallelTools.builder().ticker(now::get).build();
+
+        String first = ask(parallel, tools, "alice", "EURUSD");
+        String again = ask(parallel, tools, "alice", "EURUSD");
+        assertThat(tools.runs.get()).isEqualTo(1);
+        assertThat(again).contains("\"cached\":true").contains("\"rate\":1.01");
+        assertThat(first).doesNotContain("cached");
+
+        ask(parallel, tools, "bob", "EURUSD");
+        assertThat(tools.runs.get()).as("another conversation has its own cache").isEqualTo(2);
+        ask(parallel, tools, "alice", "GBPUSD");
+        assertThat(tools.runs.get()).as("other arguments run").isEqualTo(3);
+
+        now.addAndGet(Duration.ofMinutes(6).toNanos());
+        String later = ask(parallel, tools, "alice", "EURUSD");
+        assertThat(tools.runs.get()).as("expired after five minutes").isEqualTo(4);
+        assertThat(later).doesNotContain("cached");
+    }
+
+    @Test
+    void should_share_cached_reads_across_conversations_when_asked() {
+        Tools tools = new Tools();
+        ParallelTools parallel = ParallelTools.builder().ticker(now::get).shareCachedReads(true).build();
+
+        ask(parallel, tools, "alice", "EURUSD");
+        ask(parallel, tools, "bob", "EURUSD");
+
+        assertThat(tools.runs.get()).isEqualTo(1);
+    }
+
+    @Test
+    void should_refuse_to_cache_a_write() {
+        class Bad {
+            @Tool
+            @Writes
+            @CacheFor(60)
+            String post(String text) {
+                return "posted";
+            }
+        }
+        assertThatThrownBy(() -> ParallelTools.builder().build().install(AiServices.builder(Assistant.class), new Bad()))
+                .hasMessageContaining("Bad.post").hasMessageContaining("only reads may be cached");
+    }
+}
