@@ -79,6 +79,8 @@ public final class ParallelTools {
     private final io.github.parallel4j.observe.KeptResults kept;
     private final io.github.parallel4j.langchain4j.ReadCache readCache;
     private final boolean shareCachedReads;
+    private final int maxObservationTokens;
+    private final dev.langchain4j.model.TokenCountEstimator tokenCounter;
     private final Map<AiServices<?>, Installation> installations = Collections.synchronizedMap(new WeakHashMap<>());
 
     private ParallelTools(Builder b) {
@@ -96,6 +98,8 @@ public final class ParallelTools {
         this.describeScheduling = b.describeScheduling;
         this.readCache = new io.github.parallel4j.langchain4j.ReadCache(b.ticker, 10_000);
         this.shareCachedReads = b.shareCachedReads;
+        this.maxObservationTokens = b.maxObservationTokens;
+        this.tokenCounter = b.tokenCounter;
         this.kept = b.keptChars > 0 ? new io.github.parallel4j.observe.KeptResults(b.keptChars, b.keepFor, b.ticker) : null;
         this.integrations = Collections.unmodifiableMap(new LinkedHashMap<>(b.integrations));
         this.maxConcurrentPerTurn = b.maxConcurrentPerTurn;
@@ -147,7 +151,7 @@ public final class ParallelTools {
                         turnTimeout, errorHandling, scheduler, writer, Duration.ofMinutes(30),
                         maxConcurrentPerTurn, maxRetriesPerTurn, rateLimitRetries, rateLimitKey, format,
                         maxObservationChars, maxTurnObservationChars, toolObservationChars, deduplicateReads,
-                        describeScheduling, kept, readCache, shareCachedReads));
+                        describeScheduling, kept, readCache, shareCachedReads, maxObservationTokens, tokenCounter));
                 installation.listenOn(builder);
                 installation.readResultTool().ifPresent(tool -> builder.tools(List.<AiServiceTool>of(tool)));
                 installations.put(builder, installation);
@@ -264,6 +268,8 @@ public final class ParallelTools {
         private boolean describeScheduling;
         private long keptChars;
         private boolean shareCachedReads;
+        private int maxObservationTokens;
+        private dev.langchain4j.model.TokenCountEstimator tokenCounter;
         private Duration keepFor;
         private ToolErrorHandling errorHandling = ToolErrorHandling.OBSERVATION;
         private Executor executor;
@@ -452,6 +458,23 @@ public final class ParallelTools {
                         + ObservationWriter.MIN_CHARS + ", was " + maxTurnObservationChars);
             }
             this.maxTurnObservationChars = maxTurnObservationChars;
+            return this;
+        }
+
+        /**
+         * Also limits each observation in tokens, as counted by a LangChain4j {@code TokenCountEstimator} (the
+         * model provider's, for instance {@code OpenAiTokenCountEstimator}); the character limits still apply.
+         *
+         * @param maxTokens at least 64
+         * @param estimator counts tokens
+         * @return this builder
+         */
+        public Builder maxObservationTokens(int maxTokens, dev.langchain4j.model.TokenCountEstimator estimator) {
+            if (maxTokens < 64) {
+                throw new IllegalArgumentException("maxObservationTokens must be at least 64, was " + maxTokens);
+            }
+            this.maxObservationTokens = maxTokens;
+            this.tokenCounter = Objects.requireNonNull(estimator, "estimator");
             return this;
         }
 

@@ -33,6 +33,8 @@ import java.util.Map;
  * @param kept where cut results are kept for the model to read back, or null for not at all
  * @param readCache the cache of reads marked cacheable, shared by every installation of a {@code ParallelTools}
  * @param shareCachedReads whether cached reads are shared by every conversation
+ * @param maxObservationTokens the most tokens of one observation, 0 for no token limit
+ * @param tokenCounter counts tokens for {@code maxObservationTokens}, or null
  */
 public record InstallSettings(
         Map<String, ToolPolicy> policies,
@@ -55,4 +57,6 @@ public record InstallSettings(
         boolean describeScheduling,
         io.github.parallel4j.observe.KeptResults kept,
         ReadCache readCache,
-        boolean shareCachedReads) {}
+        boolean shareCachedReads,
+        int maxObservationTokens,
+        dev.langchain4j.model.TokenCountEstimator tokenCounter) {}

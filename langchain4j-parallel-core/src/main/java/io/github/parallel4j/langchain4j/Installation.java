@@ -25,6 +25,7 @@ import dev.langchain4j.service.tool.ToolProviderResult;
 import dev.langchain4j.service.tool.ToolService;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.ToolErrorHandling;
+import io.github.parallel4j.observe.ObservationWriter;
 import io.github.parallel4j.plan.CallRequest;
 import io.github.parallel4j.plan.Plan;
 import io.github.parallel4j.plan.PlannedCall;
@@ -418,15 +419,7 @@ public final class Installation {
         ToolExecutionResult raw = outcome.ok() && outcome.output().attachment() instanceof ToolExecutionResult r
                 ? r
                 : null;
-        JsonNode value = outcome.ok() ? outcome.output().value() : null;
-        String handle = null;
-        if (settings.kept() != null && value != null && maxChars > 0
-                && settings.writer().fullSize(outcome, value)
-                        > Math.max(io.github.parallel4j.observe.ObservationWriter.MIN_CHARS, maxChars)) {
-            handle = settings.kept().keep(context == null ? null : context.chatMemoryId(),
-                    value.isTextual() ? value.textValue() : value.toString());
-        }
-        String observation = settings.writer().write(outcome, value, maxChars, handle);
+        String observation = observe(outcome, maxChars, context);
         ToolExecutionResult.Builder result = ToolExecutionResult.builder().isError(!outcome.ok());
         if (raw == null) {
             return result.resultText(observation).build();
@@ -441,6 +434,47 @@ public final class Installation {
             result.resultContents(contents);
         }
         return result.result(raw.result()).attributes(raw.attributes()).build();
+    }
+
+    /**
+     * The observation's text within its character allowance and, when a token limit is set, within that too:
+     * the allowance is narrowed by the ratio of tokens to characters until the text fits.
+     */
+    private String observe(CallOutcome outcome, int maxChars, InvocationContext context) {
+        JsonNode value = outcome.ok() ? outcome.output().value() : null;
+        int full = settings.writer().fullSize(outcome, value);
+        int limit = maxChars <= 0 ? Integer.MAX_VALUE : Math.max(ObservationWriter.MIN_CHARS, maxChars);
+        String uncut = null;
+        if (settings.tokenCounter() != null && settings.maxObservationTokens() > 0 && value != null && maxChars != 0) {
+            uncut = settings.writer().write(outcome, value, 0);
+            int tokens = settings.tokenCounter().estimateTokenCountInText(uncut);
+            if (tokens > settings.maxObservationTokens()) {
+                limit = Math.min(limit, charsFor(uncut.length(), tokens));
+            }
+        }
+        if (full <= limit) {
+            return uncut != null ? uncut : settings.writer().write(outcome, value, 0);
+        }
+        String handle = settings.kept() == null || value == null ? null
+                : settings.kept().keep(context == null ? null : context.chatMemoryId(),
+                        value.isTextual() ? value.textValue() : value.toString());
+        String text = settings.writer().write(outcome, value, limit, handle);
+        for (int round = 0; round < 4 && settings.tokenCounter() != null && settings.maxObservationTokens() > 0
+                && limit > ObservationWriter.MIN_CHARS; round++) {
+            int tokens = settings.tokenCounter().estimateTokenCountInText(text);
+            if (tokens <= settings.maxObservationTokens()) {
+                break;
+            }
+            limit = Math.max(ObservationWriter.MIN_CHARS, Math.min(limit - 1, charsFor(text.length(), tokens)));
+            text = settings.writer().write(outcome, value, limit, handle);
+        }
+        return text;
+    }
+
+    /** The characters that should hold the token limit, at the text's own ratio of characters to tokens. */
+    private int charsFor(int chars, int tokens) {
+        return (int) Math.max(ObservationWriter.MIN_CHARS,
+                (long) chars * settings.maxObservationTokens() / Math.max(1, tokens) * 95 / 100);
     }
 
     private static String messageOf(Throwable e) {

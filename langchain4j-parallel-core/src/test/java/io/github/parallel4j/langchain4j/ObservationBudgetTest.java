@@ -74,6 +74,40 @@ class ObservationBudgetTest {
         }
     }
 
+    /** About three characters a token, and every digit a token of its own: a skewed text needs a second pass. */
+    static final class RoughTokens implements dev.langchain4j.model.TokenCountEstimator {
+        @Override
+        public int estimateTokenCountInText(String text) {
+            int digits = (int) text.chars().filter(Character::isDigit).count();
+            return (text.length() - digits) / 3 + digits;
+        }
+
+        @Override
+        public int estimateTokenCountInMessage(dev.langchain4j.data.message.ChatMessage message) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int estimateTokenCountInMessages(Iterable<dev.langchain4j.data.message.ChatMessage> messages) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @Test
+    void should_cut_observations_to_a_token_limit_when_an_estimator_is_given() throws Exception {
+        ScriptedChatModel model = ScriptedChatModel.callsThenSummary(batch());
+        RoughTokens tokens = new RoughTokens();
+        ParallelTools.builder().maxTurnObservationChars(0).maxObservationTokens(1_000, tokens).build()
+                .install(AiServices.builder(Assistant.class), new Tools()).chatModel(model).build().chat("go");
+
+        List<String> texts = ScriptedChatModel.toolResults(model.lastRequest());
+        for (int i = 0; i < 5; i++) {
+            assertThat(tokens.estimateTokenCountInText(texts.get(i))).isBetween(500, 1_000);
+            assertThat(JSON.readTree(texts.get(i)).get("truncated").asBoolean()).isTrue();
+        }
+        assertThat(JSON.readTree(texts.get(5)).has("truncated")).isFalse();
+    }
+
     @Test
     void should_never_cut_a_tool_that_opted_out() throws Exception {
         ScriptedChatModel model = ScriptedChatModel.callsThenSummary(batch());
