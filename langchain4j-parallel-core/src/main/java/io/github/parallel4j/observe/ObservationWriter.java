@@ -76,20 +76,19 @@ public final class ObservationWriter {
             return envelope.toString();
         }
         int limit = maxChars <= 0 ? Integer.MAX_VALUE : Math.max(MIN_CHARS, maxChars);
-        int base = envelope.toString().length();
-        JsonTruncator.Result fitted = truncator.truncate(result, Math.max(16, limit - base - 11)); // ,"result":
-        if (!fitted.truncated()) {
+        int size = JsonTruncator.measure(result);
+        if ((long) envelope.toString().length() + 10 + size <= limit) { // ,"result":
             envelope.set("result", result);
             return envelope.toString();
         }
         envelope.put("truncated", true);
         // A text result's size is its length; any other result's, the length of its compact JSON.
-        envelope.put("original_size", result.isTextual() ? result.textValue().length() : fitted.originalChars());
+        envelope.put("original_size", result.isTextual() ? result.textValue().length() : size);
         if (handle != null) {
             envelope.put("handle", handle);
         }
-        int room = limit - envelope.toString().length() - 11;
-        envelope.set("result", truncator.truncate(result, Math.max(16, room)).value());
+        int room = limit - envelope.toString().length() - 10;
+        envelope.set("result", truncator.truncate(result, Math.max(16, room), size).value());
         return envelope.toString();
     }
 
@@ -101,7 +100,8 @@ public final class ObservationWriter {
      * @return the observation's length in characters, uncut
      */
     public int fullSize(CallOutcome outcome, JsonNode result) {
-        return write(outcome, result, 0).length();
+        String envelope = write(outcome, null, 0);
+        return !outcome.ok() || result == null ? envelope.length() : envelope.length() + 10 + JsonTruncator.measure(result);
     }
 
     private static String cap(String message) {
