@@ -359,10 +359,26 @@ public final class Installation {
             @Override
             public ToolOutput run(PlannedCall call, JsonNode arguments) throws Exception {
                 ToolOutput output = runTool(call, arguments, context);
-                call.policy().cachedFor().ifPresent(ttl -> readCache.put(scope, call.name(), arguments, output, ttl));
+                if (call.policy().sideEffect() == io.github.parallel4j.policy.SideEffect.WRITE) {
+                    readCache.written(scope, runtimeKeys(call, arguments));
+                }
+                call.policy().cachedFor().ifPresent(ttl ->
+                        readCache.put(scope, call.name(), arguments, output, ttl, runtimeKeys(call, arguments)));
                 return output;
             }
         };
+    }
+
+    private static java.util.Set<String> runtimeKeys(PlannedCall call, JsonNode arguments) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (ResourceKeyTemplate template : call.policy().resourceKeys()) {
+            try {
+                keys.add(template.fill(arguments, text -> false).text());
+            } catch (ResourceKeyTemplate.MissingArgumentException e) {
+                // the scheduler refused the call for this already; nothing ran
+            }
+        }
+        return keys;
     }
 
     private ToolOutput runTool(PlannedCall call, JsonNode arguments, InvocationContext context) throws Exception {

@@ -26,7 +26,7 @@ public final class ReadCache {
         }
     };
 
-    private record Entry(ToolOutput output, long ttlNanos) {}
+    private record Entry(ToolOutput output, long ttlNanos, java.util.Set<String> resourceKeys) {}
 
     private final Cache<List<Object>, Entry> cache;
 
@@ -62,8 +62,25 @@ public final class ReadCache {
         return entry == null ? Optional.empty() : Optional.of(entry.output());
     }
 
-    void put(Object scope, String tool, JsonNode arguments, ToolOutput output, Duration ttl) {
-        cache.put(key(scope, tool, arguments), new Entry(output, ttl.toNanos()));
+    void put(Object scope, String tool, JsonNode arguments, ToolOutput output, Duration ttl,
+            java.util.Set<String> resourceKeys) {
+        cache.put(key(scope, tool, arguments), new Entry(output, ttl.toNanos(), java.util.Set.copyOf(resourceKeys)));
+    }
+
+    /**
+     * A write succeeded: forget the cached reads it may have changed. A keyed write forgets the reads of its keys
+     * in every scope (it changed the world, not one conversation's view of it); an exclusive write, whose effect
+     * is unknown, forgets every cached read of its own scope.
+     *
+     * @param scope the writing call's scope
+     * @param resourceKeys the write's keys; empty for an exclusive write
+     */
+    void written(Object scope, java.util.Set<String> resourceKeys) {
+        if (resourceKeys.isEmpty()) {
+            cache.asMap().keySet().removeIf(key -> java.util.Objects.equals(key.get(0), scope));
+            return;
+        }
+        cache.asMap().values().removeIf(entry -> entry.resourceKeys().stream().anyMatch(resourceKeys::contains));
     }
 
     private static List<Object> key(Object scope, String tool, JsonNode arguments) {

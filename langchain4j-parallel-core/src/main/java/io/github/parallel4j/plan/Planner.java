@@ -212,10 +212,23 @@ public final class Planner {
         call.keys = List.copyOf(keys);
     }
 
-    /** A read identical to an earlier read of the batch shares its result: it waits for it and does not run. */
+    /**
+     * A read identical to an earlier read of the batch shares its result: it waits for it and does not run. Never
+     * across a write that could change what it reads: a write forgets the earlier reads of its keys, an exclusive
+     * write or a call the library does not run forgets them all.
+     */
     private static void markDuplicates(List<PlannedCall> calls) {
         Map<List<Object>, Integer> first = new HashMap<>();
         for (PlannedCall call : calls) {
+            if (call.kind == Kind.EXTERNAL || call.kind == Kind.RUN && call.policy.isExclusive()) {
+                first.clear();
+                continue;
+            }
+            if (call.kind == Kind.RUN && call.policy.sideEffect() == SideEffect.WRITE) {
+                first.values().removeIf(read -> calls.get(read).keys.stream()
+                        .anyMatch(k -> call.keys.stream().anyMatch(k::mayMatch)));
+                continue;
+            }
             if (call.kind != Kind.RUN || call.policy.sideEffect() != SideEffect.READ || call.arguments == null) {
                 continue;
             }

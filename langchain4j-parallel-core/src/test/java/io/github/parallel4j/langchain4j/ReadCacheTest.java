@@ -32,7 +32,13 @@ class ReadCacheTest {
         final AtomicInteger runs = new AtomicInteger();
 
         @Tool
-        @ParallelSafe
+        @Writes(resourceKey = "fx:{pair}")
+        String setRate(String pair) {
+            return "set";
+        }
+
+        @Tool
+        @ParallelSafe(resourceKey = "fx:{pair}")
         @CacheFor(value = 5, unit = ChronoUnit.MINUTES)
         String fxRate(String pair) {
             return "{\"pair\":\"" + pair + "\",\"rate\":" + (1 + runs.incrementAndGet() / 100.0) + "}";
@@ -68,6 +74,25 @@ class ReadCacheTest {
         String later = ask(parallel, tools, "alice", "EURUSD");
         assertThat(tools.runs.get()).as("expired after five minutes").isEqualTo(4);
         assertThat(later).doesNotContain("cached");
+    }
+
+    @Test
+    void should_forget_a_cached_read_when_a_write_to_its_key_succeeds() {
+        Tools tools = new Tools();
+        ParallelTools parallel = ParallelTools.builder().ticker(now::get).build();
+        ask(parallel, tools, "alice", "EURUSD");
+        ask(parallel, tools, "alice", "GBPUSD");
+
+        ScriptedChatModel writer = ScriptedChatModel.callsThenSummary(List.of(call("w", "setRate", "{\"pair\":\"EURUSD\"}")));
+        parallel.install(AiServices.builder(Assistant.class), tools)
+                .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(50))
+                .chatModel(writer).build().chat("bob", "set it");
+        String eur = ask(parallel, tools, "alice", "EURUSD");
+        String gbp = ask(parallel, tools, "alice", "GBPUSD");
+
+        assertThat(eur).as("the write to fx:EURUSD made its cached read stale").doesNotContain("cached");
+        assertThat(gbp).contains("\"cached\":true");
+        assertThat(tools.runs.get()).isEqualTo(3);
     }
 
     @Test

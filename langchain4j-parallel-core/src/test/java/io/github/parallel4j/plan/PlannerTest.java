@@ -250,6 +250,25 @@ class PlannerTest {
     }
 
     @Test
+    void should_share_an_identical_read_only_when_no_write_to_its_key_comes_between() {
+        Planner deduplicating = new Planner(64, POLICIES::get, Planner.UnknownTools.BARRIER, true);
+
+        Plan plan = deduplicating.plan(List.of(
+                call("a", "order", "{\"orderId\":\"1\"}"),
+                call("b", "order", "{\"orderId\":\"1\"}"),
+                call("w2", "cancel", "{\"orderId\":\"2\"}"),
+                call("c", "order", "{\"orderId\":\"1\"}"),
+                call("w1", "cancel", "{\"orderId\":\"1\"}"),
+                call("d", "order", "{\"orderId\":\"1\"}"),
+                call("r", "read", "{}"),
+                call("s", "slack", "{}"),
+                call("r2", "read", "{}")));
+
+        assertThat(plan.calls()).extracting(PlannedCall::duplicateOf).containsExactly(-1, 0, -1, 0, -1, -1, -1, -1, -1);
+        assertThat(plan.calls().get(5).wave()).isGreaterThan(plan.calls().get(4).wave());
+    }
+
+    @Test
     void should_plan_an_empty_batch() {
         Plan plan = planner.plan(List.of());
 
