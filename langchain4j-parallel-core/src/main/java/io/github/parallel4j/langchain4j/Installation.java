@@ -228,8 +228,9 @@ public final class Installation {
         if (settings.kept() == null) {
             return java.util.Optional.empty();
         }
+        // Slices are measured as written in JSON; the envelope around one needs a few hundred characters more.
         int slice = Math.max(io.github.parallel4j.observe.ObservationWriter.MIN_CHARS,
-                settings.maxObservationChars() / 2); // escaped in its observation, a slice can double in size
+                settings.maxObservationChars() - 400);
         return java.util.Optional.of(wrap(new ReadResultTool(settings.kept(), slice).tool(), ToolPolicy.read()));
     }
 
@@ -329,6 +330,10 @@ public final class Installation {
 
     private TurnRun start(List<ToolExecutionRequest> requests, InvocationState state, InvocationContext context) {
         Plan plan = plan(requests);
+        if (plan.calls().stream().anyMatch(c -> c.kind() == PlannedCall.Kind.EXTERNAL)) {
+            // Tools the library does not run may write anything: forget this conversation's cached reads.
+            readCache.written(settings.shareCachedReads() ? ReadCache.SHARED : privateScope(context), java.util.Set.of());
+        }
         if (log.isDebugEnabled()) {
             log.debug("Starting turn of invocation {}: {}", context == null ? null : context.invocationId(), plan);
         }
@@ -347,10 +352,11 @@ public final class Installation {
     }
 
     private CallRunner runner(InvocationContext context) {
-        Object scope = settings.shareCachedReads() ? ReadCache.SHARED : context == null ? null : context.chatMemoryId();
+        Object scope = settings.shareCachedReads() ? ReadCache.SHARED : privateScope(context);
         return new CallRunner() {
             @Override
             public java.util.Optional<ToolOutput> cached(PlannedCall call, JsonNode arguments) {
+                // Asked once the call holds its resource-key locks, so no write to its keys is still running.
                 return call.policy().cachedFor().isPresent()
                         ? readCache.get(scope, call.name(), arguments)
                         : java.util.Optional.empty();
@@ -358,13 +364,18 @@ public final class Installation {
 
             @Override
             public ToolOutput run(PlannedCall call, JsonNode arguments) throws Exception {
-                ToolOutput output = runTool(call, arguments, context);
-                if (call.policy().sideEffect() == io.github.parallel4j.policy.SideEffect.WRITE) {
-                    readCache.written(scope, runtimeKeys(call, arguments));
+                boolean writes = call.policy().sideEffect() == io.github.parallel4j.policy.SideEffect.WRITE;
+                try {
+                    ToolOutput output = runTool(call, arguments, context);
+                    call.policy().cachedFor().ifPresent(ttl ->
+                            readCache.put(scope, call.name(), arguments, output, ttl, runtimeKeys(call, arguments)));
+                    return output;
+                } finally {
+                    if (writes) {
+                        // Even a write that failed may have changed something: forget what it may have changed.
+                        readCache.written(scope, runtimeKeys(call, arguments));
+                    }
                 }
-                call.policy().cachedFor().ifPresent(ttl ->
-                        readCache.put(scope, call.name(), arguments, output, ttl, runtimeKeys(call, arguments)));
-                return output;
             }
         };
     }
@@ -472,8 +483,8 @@ public final class Installation {
             return uncut != null ? uncut : settings.writer().write(outcome, value, 0);
         }
         String handle = settings.kept() == null || value == null ? null
-                : settings.kept().keep(context == null ? null : context.chatMemoryId(),
-                        value.isTextual() ? value.textValue() : value.toString());
+                : settings.kept().keep(privateScope(context), value.isTextual() ? value.textValue() : value.toString())
+                        .orElse(null);
         String text = settings.writer().write(outcome, value, limit, handle);
         for (int round = 0; round < 4 && settings.tokenCounter() != null && settings.maxObservationTokens() > 0
                 && limit > ObservationWriter.MIN_CHARS; round++) {
@@ -491,6 +502,22 @@ public final class Installation {
     private int charsFor(int chars, int tokens) {
         return (int) Math.max(ObservationWriter.MIN_CHARS,
                 (long) chars * settings.maxObservationTokens() / Math.max(1, tokens) * 95 / 100);
+    }
+
+    /**
+     * Whose cached reads and kept results a call may see: its conversation when the AI service method names one
+     * with {@code @MemoryId}; otherwise only its own AI service invocation, since LangChain4j gives every
+     * invocation without a memory id the same id ("default") and that would mix users.
+     */
+    static Object privateScope(InvocationContext context) {
+        if (context == null) {
+            return new Object(); // no context: nothing can be shared with anyone
+        }
+        Object memoryId = context.chatMemoryId();
+        if (memoryId != null && !dev.langchain4j.service.memory.ChatMemoryService.DEFAULT.equals(memoryId)) {
+            return memoryId;
+        }
+        return context.invocationId() != null ? context.invocationId() : new Object();
     }
 
     private static String messageOf(Throwable e) {

@@ -22,6 +22,9 @@ import java.util.Map;
 public final class JsonTruncator {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** The smallest budget: room for a string that says how much it left out. */
+    public static final int MIN_BUDGET = 32;
+
     /** Below this many characters a partly fitting value is not worth cutting: the cut stops there. */
     private static final int MIN_USEFUL = 24;
 
@@ -48,8 +51,9 @@ public final class JsonTruncator {
      * @return as {@link #truncate(JsonNode, int)}
      */
     public Result truncate(JsonNode value, int maxChars, int original) {
-        if (maxChars < 16) {
-            throw new IllegalArgumentException("A JSON budget must be at least 16 characters, was " + maxChars);
+        if (maxChars < MIN_BUDGET) {
+            throw new IllegalArgumentException("A JSON budget must be at least " + MIN_BUDGET + " characters, was "
+                    + maxChars);
         }
         if (original <= maxChars) {
             return new Result(value, false, original);
@@ -65,8 +69,8 @@ public final class JsonTruncator {
             }
             budget -= (length - maxChars) + 8; // the estimate was short (escapes): shrink and try again
         }
-        String text = value.toString();
-        return new Result(TextNode.valueOf(text.substring(0, Math.max(0, maxChars - 20)) + "…"), true, original);
+        // What cannot be cut structurally (a huge number, a POJO) is cut as the text of its JSON.
+        return new Result(cutString(value.toString(), maxChars), true, original);
     }
 
     /**
@@ -102,6 +106,12 @@ public final class JsonTruncator {
         }
         if (node.isNull()) {
             return 4;
+        }
+        if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            return node.asText().length() + 2; // written quoted: "NaN", "Infinity"
+        }
+        if (node.isBinary() || node.isPojo()) {
+            return node.toString().length();
         }
         if (node.isInt() || node.isLong()) {
             long v = node.longValue();
@@ -146,16 +156,22 @@ public final class JsonTruncator {
     private static int quotedLength(String text) {
         int length = 2;
         for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
-                length += 2;
-            } else if (c < 0x20) {
-                length += 6;
-            } else {
-                length += 1;
-            }
+            length += escapedLength(text.charAt(i));
         }
         return length;
+    }
+
+    /**
+     * How many characters one character takes inside a JSON string.
+     *
+     * @param c the character
+     * @return 1, 2 for a short escape, 6 for a unicode escape
+     */
+    public static int escapedLength(char c) {
+        if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
+            return 2;
+        }
+        return c < 0x20 ? 6 : 1;
     }
 
     private static JsonNode cut(JsonNode node, int budget, Map<JsonNode, Integer> sizes) {
@@ -216,7 +232,7 @@ public final class JsonTruncator {
     private static ObjectNode cutObject(JsonNode object, int budget, Map<JsonNode, Integer> sizes) {
         ObjectNode out = NODES.objectNode();
         int total = object.size();
-        int reserve = ("\"…\":\"+" + total + " fields\"").length() + 1;
+        int reserve = ("\"……\":\"+" + total + " fields\"").length() + 1;
         int used = 2;
         int kept = 0;
         Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
@@ -239,7 +255,11 @@ public final class JsonTruncator {
             break;
         }
         if (kept < total) {
-            out.put("…", "+" + (total - kept) + " fields");
+            String marker = "…";
+            while (out.has(marker)) {
+                marker += "…"; // the object has a field of that name already
+            }
+            out.put(marker, "+" + (total - kept) + " fields");
         }
         return out;
     }

@@ -23,6 +23,7 @@ public final class KeptResults {
 
     private final Cache<String, Kept> cache;
     private final Duration keepFor;
+    private final long maxChars;
 
     private record Kept(Object conversation, String text) {}
 
@@ -42,6 +43,7 @@ public final class KeptResults {
             throw new IllegalArgumentException("keepFor must be positive, was " + keepFor);
         }
         this.keepFor = keepFor;
+        this.maxChars = maxChars;
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxChars)
                 .weigher((String handle, Kept kept) -> Math.max(1, kept.text().length()))
@@ -53,14 +55,17 @@ public final class KeptResults {
     /**
      * Keeps a full result.
      *
-     * @param conversation the conversation it belongs to (the chat memory id), or null
+     * @param conversation the conversation it belongs to
      * @param text the full result
-     * @return its handle
+     * @return its handle, or empty when the result alone is larger than everything that may be kept
      */
-    public String keep(Object conversation, String text) {
+    public Optional<String> keep(Object conversation, String text) {
+        if (text.length() > maxChars) {
+            return Optional.empty();
+        }
         String handle = newHandle();
         cache.put(handle, new Kept(conversation, text));
-        return handle;
+        return Optional.of(handle);
     }
 
     /**
@@ -69,7 +74,7 @@ public final class KeptResults {
      * @param conversation the conversation asking
      * @param handle the handle
      * @param offset the first character, from 0
-     * @param length how many characters at most
+     * @param length how many characters at most, counted as written in JSON (an escaped character counts 2 or 6)
      * @return the slice, or empty when no result of this conversation has the handle (never kept, another
      *     conversation's, or expired)
      */
@@ -78,10 +83,26 @@ public final class KeptResults {
         if (kept == null || !Objects.equals(kept.conversation(), conversation)) {
             return Optional.empty();
         }
-        int total = kept.text().length();
+        String text = kept.text();
+        int total = text.length();
         int from = Math.min(Math.max(0, offset), total);
-        int to = (int) Math.min(total, (long) from + Math.max(0, length));
-        return Optional.of(new Slice(handle, from, kept.text().substring(from, to), total));
+        if (from > 0 && from < total && Character.isLowSurrogate(text.charAt(from))
+                && Character.isHighSurrogate(text.charAt(from - 1))) {
+            from--; // never start inside a surrogate pair
+        }
+        // Length counts characters as they will be written in JSON: escapes take room too.
+        int to = from;
+        int room = Math.max(0, length);
+        while (to < total) {
+            int width = JsonTruncator.escapedLength(text.charAt(to));
+            boolean pair = Character.isHighSurrogate(text.charAt(to)) && to + 1 < total;
+            if (room < width + (pair ? 1 : 0)) {
+                break;
+            }
+            room -= width + (pair ? 1 : 0);
+            to += pair ? 2 : 1;
+        }
+        return Optional.of(new Slice(handle, from, text.substring(from, to), total));
     }
 
     /** @return how long results are kept */

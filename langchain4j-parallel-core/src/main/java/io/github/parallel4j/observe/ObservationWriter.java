@@ -62,6 +62,7 @@ public final class ObservationWriter {
             envelope.put("error", cap(outcome.error()));
         }
         envelope.put("latency_ms", outcome.latencyMillis());
+        int limit = maxChars <= 0 ? Integer.MAX_VALUE : Math.max(MIN_CHARS, maxChars);
         if (outcome.call().wave() > 0) {
             envelope.put("wave", outcome.call().wave());
         }
@@ -71,11 +72,22 @@ public final class ObservationWriter {
         if (outcome.cached()) {
             envelope.put("cached", true);
         }
-        outcome.call().note().ifPresent(note -> envelope.put("note", note));
+        outcome.call().note().ifPresent(note -> envelope.put("note", capTo(note, 300)));
+        if (envelope.has("note") && limit != Integer.MAX_VALUE && envelope.toString().length() > limit - 60) {
+            // Leave room for the result's own fields: a small allowance shortens the note first.
+            String note = envelope.get("note").textValue();
+            int over = envelope.toString().length() - (limit - 60);
+            envelope.put("note", capTo(note, Math.max(20, note.length() - over)));
+        }
+        if (!outcome.ok() && limit != Integer.MAX_VALUE && envelope.toString().length() > limit) {
+            // A long error must still fit: shorten the message, never the fields around it.
+            String error = envelope.get("error").textValue();
+            int over = envelope.toString().length() - limit;
+            envelope.put("error", capTo(error, Math.max(20, error.length() - over - 8)));
+        }
         if (!outcome.ok() || result == null) {
             return envelope.toString();
         }
-        int limit = maxChars <= 0 ? Integer.MAX_VALUE : Math.max(MIN_CHARS, maxChars);
         int size = JsonTruncator.measure(result);
         if ((long) envelope.toString().length() + 10 + size <= limit) { // ,"result":
             envelope.set("result", result);
@@ -88,7 +100,9 @@ public final class ObservationWriter {
             envelope.put("handle", handle);
         }
         int room = limit - envelope.toString().length() - 10;
-        envelope.set("result", truncator.truncate(result, Math.max(16, room), size).value());
+        if (room >= JsonTruncator.MIN_BUDGET) {
+            envelope.set("result", truncator.truncate(result, room, size).value());
+        } // else no room to show any of it honestly: the envelope says it was cut and how large it was
         return envelope.toString();
     }
 
@@ -102,6 +116,10 @@ public final class ObservationWriter {
     public int fullSize(CallOutcome outcome, JsonNode result) {
         String envelope = write(outcome, null, 0);
         return !outcome.ok() || result == null ? envelope.length() : envelope.length() + 10 + JsonTruncator.measure(result);
+    }
+
+    private static String capTo(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, Math.max(0, max - 3)) + "...";
     }
 
     private static String cap(String message) {

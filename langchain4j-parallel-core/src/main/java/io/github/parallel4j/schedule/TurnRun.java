@@ -336,16 +336,6 @@ public final class TurnRun {
                     0), ready);
             return;
         }
-        java.util.Optional<ToolOutput> cached;
-        try {
-            cached = runner.cached(call, arguments);
-        } catch (RuntimeException e) {
-            cached = java.util.Optional.empty(); // a broken cache must not stop the call: run it
-        }
-        if (cached.isPresent()) {
-            complete(i, CallOutcome.fromCache(call, cached.get(), now), ready);
-            return;
-        }
         admit(i, arguments);
     }
 
@@ -579,7 +569,6 @@ public final class TurnRun {
         CallOutcome outcome;
         Throwable fatal = null;
         try {
-            scheduler.gate().pace(call, options.partition(), deadline, scheduler.ticker());
             TreeMap<String, Boolean> keys = runtimeKeys(call, attempt.arguments);
             if (options.scope() != null) {
                 Lock lock = call.policy().isExclusive() ? options.scope().writeLock() : options.scope().readLock();
@@ -587,6 +576,13 @@ public final class TurnRun {
                 scope = lock;
             }
             held = scheduler.locks().acquire(keys);
+            // With its locks held no write to its keys is running, so a kept result is as good as a fresh one;
+            // and it is answered before pacing, so it spends no rate permit.
+            ToolOutput kept = cachedOrNull(call, attempt.arguments);
+            if (kept != null) {
+                throw new AnsweredFromCache(kept);
+            }
+            scheduler.gate().pace(call, options.partition(), deadline, scheduler.ticker());
             long start;
             synchronized (this) {
                 if (!isLive(attempt)) {
@@ -601,6 +597,8 @@ public final class TurnRun {
             ToolCallContext toolContext = new ToolCallContext(call.id(), call.name(), attempt.number, idempotencyKey(call));
             ToolOutput output = toolContext.bind(() -> runner.run(call, attempt.arguments));
             outcome = CallOutcome.success(call, output, readyAt.get(i), start, now(), attempt.number);
+        } catch (AnsweredFromCache answered) {
+            outcome = CallOutcome.fromCache(call, answered.output, now());
         } catch (CallFailure f) {
             outcome = CallOutcome.failure(call, f.code(), f.getMessage(), f.getCause(), readyAt.get(i),
                     attempt.startNanos, now(), attempt.number);
@@ -628,6 +626,24 @@ public final class TurnRun {
         finish(attempt, outcome);
         if (fatal instanceof Error error) {
             throw error; // after the outcome is recorded: the caller is answered, the thread dies as it should
+        }
+    }
+
+    /** Leaves the attempt's body early with an answer from the read cache. */
+    private static final class AnsweredFromCache extends Exception {
+        final ToolOutput output;
+
+        AnsweredFromCache(ToolOutput output) {
+            super(null, null, false, false);
+            this.output = output;
+        }
+    }
+
+    private ToolOutput cachedOrNull(PlannedCall call, JsonNode arguments) {
+        try {
+            return runner.cached(call, arguments).orElse(null);
+        } catch (RuntimeException e) {
+            return null; // a broken cache must not stop the call: run it
         }
     }
 

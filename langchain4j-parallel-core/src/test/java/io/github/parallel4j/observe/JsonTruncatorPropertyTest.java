@@ -58,7 +58,7 @@ class JsonTruncatorPropertyTest {
 
     @Property(tries = 1000)
     void truncated_output_is_valid_json_within_the_limit_and_says_what_it_left_out(
-            @ForAll("values") JsonNode value, @ForAll @IntRange(min = 16, max = 3000) int limit) throws Exception {
+            @ForAll("values") JsonNode value, @ForAll @IntRange(min = 32, max = 3000) int limit) throws Exception {
         JsonTruncator.Result result = truncator.truncate(value, limit);
         String text = result.value().toString();
         net.jqwik.api.statistics.Statistics.label("cut").collect(result.truncated());
@@ -83,6 +83,31 @@ class JsonTruncatorPropertyTest {
 
         assertThat(result.value().toString().length()).isLessThanOrEqualTo(60);
         assertThat(JSON.readTree(result.value().toString()).asText()).startsWith("\"").contains("…[+", " chars]");
+    }
+
+    @Test
+    void should_cut_what_has_no_structure_as_text_and_measure_odd_numbers_right() throws Exception {
+        JsonNode huge = JSON.readTree("1" + "2".repeat(200));
+        JsonTruncator.Result number = truncator.truncate(huge, 40);
+        assertThat(number.value().toString().length()).isLessThanOrEqualTo(40);
+        assertThat(number.value().asText()).contains("chars]");
+
+        JsonNode nan = JSON.getNodeFactory().numberNode(Double.NaN);
+        assertThat(JsonTruncator.measure(nan)).isEqualTo(JSON.writeValueAsString(nan).length());
+        JsonNode emoji = JSON.getNodeFactory().pojoNode("😀\"".repeat(40));
+        JsonTruncator.Result pojo = truncator.truncate(emoji, 60);
+        assertThat(pojo.value().toString().length()).isLessThanOrEqualTo(60);
+        assertThat(JSON.readTree(pojo.value().toString())).isNotNull();
+    }
+
+    @Test
+    void should_not_overwrite_a_field_named_like_the_marker() throws Exception {
+        JsonNode value = JSON.readTree("{\"…\":\"mine\",\"b\":\"" + "x".repeat(200) + "\",\"c\":1,\"d\":2}");
+
+        JsonNode cut = truncator.truncate(value, 60).value();
+
+        assertThat(cut.get("…").asText()).isEqualTo("mine");
+        assertThat(cut.toString()).contains("fields");
     }
 
     @Test

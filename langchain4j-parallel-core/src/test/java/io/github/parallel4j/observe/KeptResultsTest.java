@@ -13,7 +13,7 @@ class KeptResultsTest {
     @Test
     void should_read_slices_only_from_the_same_conversation_and_forget_after_the_time_to_live() {
         KeptResults kept = new KeptResults(1_000_000, Duration.ofMinutes(10), now::get);
-        String handle = kept.keep("alice", "0123456789");
+        String handle = kept.keep("alice", "0123456789").orElseThrow();
 
         assertThat(kept.read("alice", handle, 3, 4)).hasValueSatisfying(s -> {
             assertThat(s.text()).isEqualTo("3456");
@@ -25,6 +25,19 @@ class KeptResultsTest {
 
         now.addAndGet(Duration.ofMinutes(11).toNanos());
         assertThat(kept.read("alice", handle, 0, 4)).isEmpty();
+    }
+
+    @Test
+    void should_give_no_handle_for_a_result_larger_than_it_may_keep_and_slice_by_written_size() {
+        KeptResults kept = new KeptResults(100, Duration.ofMinutes(10), now::get);
+        assertThat(kept.keep("alice", "z".repeat(101))).isEmpty();
+
+        String handle = kept.keep("alice", "a\"b\"c😀d").orElseThrow();
+        KeptResults.Slice slice = kept.read("alice", handle, 0, 5).orElseThrow();
+        assertThat(slice.text()).isEqualTo("a\"b"); // a, \" (2), b: 4 of 5, the next quote would need 2
+        KeptResults.Slice pair = kept.read("alice", handle, 6, 10).orElseThrow();
+        assertThat(pair.offset()).as("never inside a surrogate pair").isEqualTo(5);
+        assertThat(pair.text()).isEqualTo("😀d");
     }
 
     @Test
