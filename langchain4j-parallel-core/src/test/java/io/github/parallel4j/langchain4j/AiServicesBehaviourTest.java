@@ -24,7 +24,6 @@ import io.github.parallel4j.policy.ToolPolicy;
 import io.github.parallel4j.support.CallLog;
 import io.github.parallel4j.support.ScriptedChatModel;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,13 +88,6 @@ class AiServicesBehaviourTest {
         }
     }
 
-    private static List<JsonNode> observations(ScriptedChatModel model) throws Exception {
-        List<JsonNode> nodes = new ArrayList<>();
-        for (String text : ScriptedChatModel.toolResults(model.lastRequest())) {
-            nodes.add(JSON.readTree(text));
-        }
-        return nodes;
-    }
 
     @Test
     void should_turn_a_tool_exception_into_a_tool_error_observation_without_a_stack_trace() throws Exception {
@@ -109,7 +101,7 @@ class AiServicesBehaviourTest {
         List<ToolExecutionResultMessage> messages = ScriptedChatModel.toolResultMessages(model.lastRequest());
         assertThat(messages.get(0).isError()).isTrue();
         assertThat(messages.get(1).isError()).isFalse();
-        JsonNode error = observations(model).get(0);
+        JsonNode error = model.observations().get(0);
         assertThat(error.get("error_code").asText()).isEqualTo("TOOL_ERROR");
         assertThat(error.get("error").asText()).isEqualTo("backend said no for 1");
         assertThat(messages.get(0).text()).doesNotContain("at io.github").doesNotContain("Exception");
@@ -167,7 +159,7 @@ class AiServicesBehaviourTest {
 
         assistant.chat("go");
 
-        List<JsonNode> observations = observations(model);
+        List<JsonNode> observations = model.observations();
         assertThat(observations.get(1).get("error_code").asText()).isEqualTo("UNKNOWN_TOOL");
         assertThat(observations.get(2).get("ok").asBoolean()).isTrue();
         assertThat(tools.log.only("post").start()).isGreaterThanOrEqualTo(tools.log.only("lookup").end());
@@ -217,7 +209,7 @@ class AiServicesBehaviourTest {
         List<CallLog.Interval> intervals = log.intervals();
         assertThat(intervals).hasSize(2);
         assertThat(intervals.get(0).overlaps(intervals.get(1))).isTrue();
-        assertThat(observations(model)).allSatisfy(o -> assertThat(o.get("result").asText()).isEqualTo("hits"));
+        assertThat(model.observations()).allSatisfy(o -> assertThat(o.get("result").asText()).isEqualTo("hits"));
     }
 
     @Test
@@ -249,7 +241,7 @@ class AiServicesBehaviourTest {
 
         assistant.chat("go");
 
-        assertThat(observations(model)).hasSize(3)
+        assertThat(model.observations()).hasSize(3)
                 .allSatisfy(o -> assertThat(o.get("error_code").asText()).isEqualTo("BATCH_TOO_LARGE"));
         assertThat(tools.log.intervals()).isEmpty();
     }
@@ -347,6 +339,6 @@ class AiServicesBehaviourTest {
                 assertThat(i.overlaps(post)).isFalse();
             }
         }
-        assertThat(observations(model)).extracting(o -> o.get("id").asText()).containsExactly("c1", "c2", "c3");
+        assertThat(model.observations()).extracting(o -> o.get("id").asText()).containsExactly("c1", "c2", "c3");
     }
 }

@@ -11,7 +11,6 @@ import io.github.parallel4j.ParallelTools;
 import io.github.parallel4j.annotation.ParallelSafe;
 import io.github.parallel4j.annotation.Writes;
 import io.github.parallel4j.support.ScriptedChatModel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -42,13 +41,6 @@ class DuplicateReadsTest {
         }
     }
 
-    private static List<JsonNode> observations(ScriptedChatModel model) throws Exception {
-        List<JsonNode> nodes = new ArrayList<>();
-        for (String text : ScriptedChatModel.toolResults(model.lastRequest())) {
-            nodes.add(JSON.readTree(text));
-        }
-        return nodes;
-    }
 
     @Test
     void should_run_identical_reads_once_and_give_each_call_its_observation() throws Exception {
@@ -63,7 +55,7 @@ class DuplicateReadsTest {
         ParallelTools.builder().build().install(AiServices.builder(Assistant.class), tools)
                 .chatModel(model).build().chat("go");
 
-        List<JsonNode> observations = observations(model);
+        List<JsonNode> observations = model.observations();
         assertThat(tools.reads.get()).as("X1 ran once for three calls, X2 once").isEqualTo(2);
         assertThat(tools.writes.get()).as("writes are never deduplicated").isEqualTo(2);
         assertThat(observations).extracting(o -> o.get("id").asText()).containsExactly("a", "b", "c", "d", "e", "f");

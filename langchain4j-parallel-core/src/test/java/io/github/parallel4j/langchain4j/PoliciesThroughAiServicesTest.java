@@ -77,13 +77,6 @@ class PoliciesThroughAiServicesTest {
         }
     }
 
-    private static List<JsonNode> observations(ScriptedChatModel model) throws Exception {
-        List<JsonNode> nodes = new ArrayList<>();
-        for (String text : ScriptedChatModel.toolResults(model.lastRequest())) {
-            nodes.add(JSON.readTree(text));
-        }
-        return nodes;
-    }
 
     @Test
     void should_retry_an_idempotent_write_with_one_key_and_rerun_a_call_refused_with_429() throws Exception {
@@ -94,7 +87,7 @@ class PoliciesThroughAiServicesTest {
         ParallelTools.builder().build().install(AiServices.builder(Assistant.class), tools)
                 .chatModel(model).build().chat("go");
 
-        List<JsonNode> observations = observations(model);
+        List<JsonNode> observations = model.observations();
         assertThat(observations.get(0).get("ok").asBoolean()).isTrue();
         assertThat(observations.get(0).get("attempts").asInt()).isEqualTo(3);
         assertThat(tools.keys).hasSize(3).containsOnly(tools.keys.get(0));
@@ -111,7 +104,7 @@ class PoliciesThroughAiServicesTest {
         ParallelTools.builder().build().install(AiServices.builder(Assistant.class), tools)
                 .chatModel(model).build().chat("go");
 
-        List<JsonNode> observations = observations(model);
+        List<JsonNode> observations = model.observations();
         assertThat(observations.get(1).get("error_code").asText()).isEqualTo("TOOL_ERROR");
         assertThat(observations.get(0).get("error_code").asText()).isEqualTo("CANCELLED");
         assertThat(observations.get(0).get("error").asText()).contains("fail-fast");

@@ -18,6 +18,8 @@ import java.util.function.Function;
  */
 public final class ScriptedChatModel implements ChatModel {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final List<Function<ChatRequest, AiMessage>> steps;
     private final List<ChatRequest> requests = Collections.synchronizedList(new ArrayList<>());
     private int next;
@@ -46,6 +48,19 @@ public final class ScriptedChatModel implements ChatModel {
             }
         }
         return texts;
+    }
+
+    /** The tool results of the last request, parsed as the JSON observations they are. */
+    public List<com.fasterxml.jackson.databind.JsonNode> observations() {
+        List<com.fasterxml.jackson.databind.JsonNode> nodes = new ArrayList<>();
+        for (String text : toolResults(lastRequest())) {
+            try {
+                nodes.add(JSON.readTree(text));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new AssertionError("not a JSON observation: " + text, e);
+            }
+        }
+        return nodes;
     }
 
     public static List<ToolExecutionResultMessage> toolResultMessages(ChatRequest request) {
