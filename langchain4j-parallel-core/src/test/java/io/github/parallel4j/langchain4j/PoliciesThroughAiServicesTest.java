@@ -20,7 +20,6 @@ import io.github.parallel4j.annotation.Writes;
 import io.github.parallel4j.support.ScriptedChatModel;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
