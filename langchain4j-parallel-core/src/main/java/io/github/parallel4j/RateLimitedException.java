@@ -19,6 +19,7 @@ import java.util.Optional;
  */
 public class RateLimitedException extends RuntimeException {
 
+    /** @serial how long the upstream asked to wait, or null */
     private final Duration retryAfter;
 
     /**

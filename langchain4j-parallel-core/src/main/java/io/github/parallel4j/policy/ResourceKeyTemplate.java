@@ -144,6 +144,7 @@ public final class ResourceKeyTemplate {
     /** Thrown by {@link #fill} when the call lacks an argument the template needs. */
     public static final class MissingArgumentException extends RuntimeException {
 
+        /** @serial the missing argument's dotted name */
         private final String argument;
 
         MissingArgumentException(String template, String argument) {

@@ -9,6 +9,7 @@ import java.util.Objects;
  */
 public final class CallFailure extends Exception {
 
+    /** @serial the error code */
     private final ErrorCode code;
 
     /**

@@ -12,6 +12,7 @@ import java.util.Objects;
  */
 public record ToolOutput(JsonNode value, Object attachment) {
 
+    /** Validates the output. */
     public ToolOutput {
         Objects.requireNonNull(value, "value");
     }
