@@ -120,7 +120,6 @@ public final class IntegrationLimits {
      */
     public record Rate(long permits, Duration period) {
 
-        /** Validates the rate. */
         public Rate {
             if (permits < 1) {
                 throw new IllegalArgumentException("A rate needs at least 1 permit, was " + permits);

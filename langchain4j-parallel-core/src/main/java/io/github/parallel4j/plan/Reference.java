@@ -13,7 +13,6 @@ import java.util.List;
  */
 public record Reference(String callId, List<Object> path, String text) {
 
-    /** Copies the path. */
     public Reference {
         path = List.copyOf(path);
     }

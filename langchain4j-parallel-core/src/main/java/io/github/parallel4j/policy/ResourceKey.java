@@ -15,7 +15,6 @@ import java.util.Objects;
  */
 public record ResourceKey(String text, boolean open) {
 
-    /** Validates the key. */
     public ResourceKey {
         Objects.requireNonNull(text, "text");
     }

@@ -12,7 +12,6 @@ import java.util.Objects;
  */
 public record ToolOutput(JsonNode value, Object attachment) {
 
-    /** Validates the output. */
     public ToolOutput {
         Objects.requireNonNull(value, "value");
     }

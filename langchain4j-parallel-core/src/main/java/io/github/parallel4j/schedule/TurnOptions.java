@@ -20,7 +20,6 @@ import java.util.concurrent.locks.ReadWriteLock;
 public record TurnOptions(Duration budget, ReadWriteLock scope, String key, int maxConcurrent, int maxRetries,
         int rateLimitRetries, Object partition) {
 
-    /** Validates the options. */
     public TurnOptions {
         if (budget != null && (budget.isNegative() || budget.isZero())) {
             throw new IllegalArgumentException("A turn budget must be positive, was " + budget);
