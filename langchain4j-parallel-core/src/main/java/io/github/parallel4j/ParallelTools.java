@@ -81,6 +81,7 @@ public final class ParallelTools {
     private final boolean shareCachedReads;
     private final int maxObservationTokens;
     private final dev.langchain4j.model.TokenCountEstimator tokenCounter;
+    private final List<TurnListener> turnListeners;
     private final Map<AiServices<?>, Installation> installations = Collections.synchronizedMap(new WeakHashMap<>());
 
     private ParallelTools(Builder b) {
@@ -100,6 +101,7 @@ public final class ParallelTools {
         this.shareCachedReads = b.shareCachedReads;
         this.maxObservationTokens = b.maxObservationTokens;
         this.tokenCounter = b.tokenCounter;
+        this.turnListeners = List.copyOf(b.turnListeners);
         this.kept = b.keptChars > 0 ? new io.github.parallel4j.observe.KeptResults(b.keptChars, b.keepFor, b.ticker) : null;
         this.integrations = Collections.unmodifiableMap(new LinkedHashMap<>(b.integrations));
         this.maxConcurrentPerTurn = b.maxConcurrentPerTurn;
@@ -151,7 +153,8 @@ public final class ParallelTools {
                         turnTimeout, errorHandling, scheduler, writer, Duration.ofMinutes(30),
                         maxConcurrentPerTurn, maxRetriesPerTurn, rateLimitRetries, rateLimitKey, format,
                         maxObservationChars, maxTurnObservationChars, toolObservationChars, deduplicateReads,
-                        describeScheduling, kept, readCache, shareCachedReads, maxObservationTokens, tokenCounter));
+                        describeScheduling, kept, readCache, shareCachedReads, maxObservationTokens, tokenCounter,
+                        turnListeners));
                 installation.listenOn(builder);
                 installation.readResultTool().ifPresent(tool -> builder.tools(List.<AiServiceTool>of(tool)));
                 installations.put(builder, installation);
@@ -270,6 +273,7 @@ public final class ParallelTools {
         private boolean shareCachedReads;
         private int maxObservationTokens;
         private dev.langchain4j.model.TokenCountEstimator tokenCounter;
+        private final List<TurnListener> turnListeners = new ArrayList<>();
         private Duration keepFor;
         private ToolErrorHandling errorHandling = ToolErrorHandling.OBSERVATION;
         private Executor executor;
@@ -555,6 +559,18 @@ public final class ParallelTools {
          */
         public Builder shareCachedReads(boolean share) {
             this.shareCachedReads = share;
+            return this;
+        }
+
+        /**
+         * Tells a listener about every finished turn: its plan and each call's outcome and timings, for traces,
+         * metrics, logs, or a {@link io.github.parallel4j.observe.TurnTimeline}.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder turnListener(TurnListener listener) {
+            turnListeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

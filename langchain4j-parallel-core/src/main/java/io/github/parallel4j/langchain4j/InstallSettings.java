@@ -35,6 +35,7 @@ import java.util.Map;
  * @param shareCachedReads whether cached reads are shared by every conversation
  * @param maxObservationTokens the most tokens of one observation, 0 for no token limit
  * @param tokenCounter counts tokens for {@code maxObservationTokens}, or null
+ * @param turnListeners told about every finished turn
  */
 public record InstallSettings(
         Map<String, ToolPolicy> policies,
@@ -59,4 +60,5 @@ public record InstallSettings(
         ReadCache readCache,
         boolean shareCachedReads,
         int maxObservationTokens,
-        dev.langchain4j.model.TokenCountEstimator tokenCounter) {}
+        dev.langchain4j.model.TokenCountEstimator tokenCounter,
+        java.util.List<io.github.parallel4j.TurnListener> turnListeners) {}

@@ -342,9 +342,25 @@ public final class Installation {
                 ? null
                 : context.invocationId() + "#" + state.batchNumber();
         Object partition = context == null ? null : settings.rateLimitKey().apply(context);
-        return settings.scheduler().start(plan, runner(context), new TurnOptions(settings.turnTimeout(), state.scope,
-                key, settings.maxConcurrentPerTurn(), settings.maxRetriesPerTurn(), settings.rateLimitRetries(),
-                partition));
+        TurnRun run = settings.scheduler().start(plan, runner(context), new TurnOptions(settings.turnTimeout(),
+                state.scope, key, settings.maxConcurrentPerTurn(), settings.maxRetriesPerTurn(),
+                settings.rateLimitRetries(), partition));
+        if (!settings.turnListeners().isEmpty()) {
+            UUID invocation = context == null ? null : context.invocationId();
+            run.whenDone().thenAccept(outcomes -> report(new io.github.parallel4j.TurnReport(invocation, plan, outcomes,
+                    outcomes.stream().mapToLong(CallOutcome::endNanos).max().orElse(0))));
+        }
+        return run;
+    }
+
+    private void report(io.github.parallel4j.TurnReport report) {
+        for (io.github.parallel4j.TurnListener listener : settings.turnListeners()) {
+            try {
+                listener.onTurnFinished(report);
+            } catch (RuntimeException e) {
+                log.warn("A turn listener failed; the turn itself is unaffected", e);
+            }
+        }
     }
 
     private static CallRequest toCallRequest(ToolExecutionRequest r) {

@@ -113,9 +113,12 @@ public final class QuickstartDemo {
         serial.triage("INC-7");
         long serialNanos = System.nanoTime() - t0;
 
+        java.util.concurrent.CompletableFuture<io.github.parallel4j.TurnReport> firstTurn =
+                new java.util.concurrent.CompletableFuture<>();
         ParallelTools parallel = ParallelTools.builder()
                 .turnTimeout(Duration.ofSeconds(30))
                 .integration("datadog", IntegrationLimits.builder().maxConcurrent(3).build())
+                .turnListener(firstTurn::complete)
                 .build();
         TriageTools parallelTools = new TriageTools(scale);
         ScriptedChatModel parallelModel = model();
@@ -130,7 +133,19 @@ public final class QuickstartDemo {
         System.out.println("One triage turn: 7 tool calls in one AI message");
         System.out.println();
         print("LangChain4j default (one after another)", serialTools, serialNanos);
-        print("langchain4j-parallel (safe parallel)", parallelTools, parallelNanos);
+        System.out.printf("langchain4j-parallel (safe parallel): %d ms ('.' waited for its turn, '#' ran)%n",
+                parallelNanos / 1_000_000);
+        io.github.parallel4j.TurnReport report = firstTurn.join();
+        System.out.print(io.github.parallel4j.observe.TurnTimeline.ascii(report, 60));
+        java.nio.file.Path html = java.nio.file.Path.of(System.getProperty("demo.html", "target/turn-timeline.html"));
+        try {
+            java.nio.file.Files.createDirectories(html.toAbsolutePath().getParent());
+            java.nio.file.Files.writeString(html, io.github.parallel4j.observe.TurnTimeline.html(report, "Triage turn"));
+            System.out.println("Timeline written to " + html.toAbsolutePath());
+        } catch (java.io.IOException e) {
+            System.out.println("Could not write the timeline: " + e.getMessage());
+        }
+        System.out.println();
         System.out.printf("Speed-up: %.1fx (%d ms -> %d ms)%n%n", (double) serialNanos / parallelNanos,
                 serialNanos / 1_000_000, parallelNanos / 1_000_000);
         System.out.println("Observations the model received:");

@@ -17,11 +17,13 @@ class QuickstartDemoTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         String previousScale = System.getProperty("demo.scale");
         System.setProperty("demo.scale", "0.25");
+        System.setProperty("demo.html", "target/demo-test-timeline.html");
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
             QuickstartDemo.main(new String[0]);
         } finally {
             System.setOut(original);
+            System.clearProperty("demo.html");
             if (previousScale == null) {
                 System.clearProperty("demo.scale");
             } else {
@@ -30,7 +32,8 @@ class QuickstartDemoTest {
         }
         String output = captured.toString(StandardCharsets.UTF_8);
 
-        assertThat(output).contains("owner(checkout)").contains("\"wave\":3").contains("Answer:");
+        assertThat(output).contains("call_6 owner").contains("\"wave\":3").contains("Answer:")
+                .contains("Timeline written to");
         Matcher speedUp = Pattern.compile("Speed-up: ([0-9.]+)x").matcher(output);
         assertThat(speedUp.find()).isTrue();
         assertThat(Double.parseDouble(speedUp.group(1))).isGreaterThan(1.5);
