@@ -38,7 +38,6 @@ import io.github.parallel4j.schedule.CallRunner;
 import io.github.parallel4j.schedule.ToolOutput;
 import io.github.parallel4j.schedule.TurnOptions;
 import io.github.parallel4j.schedule.TurnRun;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

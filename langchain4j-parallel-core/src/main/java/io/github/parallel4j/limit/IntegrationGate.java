@@ -1,6 +1,5 @@
 package io.github.parallel4j.limit;
 
-import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BlockingStrategy;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;

@@ -28,7 +28,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.Lock;
@@ -66,7 +65,6 @@ public final class TurnRun {
     private final long origin;
     private final long deadline;
     private final FairSlots turnSlots;
-    private final AtomicInteger retriesLeft;
     private final CompletableFuture<CallOutcome>[] outcomes;
     private final AtomicIntegerArray pending;
     private final AtomicLongArray readyAt;
@@ -80,6 +78,7 @@ public final class TurnRun {
     private final int[] rateLimitRuns;
     private final boolean[] waitingAgain;
     private final boolean[] finishing;
+    private int retriesLeft;
     private ErrorCode closedWith;
     private String closedReason;
     private ScheduledFuture<?> timer;
@@ -120,7 +119,7 @@ public final class TurnRun {
         this.origin = scheduler.ticker().read();
         this.deadline = options.budget() == null ? Long.MAX_VALUE : origin + options.budget().toNanos();
         this.turnSlots = options.maxConcurrent() > 0 ? new FairSlots(options.maxConcurrent()) : null;
-        this.retriesLeft = new AtomicInteger(options.maxRetries());
+        this.retriesLeft = options.maxRetries();
         int n = plan.size();
         this.outcomes = new CompletableFuture[n];
         this.pending = new AtomicIntegerArray(n);
@@ -727,10 +726,10 @@ public final class TurnRun {
         if (deadline != Long.MAX_VALUE && scheduler.ticker().read() + wait.toNanos() - deadline > 0) {
             return Next.giveUp("; not retried: the turn's budget would run out during the backoff");
         }
-        if (retriesLeft.get() <= 0) {
+        if (retriesLeft <= 0) {
             return Next.giveUp("; not retried: the turn's retries (" + options.maxRetries() + ") are used up");
         }
-        retriesLeft.decrementAndGet(); // only ever under this monitor
+        retriesLeft--;
         retries[i]++;
         return Next.after(wait);
     }

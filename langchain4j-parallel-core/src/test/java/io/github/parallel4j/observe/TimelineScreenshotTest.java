@@ -1,39 +1,21 @@
 package io.github.parallel4j.observe;
 
-import static io.github.parallel4j.support.ScriptedChatModel.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.langchain4j.agent.tool.Tool;
-import dev.langchain4j.service.AiServices;
-import io.github.parallel4j.ParallelTools;
 import io.github.parallel4j.TurnReport;
-import io.github.parallel4j.annotation.ParallelSafe;
-import io.github.parallel4j.annotation.Writes;
-import io.github.parallel4j.support.ScriptedChatModel;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /** The HTML timeline, rendered by headless Chromium (installed by .ci/run): the bars are really drawn. */
 class TimelineScreenshotTest {
-
-    interface Assistant {
-        String chat(String message);
-    }
-
-    static class Tools {
-        @Tool @ParallelSafe String a(String x) throws InterruptedException { Thread.sleep(150); return x; }
-        @Tool @ParallelSafe String b(String x) throws InterruptedException { Thread.sleep(150); return x; }
-        @Tool @Writes String post(String x) throws InterruptedException { Thread.sleep(80); return x; }
-    }
 
     private static String chromium() {
         for (String candidate : new String[] {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"}) {
@@ -51,16 +33,12 @@ class TimelineScreenshotTest {
     void should_draw_one_bar_per_call_with_the_reads_overlapping() throws Exception {
         String browser = chromium();
         assumeTrue(browser != null, "Chromium is not installed (.ci/run installs it)");
-        CompletableFuture<TurnReport> reported = new CompletableFuture<>();
-        ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
-                call("c1", "a", "{\"x\":\"1\"}"), call("c2", "b", "{\"x\":\"2\"}"), call("c3", "post", "{\"x\":\"3\"}")));
-        ParallelTools.builder().turnListener(reported::complete).build()
-                .install(AiServices.builder(Assistant.class), new Tools()).chatModel(model).build().chat("go");
+        TurnReport report = ThreeCallTurn.run(r -> {});
         Path dir = Files.createDirectories(Path.of("target", "timeline-screenshot"));
         Path html = dir.resolve("turn.html");
         Path png = dir.resolve("turn.png");
         Files.deleteIfExists(png);
-        Files.writeString(html, TurnTimeline.html(reported.get(10, TimeUnit.SECONDS), "Three calls"));
+        Files.writeString(html, TurnTimeline.html(report, "Three calls"));
 
         Process process = new ProcessBuilder(browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -1,47 +1,19 @@
 package io.github.parallel4j.observe;
 
-import static io.github.parallel4j.support.ScriptedChatModel.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.langchain4j.agent.tool.Tool;
-import dev.langchain4j.service.AiServices;
-import io.github.parallel4j.ParallelTools;
 import io.github.parallel4j.TurnReport;
-import io.github.parallel4j.annotation.ParallelSafe;
-import io.github.parallel4j.annotation.Writes;
-import io.github.parallel4j.support.ScriptedChatModel;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class TurnTimelineTest {
 
-    interface Assistant {
-        String chat(String message);
-    }
-
-    static class Tools {
-        @Tool @ParallelSafe String a(String x) throws InterruptedException { Thread.sleep(120); return x; }
-        @Tool @ParallelSafe String b(String x) throws InterruptedException { Thread.sleep(120); return x; }
-        @Tool @Writes String post(String x) throws InterruptedException { Thread.sleep(60); return x; }
-    }
-
     private static TurnReport finishedTurn() throws Exception {
-        CompletableFuture<TurnReport> reported = new CompletableFuture<>();
-        ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
-                call("c1", "a", "{\"x\":\"1\"}"), call("c2", "b", "{\"x\":\"2\"}"), call("c3", "post", "{\"x\":\"3\"}")));
-        ParallelTools.builder()
-                .turnListener(report -> {
-                    throw new IllegalStateException("a broken listener must not break the turn");
-                })
-                .turnListener(reported::complete)
-                .build()
-                .install(AiServices.builder(Assistant.class), new Tools()).chatModel(model).build().chat("go");
-        assertThat(ScriptedChatModel.toolResults(model.lastRequest())).allSatisfy(t -> assertThat(t).contains("\"ok\":true"));
-        return reported.get(10, TimeUnit.SECONDS);
+        return ThreeCallTurn.run(report -> {
+            throw new IllegalStateException("a broken listener must not break the turn");
+        });
     }
 
     @Test
