@@ -82,6 +82,7 @@ public final class ParallelTools {
     private final int maxObservationTokens;
     private final dev.langchain4j.model.TokenCountEstimator tokenCounter;
     private final List<TurnListener> turnListeners;
+    private final List<TurnObserver> turnObservers;
     private final Map<AiServices<?>, Installation> installations = Collections.synchronizedMap(new WeakHashMap<>());
 
     private ParallelTools(Builder b) {
@@ -102,6 +103,7 @@ public final class ParallelTools {
         this.maxObservationTokens = b.maxObservationTokens;
         this.tokenCounter = b.tokenCounter;
         this.turnListeners = List.copyOf(b.turnListeners);
+        this.turnObservers = List.copyOf(b.turnObservers);
         this.kept = b.keptChars > 0 ? new io.github.parallel4j.observe.KeptResults(b.keptChars, b.keepFor, b.ticker) : null;
         this.integrations = Collections.unmodifiableMap(new LinkedHashMap<>(b.integrations));
         this.maxConcurrentPerTurn = b.maxConcurrentPerTurn;
@@ -126,8 +128,9 @@ public final class ParallelTools {
      * Adds tools to an AI service builder so that each AI message's calls run through this library, and
      * registers the listener that captures each message's batch.
      *
-     * <p>Pass objects with {@code @Tool} methods (they replace {@code builder.tools(...)} for those objects) and,
-     * if you like, {@link ToolProvider}s (they replace {@code builder.toolProvider(...)}); provider tools get the
+     * <p>Pass objects with {@code @Tool} methods (they replace {@code builder.tools(...)} for those objects),
+     * already-built {@link AiServiceTool}s (a specification and its executor, as for a Spring AOP proxy's methods)
+     * and, if you like, {@link ToolProvider}s (they replace {@code builder.toolProvider(...)}); provider tools get the
      * policies given by name with {@link Builder#toolPolicy}, or the default policy. Calling it several times on
      * one builder adds to the same installation. Tools you register on the builder directly still work: the
      * library treats their calls as exclusive barriers, never running anything emitted after them early.
@@ -137,7 +140,7 @@ public final class ParallelTools {
      * {@code executeToolsConcurrently()}, calls run as they arrive, alone, still under resource-key locks).
      *
      * @param builder the AI service builder
-     * @param toolObjects objects with {@code @Tool} methods, or {@link ToolProvider}s
+     * @param toolObjects objects with {@code @Tool} methods, {@link AiServiceTool}s, or {@link ToolProvider}s
      * @param <T> the AI service type
      * @return the same builder
      * @throws IllegalArgumentException when a tool's policy annotations are inconsistent or a resource key names
@@ -154,7 +157,7 @@ public final class ParallelTools {
                         maxConcurrentPerTurn, maxRetriesPerTurn, rateLimitRetries, rateLimitKey, format,
                         maxObservationChars, maxTurnObservationChars, toolObservationChars, deduplicateReads,
                         describeScheduling, kept, readCache, shareCachedReads, maxObservationTokens, tokenCounter,
-                        turnListeners));
+                        turnListeners, turnObservers));
                 installation.listenOn(builder);
                 installation.readResultTool().ifPresent(tool -> builder.tools(List.<AiServiceTool>of(tool)));
                 installations.put(builder, installation);
@@ -164,6 +167,8 @@ public final class ParallelTools {
             Objects.requireNonNull(toolObject, "a tool object is null");
             if (toolObject instanceof ToolProvider provider) {
                 builder.toolProvider(installation.wrapProvider(provider));
+            } else if (toolObject instanceof AiServiceTool tool) {
+                builder.tools(List.<AiServiceTool>of(installation.wrapTool(tool)));
             } else {
                 builder.tools(installation.wrapTools(toolObject));
             }
@@ -217,6 +222,23 @@ public final class ParallelTools {
      */
     public String systemPromptSnippet() {
         return io.github.parallel4j.langchain4j.ModelGuidance.SYSTEM_PROMPT;
+    }
+
+    /**
+     * The policy of every tool this instance runs: those wrapped by {@link #install} (on any builder still in use)
+     * and those configured by name with {@link Builder#toolPolicy}. For monitoring (the Spring Boot Actuator
+     * endpoint shows it).
+     *
+     * @return policies by tool name, sorted by name
+     */
+    public Map<String, ToolPolicy> toolPolicies() {
+        Map<String, ToolPolicy> all = new java.util.TreeMap<>(policies);
+        synchronized (installations) {
+            for (Installation installation : installations.values()) {
+                all.putAll(installation.policies());
+            }
+        }
+        return Collections.unmodifiableMap(all);
     }
 
     /** @return the limits by integration name */
@@ -274,6 +296,7 @@ public final class ParallelTools {
         private int maxObservationTokens;
         private dev.langchain4j.model.TokenCountEstimator tokenCounter;
         private final List<TurnListener> turnListeners = new ArrayList<>();
+        private final List<TurnObserver> turnObservers = new ArrayList<>();
         private Duration keepFor;
         private ToolErrorHandling errorHandling = ToolErrorHandling.OBSERVATION;
         private Executor executor;
@@ -571,6 +594,18 @@ public final class ParallelTools {
          */
         public Builder turnListener(TurnListener listener) {
             turnListeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Lets an observer follow every turn and call while they run, for tracing (a span per turn and per call
+         * attempt, on the tool's thread) and metrics. The Spring Boot starter registers one for Micrometer.
+         *
+         * @param observer the observer
+         * @return this builder
+         */
+        public Builder turnObserver(TurnObserver observer) {
+            turnObservers.add(Objects.requireNonNull(observer, "observer"));
             return this;
         }
 

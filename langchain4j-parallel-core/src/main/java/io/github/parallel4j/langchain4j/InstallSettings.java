@@ -36,6 +36,7 @@ import java.util.Map;
  * @param maxObservationTokens the most tokens of one observation, 0 for no token limit
  * @param tokenCounter counts tokens for {@code maxObservationTokens}, or null
  * @param turnListeners told about every finished turn
+ * @param turnObservers follow turns and calls as they run
  */
 public record InstallSettings(
         Map<String, ToolPolicy> policies,
@@ -61,4 +62,5 @@ public record InstallSettings(
         boolean shareCachedReads,
         int maxObservationTokens,
         dev.langchain4j.model.TokenCountEstimator tokenCounter,
-        java.util.List<io.github.parallel4j.TurnListener> turnListeners) {}
+        java.util.List<io.github.parallel4j.TurnListener> turnListeners,
+        java.util.List<io.github.parallel4j.TurnObserver> turnObservers) {}

@@ -25,6 +25,7 @@ import dev.langchain4j.service.tool.ToolProviderResult;
 import dev.langchain4j.service.tool.ToolService;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.ToolErrorHandling;
+import io.github.parallel4j.TurnObserver;
 import io.github.parallel4j.observe.ObservationWriter;
 import io.github.parallel4j.plan.CallRequest;
 import io.github.parallel4j.plan.Plan;
@@ -146,13 +147,26 @@ public final class Installation {
     public List<AiServiceTool> wrapTools(Object toolObject) {
         List<AiServiceTool> wrapped = new ArrayList<>();
         for (AiServiceTool tool : ToolService.findTools(toolObject)) {
-            ToolPolicy policy = settings.policies().get(tool.name());
-            if (policy == null && tool.toolExecutor() instanceof DefaultToolExecutor executor) {
-                policy = ToolPolicy.of(executor.originalMethod(), settings.defaultPolicy());
-            }
-            wrapped.add(wrap(tool, policy == null ? settings.defaultPolicy() : policy));
+            wrapped.add(wrapTool(tool));
         }
         return wrapped;
+    }
+
+    /**
+     * Wraps one tool that is already built (a specification and its executor), such as a tool of a Spring AOP
+     * proxy. Its policy is the one given by name, else the annotations of the executor's original method when it
+     * is a {@link DefaultToolExecutor}, else the default.
+     *
+     * @param tool the tool
+     * @return the tool with a wrapped executor and unchanged specification and return behavior
+     * @throws IllegalArgumentException when a policy annotation is malformed or names no parameter of its tool
+     */
+    public AiServiceTool wrapTool(AiServiceTool tool) {
+        ToolPolicy policy = settings.policies().get(tool.name());
+        if (policy == null && tool.toolExecutor() instanceof DefaultToolExecutor executor) {
+            policy = ToolPolicy.of(executor.originalMethod(), settings.defaultPolicy());
+        }
+        return wrap(tool, policy == null ? settings.defaultPolicy() : policy);
     }
 
     /**
@@ -341,18 +355,44 @@ public final class Installation {
                 ? null
                 : context.invocationId() + "#" + state.batchNumber();
         Object partition = context == null ? null : settings.rateLimitKey().apply(context);
-        TurnRun run = settings.scheduler().start(plan, runner(context), new TurnOptions(settings.turnTimeout(),
-                state.scope, key, settings.maxConcurrentPerTurn(), settings.maxRetriesPerTurn(),
+        UUID invocation = context == null ? null : context.invocationId();
+        List<TurnObserver.TurnScope> observed = observe(invocation, plan);
+        TurnRun run = settings.scheduler().start(plan, runner(context, observed), new TurnOptions(
+                settings.turnTimeout(), state.scope, key, settings.maxConcurrentPerTurn(), settings.maxRetriesPerTurn(),
                 settings.rateLimitRetries(), partition));
-        if (!settings.turnListeners().isEmpty()) {
-            UUID invocation = context == null ? null : context.invocationId();
+        if (!settings.turnListeners().isEmpty() || !observed.isEmpty()) {
             run.whenDone().thenAccept(outcomes -> report(new io.github.parallel4j.TurnReport(invocation, plan, outcomes,
-                    outcomes.stream().mapToLong(CallOutcome::endNanos).max().orElse(0))));
+                    outcomes.stream().mapToLong(CallOutcome::endNanos).max().orElse(0)), observed));
         }
         return run;
     }
 
-    private void report(io.github.parallel4j.TurnReport report) {
+    private List<TurnObserver.TurnScope> observe(UUID invocation, Plan plan) {
+        if (settings.turnObservers().isEmpty()) {
+            return List.of();
+        }
+        List<TurnObserver.TurnScope> scopes = new ArrayList<>(settings.turnObservers().size());
+        for (TurnObserver observer : settings.turnObservers()) {
+            try {
+                TurnObserver.TurnScope scope = observer.turnStarted(invocation, plan);
+                if (scope != null) {
+                    scopes.add(scope);
+                }
+            } catch (RuntimeException e) {
+                log.warn("A turn observer failed; the turn itself is unaffected", e);
+            }
+        }
+        return scopes;
+    }
+
+    private void report(io.github.parallel4j.TurnReport report, List<TurnObserver.TurnScope> observed) {
+        for (TurnObserver.TurnScope scope : observed) {
+            try {
+                scope.turnFinished(report);
+            } catch (RuntimeException e) {
+                log.warn("A turn observer failed; the turn itself is unaffected", e);
+            }
+        }
         for (io.github.parallel4j.TurnListener listener : settings.turnListeners()) {
             try {
                 listener.onTurnFinished(report);
@@ -362,11 +402,37 @@ public final class Installation {
         }
     }
 
+    /** Opens each observer's call scope; a failing observer is logged and skipped. */
+    private static List<TurnObserver.CallScope> callStarted(List<TurnObserver.TurnScope> observed, PlannedCall call) {
+        List<TurnObserver.CallScope> scopes = new ArrayList<>(observed.size());
+        for (TurnObserver.TurnScope turn : observed) {
+            try {
+                TurnObserver.CallScope scope = turn.callStarted(call);
+                if (scope != null) {
+                    scopes.add(scope);
+                }
+            } catch (RuntimeException e) {
+                log.warn("A turn observer failed; the call itself is unaffected", e);
+            }
+        }
+        return scopes;
+    }
+
+    private static void callEnded(List<TurnObserver.CallScope> scopes, Throwable error) {
+        for (int k = scopes.size() - 1; k >= 0; k--) {
+            try {
+                scopes.get(k).callEnded(error);
+            } catch (RuntimeException e) {
+                log.warn("A turn observer failed; the call itself is unaffected", e);
+            }
+        }
+    }
+
     private static CallRequest toCallRequest(ToolExecutionRequest r) {
         return new CallRequest(r.id(), r.name(), r.arguments());
     }
 
-    private CallRunner runner(InvocationContext context) {
+    private CallRunner runner(InvocationContext context, List<TurnObserver.TurnScope> observed) {
         Object scope = settings.shareCachedReads() ? ReadCache.SHARED : privateScope(context);
         return new CallRunner() {
             @Override
@@ -380,12 +446,20 @@ public final class Installation {
             @Override
             public ToolOutput run(PlannedCall call, JsonNode arguments) throws Exception {
                 boolean writes = call.policy().sideEffect() == io.github.parallel4j.policy.SideEffect.WRITE;
+                List<TurnObserver.CallScope> spans = observed.isEmpty() ? List.of() : callStarted(observed, call);
+                Throwable error = null;
                 try {
                     ToolOutput output = runTool(call, arguments, context);
                     call.policy().cachedFor().ifPresent(ttl ->
                             readCache.put(scope, call.name(), arguments, output, ttl, runtimeKeys(call, arguments)));
                     return output;
+                } catch (Exception | Error e) {
+                    error = e;
+                    throw e;
                 } finally {
+                    if (!spans.isEmpty()) {
+                        callEnded(spans, error);
+                    }
                     if (writes) {
                         // Even a write that failed may have changed something: forget what it may have changed.
                         readCache.written(scope, runtimeKeys(call, arguments));
@@ -501,6 +575,13 @@ public final class Installation {
                 : settings.kept().keep(privateScope(context), value.isTextual() ? value.textValue() : value.toString())
                         .orElse(null);
         String text = settings.writer().write(outcome, value, limit, handle);
+        for (TurnObserver observer : settings.turnObservers()) {
+            try {
+                observer.observationTruncated(outcome.call(), full, limit);
+            } catch (RuntimeException e) {
+                log.warn("A turn observer failed; the observation is unaffected", e);
+            }
+        }
         for (int round = 0; round < 4 && settings.tokenCounter() != null && settings.maxObservationTokens() > 0
                 && limit > ObservationWriter.MIN_CHARS; round++) {
             int tokens = settings.tokenCounter().estimateTokenCountInText(text);
