@@ -1,0 +1,46 @@
+package io.github.parallel4j.spring;
+
+import dev.langchain4j.service.AiServices;
+import io.github.parallel4j.ParallelTools;
+import io.github.parallel4j.TurnListener;
+import io.github.parallel4j.TurnObserver;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Builds the application's {@link ParallelTools} from the {@code parallel-tools.*} properties, then every
+ * {@link ParallelToolsCustomizer}; registers every {@link TurnListener} and {@link TurnObserver} bean on it. Backs
+ * off when the application defines its own {@code ParallelTools} bean, and when {@code parallel-tools.enabled} is
+ * false.
+ */
+@AutoConfiguration
+@ConditionalOnClass({ParallelTools.class, AiServices.class})
+@ConditionalOnProperty(prefix = "parallel-tools", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(ParallelToolsProperties.class)
+public class ParallelToolsAutoConfiguration {
+
+    /**
+     * @param properties the {@code parallel-tools.*} properties
+     * @param customizers applied after the properties, in order
+     * @param listeners told about every finished turn
+     * @param observers follow turns and calls as they run
+     * @return the instance every {@code @AiService} uses
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public ParallelTools parallelTools(ParallelToolsProperties properties,
+            ObjectProvider<ParallelToolsCustomizer> customizers, ObjectProvider<TurnListener> listeners,
+            ObjectProvider<TurnObserver> observers) {
+        ParallelTools.Builder builder = ParallelTools.builder();
+        PropertiesApplier.apply(properties, builder);
+        listeners.orderedStream().forEach(builder::turnListener);
+        observers.orderedStream().forEach(builder::turnObserver);
+        customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+        return builder.build();
+    }
+}

@@ -1,0 +1,32 @@
+package io.github.parallel4j.spring.aiservice;
+
+import io.github.parallel4j.ParallelTools;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * Zero code for LangChain4j's {@code @AiService}: installs {@link AiServicesPostProcessor}, which makes every
+ * {@code @AiService} bean run its tools through the application's {@link ParallelTools}. Runs after LangChain4j's
+ * own auto-configuration, whose bean factory post-processor creates the {@code @AiService} bean definitions
+ * this one rewrites.
+ */
+@AutoConfiguration(afterName = "dev.langchain4j.spring.LangChain4jAutoConfig")
+@ConditionalOnClass(name = "dev.langchain4j.service.spring.AiService", value = ParallelTools.class)
+@ConditionalOnProperty(prefix = "parallel-tools", name = "enabled", havingValue = "true", matchIfMissing = true)
+public class ParallelToolsAiServicesAutoConfiguration {
+
+    /**
+     * Static, as bean factory post-processors must be, so that it is created before any other bean.
+     *
+     * @param environment to read {@code parallel-tools.fail-if-unsupported}
+     * @return the post-processor
+     */
+    @Bean
+    public static AiServicesPostProcessor parallelToolsAiServicesPostProcessor(Environment environment) {
+        return new AiServicesPostProcessor(
+                environment.getProperty("parallel-tools.fail-if-unsupported", Boolean.class, true));
+    }
+}

@@ -1,0 +1,166 @@
+package io.github.parallel4j.spring.micrometer;
+
+import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.RateLimitedException;
+import io.github.parallel4j.TurnObserver;
+import io.github.parallel4j.TurnReport;
+import io.github.parallel4j.plan.Plan;
+import io.github.parallel4j.plan.PlannedCall;
+import io.github.parallel4j.schedule.CallOutcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reports turns and calls to Micrometer.
+ *
+ * <p><b>Observations</b> (spans, when tracing is set up): {@code parallel.tools.turn} for each turn, a child of
+ * whatever observation was current when the AI service ran it (an HTTP request, say); and
+ * {@code parallel.tools.call} for each attempt of each call, a child of its turn, opened on the thread that runs
+ * the tool, so the tool's own spans (HTTP clients, JDBC) nest under it and a trace shows the calls overlapping.
+ *
+ * <p><b>Metrics</b>, tagged {@code tool} and {@code integration} ({@code none} when the tool has none):
+ * <ul>
+ *   <li>{@code parallel.tools.calls} (counter, also tagged {@code outcome}: {@code ok} or the error code in lower
+ *       case) — every call, whether it ran or not;</li>
+ *   <li>{@code parallel.tools.call.latency} (timer) — how long calls that ran took;</li>
+ *   <li>{@code parallel.tools.permit.wait} (timer) — from ready (its dependencies done) to running: waits for
+ *       resource-key locks, concurrency slots and rate permits;</li>
+ *   <li>{@code parallel.tools.throttled} (counter, tagged {@code reason}: {@code upstream_429} when the tool threw
+ *       {@link RateLimitedException}, {@code no_permit} when no permit came within the budget);</li>
+ *   <li>{@code parallel.tools.retried} (counter) — attempts after the first;</li>
+ *   <li>{@code parallel.tools.truncated} (counter) — observations cut to fit;</li>
+ *   <li>{@code parallel.tools.cancelled} (counter, tagged {@code reason}: {@code budget_exceeded},
+ *       {@code timeout}, {@code cancelled});</li>
+ *   <li>{@code parallel.tools.turn.fanout} and {@code parallel.tools.turn.overlap} (distribution summaries) —
+ *       calls per turn, and the most that ran at once;</li>
+ *   <li>{@code parallel.tools.turn.duration} (timer).</li>
+ * </ul>
+ */
+public class MicrometerTurnObserver implements TurnObserver {
+
+    /** The turn observation's name. */
+    public static final String TURN = "parallel.tools.turn";
+    /** The call observation's name. */
+    public static final String CALL = "parallel.tools.call";
+
+    private final ObservationRegistry observations;
+    private final MeterRegistry meters;
+
+    /**
+     * @param observations where observations go; {@link ObservationRegistry#NOOP} for none
+     * @param meters where metrics go; null for none
+     */
+    public MicrometerTurnObserver(ObservationRegistry observations, MeterRegistry meters) {
+        this.observations = observations == null ? ObservationRegistry.NOOP : observations;
+        this.meters = meters;
+    }
+
+    @Override
+    public TurnScope turnStarted(UUID invocationId, Plan plan) {
+        Observation turn = Observation.createNotStarted(TURN, observations)
+                .contextualName("tool calls")
+                .highCardinalityKeyValue("invocation.id", String.valueOf(invocationId))
+                .highCardinalityKeyValue("calls", Integer.toString(plan.size()))
+                .highCardinalityKeyValue("waves", Integer.toString(plan.waveCount()))
+                .start();
+        return new TurnScope() {
+            @Override
+            public CallScope callStarted(PlannedCall call) {
+                Observation span = Observation.createNotStarted(CALL, observations)
+                        .parentObservation(turn)
+                        .contextualName(call.name())
+                        .lowCardinalityKeyValue("tool", call.name())
+                        .lowCardinalityKeyValue("integration", integration(call))
+                        .highCardinalityKeyValue("call.id", call.id())
+                        .start();
+                Observation.Scope scope = span.openScope();
+                return error -> {
+                    scope.close();
+                    if (error != null) {
+                        span.error(error);
+                        if (error instanceof RateLimitedException && meters != null) {
+                            counter("parallel.tools.throttled", call, "reason", "upstream_429").increment();
+                        }
+                    }
+                    span.stop();
+                };
+            }
+
+            @Override
+            public void turnFinished(TurnReport report) {
+                int overlap = report.maxOverlap();
+                turn.highCardinalityKeyValue("max.overlap", Integer.toString(overlap));
+                boolean allOk = report.outcomes().stream().allMatch(CallOutcome::ok);
+                turn.lowCardinalityKeyValue("outcome", allOk ? "ok" : "partial");
+                turn.stop();
+                if (meters != null) {
+                    record(report, overlap);
+                }
+            }
+        };
+    }
+
+    @Override
+    public void observationTruncated(PlannedCall call, int fullChars, int keptChars) {
+        if (meters != null) {
+            counter("parallel.tools.truncated", call).increment();
+        }
+    }
+
+    private void record(TurnReport report, int overlap) {
+        DistributionSummary.builder("parallel.tools.turn.fanout").description("Tool calls per turn")
+                .register(meters).record(report.outcomes().size());
+        DistributionSummary.builder("parallel.tools.turn.overlap").description("The most calls of a turn that ran at once")
+                .register(meters).record(overlap);
+        Timer.builder("parallel.tools.turn.duration").register(meters)
+                .record(report.durationNanos(), TimeUnit.NANOSECONDS);
+        for (CallOutcome outcome : report.outcomes()) {
+            PlannedCall call = outcome.call();
+            String result = outcome.ok() ? "ok" : lower(outcome.errorCode());
+            counter("parallel.tools.calls", call, "outcome", result).increment();
+            if (outcome.started()) {
+                timer("parallel.tools.call.latency", call).record(outcome.endNanos() - outcome.startNanos(),
+                        TimeUnit.NANOSECONDS);
+                timer("parallel.tools.permit.wait", call).record(Math.max(0, outcome.startNanos() - outcome.readyNanos()),
+                        TimeUnit.NANOSECONDS);
+            }
+            if (outcome.attempts() > 1) {
+                counter("parallel.tools.retried", call).increment(outcome.attempts() - 1);
+            }
+            ErrorCode code = outcome.errorCode();
+            if (code == ErrorCode.RATE_LIMITED) {
+                counter("parallel.tools.throttled", call, "reason", "no_permit").increment();
+            } else if (code == ErrorCode.BUDGET_EXCEEDED || code == ErrorCode.TIMEOUT || code == ErrorCode.CANCELLED) {
+                counter("parallel.tools.cancelled", call, "reason", lower(code)).increment();
+            }
+        }
+    }
+
+    private Counter counter(String name, PlannedCall call, String... extra) {
+        return Counter.builder(name).tags(tags(call).and(extra)).register(meters);
+    }
+
+    private Timer timer(String name, PlannedCall call) {
+        return Timer.builder(name).tags(tags(call)).register(meters);
+    }
+
+    private static Tags tags(PlannedCall call) {
+        return Tags.of("tool", call.name(), "integration", integration(call));
+    }
+
+    private static String integration(PlannedCall call) {
+        return call.policy() == null ? "none" : call.policy().integration().orElse("none");
+    }
+
+    private static String lower(ErrorCode code) {
+        return code == null ? "error" : code.name().toLowerCase(Locale.ROOT);
+    }
+}
