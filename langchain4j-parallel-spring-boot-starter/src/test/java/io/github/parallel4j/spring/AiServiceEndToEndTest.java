@@ -51,10 +51,13 @@ class AiServiceEndToEndTest {
     @Autowired RecordingObservationHandler spans;
     @Autowired MeterRegistry meters;
     @Autowired ParallelTools parallelTools;
+    @Autowired io.github.parallel4j.spring.app.ToolAudit audit;
     @LocalServerPort int port;
 
     @Test
     void anAiServiceRunsItsTurnInParallelWithNoCodeAndFasterThanTheSameAppWithTheLibraryOff() {
+        assertThat(org.springframework.aop.support.AopUtils.isAopProxy(tools)).as("tools bean is proxied").isTrue();
+        int audited = audit.flagsCalls();
         int before = log.intervals().size();
         long start = System.nanoTime();
         String answer = assistant.chat("triage INC-7");
@@ -65,6 +68,8 @@ class AiServiceEndToEndTest {
         assertThat(reads).hasSize(4);
         assertThat(reads.get(0).overlaps(reads.get(1)) && reads.get(0).overlaps(reads.get(3))).isTrue();
         assertThat(parallelTools.toolPolicies()).containsKeys("incident", "metrics", "deploys", "flags", "held");
+        assertThat(parallelTools.toolPolicies().get("flags").isExclusive()).isFalse();
+        assertThat(audit.flagsCalls()).as("the proxy's advice ran").isEqualTo(audited + 1);
 
         try (ConfigurableApplicationContext off = new SpringApplicationBuilder(TriageApplication.class)
                 .web(WebApplicationType.NONE).properties("parallel-tools.enabled=false").run()) {
