@@ -65,6 +65,8 @@ class DocsSnippetsTest {
         assertThat(compiled).as("java snippets found in " + files).isNotEmpty();
 
         String failures = compile(compiled, out);
+        System.out.printf("DocsSnippetsTest: %d java snippets compiled, %d skipped (marked spring or skip), from %d files%n",
+                compiled.size(), skipped, files.size());
         assertThat(failures).as("%d snippets compiled, %d skipped", compiled.size(), skipped).isEmpty();
     }
 
