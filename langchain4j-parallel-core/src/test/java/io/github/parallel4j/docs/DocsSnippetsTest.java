@@ -122,7 +122,7 @@ class DocsSnippetsTest {
     }
 
     /** Compiles the snippets in one compiler run; returns every error, located in the Markdown, or "". */
-    private static String compile(List<MarkdownSnippets.Snippet> snippets, Path out) throws IOException {
+    static String compile(List<MarkdownSnippets.Snippet> snippets, Path out) throws IOException {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         assertThat(compiler).as("a JDK's compiler (run the tests on a JDK, not a JRE)").isNotNull();
         Files.createDirectories(out);
@@ -171,7 +171,7 @@ class DocsSnippetsTest {
         return failures.toString();
     }
 
-    private static String where(MarkdownSnippets.Snippet snippet) {
+    static String where(MarkdownSnippets.Snippet snippet) {
         return snippet.file() + ":" + snippet.fenceLine();
     }
 
