@@ -25,7 +25,15 @@ final class Batch {
         return shares;
     }
 
-    Batch(List<ToolExecutionRequest> requests) {
+    /**
+     * The context of the thread that received the AI message (the caller's, for a synchronous AI service), for the
+     * tools: with {@code executeToolsConcurrently()} the turn starts on one of LangChain4j's threads, which does
+     * not have it.
+     */
+    final List<io.github.parallel4j.ContextPropagator.Captured> context;
+
+    Batch(List<ToolExecutionRequest> requests, List<io.github.parallel4j.ContextPropagator.Captured> context) {
+        this.context = context;
         this.requests = List.copyOf(requests);
         this.claimed = new boolean[requests.size()];
     }

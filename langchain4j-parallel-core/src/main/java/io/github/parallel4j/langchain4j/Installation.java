@@ -121,7 +121,7 @@ public final class Installation {
         }
         if (message.hasToolExecutionRequests()) {
             invocations.get(context.invocationId(), id -> new InvocationState())
-                    .newBatch(message.toolExecutionRequests());
+                    .newBatch(message.toolExecutionRequests(), settings.scheduler().capture());
         }
     }
 
@@ -272,7 +272,7 @@ public final class Installation {
         UUID id = context == null ? null : context.invocationId();
         InvocationState state = id == null ? new InvocationState() : invocations.get(id, k -> new InvocationState());
         InvocationState.Claim claim = state.claim(request, batch -> {
-            TurnRun run = start(batch.requests, state, context);
+            TurnRun run = start(batch.requests, state, context, batch.context);
             if (id != null) {
                 // A read re-evaluates the entry's expiry: never while the turn runs, idle time once it is done.
                 invocations.getIfPresent(id);
@@ -281,7 +281,8 @@ public final class Installation {
             return run;
         });
         if (claim == null) {
-            claim = new InvocationState.Claim(start(List.of(request), state, context), 0, null);
+            claim = new InvocationState.Claim(start(List.of(request), state, context,
+                    settings.scheduler().capture()), 0, null);
         }
         CallOutcome outcome = await(claim);
         if (settings.format() == io.github.parallel4j.ObservationFormat.RAW) {
@@ -341,7 +342,8 @@ public final class Installation {
         return ToolExecutionResult.builder().isError(true).resultText(outcome.error()).build();
     }
 
-    private TurnRun start(List<ToolExecutionRequest> requests, InvocationState state, InvocationContext context) {
+    private TurnRun start(List<ToolExecutionRequest> requests, InvocationState state, InvocationContext context,
+            List<io.github.parallel4j.ContextPropagator.Captured> captured) {
         Plan plan = plan(requests);
         if (plan.calls().stream().anyMatch(c -> c.kind() == PlannedCall.Kind.EXTERNAL)) {
             // Tools the library does not run may write anything: forget this conversation's cached reads.
@@ -359,7 +361,7 @@ public final class Installation {
         List<TurnObserver.TurnScope> observed = observe(invocation, plan);
         TurnRun run = settings.scheduler().start(plan, runner(context, observed), new TurnOptions(
                 settings.turnTimeout(), state.scope, key, settings.maxConcurrentPerTurn(), settings.maxRetriesPerTurn(),
-                settings.rateLimitRetries(), partition));
+                settings.rateLimitRetries(), partition), captured);
         if (!settings.turnListeners().isEmpty() || !observed.isEmpty()) {
             run.whenDone().thenAccept(outcomes -> report(new io.github.parallel4j.TurnReport(invocation, plan, outcomes,
                     outcomes.stream().mapToLong(CallOutcome::endNanos).max().orElse(0)), observed));

@@ -26,8 +26,9 @@ final class InvocationState {
      * before the message was complete), the batch is never planned as a whole: the rest run alone too, so that
      * nothing runs twice.
      */
-    synchronized void newBatch(List<ToolExecutionRequest> requests) {
-        Batch next = new Batch(requests);
+    synchronized void newBatch(List<ToolExecutionRequest> requests,
+            List<io.github.parallel4j.ContextPropagator.Captured> context) {
+        Batch next = new Batch(requests, context);
         for (ToolExecutionRequest request : requests) {
             for (ToolExecutionRequest early : ranAlone) {
                 if (early == request || early.equals(request)) {

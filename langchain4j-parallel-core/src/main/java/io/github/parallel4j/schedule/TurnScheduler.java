@@ -73,13 +73,36 @@ public final class TurnScheduler {
      * @return the running turn
      */
     public TurnRun start(Plan plan, CallRunner runner, TurnOptions options) {
+        return start(plan, runner, options, capture());
+    }
+
+    /**
+     * Starts running a plan with context captured earlier, on another thread (for example the thread that
+     * received the AI message, when the turn starts on one of LangChain4j's executor threads).
+     *
+     * @param plan the plan
+     * @param runner runs each call's tool
+     * @param options the turn's budget and scope
+     * @param captured what {@link #capture()} returned on the thread whose context the tools should see
+     * @return the running turn
+     */
+    public TurnRun start(Plan plan, CallRunner runner, TurnOptions options, List<ContextPropagator.Captured> captured) {
+        TurnRun run = new TurnRun(plan, runner, this, options, List.copyOf(captured));
+        run.begin();
+        return run;
+    }
+
+    /**
+     * Captures the current thread's context with every propagator, in order.
+     *
+     * @return the captured context, to restore on tool threads
+     */
+    public List<ContextPropagator.Captured> capture() {
         List<ContextPropagator.Captured> captured = new ArrayList<>(propagators.size());
         for (ContextPropagator propagator : propagators) {
             captured.add(propagator.capture());
         }
-        TurnRun run = new TurnRun(plan, runner, this, options, captured);
-        run.begin();
-        return run;
+        return captured;
     }
 
     /**

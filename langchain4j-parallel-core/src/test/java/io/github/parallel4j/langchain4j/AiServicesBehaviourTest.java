@@ -230,6 +230,25 @@ class AiServicesBehaviourTest {
     }
 
     @Test
+    void should_carry_the_callers_mdc_into_tools_when_langchain4j_starts_the_calls_on_its_own_threads() {
+        Tools tools = new Tools();
+        ScriptedChatModel model = ScriptedChatModel.callsThenSummary(
+                List.of(call("c1", "lookup", "{\"id\":\"1\"}"), call("c2", "lookup", "{\"id\":\"2\"}")));
+        Assistant assistant = ParallelTools.builder().build()
+                .install(AiServices.builder(Assistant.class), tools).chatModel(model)
+                .executeToolsConcurrently().build();
+
+        MDC.put("request", "r-43");
+        try {
+            assistant.chat("go");
+        } finally {
+            MDC.remove("request");
+        }
+
+        assertThat(tools.mdc).containsEntry("1", "r-43").containsEntry("2", "r-43");
+    }
+
+    @Test
     void should_answer_every_call_of_an_oversized_batch_and_run_none() throws Exception {
         Tools tools = new Tools();
         ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
