@@ -27,8 +27,9 @@ final class TimelinePage {
                         comparison.serial().millis(), parallel.millis(), comparison.speedUp()));
         List<TurnReport> turns = parallel.turns();
         for (int i = 0; i < turns.size(); i++) {
+            int calls = turns.get(i).outcomes().size();
             String turnPage = TurnTimeline.html(turns.get(i),
-                    "Turn " + (i + 1) + ": " + turns.get(i).outcomes().size() + " tool calls");
+                    "Turn " + (i + 1) + ": " + calls + (calls == 1 ? " tool call" : " tool calls"));
             page.append("<section>\n").append(body(turnPage)).append("</section>\n");
         }
         return page.append("</body></html>\n").toString();

@@ -27,7 +27,7 @@ class HarborTriageDemoTest {
     static void run_the_demo() throws Exception {
         Files.deleteIfExists(HTML);
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        TriageOptions options = new TriageOptions(0.15, HTML, true, false);
+        TriageOptions options = new TriageOptions(0.1, HTML, true, false);
         comparison = new TriageDemo(options, ModelChoice.from(name -> null, true),
                 new PrintStream(captured, true, StandardCharsets.UTF_8)).run();
         output = captured.toString(StandardCharsets.UTF_8);
