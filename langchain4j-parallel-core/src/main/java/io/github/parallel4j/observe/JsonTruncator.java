@@ -89,7 +89,7 @@ public final class JsonTruncator {
                 size += measure(item);
             }
         } else if (node.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
                 size += quotedLength(field.getKey()) + 1 + measure(field.getValue());
@@ -141,7 +141,7 @@ public final class JsonTruncator {
             }
         } else if (node.isObject()) {
             size = 2 + Math.max(0, node.size() - 1);
-            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
                 size += quotedLength(field.getKey()) + 1 + size(field.getValue(), sizes);
@@ -235,7 +235,7 @@ public final class JsonTruncator {
         int reserve = ("\"……\":\"+" + total + " fields\"").length() + 1;
         int used = 2;
         int kept = 0;
-        Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+        Iterator<Map.Entry<String, JsonNode>> fields = object.properties().iterator();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             int keySize = quotedLength(field.getKey()) + 1;

@@ -154,7 +154,7 @@ public final class References {
         }
         if (arguments.isObject()) {
             ObjectNode copy = JsonNodeFactory.instance.objectNode();
-            Iterator<Map.Entry<String, JsonNode>> fields = arguments.fields();
+            Iterator<Map.Entry<String, JsonNode>> fields = arguments.properties().iterator();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
                 copy.set(field.getKey(), resolve(field.getValue(), isCallId, valueOf));

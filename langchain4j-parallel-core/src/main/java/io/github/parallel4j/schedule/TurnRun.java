@@ -121,7 +121,7 @@ public final class TurnRun {
         this.turnSlots = options.maxConcurrent() > 0 ? new FairSlots(options.maxConcurrent()) : null;
         this.retriesLeft = options.maxRetries();
         int n = plan.size();
-        this.outcomes = new CompletableFuture[n];
+        this.outcomes = newOutcomes(n);
         this.pending = new AtomicIntegerArray(n);
         this.readyAt = new AtomicLongArray(n);
         this.released = new AtomicBoolean[n];
@@ -837,5 +837,10 @@ public final class TurnRun {
 
     private static String format(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    @SuppressWarnings("unchecked") // a generic array: each element is created as a CompletableFuture<CallOutcome>
+    private static CompletableFuture<CallOutcome>[] newOutcomes(int n) {
+        return (CompletableFuture<CallOutcome>[]) new CompletableFuture<?>[n];
     }
 }

@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.List;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -54,7 +55,7 @@ class ParallelToolsAutoConfigurationTest {
             assertThat(tools).extracting("gate.global").isNull();
             assertThat(tools.integrations()).isEmpty();
             assertThat(tools.toolPolicies()).isEmpty();
-            assertThat(tools).extracting("turnObservers").asList().hasSize(1)
+            assertThat(tools).extracting("turnObservers").asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(1)
                     .first().isInstanceOf(MicrometerTurnObserver.class);
         });
     }
@@ -105,7 +106,7 @@ class ParallelToolsAutoConfigurationTest {
                     assertThat(tools).extracting("maxConcurrentPerTurn").isEqualTo(6);
                     assertThat(tools).extracting("deduplicateReads").isEqualTo(false);
                     assertThat(tools).extracting("describeScheduling").isEqualTo(true);
-                    assertThat(tools).extracting("turnObservers").asList().isEmpty();
+                    assertThat(tools).extracting("turnObservers").asInstanceOf(InstanceOfAssertFactories.LIST).isEmpty();
 
                     IntegrationLimits jira = tools.integrations().get("jira");
                     assertThat(jira.maxConcurrent()).hasValue(2);
@@ -169,8 +170,8 @@ class ParallelToolsAutoConfigurationTest {
                     assertThat(applied).containsExactly("first", "second");
                     // The customizer runs after the properties, so it wins.
                     assertThat(tools).extracting("maxBatchSize").isEqualTo(3);
-                    assertThat(tools).extracting("turnListeners").asList().containsExactly(listener);
-                    assertThat(tools).extracting("turnObservers").asList().first()
+                    assertThat(tools).extracting("turnListeners").asInstanceOf(InstanceOfAssertFactories.LIST).containsExactly(listener);
+                    assertThat(tools).extracting("turnObservers").asInstanceOf(InstanceOfAssertFactories.LIST).first()
                             .extracting("meters").isSameAs(context.getBean(MeterRegistry.class));
                 });
     }
