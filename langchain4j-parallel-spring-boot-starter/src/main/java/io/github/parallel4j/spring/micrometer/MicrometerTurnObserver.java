@@ -86,7 +86,7 @@ public class MicrometerTurnObserver implements TurnObserver {
                     scope.close();
                     if (error != null) {
                         span.error(error);
-                        if (error instanceof RateLimitedException && meters != null) {
+                        if (meters != null && isRateLimited(error)) {
                             counter("parallel.tools.throttled", call, "reason", "upstream_429").increment();
                         }
                     }
@@ -142,6 +142,16 @@ public class MicrometerTurnObserver implements TurnObserver {
                 counter("parallel.tools.cancelled", call, "reason", lower(code)).increment();
             }
         }
+    }
+
+    /** Whether the tool said 429: it threw {@link RateLimitedException}, perhaps wrapped by LangChain4j. */
+    private static boolean isRateLimited(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RateLimitedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Counter counter(String name, PlannedCall call, String... extra) {
