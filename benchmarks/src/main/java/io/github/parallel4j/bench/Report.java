@@ -21,12 +21,12 @@ final class Report {
     static final String REPRODUCE = """
             ```bash
             mvn -B -ntp -pl benchmarks -am package -DskipTests          # builds benchmarks/target/benchmarks.jar
-            java -jar benchmarks/target/benchmarks.jar -f 1 -wi 3 -i 5 -rf json -rff benchmarks/target/jmh-result.json
+            java -jar benchmarks/target/benchmarks.jar -f 1 -wi 5 -w 2s -i 5 -r 2s -rf json -rff benchmarks/target/jmh-result.json
             java -cp benchmarks/target/benchmarks.jar io.github.parallel4j.bench.Scenarios \\
                 --jmh benchmarks/target/jmh-result.json --out docs/benchmarks.md
             ```
 
-            The JMH run takes about two minutes, the scenarios about four. `mvn -B -ntp verify` runs neither; it
+            The JMH run takes about four minutes, the scenarios about four. `mvn -B -ntp verify` runs neither; it
             runs one smoke test that drives every scenario at tiny sizes (`--smoke`: latencies ÷ 20, 40
             conversations) and checks the report's shape and that the library kept its caps.
             """;
@@ -173,12 +173,16 @@ final class Report {
                         .append(" |\n");
             }
             if (workload.kind() == Workload.Kind.CONVERSATIONS) {
-                s.append("\nFrom the start signal to the last answer: ");
-                List<String> spans = new ArrayList<>();
+                s.append("\n| executor | from the start signal to the last answer | CPU time of the round (all "
+                        + "threads) | CPU per conversation |\n| --- | ---: | ---: | ---: |\n");
                 for (ScenarioResult r : rows) {
-                    spans.add(r.contender().label + " " + (r.completed() ? millis(r.makespanMs()) + " ms" : "–"));
+                    s.append("| ").append(r.contender().label).append(" | ")
+                            .append(r.completed() ? millis(r.makespanMs()) + " ms" : "–").append(" | ")
+                            .append(r.completed() ? millis(r.cpuMs()) + " ms" : "–").append(" | ")
+                            .append(r.completed() ? String.format(Locale.ROOT, "%.2f ms",
+                                    r.cpuMs() / settings.conversations()) : "–")
+                            .append(" |\n");
                 }
-                s.append(String.join("; ", spans)).append(".\n");
             }
             s.append('\n');
         }
@@ -231,11 +235,12 @@ final class Report {
                             + "turn's critical path (three rounds of flags, two of deploys). Tools run on %s.",
                     settings.conversations(), triageLatencies(w), before.cores(), w.caps(), settings.conversations(),
                     Runtime.version().feature() >= 21
-                            ? "virtual threads (the library's and LangChain4j's default on Java 21+); staged waves on "
-                            + "a cached platform pool"
-                            : "an unbounded cached platform pool for the library and staged waves (the library's Java "
-                            + "17 default of 64 threads is too small for thousands of sleeping calls) and "
-                            + "LangChain4j's default (also an unbounded cached pool on Java 17)"));
+                            ? "virtual threads (the library's and LangChain4j's default on Java 21+, and staged waves' "
+                            + "pool)"
+                            : "platform threads: an unbounded cached pool for the library and staged waves (the "
+                            + "library's Java 17 default of 64 threads is too small for thousands of sleeping calls) and "
+                            + "LangChain4j's default (also an unbounded cached pool on Java 17); the conversations' own "
+                            + "threads are platform threads"));
         }
         d.append(String.format(Locale.ROOT, " Bound: %s ms.", millis(w.lowerBoundMillis())));
         if (!w.caps().isEmpty() && w.kind() != Workload.Kind.CONVERSATIONS) {

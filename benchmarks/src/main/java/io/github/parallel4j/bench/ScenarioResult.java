@@ -16,11 +16,12 @@ import java.util.Map;
  * @param maxInFlight the most calls seen at once inside each capped integration
  * @param orderViolations data or conflict edges whose successor started before its predecessor ended
  * @param makespanMs for concurrent conversations: from the start signal to the last conversation's answer
+ * @param cpuMs for concurrent conversations: the CPU time the JVM used during a round (all threads)
  * @param note what went wrong, when the run could not be completed; else null
  */
 record ScenarioResult(Workload workload, Contender contender, double[] latenciesMs, double lowerBoundMs,
         int tooManyRequests, long answered, long expected, Map<String, Integer> maxInFlight, int orderViolations,
-        double makespanMs, String note) {
+        double makespanMs, double cpuMs, String note) {
 
     ScenarioResult {
         latenciesMs = latenciesMs.clone();

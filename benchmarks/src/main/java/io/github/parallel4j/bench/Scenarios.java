@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,8 +49,16 @@ public final class Scenarios {
 
     /** Runs every workload through every contender. */
     List<ScenarioResult> runAll() {
+        return run(List.of());
+    }
+
+    /** Runs the workloads with the given ids (all when empty) through every contender. */
+    List<ScenarioResult> run(List<String> only) {
         List<ScenarioResult> results = new ArrayList<>();
         for (Workload workload : workloads()) {
+            if (!only.isEmpty() && !only.contains(workload.id())) {
+                continue;
+            }
             for (Contender contender : Contender.values()) {
                 ScenarioResult result = run(workload, contender);
                 progress.accept(String.format("%-14s %-40s p50 %8.1f ms  p95 %8.1f ms  bound %7.1f ms%s",
@@ -77,7 +83,7 @@ public final class Scenarios {
         CallRecorder recorder = new CallRecorder();
         SimulatedTools tools = new SimulatedTools(recorder, null, contender == Contender.LIBRARY);
         TurnModel model = new TurnModel(workload::requests, true);
-        ExecutorService pool = Executors.newCachedThreadPool(daemon("staged-"));
+        ExecutorService pool = ToolPools.unbounded("staged-");
         try {
             Assistant assistant = contender.build(workload, tools, model, pool, false);
             assistant.chat("warm-up");
@@ -96,7 +102,8 @@ public final class Scenarios {
                 violations += violations(recorder, conversation, edges);
             }
             return new ScenarioResult(workload, contender, latencies, workload.lowerBoundMillis(), -1, answered,
-                    (long) n * workload.calls().size(), maxInFlight(workload, recorder), violations, Double.NaN, null);
+                    (long) n * workload.calls().size(), maxInFlight(workload, recorder), violations, Double.NaN, Double.NaN,
+                    null);
         } finally {
             pool.shutdownNow();
         }
@@ -114,7 +121,7 @@ public final class Scenarios {
             CallRecorder recorder = new CallRecorder();
             SimulatedTools tools = new SimulatedTools(recorder, vendor, contender == Contender.LIBRARY);
             TurnModel model = new TurnModel(workload::requests, true);
-            ExecutorService pool = Executors.newCachedThreadPool(daemon("staged-"));
+            ExecutorService pool = ToolPools.unbounded("staged-");
             try {
                 // A fresh AI service (and for the library a fresh ParallelTools) per turn: both start with a full
                 // bucket, as the vendor does.
@@ -133,17 +140,17 @@ public final class Scenarios {
             }
         }
         return new ScenarioResult(workload, contender, latencies, workload.lowerBoundMillis(), tooMany, answered,
-                (long) n * workload.calls().size(), maxInFlight, 0, Double.NaN, null);
+                (long) n * workload.calls().size(), maxInFlight, 0, Double.NaN, Double.NaN, null);
     }
 
     private ScenarioResult runConversations(Workload workload, Contender contender) {
         CallRecorder recorder = new CallRecorder();
         SimulatedTools tools = new SimulatedTools(recorder, null, contender == Contender.LIBRARY);
         TurnModel model = new TurnModel(workload::requests, true);
-        ExecutorService pool = Executors.newCachedThreadPool(daemon("tools-"));
+        ExecutorService pool = ToolPools.unbounded("tools-");
         // On Java 21+ the library runs tools on virtual threads by default; on 17 its default is a pool of 64
         // platform threads, far too few for thousands of sleeping calls, so it gets the same unbounded pool as
-        // staged waves (LangChain4j's executeToolsConcurrently() default is also unbounded there).
+        // staged waves (LangChain4j's executeToolsConcurrently() default is also an unbounded pool there).
         boolean libraryPool = Runtime.version().feature() < 21;
         try {
             Assistant assistant = contender.build(workload, tools, model, pool, libraryPool);
@@ -155,6 +162,7 @@ public final class Scenarios {
             List<Double> latencies = new ArrayList<>();
             long answered = 0;
             double makespan = 0;
+            double cpu = 0;
             for (int r = 0; r < settings.conversationRounds(); r++) {
                 Round round = round(assistant, model, "m" + r + "-");
                 if (!round.finished) {
@@ -165,11 +173,12 @@ public final class Scenarios {
                 }
                 answered += round.answered;
                 makespan = Math.max(makespan, round.makespanMs);
+                cpu = Math.max(cpu, round.cpuMs);
             }
             return new ScenarioResult(workload, contender, latencies.stream().mapToDouble(Double::doubleValue).toArray(),
                     workload.lowerBoundMillis(), -1, answered,
                     (long) settings.conversationRounds() * settings.conversations() * workload.calls().size(),
-                    maxInFlight(workload, recorder), 0, makespan, null);
+                    maxInFlight(workload, recorder), 0, makespan, cpu, null);
         } finally {
             pool.shutdownNow();
         }
@@ -180,7 +189,7 @@ public final class Scenarios {
                 round.done, settings.conversations(), settings.conversationTimeLimit().toSeconds());
         return new ScenarioResult(workload, contender, new double[0], workload.lowerBoundMillis(), -1, round.answered,
                 (long) settings.conversations() * workload.calls().size(), maxInFlight(workload, recorder), 0,
-                Double.NaN, note);
+                Double.NaN, Double.NaN, note);
     }
 
     /** One round of concurrent conversations. */
@@ -190,6 +199,7 @@ public final class Scenarios {
         int done;
         long answered;
         double makespanMs;
+        double cpuMs;
     }
 
     private Round round(Assistant assistant, TurnModel model, String prefix) {
@@ -227,10 +237,12 @@ public final class Scenarios {
         Round round = new Round();
         try {
             ready.await();
+            long cpuStart = processCpuNanos();
             long start = System.nanoTime();
             go.countDown();
             round.finished = done.await(settings.conversationTimeLimit().toMillis(), TimeUnit.MILLISECONDS);
             round.makespanMs = (System.nanoTime() - start) / 1e6;
+            round.cpuMs = (processCpuNanos() - cpuStart) / 1e6;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -244,6 +256,15 @@ public final class Scenarios {
             progress.accept(failures.get() + " conversations failed");
         }
         return round;
+    }
+
+    /** @return the CPU time this JVM has used, all threads, or 0 when the platform does not say */
+    private static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
     }
 
     private static long answered(TurnModel model, String conversation) {
@@ -270,38 +291,31 @@ public final class Scenarios {
         return max;
     }
 
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
     /**
      * Runs the scenarios and writes the report.
      *
      * @param args {@code --out <file>} (default {@code docs/benchmarks.md}), {@code --jmh <jmh json result>},
-     *     {@code --smoke} for tiny sizes
+     *     {@code --smoke} for tiny sizes, {@code --only triage,graph,storm,conversations} for some workloads
      * @throws IOException when the report cannot be written
      */
     public static void main(String[] args) throws IOException {
         Path out = Path.of("docs/benchmarks.md");
         Path jmh = null;
         ScenarioSettings settings = ScenarioSettings.full();
+        List<String> only = List.of();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--jmh" -> jmh = Path.of(args[++i]);
                 case "--smoke" -> settings = ScenarioSettings.smoke();
+                case "--only" -> only = List.of(args[++i].split(","));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use --out <file>, --jmh <jmh-result.json>, --smoke");
+                        + "; use --out <file>, --jmh <jmh-result.json>, --smoke, --only triage,graph,storm,conversations");
             }
         }
         Machine before = Machine.now();
         System.out.println(before.describe());
-        List<ScenarioResult> results = new Scenarios(settings, System.out::println).runAll();
+        List<ScenarioResult> results = new Scenarios(settings, System.out::println).run(only);
         Machine after = Machine.now();
         JmhResults jmhResults = jmh == null || !Files.exists(jmh) ? JmhResults.none() : JmhResults.read(jmh);
         String previousNotes = Files.exists(out) ? Report.notesIn(Files.readString(out)) : null;
