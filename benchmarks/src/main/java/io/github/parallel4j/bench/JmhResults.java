@@ -47,10 +47,10 @@ record JmhResults(List<Entry> entries, String jdk) {
             String[] parts = benchmark.split("\\.");
             String name = parts.length >= 2 ? parts[parts.length - 2] + "." + parts[parts.length - 1] : benchmark;
             Map<String, String> params = new LinkedHashMap<>();
-            run.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+            run.path("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
             JsonNode metric = run.path("primaryMetric");
             Map<String, Double> percentiles = new LinkedHashMap<>();
-            metric.path("scorePercentiles").fields().forEachRemaining(e -> percentiles.put(e.getKey(),
+            metric.path("scorePercentiles").properties().forEach(e -> percentiles.put(e.getKey(),
                     e.getValue().asDouble()));
             entries.add(new Entry(name, params, run.path("mode").asText(), metric.path("score").asDouble(),
                     metric.path("scoreError").asDouble(Double.NaN), metric.path("scoreUnit").asText(), percentiles));

@@ -26,9 +26,12 @@ final class Report {
                 --jmh benchmarks/target/jmh-result.json --out docs/benchmarks.md
             ```
 
-            The JMH run takes about four minutes, the scenarios about four. `mvn -B -ntp verify` runs neither; it
-            runs one smoke test that drives every scenario at tiny sizes (`--smoke`: latencies ÷ 20, 40
-            conversations) and checks the report's shape and that the library kept its caps.
+            The JMH run takes about four minutes, the scenarios about four. Run with Java 17, they write
+            `docs/benchmarks.md`; the same commands run by a Java 21+ `java` (here Temurin 25), with
+            `--out docs/benchmarks-java25.md`, write the virtual-thread report. `--only triage,graph,storm,conversations`
+            runs some workloads. `mvn -B -ntp verify` runs neither; it runs one smoke test that drives every scenario
+            at tiny sizes (`--smoke`: latencies ÷ 20, 40 conversations) and checks the report's shape and that the
+            library kept its caps.
             """;
 
     private final ScenarioSettings settings;
