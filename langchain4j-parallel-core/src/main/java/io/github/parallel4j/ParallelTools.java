@@ -116,7 +116,7 @@ public final class ParallelTools {
         propagators.addAll(b.propagators);
         Executor executor = b.executor != null ? b.executor : ToolThreads.defaultExecutor();
         this.scheduler = new TurnScheduler(executor, new ResourceLocks(), gate, b.ticker, ToolThreads.sharedTimer(),
-                propagators, ToolThreads.compensation(executor));
+                propagators, b.executor != null ? abandoned -> {} : ToolThreads.compensation(executor));
     }
 
     /** @return a builder with the defaults described on each of its methods */
@@ -634,7 +634,9 @@ public final class ParallelTools {
         /**
          * The executor that runs tools. It must run each task on another thread and should not bound the number
          * of threads below the number of calls that may wait for locks or limits at once. Default: virtual
-         * threads on Java 21+, else a pool of 64 daemon threads.
+         * threads on Java 21+, else a pool of 64 daemon threads, which grows by one thread per call abandoned at
+         * its turn's budget (a tool that ignored the interrupt) until that call returns. An executor you give is
+         * left as it is: size it for such calls too ({@link ParallelTools#abandonedCalls()} counts them).
          *
          * @param executor the executor
          * @return this builder

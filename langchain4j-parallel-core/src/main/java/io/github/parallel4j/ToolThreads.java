@@ -53,13 +53,13 @@ final class ToolThreads {
      * starve later turns. Other executors are left as they are.
      */
     static IntConsumer compensation(Executor executor) {
-        if (!(executor instanceof ThreadPoolExecutor pool)) {
+        if (!(executor instanceof ThreadPoolExecutor pool) || pool.getMaximumPoolSize() == Integer.MAX_VALUE) {
             return abandoned -> {};
         }
         int base = pool.getMaximumPoolSize();
         return abandoned -> {
             synchronized (pool) {
-                int size = base + Math.max(0, abandoned);
+                int size = (int) Math.min(Integer.MAX_VALUE, (long) base + Math.max(0, abandoned));
                 if (size > pool.getMaximumPoolSize()) {
                     pool.setMaximumPoolSize(size);
                     pool.setCorePoolSize(size);

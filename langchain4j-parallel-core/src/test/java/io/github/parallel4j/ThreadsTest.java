@@ -27,6 +27,57 @@ class ThreadsTest {
         pool.shutdown();
     }
 
+    interface Assistant {
+        String chat(String message);
+    }
+
+    /** A tool that ignores interrupts until the test lets it go. */
+    static class Stubborn {
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+        @dev.langchain4j.agent.tool.Tool @io.github.parallel4j.annotation.ParallelSafe
+        public String stuck(String x) {
+            while (true) {
+                try {
+                    if (release.await(10, TimeUnit.SECONDS)) {
+                        return "late";
+                    }
+                } catch (InterruptedException ignored) {
+                    // ignores the budget's interrupt on purpose
+                }
+            }
+        }
+    }
+
+    @Test
+    void should_return_at_the_budget_and_leave_a_users_executor_as_it_is() throws Exception {
+        for (java.util.concurrent.ThreadPoolExecutor pool : java.util.List.of(
+                (java.util.concurrent.ThreadPoolExecutor) java.util.concurrent.Executors.newCachedThreadPool(),
+                (java.util.concurrent.ThreadPoolExecutor) java.util.concurrent.Executors.newFixedThreadPool(4))) {
+            Stubborn tools = new Stubborn();
+            int max = pool.getMaximumPoolSize();
+            int core = pool.getCorePoolSize();
+            io.github.parallel4j.support.ScriptedChatModel model = io.github.parallel4j.support.ScriptedChatModel
+                    .callsThenSummary(java.util.List.of(
+                            io.github.parallel4j.support.ScriptedChatModel.call("c1", "stuck", "{\"x\":\"1\"}")));
+            ParallelTools parallel = ParallelTools.builder().executor(pool)
+                    .turnTimeout(java.time.Duration.ofMillis(100)).build();
+            Assistant assistant = parallel.install(dev.langchain4j.service.AiServices.builder(Assistant.class), tools)
+                    .chatModel(model).build();
+            try {
+                org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+                        () -> assistant.chat("go"), "the turn must return at its budget");
+                assertThat(model.observations().get(0).get("error_code").asText()).isEqualTo("BUDGET_EXCEEDED");
+                assertThat(parallel.abandonedCalls()).isEqualTo(1);
+                assertThat(pool.getMaximumPoolSize()).isEqualTo(max);
+                assertThat(pool.getCorePoolSize()).isEqualTo(core);
+            } finally {
+                tools.release.countDown();
+                pool.shutdown();
+            }
+        }
+    }
+
     @Test
     void should_use_virtual_threads_where_the_runtime_has_them_and_daemon_platform_threads_otherwise() throws Exception {
         ExecutorService executor = ToolThreads.defaultExecutor();
