@@ -48,18 +48,19 @@ final class ToolThreads {
     }
 
     /**
-     * How the pool makes up for threads held by abandoned calls (tools that ignored an interrupt after their
-     * turn ended): it grows by one thread per such call, and shrinks back as they return, so stuck tools cannot
-     * starve later turns. Other executors are left as they are.
+     * How the library's own platform pool makes up for threads held by abandoned calls (tools that ignored an
+     * interrupt after their turn ended): it grows by one thread per such call, and shrinks back as they return, so
+     * stuck tools cannot starve later turns. Only for that pool: an executor the user gives is never resized, and
+     * virtual threads need nothing.
      */
     static IntConsumer compensation(Executor executor) {
-        if (!(executor instanceof ThreadPoolExecutor pool) || pool.getMaximumPoolSize() == Integer.MAX_VALUE) {
+        if (!(executor instanceof ThreadPoolExecutor pool)) {
             return abandoned -> {};
         }
         int base = pool.getMaximumPoolSize();
         return abandoned -> {
             synchronized (pool) {
-                int size = (int) Math.min(Integer.MAX_VALUE, (long) base + Math.max(0, abandoned));
+                int size = base + Math.max(0, abandoned);
                 if (size > pool.getMaximumPoolSize()) {
                     pool.setMaximumPoolSize(size);
                     pool.setCorePoolSize(size);

@@ -664,12 +664,7 @@ public final class TurnRun {
             if (closedWith != null || current[i] != attempt || outcomes[i].isDone()) {
                 return; // closed, timed out and replaced, or answered already
             }
-            next = next(call, outcome, i);
-            if (next.again() == null) {
-                finishing[i] = true;
-            } else {
-                waitingAgain[i] = true;
-            }
+            next = decide(call, outcome, i);
         }
         conclude(attempt, call, outcome, next);
     }
@@ -692,6 +687,17 @@ public final class TurnRun {
         Next slowingDown(Duration wait) {
             return new Next(again, note, wait);
         }
+    }
+
+    /** What follows an attempt; marks the call as finishing or as waiting to run again. Called holding this. */
+    private Next decide(PlannedCall call, CallOutcome outcome, int i) {
+        Next next = next(call, outcome, i);
+        if (next.again() == null) {
+            finishing[i] = true;
+        } else {
+            waitingAgain[i] = true;
+        }
+        return next;
     }
 
     /** Whether the call gets another attempt, and after how long. Called holding this. */
@@ -788,12 +794,7 @@ public final class TurnRun {
             }
             abandon(attempt);
             current[i] = null; // its thread may linger; whatever it returns is ignored
-            next = next(call, outcome, i);
-            if (next.again() == null) {
-                finishing[i] = true;
-            } else {
-                waitingAgain[i] = true;
-            }
+            next = decide(call, outcome, i);
         }
         conclude(attempt, call, outcome, next);
     }

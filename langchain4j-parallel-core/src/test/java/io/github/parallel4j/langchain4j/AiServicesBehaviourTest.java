@@ -214,17 +214,7 @@ class AiServicesBehaviourTest {
     @Test
     void should_carry_the_callers_mdc_into_tools() {
         Tools tools = new Tools();
-        ScriptedChatModel model = ScriptedChatModel.callsThenSummary(
-                List.of(call("c1", "lookup", "{\"id\":\"1\"}"), call("c2", "lookup", "{\"id\":\"2\"}")));
-        Assistant assistant = ParallelTools.builder().build()
-                .install(AiServices.builder(Assistant.class), tools).chatModel(model).build();
-
-        MDC.put("request", "r-42");
-        try {
-            assistant.chat("go");
-        } finally {
-            MDC.remove("request");
-        }
+        chatWithMdc(tools, "r-42", false);
 
         assertThat(tools.mdc).containsEntry("1", "r-42").containsEntry("2", "r-42");
     }
@@ -232,20 +222,27 @@ class AiServicesBehaviourTest {
     @Test
     void should_carry_the_callers_mdc_into_tools_when_langchain4j_starts_the_calls_on_its_own_threads() {
         Tools tools = new Tools();
+        chatWithMdc(tools, "r-43", true);
+
+        assertThat(tools.mdc).containsEntry("1", "r-43").containsEntry("2", "r-43");
+    }
+
+    /** One turn of two lookups, called with {@code request} in the MDC. */
+    private static void chatWithMdc(Tools tools, String request, boolean executeToolsConcurrently) {
         ScriptedChatModel model = ScriptedChatModel.callsThenSummary(
                 List.of(call("c1", "lookup", "{\"id\":\"1\"}"), call("c2", "lookup", "{\"id\":\"2\"}")));
-        Assistant assistant = ParallelTools.builder().build()
-                .install(AiServices.builder(Assistant.class), tools).chatModel(model)
-                .executeToolsConcurrently().build();
-
-        MDC.put("request", "r-43");
+        AiServices<Assistant> builder = ParallelTools.builder().build()
+                .install(AiServices.builder(Assistant.class), tools).chatModel(model);
+        if (executeToolsConcurrently) {
+            builder.executeToolsConcurrently();
+        }
+        Assistant assistant = builder.build();
+        MDC.put("request", request);
         try {
             assistant.chat("go");
         } finally {
             MDC.remove("request");
         }
-
-        assertThat(tools.mdc).containsEntry("1", "r-43").containsEntry("2", "r-43");
     }
 
     @Test

@@ -34,6 +34,7 @@ class MicrometerTurnObserverTest {
         final AtomicInteger flakyCalls = new AtomicInteger();
         final AtomicInteger throttledCalls = new AtomicInteger();
         final CountDownLatch never = new CountDownLatch(1);
+        final CountDownLatch slowStarted = new CountDownLatch(1);
 
         @Tool @ParallelSafe @Retry(maxAttempts = 3, backoffMillis = 1, maxBackoffMillis = 2)
         public String flaky(String x) {
@@ -52,7 +53,8 @@ class MicrometerTurnObserverTest {
         }
 
         @Tool @ParallelSafe
-        public String big(String x) {
+        public String big(String x) throws InterruptedException {
+            slowStarted.await(5, TimeUnit.SECONDS); // so that two calls surely run at once
             return "y".repeat(5_000);
         }
 
@@ -63,6 +65,7 @@ class MicrometerTurnObserverTest {
 
         @Tool @ParallelSafe
         public String slow(String x) throws InterruptedException {
+            slowStarted.countDown();
             never.await(10, TimeUnit.SECONDS);
             return "late";
         }
