@@ -128,6 +128,7 @@ public final class IntegrationLimits {
             if (period.isZero() || period.isNegative()) {
                 throw new IllegalArgumentException("A rate's period must be positive, was " + period);
             }
+            io.github.parallel4j.policy.Durations.requireRepresentable("A rate's period", period);
         }
 
         @Override
@@ -193,7 +194,7 @@ public final class IntegrationLimits {
          * Adds a rate limit; several may be combined (5 per second and 100 per minute).
          *
          * @param permits call starts allowed per period, at least 1
-         * @param period the period, positive
+         * @param period the period, positive, at most about 292 years
          * @return this builder
          */
         public Builder rate(long permits, Duration period) {

@@ -181,10 +181,17 @@ public final class ParallelTools {
      * {@code AiServices.hallucinatedToolNameStrategy(...)}: the model gets an {@code UNKNOWN_TOOL} observation
      * and the rest of the batch runs, instead of LangChain4j's default of failing the whole invocation.
      *
+     * <p>With {@code executeToolsConcurrently()}, what the model emitted after a call to an unknown tool waits
+     * until LangChain4j has decided on that call (LangChain4j starts every call at once, so the arrival of a later
+     * call says nothing about it): LangChain4j's default strategy fails the invocation, and the waiting calls are
+     * cancelled without running; this strategy lets them go as soon as it has answered. A strategy of your own
+     * gives no such signal, so the waiting calls would wait for the turn's budget: wrap it with
+     * {@link #unknownToolStrategy(Function)}.
+     *
      * @return the strategy
      */
     public Function<ToolExecutionRequest, ToolExecutionResultMessage> unknownToolStrategy() {
-        return request -> {
+        return unknownToolStrategy(request -> {
             ObjectNode observation = JsonNodeFactory.instance.objectNode();
             observation.put("id", request.id());
             observation.put("tool", request.name());
@@ -198,6 +205,30 @@ public final class ParallelTools {
                     .text(observation.toString())
                     .isError(true)
                     .build();
+        });
+    }
+
+    /**
+     * Your own strategy for calls to tools that do not exist, made to tell the library when it has answered, so
+     * that with {@code executeToolsConcurrently()} what was emitted after the call may run (see
+     * {@link #unknownToolStrategy()}). If your strategy throws, the invocation fails and those calls are cancelled.
+     *
+     * @param strategy what to answer the model
+     * @return the strategy to give to {@code AiServices.hallucinatedToolNameStrategy(...)}
+     */
+    public Function<ToolExecutionRequest, ToolExecutionResultMessage> unknownToolStrategy(
+            Function<ToolExecutionRequest, ToolExecutionResultMessage> strategy) {
+        Objects.requireNonNull(strategy, "strategy");
+        return request -> {
+            ToolExecutionResultMessage answer = strategy.apply(request);
+            List<Installation> all;
+            synchronized (installations) {
+                all = List.copyOf(installations.values());
+            }
+            for (Installation installation : all) {
+                installation.decidedUnknown(request);
+            }
+            return answer;
         };
     }
 
@@ -312,12 +343,18 @@ public final class ParallelTools {
         /**
          * The wall-clock budget of one turn (one AI message's calls). Default 60 s.
          *
-         * @param turnTimeout positive, or null for no budget
+         * @param turnTimeout positive and at most {@link io.github.parallel4j.policy.Durations#MAX} (about 292
+         *     years, the longest a nanosecond clock counts; a longer one such as {@code ChronoUnit.FOREVER} is
+         *     refused), or null for no budget
          * @return this builder
          */
         public Builder turnTimeout(Duration turnTimeout) {
             if (turnTimeout != null && (turnTimeout.isZero() || turnTimeout.isNegative())) {
                 throw new IllegalArgumentException("turnTimeout must be positive, was " + turnTimeout);
+            }
+            if (turnTimeout != null) {
+                io.github.parallel4j.policy.Durations.requireRepresentable("turnTimeout (null for no budget)",
+                        turnTimeout);
             }
             this.turnTimeout = turnTimeout;
             return this;
@@ -568,6 +605,7 @@ public final class ParallelTools {
             if (keepFor.isZero() || keepFor.isNegative()) {
                 throw new IllegalArgumentException("keepFor must be positive, was " + keepFor);
             }
+            io.github.parallel4j.policy.Durations.requireRepresentable("keepFor", keepFor);
             this.keptChars = maxChars;
             this.keepFor = keepFor;
             return this;

@@ -1,8 +1,10 @@
 package io.github.parallel4j.langchain4j;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import io.github.parallel4j.ContextPropagator;
 import io.github.parallel4j.schedule.TurnRun;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The tool calls of one AI message, as the response listener saw them, and the turn that runs them once the
@@ -12,6 +14,14 @@ final class Batch {
 
     final List<ToolExecutionRequest> requests;
     final boolean[] claimed;
+    /** External calls LangChain4j has dealt with: what was emitted after them may run. */
+    final boolean[] passed;
+    /** The thread that received the AI message: LangChain4j's sequential loop runs the calls on it, in order. */
+    final Thread announcer;
+    /** Positions of calls to tools the AI service does not have either (hallucinated names). */
+    final Set<Integer> unknownToLangChain4j;
+    /** Positions of calls to this installation's tools: LangChain4j hands each of them to one of its executors. */
+    private final Set<Integer> ours;
     TurnRun run;
     /** Some of its calls ran before the batch was known, so each of its calls runs alone. */
     boolean runsAlone;
@@ -30,12 +40,39 @@ final class Batch {
      * tools: with {@code executeToolsConcurrently()} the turn starts on one of LangChain4j's threads, which does
      * not have it.
      */
-    final List<io.github.parallel4j.ContextPropagator.Captured> context;
+    final List<ContextPropagator.Captured> context;
 
-    Batch(List<ToolExecutionRequest> requests, List<io.github.parallel4j.ContextPropagator.Captured> context) {
+    Batch(List<ToolExecutionRequest> requests, List<ContextPropagator.Captured> context, Thread announcer,
+            Set<Integer> unknownToLangChain4j, Set<Integer> ours) {
+        this.ours = Set.copyOf(ours);
         this.context = context;
         this.requests = List.copyOf(requests);
         this.claimed = new boolean[requests.size()];
+        this.passed = new boolean[requests.size()];
+        this.announcer = announcer;
+        this.unknownToLangChain4j = Set.copyOf(unknownToLangChain4j);
+    }
+
+    /** @return whether a call to one of this installation's tools has not reached its executor yet */
+    boolean awaitsCalls() {
+        for (int i : ours) {
+            if (!claimed[i]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Lets the turn go past every external call marked passed; has no effect before the turn starts. */
+    void releasePassed() {
+        if (run == null) {
+            return;
+        }
+        for (int i = 0; i < passed.length; i++) {
+            if (passed[i]) {
+                run.release(i);
+            }
+        }
     }
 
     /**

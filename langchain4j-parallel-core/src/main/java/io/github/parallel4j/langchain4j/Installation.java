@@ -14,6 +14,7 @@ import dev.langchain4j.exception.ToolExecutionException;
 import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.observability.api.listener.AiServiceCompletedListener;
 import dev.langchain4j.observability.api.listener.AiServiceErrorListener;
+import dev.langchain4j.observability.api.listener.AiServiceRequestIssuedListener;
 import dev.langchain4j.observability.api.listener.AiServiceResponseReceivedListener;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.tool.AiServiceTool;
@@ -60,8 +61,13 @@ import org.slf4j.LoggerFactory;
  * {@code executeToolsConcurrently()}, where calls run before the message is complete) runs alone, still under
  * resource-key locks and the invocation's exclusive-write lock.
  *
- * <p>Invocation state is removed when the invocation completes or fails, and in any case after
- * {@link InstallSettings#idleInvocationExpiry()} without use, so nothing accumulates.
+ * <p>Invocation state lives only while the invocation needs it: from an AI message with tool calls (or a call
+ * that arrives alone) until none of its calls runs, waits or is expected (see {@link InvocationState}). So it goes
+ * between two model calls, and nothing stays behind when an invocation ends without LangChain4j saying so (a
+ * model that throws an {@code Error}). An invocation that failed or was cancelled is remembered for
+ * {@link InstallSettings#idleInvocationExpiry()}, so that a call arriving after that (a streaming model that
+ * still delivers a tool call after its error) is refused instead of run. A state whose end never comes is dropped
+ * after the same time without use.
  */
 public final class Installation {
 
@@ -72,6 +78,10 @@ public final class Installation {
     private final Map<String, ToolExecutor> delegates = new ConcurrentHashMap<>();
     private final Planner planner;
     private final Cache<UUID, InvocationState> invocations;
+    /** Invocations that failed or were cancelled, and why: their late calls are refused, not run. */
+    private final Cache<UUID, String> failed;
+    /** Numbers turns for their idempotency keys: distinct across the turns of one invocation, and all others. */
+    private final java.util.concurrent.atomic.AtomicLong turns = new java.util.concurrent.atomic.AtomicLong();
     private final ReadCache readCache;
 
     /**
@@ -82,23 +92,26 @@ public final class Installation {
         this.planner = new Planner(settings.maxBatchSize(), owned::get, Planner.UnknownTools.BARRIER,
                 settings.deduplicateReads());
         this.readCache = settings.readCache();
-        long idle = settings.idleInvocationExpiry().toNanos();
+        long idle = io.github.parallel4j.policy.Durations.nanos(settings.idleInvocationExpiry());
+        // Every change of a state goes through the map (enter, leave, drop), so its expiry is always current.
         this.invocations = Caffeine.newBuilder().expireAfter(new Expiry<UUID, InvocationState>() {
             @Override
             public long expireAfterCreate(UUID id, InvocationState state, long now) {
-                return state.busy() ? Long.MAX_VALUE : idle;
+                return state.idle() ? idle : Long.MAX_VALUE;
             }
 
             @Override
             public long expireAfterUpdate(UUID id, InvocationState state, long now, long remaining) {
-                return state.busy() ? Long.MAX_VALUE : idle;
+                return state.idle() ? idle : Long.MAX_VALUE;
             }
 
             @Override
             public long expireAfterRead(UUID id, InvocationState state, long now, long remaining) {
-                return state.busy() ? Long.MAX_VALUE : idle;
+                return remaining;
             }
         }).build();
+        this.failed = Caffeine.newBuilder().expireAfterWrite(settings.idleInvocationExpiry()).maximumSize(100_000)
+                .build();
     }
 
     /**
@@ -108,32 +121,117 @@ public final class Installation {
      */
     public void listenOn(AiServices<?> builder) {
         builder.registerListeners(
-                (AiServiceResponseReceivedListener) event -> onResponse(event.invocationContext(),
+                (AiServiceResponseReceivedListener) event -> onResponse(event.invocationContext(), event.request(),
                         event.response() == null ? null : event.response().aiMessage()),
-                (AiServiceCompletedListener) event -> forget(event.invocationContext(), null),
-                (AiServiceErrorListener) event -> forget(event.invocationContext(),
+                (AiServiceRequestIssuedListener) event -> passed(event.invocationContext()),
+                (AiServiceCompletedListener) event -> passed(event.invocationContext()),
+                (AiServiceErrorListener) event -> fail(event.invocationContext(),
                         "the AI service invocation failed: " + describe(event.error())));
     }
 
-    private void onResponse(InvocationContext context, AiMessage message) {
-        if (context == null || context.invocationId() == null || message == null) {
+    private void onResponse(InvocationContext context, dev.langchain4j.model.chat.request.ChatRequest request,
+            AiMessage message) {
+        if (context == null || context.invocationId() == null || message == null
+                || !message.hasToolExecutionRequests() || failed.getIfPresent(context.invocationId()) != null) {
             return;
         }
-        if (message.hasToolExecutionRequests()) {
-            invocations.get(context.invocationId(), id -> new InvocationState())
-                    .newBatch(message.toolExecutionRequests(), settings.scheduler().capture());
+        List<ToolExecutionRequest> calls = message.toolExecutionRequests();
+        Set<String> offered = offeredTools(request);
+        Set<Integer> unknown = new java.util.HashSet<>();
+        Set<Integer> ours = new java.util.HashSet<>();
+        for (int i = 0; i < calls.size(); i++) {
+            String name = calls.get(i).name();
+            if (owned.containsKey(name)) {
+                ours.add(i);
+            }
+            if (offered != null && !owned.containsKey(name) && !offered.contains(name)) {
+                unknown.add(i);
+            }
+        }
+        UUID id = context.invocationId();
+        InvocationState state = enter(id);
+        try {
+            state.newBatch(calls, settings.scheduler().capture(), unknown, ours);
+        } finally {
+            leave(id, state);
         }
     }
 
-    private void forget(InvocationContext context, String failure) {
+    /** The names of the tools the model was offered, or null when the request does not say. */
+    private static Set<String> offeredTools(dev.langchain4j.model.chat.request.ChatRequest request) {
+        if (request == null || request.toolSpecifications() == null) {
+            return null;
+        }
+        Set<String> names = new java.util.HashSet<>();
+        for (ToolSpecification spec : request.toolSpecifications()) {
+            names.add(spec.name());
+        }
+        return names;
+    }
+
+    /** LangChain4j is done with the invocation's latest batch: it calls the model again, or it completed. */
+    private void passed(InvocationContext context) {
         if (context == null || context.invocationId() == null) {
             return;
         }
-        InvocationState state = invocations.asMap().remove(context.invocationId());
-        if (state != null && failure != null) {
-            state.cancel(failure);
-        } else if (state != null) {
-            state.finish();
+        InvocationState state = invocations.getIfPresent(context.invocationId());
+        if (state != null) {
+            state.passed();
+        }
+    }
+
+    /**
+     * The invocation failed or was cancelled: every call of it still waiting or running is cancelled, and every
+     * call that arrives later is refused.
+     */
+    private void fail(InvocationContext context, String reason) {
+        if (context == null || context.invocationId() == null) {
+            return;
+        }
+        UUID id = context.invocationId();
+        failed.asMap().putIfAbsent(id, reason); // before the state is told: a call that comes next sees one or both
+        InvocationState state = invocations.getIfPresent(id);
+        if (state != null) {
+            state.fail(reason);
+        }
+    }
+
+    /** The invocation's state, created if need be, kept until {@link #leave}. */
+    private InvocationState enter(UUID id) {
+        return invocations.asMap().compute(id, (key, state) -> {
+            InvocationState s = state != null ? state : newState(key);
+            s.enter();
+            return s;
+        });
+    }
+
+    private InvocationState newState(UUID id) {
+        InvocationState[] self = new InvocationState[1];
+        self[0] = new InvocationState(() -> dropIfIdle(id, self[0]));
+        return self[0];
+    }
+
+    private void leave(UUID id, InvocationState state) {
+        state.leave();
+        dropIfIdle(id, state);
+    }
+
+    /** Drops the state once nothing of its invocation runs, waits or is expected; else renews its expiry. */
+    private void dropIfIdle(UUID id, InvocationState state) {
+        invocations.asMap().computeIfPresent(id, (key, current) -> current == state && state.idle() ? null : current);
+    }
+
+    /**
+     * Lets a batch go past a call to a tool nobody has, once {@code unknownToolStrategy()} has answered it: the
+     * invocation goes on, so what was emitted after it may run.
+     *
+     * @param request the call, as LangChain4j handed it to the strategy
+     */
+    public void decidedUnknown(ToolExecutionRequest request) {
+        for (InvocationState state : invocations.asMap().values()) {
+            if (state.decided(request)) {
+                return;
+            }
         }
     }
 
@@ -270,25 +368,58 @@ public final class Installation {
 
     ToolExecutionResult execute(ToolExecutionRequest request, InvocationContext context) {
         UUID id = context == null ? null : context.invocationId();
-        InvocationState state = id == null ? new InvocationState() : invocations.get(id, k -> new InvocationState());
-        InvocationState.Claim claim = state.claim(request, batch -> {
-            TurnRun run = start(batch.requests, state, context, batch.context);
+        InvocationState state = id == null ? new InvocationState(() -> {}) : enter(id);
+        try {
             if (id != null) {
-                // A read re-evaluates the entry's expiry: never while the turn runs, idle time once it is done.
-                invocations.getIfPresent(id);
-                run.whenDone().whenComplete((outcomes, failure) -> invocations.getIfPresent(id));
+                String failure = failed.getIfPresent(id);
+                if (failure != null) {
+                    state.fail(failure); // a fresh state for an invocation that already failed: refuse its calls
+                }
             }
-            return run;
-        });
-        if (claim == null) {
-            claim = new InvocationState.Claim(start(List.of(request), state, context,
-                    settings.scheduler().capture()), 0, null);
+            InvocationState.Claim claim;
+            CallOutcome outcome;
+            try {
+                claim = state.claim(request, batch -> start(batch.requests, state, context, batch.context),
+                        () -> start(List.of(request), state, context, settings.scheduler().capture()));
+                outcome = claim.run() == null ? refused(request, claim.refusal()) : await(claim, id, state);
+            } catch (RuntimeException e) {
+                return internalFailure(request, e);
+            }
+            if (settings.format() == io.github.parallel4j.ObservationFormat.RAW) {
+                return raw(outcome);
+            }
+            return toResult(outcome, allowance(claim, outcome), context);
+        } finally {
+            if (id != null) {
+                leave(id, state);
+            }
         }
-        CallOutcome outcome = await(claim);
-        if (settings.format() == io.github.parallel4j.ObservationFormat.RAW) {
-            return raw(outcome);
-        }
-        return toResult(outcome, allowance(claim, outcome), context);
+    }
+
+    /** The outcome of a call that arrived after its invocation had failed: it does not run. */
+    private CallOutcome refused(ToolExecutionRequest request, String failure) {
+        PlannedCall call = plan(List.of(request)).calls().get(0);
+        return new CallOutcome(call, false, ErrorCode.CANCELLED, failure + "; this call arrived afterwards and did "
+                + "not run", null, null, -1, -1, 0, 0, false);
+    }
+
+    /**
+     * An observation for a call the library could not handle because of a fault of its own: an envelope that
+     * names the exception's class only, never a stack trace nor a bare exception text; the log has the rest.
+     */
+    private static ToolExecutionResult internalFailure(ToolExecutionRequest request, RuntimeException e) {
+        log.error("langchain4j-parallel could not run call {} ({}); it answered the model with an error", request.id(),
+                request.name(), e);
+        com.fasterxml.jackson.databind.node.ObjectNode observation =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        observation.put("id", request.id());
+        observation.put("tool", request.name());
+        observation.put("ok", false);
+        observation.put("error_code", ErrorCode.TOOL_ERROR.name());
+        observation.put("error", "the call could not be run because of an internal error ("
+                + e.getClass().getSimpleName() + "); it did not run");
+        observation.put("latency_ms", 0);
+        return ToolExecutionResult.builder().isError(true).resultText(observation.toString()).build();
     }
 
     /** How many characters the call's observation may have: its tool's limit, and its share of the turn's. */
@@ -355,7 +486,7 @@ public final class Installation {
         // Idempotency keys derive from this: stable across a call's attempts, distinct across turns.
         String key = context == null || context.invocationId() == null
                 ? null
-                : context.invocationId() + "#" + state.batchNumber();
+                : context.invocationId() + "#" + turns.incrementAndGet();
         Object partition = context == null ? null : settings.rateLimitKey().apply(context);
         UUID invocation = context == null ? null : context.invocationId();
         List<TurnObserver.TurnScope> observed = observe(invocation, plan);
@@ -509,11 +640,17 @@ public final class Installation {
         return new ToolOutput(ToolResults.toJson(result), result);
     }
 
-    private static CallOutcome await(InvocationState.Claim claim) {
+    private CallOutcome await(InvocationState.Claim claim, UUID id, InvocationState state) {
         try {
             return claim.run().outcome(claim.index()).get();
         } catch (InterruptedException e) {
-            claim.run().cancel("the thread running the AI service was interrupted");
+            // The invocation is being cancelled: every call of it stops, not only this one's turn.
+            String reason = "the thread running the AI service was interrupted";
+            if (id != null) {
+                failed.asMap().putIfAbsent(id, reason);
+            }
+            state.fail(reason);
+            claim.run().cancel(reason);
             Thread.currentThread().interrupt();
             return claim.run().outcome(claim.index()).join();
         } catch (ExecutionException e) {

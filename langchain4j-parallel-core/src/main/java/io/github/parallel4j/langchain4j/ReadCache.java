@@ -64,7 +64,7 @@ public final class ReadCache {
 
     void put(Object scope, String tool, JsonNode arguments, ToolOutput output, Duration ttl,
             java.util.Set<String> resourceKeys) {
-        cache.put(key(scope, tool, arguments), new Entry(output, ttl.toNanos(), java.util.Set.copyOf(resourceKeys)));
+        cache.put(key(scope, tool, arguments), new Entry(output, io.github.parallel4j.policy.Durations.nanos(ttl), java.util.Set.copyOf(resourceKeys)));
     }
 
     /**

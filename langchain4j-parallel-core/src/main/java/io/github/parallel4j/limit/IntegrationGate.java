@@ -14,6 +14,7 @@ import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.IntegrationLimits;
 import io.github.parallel4j.Ticker;
 import io.github.parallel4j.plan.PlannedCall;
+import io.github.parallel4j.policy.Durations;
 import io.github.parallel4j.schedule.CallFailure;
 import io.github.parallel4j.schedule.CallGate;
 import java.time.Duration;
@@ -194,7 +195,7 @@ public final class IntegrationGate implements CallGate {
         if (integration == null) {
             return;
         }
-        long until = ticker.read() + retryAfter.toNanos();
+        long until = Durations.deadline(ticker.read(), Durations.nanos(retryAfter));
         pausedUntil.merge(integration, until, (a, b) -> b - a > 0 ? b : a);
         Limiter limiter = limiters.get(integration);
         if (limiter == null) {

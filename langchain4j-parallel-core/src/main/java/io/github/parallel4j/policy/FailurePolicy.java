@@ -73,6 +73,8 @@ public final class FailurePolicy {
         if (initialBackoff.isNegative() || initialBackoff.isZero()) {
             throw new IllegalArgumentException("initialBackoff must be positive, was " + initialBackoff);
         }
+        Durations.requireRepresentable("initialBackoff", initialBackoff);
+        Durations.requireRepresentable("maxBackoff", maxBackoff);
         if (maxBackoff.compareTo(initialBackoff) < 0) {
             throw new IllegalArgumentException("maxBackoff " + maxBackoff + " is shorter than initialBackoff "
                     + initialBackoff);
@@ -107,11 +109,12 @@ public final class FailurePolicy {
      * @return {@code min(maxBackoff, initialBackoff * 2^(retry-1))}
      */
     public Duration backoffCeiling(int retry) {
-        long nanos = initialBackoff.toNanos();
-        for (int i = 1; i < retry && nanos < maxBackoff.toNanos(); i++) {
-            nanos *= 2;
+        long max = Durations.nanos(maxBackoff);
+        long nanos = Durations.nanos(initialBackoff);
+        for (int i = 1; i < retry && nanos < max; i++) {
+            nanos = Durations.doubled(nanos);
         }
-        return Duration.ofNanos(Math.min(nanos, maxBackoff.toNanos()));
+        return Duration.ofNanos(Math.min(nanos, max));
     }
 
     @Override

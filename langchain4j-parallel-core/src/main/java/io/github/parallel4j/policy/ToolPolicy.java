@@ -9,6 +9,7 @@ import io.github.parallel4j.annotation.ToolTimeout;
 import io.github.parallel4j.annotation.Writes;
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -123,11 +124,11 @@ public final class ToolPolicy {
             }
             ToolTimeout timeout = method.getAnnotation(ToolTimeout.class);
             if (timeout != null) {
-                policy = policy.withTimeout(Duration.of(timeout.value(), timeout.unit()));
+                policy = policy.withTimeout(annotated("@ToolTimeout", timeout.value(), timeout.unit()));
             }
             CacheFor cache = method.getAnnotation(CacheFor.class);
             if (cache != null) {
-                policy = policy.cacheFor(Duration.of(cache.value(), cache.unit()));
+                policy = policy.cacheFor(annotated("@CacheFor", cache.value(), cache.unit()));
             }
             Retry retry = method.getAnnotation(Retry.class);
             FailFast failFast = method.getAnnotation(FailFast.class);
@@ -136,7 +137,8 @@ public final class ToolPolicy {
             }
             if (retry != null) {
                 policy = policy.withFailurePolicy(FailurePolicy.retry(retry.maxAttempts(),
-                        Duration.ofMillis(retry.backoffMillis()), Duration.ofMillis(retry.maxBackoffMillis())));
+                        annotated("@Retry(backoffMillis)", retry.backoffMillis(), ChronoUnit.MILLIS),
+                        annotated("@Retry(maxBackoffMillis)", retry.maxBackoffMillis(), ChronoUnit.MILLIS)));
             } else if (failFast != null) {
                 policy = policy.withFailurePolicy(FailurePolicy.failFast());
             }
@@ -144,6 +146,20 @@ public final class ToolPolicy {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Tool method " + where + ": " + e.getMessage(), e);
         }
+    }
+
+    /** An annotation's amount and unit as a duration, refused when no clock could count it. */
+    private static Duration annotated(String annotation, long value, ChronoUnit unit) {
+        Duration d;
+        try {
+            d = Duration.of(value, unit);
+        } catch (ArithmeticException | java.time.temporal.UnsupportedTemporalTypeException e) {
+            throw new IllegalArgumentException(annotation + " of " + value + " " + unit + " cannot be represented", e);
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(annotation + " must be positive, was " + value + " " + unit);
+        }
+        return Durations.requireRepresentable(annotation, d);
     }
 
     /**
@@ -179,6 +195,9 @@ public final class ToolPolicy {
         if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
             throw new IllegalArgumentException("A tool timeout must be positive, was " + timeout);
         }
+        if (timeout != null) {
+            Durations.requireRepresentable("A tool timeout", timeout);
+        }
         return new ToolPolicy(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure, cacheFor);
     }
 
@@ -191,6 +210,9 @@ public final class ToolPolicy {
      * @throws IllegalArgumentException for a write
      */
     public ToolPolicy cacheFor(Duration cacheFor) {
+        if (cacheFor != null) {
+            Durations.requireRepresentable("A cache time", cacheFor);
+        }
         return new ToolPolicy(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure, cacheFor);
     }
 

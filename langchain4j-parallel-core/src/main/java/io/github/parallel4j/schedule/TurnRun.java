@@ -12,6 +12,7 @@ import io.github.parallel4j.plan.PlannedCall;
 import io.github.parallel4j.plan.PlannedCall.Kind;
 import io.github.parallel4j.plan.Reference;
 import io.github.parallel4j.plan.References;
+import io.github.parallel4j.policy.Durations;
 import io.github.parallel4j.policy.FailurePolicy;
 import io.github.parallel4j.policy.ResourceKeyTemplate;
 import io.github.parallel4j.policy.SideEffect;
@@ -117,7 +118,9 @@ public final class TurnRun {
         this.context = context;
         this.key = options.key() != null ? options.key() : UUID.randomUUID().toString();
         this.origin = scheduler.ticker().read();
-        this.deadline = options.budget() == null ? Long.MAX_VALUE : origin + options.budget().toNanos();
+        this.deadline = options.budget() == null
+                ? Long.MAX_VALUE
+                : Durations.deadline(origin, Durations.nanos(options.budget()));
         this.turnSlots = options.maxConcurrent() > 0 ? new FairSlots(options.maxConcurrent()) : null;
         this.retriesLeft = options.maxRetries();
         int n = plan.size();
@@ -158,7 +161,8 @@ public final class TurnRun {
             }
         }
         if (options.budget() != null && plan.size() > 0) {
-            ScheduledFuture<?> t = scheduler.timer().schedule(this::expire, options.budget().toNanos(), TimeUnit.NANOSECONDS);
+            ScheduledFuture<?> t = scheduler.timer().schedule(this::expire, Durations.nanos(options.budget()),
+                    TimeUnit.NANOSECONDS);
             synchronized (this) {
                 timer = t;
             }
@@ -378,7 +382,7 @@ public final class TurnRun {
         PlannedCall call = plan.calls().get(i);
         long paused = scheduler.gate().pausedNanos(call);
         if (paused > 0) {
-            if (deadline != Long.MAX_VALUE && scheduler.ticker().read() + paused - deadline > 0) {
+            if (Durations.endsAfter(scheduler.ticker().read(), paused, deadline)) {
                 failNow(i, ErrorCode.RATE_LIMITED, "integration '" + call.policy().integration().orElse("?")
                         + "' is paused after an upstream rate limit (429) until after the turn's budget runs out;"
                         + " the call did not run");
@@ -591,7 +595,7 @@ public final class TurnRun {
                 attempt.startNanos = start;
                 attempt.started = true;
                 call.policy().timeout().ifPresent(t -> attempt.timeout = scheduler.timer().schedule(
-                        () -> timeOut(attempt), t.toNanos(), TimeUnit.NANOSECONDS));
+                        () -> timeOut(attempt), Durations.nanos(t), TimeUnit.NANOSECONDS));
             }
             ToolCallContext toolContext = new ToolCallContext(call.id(), call.name(), attempt.number, idempotencyKey(call));
             ToolOutput output = toolContext.bind(() -> runner.run(call, attempt.arguments));
@@ -708,11 +712,17 @@ public final class TurnRun {
         Throwable cause = outcome.cause();
         if (cause instanceof RateLimitedException limited) {
             Duration wait = limited.retryAfter().orElse(Duration.ofSeconds(1));
+            if (wait.compareTo(Durations.LONGEST_UPSTREAM_WAIT) > 0) {
+                // A misparsed Retry-After: waiting it would hang the call (and, without a budget, the AI service).
+                return Next.giveUp("; the upstream asked to wait " + Durations.format(wait) + ", longer than the "
+                        + "library ever waits for an upstream (" + Durations.format(Durations.LONGEST_UPSTREAM_WAIT)
+                        + "), so it was not retried").slowingDown(Duration.ofSeconds(1));
+            }
             if (rateLimitRuns[i] >= options.rateLimitRetries()) {
                 return Next.giveUp("; the upstream refused it for its rate " + (rateLimitRuns[i] + 1) + " times")
                         .slowingDown(wait);
             }
-            if (deadline != Long.MAX_VALUE && scheduler.ticker().read() + wait.toNanos() - deadline > 0) {
+            if (Durations.endsAfter(scheduler.ticker().read(), Durations.nanos(wait), deadline)) {
                 return Next.giveUp("; waiting " + format(wait) + " as the upstream asked would exceed the turn's budget")
                         .slowingDown(wait);
             }
@@ -727,9 +737,9 @@ public final class TurnRun {
         if (retries[i] + 1 >= policy.maxAttempts()) {
             return Next.giveUp("; gave up after " + (retries[i] + 1) + " attempts");
         }
-        long ceiling = policy.backoffCeiling(retries[i] + 1).toNanos();
+        long ceiling = Durations.nanos(policy.backoffCeiling(retries[i] + 1));
         Duration wait = Duration.ofNanos(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
-        if (deadline != Long.MAX_VALUE && scheduler.ticker().read() + wait.toNanos() - deadline > 0) {
+        if (Durations.endsAfter(scheduler.ticker().read(), Durations.nanos(wait), deadline)) {
             return Next.giveUp("; not retried: the turn's budget would run out during the backoff");
         }
         if (retriesLeft <= 0) {
@@ -762,7 +772,7 @@ public final class TurnRun {
             }
         }
         if (next.again() != null) {
-            later(i, () -> admit(i, attempt.arguments), next.again().toNanos());
+            later(i, () -> admit(i, attempt.arguments), Durations.nanos(next.again()));
             return;
         }
         ArrayDeque<Integer> ready = new ArrayDeque<>();
@@ -837,7 +847,7 @@ public final class TurnRun {
     }
 
     private static String format(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        return Durations.format(d);
     }
 
     @SuppressWarnings("unchecked") // a generic array: each element is created as a CompletableFuture<CallOutcome>

@@ -47,4 +47,21 @@ class InvocationLifecycleTest {
         assertThatThrownBy(() -> assistant.chat("go")).hasMessageContaining("model down");
         assertThat(parallel.invocationsInFlight()).isZero();
     }
+
+    @Test
+    void should_keep_no_state_when_the_model_throws_an_error_that_langchain4j_reports_to_nobody() {
+        ParallelTools parallel = ParallelTools.builder().build();
+        ScriptedChatModel overflowing = new ScriptedChatModel(
+                request -> AiMessage.from(List.of(call("c1", "echo", "{\"text\":\"a\"}"),
+                        call("c2", "echo", "{\"text\":\"b\"}"))),
+                request -> {
+                    throw new StackOverflowError(); // an Error: LangChain4j fires no error event for it
+                });
+        Assistant assistant = parallel.install(AiServices.builder(Assistant.class), new Tools())
+                .chatModel(overflowing).build();
+
+        assertThatThrownBy(() -> assistant.chat("go")).isInstanceOf(StackOverflowError.class);
+
+        assertThat(parallel.invocationsInFlight()).as("state left behind by the failed invocation").isZero();
+    }
 }
