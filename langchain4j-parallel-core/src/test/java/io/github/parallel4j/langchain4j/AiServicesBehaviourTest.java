@@ -60,9 +60,12 @@ class AiServicesBehaviourTest {
             throw new IllegalStateException("backend said no for " + id);
         }
 
+        final CountDownLatch posting = new CountDownLatch(1);
+
         @Tool
         @Writes
         String post(String text) {
+            posting.countDown();
             return log.record("post", text, () -> "posted");
         }
 
@@ -161,6 +164,59 @@ class AiServicesBehaviourTest {
         List<JsonNode> observations = model.observations();
         assertThat(observations.get(1).get("error_code").asText()).isEqualTo("UNKNOWN_TOOL");
         assertThat(observations.get(2).get("ok").asBoolean()).isTrue();
+        assertThat(tools.log.only("post").start()).isGreaterThanOrEqualTo(tools.log.only("lookup").end());
+    }
+
+    @Test
+    void should_start_nothing_after_an_unknown_tool_before_langchain4j_fails_the_invocation_when_calls_run_concurrently() {
+        Tools tools = new Tools();
+        ParallelTools parallel = ParallelTools.builder().build();
+        ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
+                call("c1", "lookup", "{\"id\":\"1\"}"),
+                call("c2", "hallucinated", "{}"),
+                call("c3", "post", "{\"text\":\"summary\"}")));
+        AiServices<Assistant> builder = AiServices.builder(Assistant.class);
+        // Registered before the library's own listener: LangChain4j has decided, but the library is not told yet.
+        // A write that started without waiting for that decision shows up here.
+        builder.registerListener((dev.langchain4j.observability.api.listener.AiServiceErrorListener) event -> {
+            try {
+                tools.posting.await(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Assistant assistant = parallel.install(builder, tools)
+                .executeToolsConcurrently()
+                .chatModel(model)
+                .build();
+
+        assertThatThrownBy(() -> assistant.chat("go")).hasMessageContaining("hallucinated");
+
+        assertThat(tools.log.count("post")).as("the write emitted after the unknown call ran").isZero();
+        assertThat(tools.log.count("lookup")).isEqualTo(1);
+        StreamingLifecycleTest.awaitNoInvocationState(parallel);
+    }
+
+    @Test
+    void should_run_the_rest_after_an_unknown_tool_once_the_library_strategy_answered_when_calls_run_concurrently()
+            throws Exception {
+        Tools tools = new Tools();
+        ParallelTools parallel = ParallelTools.builder().build();
+        ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
+                call("c1", "lookup", "{\"id\":\"1\"}"),
+                call("c2", "hallucinated", "{}"),
+                call("c3", "post", "{\"text\":\"summary\"}")));
+        Assistant assistant = parallel.install(AiServices.builder(Assistant.class), tools)
+                .hallucinatedToolNameStrategy(parallel.unknownToolStrategy())
+                .executeToolsConcurrently()
+                .chatModel(model)
+                .build();
+
+        assistant.chat("go");
+
+        List<JsonNode> observations = model.observations();
+        assertThat(observations.get(1).get("error_code").asText()).isEqualTo("UNKNOWN_TOOL");
+        assertThat(observations.get(2).get("ok").asBoolean()).as("%s", observations.get(2)).isTrue();
         assertThat(tools.log.only("post").start()).isGreaterThanOrEqualTo(tools.log.only("lookup").end());
     }
 
