@@ -60,14 +60,19 @@ class ThreadsTest {
             io.github.parallel4j.support.ScriptedChatModel model = io.github.parallel4j.support.ScriptedChatModel
                     .callsThenSummary(java.util.List.of(
                             io.github.parallel4j.support.ScriptedChatModel.call("c1", "stuck", "{\"x\":\"1\"}")));
+            java.util.concurrent.CompletableFuture<TurnReport> report = new java.util.concurrent.CompletableFuture<>();
             ParallelTools parallel = ParallelTools.builder().executor(pool)
-                    .turnTimeout(java.time.Duration.ofMillis(100)).build();
+                    .turnTimeout(java.time.Duration.ofMillis(100)).turnListener(report::complete).build();
             Assistant assistant = parallel.install(dev.langchain4j.service.AiServices.builder(Assistant.class), tools)
                     .chatModel(model).build();
             try {
                 org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
                         () -> assistant.chat("go"), "the turn must return at its budget");
                 assertThat(model.observations().get(0).get("error_code").asText()).isEqualTo("BUDGET_EXCEEDED");
+                long late = report.get(5, TimeUnit.SECONDS).durationNanos() - TimeUnit.MILLISECONDS.toNanos(100);
+                assertThat(late).as("the turn answered %.1f ms after its 100 ms budget ran out, on %s (documented "
+                        + "bound: 50 ms)", late / 1e6, pool.getClass().getSimpleName())
+                        .isBetween(0L, TimeUnit.MILLISECONDS.toNanos(50));
                 assertThat(parallel.abandonedCalls()).isEqualTo(1);
                 assertThat(pool.getMaximumPoolSize()).isEqualTo(max);
                 assertThat(pool.getCorePoolSize()).isEqualTo(core);

@@ -41,6 +41,22 @@ class TurnRunTest {
         throw new AssertionError("unreachable");
     }
 
+    /** The turn's documented promise: its outcomes are written at most 50 ms after its budget ran out. */
+    static final Duration BUDGET_MARGIN = Duration.ofMillis(50);
+
+    /**
+     * Checks when the turn answered, as the library's own clock recorded it (the outcomes' end, from the turn's
+     * start), against its budget, and says by how much in the message whether it passes or not.
+     */
+    static void assertAnsweredWithinBudgetMargin(List<CallOutcome> outcomes, Duration budget) {
+        long answered = outcomes.stream().mapToLong(CallOutcome::endNanos).max().orElseThrow();
+        double lateMs = (answered - budget.toNanos()) / 1e6;
+        assertThat(answered - budget.toNanos())
+                .as("the turn answered %.1f ms after its %d ms budget ran out (documented bound: %d ms)", lateMs,
+                        budget.toMillis(), BUDGET_MARGIN.toMillis())
+                .isBetween(0L, BUDGET_MARGIN.toNanos());
+    }
+
     private static void await(CountDownLatch latch) throws InterruptedException {
         assertThat(latch.await(10, TimeUnit.SECONDS)).as("latch released in time").isTrue();
     }
@@ -152,6 +168,7 @@ class TurnRunTest {
         List<CallOutcome> outcomes = run.whenDone().get(10, TimeUnit.SECONDS);
 
         assertThat(release.getCount()).as("the tool is still blocked").isEqualTo(1);
+        assertAnsweredWithinBudgetMargin(outcomes, Duration.ofMillis(200));
         assertThat(outcomes.get(0).errorCode()).isEqualTo(ErrorCode.BUDGET_EXCEEDED);
         assertThat(outcomes.get(0).error()).contains("200 ms").contains("while the call was running");
         assertThat(outcomes.get(1).errorCode()).isEqualTo(ErrorCode.BUDGET_EXCEEDED);
@@ -177,6 +194,7 @@ class TurnRunTest {
                 new TurnOptions(Duration.ofMillis(100), null)).outcome(0).get(10, TimeUnit.SECONDS);
 
         assertThat(outcome.errorCode()).isEqualTo(ErrorCode.BUDGET_EXCEEDED);
+        assertAnsweredWithinBudgetMargin(List.of(outcome), Duration.ofMillis(100));
         await(sawInterrupt);
     }
 
