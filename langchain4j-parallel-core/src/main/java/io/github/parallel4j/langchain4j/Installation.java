@@ -1,9 +1,6 @@
 package io.github.parallel4j.langchain4j;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
@@ -61,13 +58,7 @@ import org.slf4j.LoggerFactory;
  * {@code executeToolsConcurrently()}, where calls run before the message is complete) runs alone, still under
  * resource-key locks and the invocation's exclusive-write lock.
  *
- * <p>Invocation state lives only while the invocation needs it: from an AI message with tool calls (or a call
- * that arrives alone) until none of its calls runs, waits or is expected (see {@link InvocationState}). So it goes
- * between two model calls, and nothing stays behind when an invocation ends without LangChain4j saying so (a
- * model that throws an {@code Error}). An invocation that failed or was cancelled is remembered for
- * {@link InstallSettings#idleInvocationExpiry()}, so that a call arriving after that (a streaming model that
- * still delivers a tool call after its error) is refused instead of run. A state whose end never comes is dropped
- * after the same time without use.
+ * <p>Invocation state lives only while the invocation needs it; see {@link Invocations}.
  */
 public final class Installation {
 
@@ -77,9 +68,7 @@ public final class Installation {
     private final Map<String, ToolPolicy> owned = new ConcurrentHashMap<>();
     private final Map<String, ToolExecutor> delegates = new ConcurrentHashMap<>();
     private final Planner planner;
-    private final Cache<UUID, InvocationState> invocations;
-    /** Invocations that failed or were cancelled, and why: their late calls are refused, not run. */
-    private final Cache<UUID, String> failed;
+    private final Invocations invocations;
     /** Numbers turns for their idempotency keys: distinct across the turns of one invocation, and all others. */
     private final java.util.concurrent.atomic.AtomicLong turns = new java.util.concurrent.atomic.AtomicLong();
     private final ReadCache readCache;
@@ -92,26 +81,7 @@ public final class Installation {
         this.planner = new Planner(settings.maxBatchSize(), owned::get, Planner.UnknownTools.BARRIER,
                 settings.deduplicateReads());
         this.readCache = settings.readCache();
-        long idle = io.github.parallel4j.policy.Durations.nanos(settings.idleInvocationExpiry());
-        // Every change of a state goes through the map (enter, leave, drop), so its expiry is always current.
-        this.invocations = Caffeine.newBuilder().expireAfter(new Expiry<UUID, InvocationState>() {
-            @Override
-            public long expireAfterCreate(UUID id, InvocationState state, long now) {
-                return state.idle() ? idle : Long.MAX_VALUE;
-            }
-
-            @Override
-            public long expireAfterUpdate(UUID id, InvocationState state, long now, long remaining) {
-                return state.idle() ? idle : Long.MAX_VALUE;
-            }
-
-            @Override
-            public long expireAfterRead(UUID id, InvocationState state, long now, long remaining) {
-                return remaining;
-            }
-        }).build();
-        this.failed = Caffeine.newBuilder().expireAfterWrite(settings.idleInvocationExpiry()).maximumSize(100_000)
-                .build();
+        this.invocations = new Invocations(settings.idleInvocationExpiry());
     }
 
     /**
@@ -125,14 +95,18 @@ public final class Installation {
                         event.response() == null ? null : event.response().aiMessage()),
                 (AiServiceRequestIssuedListener) event -> passed(event.invocationContext()),
                 (AiServiceCompletedListener) event -> passed(event.invocationContext()),
-                (AiServiceErrorListener) event -> fail(event.invocationContext(),
-                        "the AI service invocation failed: " + describe(event.error())));
+                (AiServiceErrorListener) event -> {
+                    if (event.invocationContext() != null && event.invocationContext().invocationId() != null) {
+                        invocations.fail(event.invocationContext().invocationId(), null,
+                                "the AI service invocation failed: " + describe(event.error()));
+                    }
+                });
     }
 
     private void onResponse(InvocationContext context, dev.langchain4j.model.chat.request.ChatRequest request,
             AiMessage message) {
         if (context == null || context.invocationId() == null || message == null
-                || !message.hasToolExecutionRequests() || failed.getIfPresent(context.invocationId()) != null) {
+                || !message.hasToolExecutionRequests() || invocations.failed(context.invocationId())) {
             return;
         }
         List<ToolExecutionRequest> calls = message.toolExecutionRequests();
@@ -149,11 +123,11 @@ public final class Installation {
             }
         }
         UUID id = context.invocationId();
-        InvocationState state = enter(id);
+        InvocationState state = invocations.enter(id);
         try {
             state.newBatch(calls, settings.scheduler().capture(), unknown, ours);
         } finally {
-            leave(id, state);
+            invocations.leave(id, state);
         }
     }
 
@@ -171,54 +145,9 @@ public final class Installation {
 
     /** LangChain4j is done with the invocation's latest batch: it calls the model again, or it completed. */
     private void passed(InvocationContext context) {
-        if (context == null || context.invocationId() == null) {
-            return;
+        if (context != null && context.invocationId() != null) {
+            invocations.passed(context.invocationId());
         }
-        InvocationState state = invocations.getIfPresent(context.invocationId());
-        if (state != null) {
-            state.passed();
-        }
-    }
-
-    /**
-     * The invocation failed or was cancelled: every call of it still waiting or running is cancelled, and every
-     * call that arrives later is refused.
-     */
-    private void fail(InvocationContext context, String reason) {
-        if (context == null || context.invocationId() == null) {
-            return;
-        }
-        UUID id = context.invocationId();
-        failed.asMap().putIfAbsent(id, reason); // before the state is told: a call that comes next sees one or both
-        InvocationState state = invocations.getIfPresent(id);
-        if (state != null) {
-            state.fail(reason);
-        }
-    }
-
-    /** The invocation's state, created if need be, kept until {@link #leave}. */
-    private InvocationState enter(UUID id) {
-        return invocations.asMap().compute(id, (key, state) -> {
-            InvocationState s = state != null ? state : newState(key);
-            s.enter();
-            return s;
-        });
-    }
-
-    private InvocationState newState(UUID id) {
-        InvocationState[] self = new InvocationState[1];
-        self[0] = new InvocationState(() -> dropIfIdle(id, self[0]));
-        return self[0];
-    }
-
-    private void leave(UUID id, InvocationState state) {
-        state.leave();
-        dropIfIdle(id, state);
-    }
-
-    /** Drops the state once nothing of its invocation runs, waits or is expected; else renews its expiry. */
-    private void dropIfIdle(UUID id, InvocationState state) {
-        invocations.asMap().computeIfPresent(id, (key, current) -> current == state && state.idle() ? null : current);
     }
 
     /**
@@ -228,11 +157,7 @@ public final class Installation {
      * @param request the call, as LangChain4j handed it to the strategy
      */
     public void decidedUnknown(ToolExecutionRequest request) {
-        for (InvocationState state : invocations.asMap().values()) {
-            if (state.decided(request)) {
-                return;
-            }
-        }
+        invocations.decided(request);
     }
 
     /**
@@ -347,8 +272,7 @@ public final class Installation {
 
     /** @return how many invocations this installation keeps state for now */
     public long invocationsInFlight() {
-        invocations.cleanUp();
-        return invocations.estimatedSize();
+        return invocations.size();
     }
 
     /** @return the policy of each tool this installation wrapped, by name */
@@ -368,14 +292,8 @@ public final class Installation {
 
     ToolExecutionResult execute(ToolExecutionRequest request, InvocationContext context) {
         UUID id = context == null ? null : context.invocationId();
-        InvocationState state = id == null ? new InvocationState(() -> {}) : enter(id);
+        InvocationState state = invocations.enter(id);
         try {
-            if (id != null) {
-                String failure = failed.getIfPresent(id);
-                if (failure != null) {
-                    state.fail(failure); // a fresh state for an invocation that already failed: refuse its calls
-                }
-            }
             InvocationState.Claim claim;
             CallOutcome outcome;
             try {
@@ -390,9 +308,7 @@ public final class Installation {
             }
             return toResult(outcome, allowance(claim, outcome), context);
         } finally {
-            if (id != null) {
-                leave(id, state);
-            }
+            invocations.leave(id, state);
         }
     }
 
@@ -646,10 +562,7 @@ public final class Installation {
         } catch (InterruptedException e) {
             // The invocation is being cancelled: every call of it stops, not only this one's turn.
             String reason = "the thread running the AI service was interrupted";
-            if (id != null) {
-                failed.asMap().putIfAbsent(id, reason);
-            }
-            state.fail(reason);
+            invocations.fail(id, state, reason);
             claim.run().cancel(reason);
             Thread.currentThread().interrupt();
             return claim.run().outcome(claim.index()).join();
