@@ -170,7 +170,7 @@ public final class ParallelTools {
             } else if (toolObject instanceof AiServiceTool tool) {
                 builder.tools(List.<AiServiceTool>of(installation.wrapTool(tool)));
             } else {
-                builder.tools(installation.wrapTools(toolObject));
+                installation.registerTools(builder, toolObject);
             }
         }
         return builder;

@@ -1,6 +1,7 @@
 package io.github.parallel4j.langchain4j;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.langchain4j.agent.tool.ReturnBehavior;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
@@ -67,6 +68,9 @@ public final class Installation {
     private final InstallSettings settings;
     private final Map<String, ToolPolicy> owned = new ConcurrentHashMap<>();
     private final Map<String, ToolExecutor> delegates = new ConcurrentHashMap<>();
+    private final Map<String, ReturnBehavior> returnBehaviors = new ConcurrentHashMap<>();
+    /** The builder's tools and error handlers, as LangChain4j keeps them; null when they cannot be read. */
+    private volatile ToolService toolService;
     private final Planner planner;
     private final Invocations invocations;
     /** Numbers turns for their idempotency keys: distinct across the turns of one invocation, and all others. */
@@ -79,7 +83,7 @@ public final class Installation {
     public Installation(InstallSettings settings) {
         this.settings = settings;
         this.planner = new Planner(settings.maxBatchSize(), owned::get, Planner.UnknownTools.BARRIER,
-                settings.deduplicateReads());
+                settings.deduplicateReads(), this::argumentErrorsToHandler);
         this.readCache = settings.readCache();
         this.invocations = new Invocations(settings.idleInvocationExpiry());
     }
@@ -90,6 +94,12 @@ public final class Installation {
      * @param builder the AI service builder
      */
     public void listenOn(AiServices<?> builder) {
+        this.toolService = BuilderTools.of(builder).orElse(null);
+        if (toolService == null) {
+            log.warn("Cannot read the tools of this AiServices builder (a LangChain4j version this library does not"
+                    + " know): @CompensateFor is refused, and error handlers set on the builder are honoured only"
+                    + " with ToolErrorHandling.LANGCHAIN4J_HANDLERS");
+        }
         builder.registerListeners(
                 (AiServiceResponseReceivedListener) event -> onResponse(event.invocationContext(), event.request(),
                         event.response() == null ? null : event.response().aiMessage()),
@@ -161,6 +171,54 @@ public final class Installation {
     }
 
     /**
+     * Registers the {@code @Tool} methods of an object on a builder as {@code builder.tools(toolObject)} would, so
+     * that LangChain4j finds and validates its {@code @CompensateFor} actions and runs them when
+     * {@code compensateOnToolErrors(true)} says so, then puts the library's executor in place of each of the
+     * object's tools (and, with {@code describeScheduling}, its description).
+     *
+     * @param builder the builder {@link #listenOn} was given
+     * @param toolObject an object with {@code @Tool} methods
+     * @throws IllegalArgumentException when a policy annotation is malformed or names no parameter of its tool, or
+     *     when the object declares {@code @CompensateFor} and this LangChain4j version's builder cannot be read
+     */
+    public void registerTools(AiServices<?> builder, Object toolObject) {
+        ToolService service = toolService;
+        if (service == null) {
+            if (declaresCompensation(toolObject.getClass())) {
+                throw new IllegalArgumentException(toolObject.getClass().getName() + " declares @CompensateFor, which"
+                        + " install supports only on a builder whose tools it can read (LangChain4j 1.19's"
+                        + " AiServices); register it with builder.tools(...) instead, or drop the annotation");
+            }
+            builder.tools(wrapTools(toolObject));
+            return;
+        }
+        List<AiServiceTool> wrapped = wrapTools(toolObject);
+        builder.tools(List.<Object>of(toolObject));
+        Map<String, ToolExecutor> executors = service.toolExecutors();
+        List<ToolSpecification> specifications = service.toolSpecifications();
+        for (AiServiceTool tool : wrapped) {
+            executors.put(tool.name(), tool.toolExecutor());
+            for (int i = specifications.size() - 1; i >= 0; i--) {
+                if (specifications.get(i).name().equals(tool.name())) {
+                    specifications.set(i, tool.toolSpecification());
+                    break;
+                }
+            }
+        }
+    }
+
+    private static boolean declaresCompensation(Class<?> type) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (java.lang.reflect.Method method : c.getDeclaredMethods()) {
+                if (method.isAnnotationPresent(dev.langchain4j.agent.tool.CompensateFor.class)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * Wraps the {@code @Tool} methods of an object.
      *
      * @param toolObject an object with {@code @Tool} methods
@@ -228,7 +286,13 @@ public final class Installation {
         String name = tool.name();
         owned.put(name, policy);
         delegates.put(name, tool.toolExecutor());
-        AiServiceTool.Builder wrapped = tool.toBuilder().toolExecutor(new ParallelToolExecutor(this, name));
+        returnBehaviors.put(name, tool.returnBehavior());
+        ParallelToolExecutor executor = new ParallelToolExecutor(this, name);
+        // A @Tool method stays one to LangChain4j (@CompensateFor looks for it); the instance is never invoked.
+        ToolExecutor installed = tool.toolExecutor() instanceof DefaultToolExecutor method
+                ? new MethodToolExecutor(method, method.originalMethod(), executor)
+                : executor;
+        AiServiceTool.Builder wrapped = tool.toBuilder().toolExecutor(installed);
         if (settings.describeScheduling()) {
             ToolSpecification spec = tool.toolSpecification();
             String description = spec.description() == null || spec.description().isBlank()
@@ -303,7 +367,8 @@ public final class Installation {
             } catch (RuntimeException e) {
                 return internalFailure(request, e);
             }
-            if (settings.format() == io.github.parallel4j.ObservationFormat.RAW) {
+            handOverToHandlers(outcome);
+            if (settings.format() == io.github.parallel4j.ObservationFormat.RAW || returnsToApplication(outcome)) {
                 return raw(outcome);
             }
             return toResult(outcome, allowance(claim, outcome), context);
@@ -382,9 +447,6 @@ public final class Installation {
             JsonNode value = outcome.output().value();
             return ToolExecutionResult.builder().resultText(value.isTextual() ? value.textValue() : value.toString())
                     .build();
-        }
-        if (settings.errorHandling() == ToolErrorHandling.LANGCHAIN4J_HANDLERS) {
-            rethrowForHandlers(outcome);
         }
         return ToolExecutionResult.builder().isError(true).resultText(outcome.error()).build();
     }
@@ -571,19 +633,49 @@ public final class Installation {
         }
     }
 
-    private static void rethrowForHandlers(CallOutcome outcome) {
-        if (outcome.errorCode() == ErrorCode.INVALID_ARGUMENTS && outcome.cause() instanceof ToolArgumentsException e) {
+    /**
+     * Gives a failed call to LangChain4j's handlers, as LangChain4j's own executor would have: its
+     * {@code ToolArgumentsErrorHandler} gets the executor's {@link ToolArgumentsException}, its
+     * {@code ToolExecutionErrorHandler} the tool's exception. With {@link ToolErrorHandling#LANGCHAIN4J_HANDLERS},
+     * always; otherwise when the user set that handler on the builder (never silently ignored).
+     */
+    private void handOverToHandlers(CallOutcome outcome) {
+        if (outcome.ok()) {
+            return;
+        }
+        if (outcome.errorCode() == ErrorCode.INVALID_ARGUMENTS && outcome.cause() instanceof ToolArgumentsException e
+                && argumentErrorsToHandler()) {
             throw e;
         }
-        if (outcome.errorCode() == ErrorCode.TOOL_ERROR && outcome.cause() != null) {
+        if (outcome.errorCode() == ErrorCode.TOOL_ERROR && outcome.cause() != null && executionErrorsToHandler()) {
             throw new ToolExecutionException(outcome.cause());
         }
     }
 
+    /** Whether LangChain4j's arguments handler judges bad arguments (then its executor must see them). */
+    private boolean argumentErrorsToHandler() {
+        ToolService service = toolService;
+        return settings.errorHandling() == ToolErrorHandling.LANGCHAIN4J_HANDLERS
+                || service != null && BuilderTools.hasArgumentsHandler(service);
+    }
+
+    private boolean executionErrorsToHandler() {
+        ToolService service = toolService;
+        return settings.errorHandling() == ToolErrorHandling.LANGCHAIN4J_HANDLERS
+                || service != null && BuilderTools.hasExecutionHandler(service);
+    }
+
+    /**
+     * Whether a call's result goes straight back to the application rather than to the model (a tool whose
+     * return behavior is not {@code TO_LLM}): then it is the tool's own result, not the envelope, which is for the
+     * model. A failed call goes to the model (LangChain4j never returns immediately after an error).
+     */
+    private boolean returnsToApplication(CallOutcome outcome) {
+        return outcome.ok() && returnBehaviors.getOrDefault(outcome.call().name(), ReturnBehavior.TO_LLM)
+                != ReturnBehavior.TO_LLM;
+    }
+
     private ToolExecutionResult toResult(CallOutcome outcome, int maxChars, InvocationContext context) {
-        if (!outcome.ok() && settings.errorHandling() == ToolErrorHandling.LANGCHAIN4J_HANDLERS) {
-            rethrowForHandlers(outcome);
-        }
         ToolExecutionResult raw = outcome.ok() && outcome.output().attachment() instanceof ToolExecutionResult r
                 ? r
                 : null;

@@ -52,6 +52,7 @@ public final class Planner {
     private final Function<String, ToolPolicy> policies;
     private final UnknownTools unknownTools;
     private final boolean deduplicateReads;
+    private final java.util.function.BooleanSupplier toolJudgesMalformedArguments;
 
     /**
      * @param maxBatchSize the most calls one message may hold; a larger batch runs nothing
@@ -71,6 +72,23 @@ public final class Planner {
      */
     public Planner(int maxBatchSize, Function<String, ToolPolicy> policies, UnknownTools unknownTools,
             boolean deduplicateReads) {
+        this(maxBatchSize, policies, unknownTools, deduplicateReads, () -> false);
+    }
+
+    /**
+     * @param maxBatchSize the most calls one message may hold; a larger batch runs nothing
+     * @param policies the policy of a tool by name, or null when the tool is not known
+     * @param unknownTools what calls to unknown tools become
+     * @param deduplicateReads whether a read identical to an earlier one of the batch shares its result
+     * @param toolJudgesMalformedArguments asked once per batch: whether a call whose arguments do not parse still
+     *     goes to its tool's executor (alone, as an exclusive write), so that the executor's own error reaches
+     *     LangChain4j's {@code ToolArgumentsErrorHandler}; otherwise such a call is rejected with
+     *     {@link ErrorCode#INVALID_ARGUMENTS}
+     */
+    public Planner(int maxBatchSize, Function<String, ToolPolicy> policies, UnknownTools unknownTools,
+            boolean deduplicateReads, java.util.function.BooleanSupplier toolJudgesMalformedArguments) {
+        this.toolJudgesMalformedArguments = Objects.requireNonNull(toolJudgesMalformedArguments,
+                "toolJudgesMalformedArguments");
         if (maxBatchSize < 1) {
             throw new IllegalArgumentException("maxBatchSize must be at least 1, was " + maxBatchSize);
         }
@@ -110,6 +128,7 @@ public final class Planner {
     }
 
     private List<PlannedCall> identify(List<CallRequest> requests) {
+        boolean toolJudges = toolJudgesMalformedArguments.getAsBoolean();
         Set<String> providerIds = new HashSet<>();
         for (CallRequest r : requests) {
             if (r.id() != null && !r.id().isBlank()) {
@@ -140,6 +159,11 @@ public final class Planner {
                 arguments = parse(r.arguments());
             } catch (IllegalArgumentException e) {
                 parseError = e.getMessage();
+            }
+            if (kind == Kind.RUN && parseError != null && toolJudges) {
+                // Its executor sees the arguments as the model sent them; with no keys to order it by, it runs alone.
+                policy = ToolPolicy.exclusiveWrite();
+                parseError = null;
             }
             PlannedCall call = new PlannedCall(i, id, providerId, note, name, r.arguments(), arguments, policy, kind);
             if (kind == Kind.REJECTED) {
