@@ -153,6 +153,20 @@ final class UpstreamSuite {
         return new Outcome(counts[0], failures, counts[1]);
     }
 
+    /** @return whether an upstream class of {@link #CLASSES} has a method named as in {@code Class#method} */
+    static boolean exists(String name) {
+        String type = name.substring(0, name.indexOf('#'));
+        String method = name.substring(name.indexOf('#') + 1);
+        return CLASSES.stream().filter(c -> c.endsWith("." + type)).anyMatch(c -> {
+            try {
+                return java.util.Arrays.stream(Class.forName(c).getDeclaredMethods())
+                        .anyMatch(m -> m.getName().equals(method));
+            } catch (ClassNotFoundException e) {
+                return false;
+            }
+        });
+    }
+
     /** {@code SimpleClassName#method}: one name for every invocation of a parameterized test. */
     static String name(MethodSource source) {
         String type = source.getClassName();
