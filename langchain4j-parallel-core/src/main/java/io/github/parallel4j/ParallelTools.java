@@ -136,8 +136,12 @@ public final class ParallelTools {
      * library treats their calls as exclusive barriers, never running anything emitted after them early.
      *
      * <p>Works with LangChain4j's sequential default and with {@code executeToolsConcurrently()}, with its error
-     * handlers (see {@link Builder#toolErrorHandling}), and with streaming (where, with
-     * {@code executeToolsConcurrently()}, calls run as they arrive, alone, still under resource-key locks).
+     * handlers (see {@link Builder#toolErrorHandling}; a handler set on the builder is always honoured for errors of
+     * its kind), and with streaming (where, with {@code executeToolsConcurrently()}, calls run as they arrive,
+     * alone, still under resource-key locks). A tool object is registered as {@code builder.tools(object)} would
+     * register it, so LangChain4j finds and validates its {@code @CompensateFor} actions and runs them with
+     * {@code compensateOnToolErrors(true)}; a tool whose return behavior sends its result to the application
+     * ({@code IMMEDIATE}) gives the application its own result, not the envelope.
      *
      * @param builder the AI service builder
      * @param toolObjects objects with {@code @Tool} methods, {@link AiServiceTool}s, or {@link ToolProvider}s

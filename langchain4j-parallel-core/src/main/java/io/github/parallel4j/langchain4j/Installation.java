@@ -23,7 +23,6 @@ import dev.langchain4j.service.tool.ToolProvider;
 import dev.langchain4j.service.tool.ToolProviderResult;
 import dev.langchain4j.service.tool.ToolService;
 import io.github.parallel4j.ErrorCode;
-import io.github.parallel4j.ToolErrorHandling;
 import io.github.parallel4j.TurnObserver;
 import io.github.parallel4j.observe.ObservationWriter;
 import io.github.parallel4j.plan.CallRequest;
@@ -69,8 +68,8 @@ public final class Installation {
     private final Map<String, ToolPolicy> owned = new ConcurrentHashMap<>();
     private final Map<String, ToolExecutor> delegates = new ConcurrentHashMap<>();
     private final Map<String, ReturnBehavior> returnBehaviors = new ConcurrentHashMap<>();
-    /** The builder's tools and error handlers, as LangChain4j keeps them; null when they cannot be read. */
-    private volatile ToolService toolService;
+    /** The builder's tools and error handlers, as LangChain4j keeps them. */
+    private volatile BuilderTools builderTools;
     private final Planner planner;
     private final Invocations invocations;
     /** Numbers turns for their idempotency keys: distinct across the turns of one invocation, and all others. */
@@ -82,8 +81,9 @@ public final class Installation {
      */
     public Installation(InstallSettings settings) {
         this.settings = settings;
+        this.builderTools = BuilderTools.none(settings.errorHandling());
         this.planner = new Planner(settings.maxBatchSize(), owned::get, Planner.UnknownTools.BARRIER,
-                settings.deduplicateReads(), this::argumentErrorsToHandler);
+                settings.deduplicateReads(), () -> builderTools.argumentErrorsToHandler());
         this.readCache = settings.readCache();
         this.invocations = new Invocations(settings.idleInvocationExpiry());
     }
@@ -94,8 +94,8 @@ public final class Installation {
      * @param builder the AI service builder
      */
     public void listenOn(AiServices<?> builder) {
-        this.toolService = BuilderTools.of(builder).orElse(null);
-        if (toolService == null) {
+        this.builderTools = BuilderTools.of(builder, settings.errorHandling());
+        if (!builderTools.readable()) {
             log.warn("Cannot read the tools of this AiServices builder (a LangChain4j version this library does not"
                     + " know): @CompensateFor is refused, and error handlers set on the builder are honoured only"
                     + " with ToolErrorHandling.LANGCHAIN4J_HANDLERS");
@@ -182,40 +182,7 @@ public final class Installation {
      *     when the object declares {@code @CompensateFor} and this LangChain4j version's builder cannot be read
      */
     public void registerTools(AiServices<?> builder, Object toolObject) {
-        ToolService service = toolService;
-        if (service == null) {
-            if (declaresCompensation(toolObject.getClass())) {
-                throw new IllegalArgumentException(toolObject.getClass().getName() + " declares @CompensateFor, which"
-                        + " install supports only on a builder whose tools it can read (LangChain4j 1.19's"
-                        + " AiServices); register it with builder.tools(...) instead, or drop the annotation");
-            }
-            builder.tools(wrapTools(toolObject));
-            return;
-        }
-        List<AiServiceTool> wrapped = wrapTools(toolObject);
-        builder.tools(List.<Object>of(toolObject));
-        Map<String, ToolExecutor> executors = service.toolExecutors();
-        List<ToolSpecification> specifications = service.toolSpecifications();
-        for (AiServiceTool tool : wrapped) {
-            executors.put(tool.name(), tool.toolExecutor());
-            for (int i = specifications.size() - 1; i >= 0; i--) {
-                if (specifications.get(i).name().equals(tool.name())) {
-                    specifications.set(i, tool.toolSpecification());
-                    break;
-                }
-            }
-        }
-    }
-
-    private static boolean declaresCompensation(Class<?> type) {
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            for (java.lang.reflect.Method method : c.getDeclaredMethods()) {
-                if (method.isAnnotationPresent(dev.langchain4j.agent.tool.CompensateFor.class)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        builderTools.register(builder, toolObject, wrapTools(toolObject));
     }
 
     /**
@@ -367,7 +334,7 @@ public final class Installation {
             } catch (RuntimeException e) {
                 return internalFailure(request, e);
             }
-            handOverToHandlers(outcome);
+            builderTools.handOver(outcome);
             if (settings.format() == io.github.parallel4j.ObservationFormat.RAW || returnsToApplication(outcome)) {
                 return raw(outcome);
             }
@@ -631,38 +598,6 @@ public final class Installation {
         } catch (ExecutionException e) {
             throw new IllegalStateException("A call outcome failed, which the scheduler never does", e);
         }
-    }
-
-    /**
-     * Gives a failed call to LangChain4j's handlers, as LangChain4j's own executor would have: its
-     * {@code ToolArgumentsErrorHandler} gets the executor's {@link ToolArgumentsException}, its
-     * {@code ToolExecutionErrorHandler} the tool's exception. With {@link ToolErrorHandling#LANGCHAIN4J_HANDLERS},
-     * always; otherwise when the user set that handler on the builder (never silently ignored).
-     */
-    private void handOverToHandlers(CallOutcome outcome) {
-        if (outcome.ok()) {
-            return;
-        }
-        if (outcome.errorCode() == ErrorCode.INVALID_ARGUMENTS && outcome.cause() instanceof ToolArgumentsException e
-                && argumentErrorsToHandler()) {
-            throw e;
-        }
-        if (outcome.errorCode() == ErrorCode.TOOL_ERROR && outcome.cause() != null && executionErrorsToHandler()) {
-            throw new ToolExecutionException(outcome.cause());
-        }
-    }
-
-    /** Whether LangChain4j's arguments handler judges bad arguments (then its executor must see them). */
-    private boolean argumentErrorsToHandler() {
-        ToolService service = toolService;
-        return settings.errorHandling() == ToolErrorHandling.LANGCHAIN4J_HANDLERS
-                || service != null && BuilderTools.hasArgumentsHandler(service);
-    }
-
-    private boolean executionErrorsToHandler() {
-        ToolService service = toolService;
-        return settings.errorHandling() == ToolErrorHandling.LANGCHAIN4J_HANDLERS
-                || service != null && BuilderTools.hasExecutionHandler(service);
     }
 
     /**

@@ -33,6 +33,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * LangChain4j features that must work through {@code install} as they do with {@code tools(...)}: its argument
@@ -184,17 +186,23 @@ class LangChain4jFeaturesThroughInstallTest {
         }
     }
 
-    @Test
-    void should_give_the_arguments_handler_langchain4j_parse_error_when_streaming() throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void should_give_the_arguments_handler_langchain4j_parse_error_when_streaming(boolean concurrently)
+            throws Exception {
         AtomicReference<Throwable> seen = new AtomicReference<>();
         StreamedCalls model = new StreamedCalls(AiMessage.from(call("c1", "weather", MALFORMED)), AiMessage.from("ok"));
-        StreamingAssistant assistant = handlers().install(AiServices.builder(StreamingAssistant.class), new Weather())
+        AiServices<StreamingAssistant> builder = handlers()
+                .install(AiServices.builder(StreamingAssistant.class), new Weather())
                 .streamingChatModel(model)
                 .toolArgumentsErrorHandler((error, context) -> {
                     seen.set(error);
                     return ToolErrorHandlerResult.text("fix your JSON");
-                })
-                .build();
+                });
+        if (concurrently) {
+            builder.executeToolsConcurrently(); // calls run as they stream in, each alone
+        }
+        StreamingAssistant assistant = builder.build();
 
         CompletableFuture<String> done = new CompletableFuture<>();
         assistant.chat("weather?").onPartialResponse(p -> {}).onCompleteResponse(r -> done.complete(r.aiMessage().text()))

@@ -323,4 +323,33 @@ class PlannerTest {
         assertThat(plan.cycle()).isEmpty();
         assertThat(plan.calls()).allSatisfy(c -> assertThat(c.kind()).isEqualTo(Kind.RUN));
     }
+
+    @Test
+    void should_run_a_call_whose_arguments_do_not_parse_alone_when_its_tool_judges_them() {
+        Planner judged = new Planner(64, POLICIES::get, Planner.UnknownTools.BARRIER, false, () -> true);
+
+        Plan plan = judged.plan(List.of(
+                call("a", "order", "{\"orderId\":\"1\"}"),
+                call("b", "order", "{\"orderId\": "),
+                call("c", "order", "{\"orderId\":\"2\"}")));
+
+        PlannedCall malformed = plan.calls().get(1);
+        assertThat(malformed.kind()).isEqualTo(Kind.RUN);
+        assertThat(malformed.arguments()).isNull();
+        assertThat(malformed.rawArguments()).isEqualTo("{\"orderId\": ");
+        // With no keys to order it by, it is an exclusive write: after a, before c.
+        assertThat(malformed.policy().isExclusive()).isTrue();
+        assertThat(preds(malformed)).containsExactly(0);
+        assertThat(preds(plan.calls().get(2))).containsExactly(1);
+    }
+
+    @Test
+    void should_reject_a_call_whose_arguments_do_not_parse_when_its_tool_does_not_judge_them() {
+        Planner rejecting = new Planner(64, POLICIES::get, Planner.UnknownTools.BARRIER, false, () -> false);
+
+        Plan plan = rejecting.plan(List.of(call("b", "order", "{\"orderId\": ")));
+
+        assertThat(plan.calls().get(0).kind()).isEqualTo(Kind.REJECTED);
+        assertThat(plan.calls().get(0).rejection()).isEqualTo(ErrorCode.INVALID_ARGUMENTS);
+    }
 }
