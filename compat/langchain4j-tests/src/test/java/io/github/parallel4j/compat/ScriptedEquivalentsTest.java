@@ -11,12 +11,15 @@ import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.memory.ChatMemory;
 import dev.langchain4j.memory.chat.MessageWindowChatMemory;
 import dev.langchain4j.model.chat.mock.ChatModelMock;
+import dev.langchain4j.model.chat.mock.StreamingChatModelMock;
 import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.TokenStream;
 import io.github.parallel4j.ParallelTools;
 import io.github.parallel4j.annotation.ParallelSafe;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
@@ -67,6 +70,39 @@ class ScriptedEquivalentsTest {
         assertThatExceptionOfType(RuntimeException.class)
                 .isThrownBy(() -> assistant.chat("What are the amounts of transactions T001 and T002?"))
                 .withMessage("Something is wrong, exceeded 1 tool calling round trips (maxToolCallingRoundTrips)");
+        assertThat(service.calls).hasValue(1);
+    }
+
+    interface StreamingAssistant {
+        TokenStream chat(String message);
+    }
+
+    /** StreamingAiServicesWithToolsIT#should_not_execute_multiple_tools_sequentially_when_maxSequentialToolsInvocations_is_exceeded */
+    @Test
+    void should_stop_at_langchain4j_round_trip_limit_when_streaming_through_install() throws Exception {
+        TransactionService service = new TransactionService();
+        StreamingChatModelMock model = StreamingChatModelMock.thatAlwaysStreams(
+                call("1", "getTransactionAmount", "{\"arg0\": \"T001\"}"),
+                call("2", "getTransactionAmount", "{\"arg0\": \"T002\"}"),
+                AiMessage.from("33.3"));
+        StreamingAssistant assistant = ParallelTools.builder().build()
+                .install(AiServices.builder(StreamingAssistant.class), service)
+                .streamingChatModel(model)
+                .maxToolCallingRoundTrips(1)
+                .build();
+        AtomicInteger executed = new AtomicInteger();
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+
+        assistant.chat("What are the amounts of transactions T001 and T002?")
+                .onToolExecuted(execution -> executed.incrementAndGet())
+                .onError(failure::complete)
+                .onCompleteResponse(r -> failure.completeExceptionally(new IllegalStateException("completed")))
+                .start();
+
+        assertThat(failure.get(30, TimeUnit.SECONDS))
+                .isExactlyInstanceOf(RuntimeException.class)
+                .hasMessage("Something is wrong, exceeded 1 tool calling round trips (maxToolCallingRoundTrips)");
+        assertThat(executed).hasValue(1);
         assertThat(service.calls).hasValue(1);
     }
 
@@ -126,6 +162,39 @@ class ScriptedEquivalentsTest {
         assertThat(results).extracting(ToolExecutionResultMessage::id).containsExactly("a", "b");
         assertThat(results.get(0).text()).contains("16:28");
         assertThat(results.get(1).text()).contains("17");
+    }
+
+    /**
+     * AiServicesWithToolsIT#should_execute_single_tool_in_the_same_thread: LangChain4j runs a lone call on the
+     * caller's thread; through the library the tool runs on a tool thread (the hand-off that lets the turn budget
+     * hold even for a tool that ignores interrupts), while LangChain4j's hooks stay on the caller's thread.
+     */
+    @Test
+    void should_run_a_lone_call_on_a_tool_thread_and_the_hooks_on_the_caller_when_executing_tools_concurrently() {
+        Queue<Thread> toolThreads = new ConcurrentLinkedQueue<>();
+        Map<String, Thread> hooks = new ConcurrentHashMap<>();
+        class Clock {
+            @Tool @ParallelSafe
+            String getCurrentTime(String city) {
+                toolThreads.add(Thread.currentThread());
+                return "16:28";
+            }
+        }
+        ChatModelMock model = ChatModelMock.thatAlwaysResponds(
+                call("a", "getCurrentTime", "{\"arg0\": \"Munich\"}"), AiMessage.from("16:28"));
+        Assistant assistant = ParallelTools.builder().build()
+                .install(AiServices.builder(Assistant.class), new Clock())
+                .chatModel(model)
+                .executeToolsConcurrently()
+                .beforeToolExecution(b -> hooks.put("before", Thread.currentThread()))
+                .afterToolExecution(e -> hooks.put("after", Thread.currentThread()))
+                .build();
+
+        assertThat(assistant.chat("Time in Munich?")).isEqualTo("16:28");
+
+        Thread caller = Thread.currentThread();
+        assertThat(toolThreads).hasSize(1).doesNotContain(caller);
+        assertThat(hooks).containsEntry("before", caller).containsEntry("after", caller);
     }
 
     /** Many calls in one response (the real-model tests ask for two or three): the library's limit per response. */
