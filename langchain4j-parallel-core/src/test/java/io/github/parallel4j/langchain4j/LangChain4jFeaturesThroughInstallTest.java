@@ -323,4 +323,26 @@ class LangChain4jFeaturesThroughInstallTest {
         assertThat(model.requests()).hasSize(1);
     }
 
+
+    @Test
+    void should_say_ok_false_for_an_unknown_tool_although_langchain4j_drops_the_strategy_is_error() throws Exception {
+        ParallelTools parallel = ParallelTools.builder().build();
+        ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
+                call("c1", "no_such_tool", "{}"), call("c2", "weather", "{\"city\": \"Rome\"}")));
+        Assistant assistant = parallel.install(AiServices.builder(Assistant.class), new Weather())
+                .chatModel(model)
+                .hallucinatedToolNameStrategy(parallel.unknownToolStrategy())
+                .build();
+
+        assistant.chat("go");
+
+        var messages = ScriptedChatModel.toolResultMessages(model.lastRequest());
+        assertThat(model.observations().get(0).get("error_code").asText()).isEqualTo("UNKNOWN_TOOL");
+        assertThat(model.observations().get(0).get("ok").asBoolean()).isFalse();
+        assertThat(parallel.unknownToolStrategy().apply(call("c1", "no_such_tool", "{}")).isError()).isTrue();
+        // LangChain4j 1.19 keeps only the strategy message's text (ToolService.applyToolHallucinationStrategy):
+        // when this fails, LangChain4j passes isError on, and the README's known limit can go.
+        assertThat(messages.get(0).isError()).isFalse();
+        assertThat(messages.get(1).isError()).isFalse();
+    }
 }
