@@ -42,7 +42,7 @@ class ScriptedEquivalentsTest {
         final AtomicInteger calls = new AtomicInteger();
 
         @Tool("returns amount of a given transaction")
-        double getTransactionAmount(@P("ID of a transaction") String id) {
+        double getTransactionAmount(@P(name = "id", value = "ID of a transaction") String id) {
             calls.incrementAndGet();
             return id.equals("T001") ? 11.1 : 22.2;
         }
@@ -57,8 +57,8 @@ class ScriptedEquivalentsTest {
     void should_stop_at_langchain4j_round_trip_limit_when_tools_run_through_install() {
         TransactionService service = new TransactionService();
         ChatModelMock model = ChatModelMock.thatAlwaysResponds(
-                call("1", "getTransactionAmount", "{\"arg0\": \"T001\"}"),
-                call("2", "getTransactionAmount", "{\"arg0\": \"T002\"}"),
+                call("1", "getTransactionAmount", "{\"id\": \"T001\"}"),
+                call("2", "getTransactionAmount", "{\"id\": \"T002\"}"),
                 AiMessage.from("33.3"));
         Assistant assistant = ParallelTools.builder().build()
                 .install(AiServices.builder(Assistant.class), service)
@@ -82,8 +82,8 @@ class ScriptedEquivalentsTest {
     void should_stop_at_langchain4j_round_trip_limit_when_streaming_through_install() throws Exception {
         TransactionService service = new TransactionService();
         StreamingChatModelMock model = StreamingChatModelMock.thatAlwaysStreams(
-                call("1", "getTransactionAmount", "{\"arg0\": \"T001\"}"),
-                call("2", "getTransactionAmount", "{\"arg0\": \"T002\"}"),
+                call("1", "getTransactionAmount", "{\"id\": \"T001\"}"),
+                call("2", "getTransactionAmount", "{\"id\": \"T002\"}"),
                 AiMessage.from("33.3"));
         StreamingAssistant assistant = ParallelTools.builder().build()
                 .install(AiServices.builder(StreamingAssistant.class), service)
@@ -111,12 +111,12 @@ class ScriptedEquivalentsTest {
         final Queue<Thread> threads = new ConcurrentLinkedQueue<>();
 
         @Tool @ParallelSafe
-        String getCurrentTime(String city) throws Exception {
+        String getCurrentTime(@P(name = "city", value = "a city") String city) throws Exception {
             return run("16:28");
         }
 
         @Tool @ParallelSafe
-        String getCurrentTemperature(String city) throws Exception {
+        String getCurrentTemperature(@P(name = "city", value = "a city") String city) throws Exception {
             return run("17");
         }
 
@@ -136,8 +136,8 @@ class ScriptedEquivalentsTest {
         ChatMemory memory = MessageWindowChatMemory.withMaxMessages(10);
         ChatModelMock model = ChatModelMock.thatAlwaysResponds(
                 AiMessage.from(
-                        ToolExecutionRequest.builder().id("a").name("getCurrentTime").arguments("{\"arg0\": \"Munich\"}").build(),
-                        ToolExecutionRequest.builder().id("b").name("getCurrentTemperature").arguments("{\"arg0\": \"Munich\"}").build()),
+                        ToolExecutionRequest.builder().id("a").name("getCurrentTime").arguments("{\"city\": \"Munich\"}").build(),
+                        ToolExecutionRequest.builder().id("b").name("getCurrentTemperature").arguments("{\"city\": \"Munich\"}").build()),
                 AiMessage.from("16:28 and 17 degrees"));
         Assistant assistant = ParallelTools.builder().build()
                 .install(AiServices.builder(Assistant.class), tools)
@@ -175,13 +175,13 @@ class ScriptedEquivalentsTest {
         Map<String, Thread> hooks = new ConcurrentHashMap<>();
         class Clock {
             @Tool @ParallelSafe
-            String getCurrentTime(String city) {
+            String getCurrentTime(@P(name = "city", value = "a city") String city) {
                 toolThreads.add(Thread.currentThread());
                 return "16:28";
             }
         }
         ChatModelMock model = ChatModelMock.thatAlwaysResponds(
-                call("a", "getCurrentTime", "{\"arg0\": \"Munich\"}"), AiMessage.from("16:28"));
+                call("a", "getCurrentTime", "{\"city\": \"Munich\"}"), AiMessage.from("16:28"));
         Assistant assistant = ParallelTools.builder().build()
                 .install(AiServices.builder(Assistant.class), new Clock())
                 .chatModel(model)
@@ -224,7 +224,7 @@ class ScriptedEquivalentsTest {
         ToolExecutionRequest[] requests = new ToolExecutionRequest[n];
         for (int i = 0; i < n; i++) {
             requests[i] = ToolExecutionRequest.builder().id("c" + n + "_" + i).name("getTransactionAmount")
-                    .arguments("{\"arg0\": \"T00" + (i + 1) + "\"}").build();
+                    .arguments("{\"id\": \"T00" + (i + 1) + "\"}").build();
         }
         return AiMessage.from(requests);
     }
