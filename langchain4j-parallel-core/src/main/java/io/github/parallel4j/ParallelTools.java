@@ -49,8 +49,10 @@ import java.util.function.Function;
  * When the turn's budget runs out, running tools are interrupted, nothing more starts, and the turn returns on
  * time even if a tool ignores the interrupt.
  *
- * <p><b>Threads.</b> Tools run on virtual threads on Java 21+, on a bounded pool of daemon platform threads on
- * Java 17, or on the {@link Builder#executor(Executor) executor} you give. The SLF4J MDC of the thread that calls
+ * <p><b>Threads.</b> Tools run on virtual threads on Java 21+, on an elastic pool of daemon platform threads on
+ * Java 17 (it grows with demand, as LangChain4j's own default does), or on the
+ * {@link Builder#executor(Executor) executor} you give. A call waiting for a resource-key lock, a cap or a rate
+ * permit is an entry in a queue: it holds no thread until it can start. The SLF4J MDC of the thread that calls
  * the AI service is visible in tools; add other context with {@link Builder#contextPropagator}.
  *
  * <p>Thread-safe. Make one per application and share it: limits and resource locks are per instance.
@@ -115,8 +117,11 @@ public final class ParallelTools {
         propagators.add(new MdcPropagator());
         propagators.addAll(b.propagators);
         Executor executor = b.executor != null ? b.executor : ToolThreads.defaultExecutor();
+        if (b.executor != null) {
+            ToolThreads.warnIfSmall(b.executor, b.maxConcurrentCalls, integrations);
+        }
         this.scheduler = new TurnScheduler(executor, new ResourceLocks(), gate, b.ticker, ToolThreads.sharedTimer(),
-                propagators, b.executor != null ? abandoned -> {} : ToolThreads.compensation(executor));
+                propagators);
     }
 
     /** @return a builder with the defaults described on each of its methods */
@@ -424,7 +429,9 @@ public final class ParallelTools {
 
         /**
          * Caps how many calls run at once in the JVM (over every turn and integration of this instance). Waiting
-         * calls hold no thread and are admitted in the order they became ready. Default: no cap.
+         * calls hold no thread and are admitted in the order they became ready; a call takes this slot last, once its
+         * resource-key locks, integration slot and rate permit are held, so a call stuck behind a lock or a limit
+         * never holds one of these slots. Default: no cap.
          *
          * @param maxConcurrentCalls at least 1
          * @return this builder
@@ -674,11 +681,14 @@ public final class ParallelTools {
         }
 
         /**
-         * The executor that runs tools. It must run each task on another thread and should not bound the number
-         * of threads below the number of calls that may wait for locks or limits at once. Default: virtual
-         * threads on Java 21+, else a pool of 64 daemon threads, which grows by one thread per call abandoned at
-         * its turn's budget (a tool that ignored the interrupt) until that call returns. An executor you give is
-         * left as it is: size it for such calls too ({@link ParallelTools#abandonedCalls()} counts them).
+         * The executor that runs tools. It must run each task on another thread. A call is given to it only once
+         * its locks, caps and rate permits are held, so it needs one thread per call running at once, plus one per
+         * call abandoned at its turn's budget (a tool that ignored the interrupt) until that call returns
+         * ({@link ParallelTools#abandonedCalls()} counts them). Default: as LangChain4j's own default for
+         * {@code executeToolsConcurrently()}, virtual threads on Java 21+, else an elastic pool of daemon threads
+         * that grows with demand and lets idle threads go after a second. An executor you give is left as it is;
+         * when it is a {@link java.util.concurrent.ThreadPoolExecutor} with fewer threads than your caps let run
+         * at once ({@link #maxConcurrentCalls(int)}, or unbounded without it), a WARN at build says so.
          *
          * @param executor the executor
          * @return this builder

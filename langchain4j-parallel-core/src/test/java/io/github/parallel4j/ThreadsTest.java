@@ -11,20 +11,46 @@ import org.junit.jupiter.api.Test;
 class ThreadsTest {
 
     @Test
-    void should_grow_the_platform_pool_by_one_thread_per_abandoned_call_and_shrink_back() {
-        java.util.concurrent.ThreadPoolExecutor pool = (java.util.concurrent.ThreadPoolExecutor) ToolThreads.platformPool();
-        java.util.function.IntConsumer compensation = ToolThreads.compensation(pool);
-        int base = pool.getMaximumPoolSize();
+    void should_start_every_waiting_call_at_once_on_the_java_17_default_pool() throws Exception {
+        ExecutorService pool = ToolThreads.elasticPool();
+        int calls = 300; // far beyond any fixed pool a default might have had
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(calls);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            for (int i = 0; i < calls; i++) {
+                pool.execute(() -> {
+                    started.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            assertThat(started.await(30, TimeUnit.SECONDS)).as("all blocked tasks run at once").isTrue();
+        } finally {
+            release.countDown();
+            pool.shutdown();
+        }
+    }
 
-        compensation.accept(3);
-        assertThat(pool.getMaximumPoolSize()).isEqualTo(base + 3);
-        assertThat(pool.getCorePoolSize()).isEqualTo(base + 3);
-        compensation.accept(1);
-        assertThat(pool.getMaximumPoolSize()).isEqualTo(base + 1);
-        compensation.accept(0);
-        assertThat(pool.getMaximumPoolSize()).isEqualTo(base);
-        assertThat(pool.getCorePoolSize()).isEqualTo(base);
-        pool.shutdown();
+    @Test
+    void should_warn_with_numbers_when_a_users_pool_is_smaller_than_the_caps_allow() {
+        ExecutorService fixed = java.util.concurrent.Executors.newFixedThreadPool(4);
+        ExecutorService cached = java.util.concurrent.Executors.newCachedThreadPool();
+        try {
+            assertThat(ToolThreads.warnIfSmall(fixed, 0, java.util.Map.of()))
+                    .contains("at most 4 tasks at once").contains("no maxConcurrentCalls is set");
+            assertThat(ToolThreads.warnIfSmall(fixed, 8, java.util.Map.of()))
+                    .contains("at most 4 tasks").contains("maxConcurrentCalls(8) lets 8 calls run at once")
+                    .contains("maxConcurrentCalls(4)");
+            assertThat(ToolThreads.warnIfSmall(fixed, 4, java.util.Map.of())).isNull();
+            assertThat(ToolThreads.warnIfSmall(cached, 0, java.util.Map.of())).isNull();
+            assertThat(ToolThreads.warnIfSmall(Runnable::run, 0, java.util.Map.of())).isNull();
+        } finally {
+            fixed.shutdown();
+            cached.shutdown();
+        }
     }
 
     interface Assistant {

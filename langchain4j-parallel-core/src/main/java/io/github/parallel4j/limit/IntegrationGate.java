@@ -1,8 +1,8 @@
 package io.github.parallel4j.limit;
 
-import io.github.bucket4j.BlockingStrategy;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.UninterruptibleBlockingStrategy;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConfigurationBuilder;
 import io.github.bucket4j.caffeine.Bucket4jCaffeine;
@@ -18,7 +18,6 @@ import io.github.parallel4j.policy.Durations;
 import io.github.parallel4j.schedule.CallFailure;
 import io.github.parallel4j.schedule.CallGate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,22 +108,46 @@ public final class IntegrationGate implements CallGate {
     public List<FairSlots> slots(PlannedCall call) {
         String integration = integrationOf(call);
         Limiter limiter = integration == null ? null : limiters.get(integration);
-        List<FairSlots> slots = new ArrayList<>(2);
-        if (limiter != null && limiter.slots != null) {
-            slots.add(limiter.slots);
-        }
-        if (global != null) {
-            slots.add(global);
-        }
-        return slots;
+        return limiter != null && limiter.slots != null ? List.of(limiter.slots) : List.of();
     }
 
     @Override
-    public void pace(PlannedCall call, Object partition, long deadlineNanos, Ticker unused) throws CallFailure, InterruptedException {
+    public FairSlots global() {
+        return global;
+    }
+
+    /**
+     * Waits until the call may start, on the calling thread: {@link #reserve}, then the gate's {@link Sleeper}.
+     * The scheduler does not use it (its calls wait on a timer, holding no thread); it is the blocking form for
+     * code that has a thread to spend.
+     *
+     * @param call the call
+     * @param partition the key of per-key rate limits, or null
+     * @param deadlineNanos the deadline on the gate's ticker, or {@link Long#MAX_VALUE} for none
+     * @param unused the scheduler's ticker; the gate reads its own
+     * @throws CallFailure when no permit comes before the deadline ({@code RATE_LIMITED}); nothing is consumed
+     * @throws InterruptedException when interrupted while waiting; the permit is given back
+     */
+    public void pace(PlannedCall call, Object partition, long deadlineNanos, Ticker unused)
+            throws CallFailure, InterruptedException {
+        long wait = reserve(call, partition, deadlineNanos);
+        if (wait > 0) {
+            try {
+                sleeper.sleep(wait);
+            } catch (InterruptedException e) {
+                unreserve(call, partition);
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public long reserve(PlannedCall call, Object partition, long deadlineNanos) throws CallFailure {
         String integration = integrationOf(call);
         if (integration == null) {
-            return;
+            return 0;
         }
+        long wait = 0;
         Long paused = pausedUntil.get(integration);
         if (paused != null) {
             long now = ticker.read();
@@ -134,28 +157,44 @@ public final class IntegrationGate implements CallGate {
                             + "' is paused after an upstream rate limit (429) until after the turn's budget runs"
                             + " out; the call did not run", null);
                 }
-                sleeper.sleep(paused - now);
+                wait = paused - now;
             }
         }
         Limiter limiter = limiters.get(integration);
         if (limiter == null) {
-            return;
+            return wait;
         }
         if (limiter.bucket != null) {
-            consume(limiter.bucket, deadlineNanos, integration, describe(limiter.limits.rates(),
-                    limiter.limits.bandwidths().size()));
+            wait = Math.max(wait, reserveIn(limiter.bucket, deadlineNanos, integration,
+                    describe(limiter.limits.rates(), limiter.limits.bandwidths().size())));
         }
         if (limiter.perKey != null && partition != null) {
             try {
-                consume(limiter.perKey.builder().build(partition, () -> limiter.perKeyConfiguration), deadlineNanos,
-                        integration, describe(limiter.limits.perKeyRates(), limiter.limits.perKeyBandwidths().size())
-                                + " for '" + partition + "'");
-            } catch (CallFailure | InterruptedException | RuntimeException e) {
+                wait = Math.max(wait, reserveIn(limiter.perKey.builder().build(partition, () -> limiter.perKeyConfiguration),
+                        deadlineNanos, integration, describe(limiter.limits.perKeyRates(),
+                                limiter.limits.perKeyBandwidths().size()) + " for '" + partition + "'"));
+            } catch (CallFailure | RuntimeException e) {
                 if (limiter.bucket != null) {
                     limiter.bucket.addTokens(1); // the call does not run: its shared permit goes back
                 }
                 throw e;
             }
+        }
+        return wait;
+    }
+
+    @Override
+    public void unreserve(PlannedCall call, Object partition) {
+        String integration = integrationOf(call);
+        Limiter limiter = integration == null ? null : limiters.get(integration);
+        if (limiter == null) {
+            return;
+        }
+        if (limiter.bucket != null) {
+            limiter.bucket.addTokens(1);
+        }
+        if (limiter.perKey != null && partition != null) {
+            limiter.perKey.builder().build(partition, () -> limiter.perKeyConfiguration).addTokens(1);
         }
     }
 
@@ -165,21 +204,21 @@ public final class IntegrationGate implements CallGate {
         return others == 0 ? text : (text.isEmpty() ? "" : text + " and ") + others + " custom bandwidth(s)";
     }
 
-    private void consume(Bucket bucket, long deadlineNanos, String integration, String what)
-            throws CallFailure, InterruptedException {
-        BlockingStrategy waiting = sleeper::sleep;
-        long wait = deadlineNanos == Long.MAX_VALUE ? TimeUnit.DAYS.toNanos(365) : deadlineNanos - ticker.read();
-        boolean consumed;
-        try {
-            consumed = wait > 0 && bucket.asBlocking().tryConsume(1, wait, waiting);
-        } catch (InterruptedException e) {
-            bucket.addTokens(1); // Bucket4j reserved the permit before waiting; the call will not run
-            throw e;
-        }
-        if (!consumed) {
+    /**
+     * Reserves one permit that comes before the deadline, without waiting for it: Bucket4j reserves, then hands
+     * the time to wait to a blocking strategy, which here only records it.
+     *
+     * @return nanoseconds until the permit is valid
+     */
+    private long reserveIn(Bucket bucket, long deadlineNanos, String integration, String what) throws CallFailure {
+        long maxWait = deadlineNanos == Long.MAX_VALUE ? TimeUnit.DAYS.toNanos(365) : deadlineNanos - ticker.read();
+        long[] wait = {0};
+        UninterruptibleBlockingStrategy recording = nanos -> wait[0] = nanos;
+        if (maxWait <= 0 || !bucket.asBlocking().tryConsumeUninterruptibly(1, maxWait, recording)) {
             throw new CallFailure(ErrorCode.RATE_LIMITED, "integration '" + integration + "' is rate limited (" + what
                     + ") and no permit would come before the turn's budget runs out; the call did not run", null);
         }
+        return wait[0];
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Applies limits to calls: the concurrency slots a call must hold while it runs, and the pacing (rate permits,
- * pauses after an upstream 429) it must pass just before it starts.
+ * pauses after an upstream 429) it must pass just before it starts. Nothing here blocks a thread.
  */
 public interface CallGate {
 
@@ -20,7 +20,17 @@ public interface CallGate {
         }
 
         @Override
-        public void pace(PlannedCall call, Object partition, long deadlineNanos, Ticker ticker) {}
+        public FairSlots global() {
+            return null;
+        }
+
+        @Override
+        public long reserve(PlannedCall call, Object partition, long deadlineNanos) {
+            return 0;
+        }
+
+        @Override
+        public void unreserve(PlannedCall call, Object partition) {}
 
         @Override
         public void slowDown(PlannedCall call, Object partition, Duration retryAfter, Ticker ticker) {}
@@ -32,9 +42,10 @@ public interface CallGate {
     };
 
     /**
-     * The concurrency slots the call must hold while it runs: its integration's, then the JVM-wide cap's. The
-     * scheduler takes its turn's cap first and then these, in this order, for every call (so that no two calls can
-     * wait for each other), without blocking a thread, and releases them when the call ends.
+     * The concurrency slots of the call's integration that it must hold while it runs. The scheduler takes every
+     * call's resources in one order, so that no two calls can wait for each other: resource-key locks, its turn's
+     * cap, these, the rate permit ({@link #reserve}), and last the JVM-wide {@link #global()} slot, all without
+     * blocking a thread; it releases them when the call ends.
      *
      * @param call the call
      * @return the slots, possibly none
@@ -42,18 +53,35 @@ public interface CallGate {
     List<FairSlots> slots(PlannedCall call);
 
     /**
-     * Waits until the call may start: a rate permit, the end of a pause. Called on the call's thread.
+     * The JVM-wide cap on running calls, taken last, just before a call is given a thread: a call waiting for a
+     * lock, another cap or a permit never holds one of its slots.
+     *
+     * @return the cap, or null for none
+     */
+    FairSlots global();
+
+    /**
+     * Reserves what the call needs to start (rate permits; the end of a pause after an upstream 429) without
+     * waiting: the scheduler waits the answer out on a timer, holding no thread and no JVM-wide slot. Must be short
+     * and must not block.
      *
      * @param call the call
      * @param partition the key of per-key rate limits (a conversation, a tenant), or null
-     * @param deadlineNanos the turn's deadline on {@code ticker}, or {@link Long#MAX_VALUE} for none
-     * @param ticker the scheduler's time source
+     * @param deadlineNanos the turn's deadline on the gate's time source, or {@link Long#MAX_VALUE} for none
+     * @return nanoseconds to wait before the call may start, 0 for at once; what was reserved is the call's now
      * @throws CallFailure when the call may not start before the deadline ({@code RATE_LIMITED}); nothing is
      *     consumed then
-     * @throws InterruptedException when the waiting thread is interrupted
      */
-    void pace(PlannedCall call, Object partition, long deadlineNanos, Ticker ticker)
-            throws CallFailure, InterruptedException;
+    long reserve(PlannedCall call, Object partition, long deadlineNanos) throws CallFailure;
+
+    /**
+     * Gives back what {@link #reserve} took for a call that will not run after all (its turn closed while it
+     * waited).
+     *
+     * @param call the call
+     * @param partition as given to {@code reserve}
+     */
+    void unreserve(PlannedCall call, Object partition);
 
     /**
      * An upstream refused the call for its rate: slow down the call's integration for {@code retryAfter}, and

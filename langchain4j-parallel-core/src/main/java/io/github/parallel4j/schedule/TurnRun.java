@@ -31,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.Lock;
 
 /**
  * One turn being run: every call of a {@link Plan} starts the moment the calls it waits for have finished (an
@@ -56,6 +55,8 @@ import java.util.concurrent.locks.Lock;
 public final class TurnRun {
 
     private static final ToolOutput EXTERNAL_PASSED = new ToolOutput(NullNode.getInstance(), "external");
+    /** Set while one of a turn's timer tasks runs on this thread. */
+    private static final ThreadLocal<Boolean> ON_TIMER = new ThreadLocal<>();
 
     private final Plan plan;
     private final CallRunner runner;
@@ -95,11 +96,17 @@ public final class TurnRun {
         boolean abandoned;
         long startNanos = -1;
         ScheduledFuture<?> timeout;
-        /** The concurrency slots it holds, and whether someone has taken them to release: exactly one does. */
+        /** The concurrency slots it holds, and whether someone has taken its resources to release: exactly one does. */
         final List<FairSlots> held = new ArrayList<>(3);
-        boolean slotsTaken;
+        boolean resourcesTaken;
         /** The slot request it waits on, if any, so that closing the turn can withdraw it. */
         FairSlots.Ticket ticket;
+        /** Its scope and resource-key locks, null when it needs none; {@code locked} once they are held. */
+        ResourceLocks.Request locks;
+        boolean locked;
+        /** Whether it holds a reserved rate permit not yet spent, and the timer task waiting for it to be valid. */
+        boolean permit;
+        ScheduledFuture<?> paceWait;
 
         Attempt(int call, int number, JsonNode arguments) {
             this.call = call;
@@ -139,13 +146,42 @@ public final class TurnRun {
             released[i] = new AtomicBoolean();
             readyAt.set(i, -1);
         }
-        this.done = CompletableFuture.allOf(outcomes).thenApply(v -> {
-            List<CallOutcome> all = new ArrayList<>(n);
-            for (CompletableFuture<CallOutcome> outcome : outcomes) {
-                all.add(outcome.join());
+        this.done = new CompletableFuture<>();
+        CompletableFuture.allOf(outcomes).thenRun(this::allDone);
+    }
+
+    /**
+     * Completes {@link #whenDone()}: whatever waits on it (turn listeners, observers, the AI service's glue) runs on
+     * the thread that ended the last call, except on the timer, which is shared by every turn in the JVM: there it
+     * is handed to the tool executor, so that a slow listener delays nothing but itself.
+     */
+    private void allDone() {
+        List<CallOutcome> all = new ArrayList<>(outcomes.length);
+        for (CompletableFuture<CallOutcome> outcome : outcomes) {
+            all.add(outcome.join());
+        }
+        List<CallOutcome> result = List.copyOf(all);
+        if (ON_TIMER.get() != null) {
+            try {
+                scheduler.executor().execute(() -> done.complete(result));
+                return;
+            } catch (RuntimeException e) {
+                // the executor refused: complete here rather than never
             }
-            return List.copyOf(all);
-        });
+        }
+        done.complete(result);
+    }
+
+    /** Marks a task as running on the shared timer, where no user callback may run (see {@link #allDone()}). */
+    private static Runnable onTimer(Runnable task) {
+        return () -> {
+            ON_TIMER.set(Boolean.TRUE);
+            try {
+                task.run();
+            } finally {
+                ON_TIMER.remove();
+            }
+        };
     }
 
     void begin() {
@@ -161,7 +197,7 @@ public final class TurnRun {
             }
         }
         if (options.budget() != null && plan.size() > 0) {
-            ScheduledFuture<?> t = scheduler.timer().schedule(this::expire, Durations.nanos(options.budget()),
+            ScheduledFuture<?> t = scheduler.timer().schedule(onTimer(this::expire), Durations.nanos(options.budget()),
                     TimeUnit.NANOSECONDS);
             synchronized (this) {
                 timer = t;
@@ -229,7 +265,7 @@ public final class TurnRun {
     private void close(ErrorCode code, String reason) {
         List<CallOutcome> closed = new ArrayList<>();
         List<FairSlots.Ticket> withdraw = new ArrayList<>();
-        List<FairSlots> release = new ArrayList<>();
+        List<Taken> release = new ArrayList<>();
         synchronized (this) {
             if (closedWith != null || done.isDone()) {
                 return;
@@ -260,7 +296,10 @@ public final class TurnRun {
                         withdraw.add(a.ticket);
                         a.ticket = null;
                     }
-                    release.addAll(takeHeld(a));
+                    if (a.paceWait != null) {
+                        a.paceWait.cancel(false);
+                    }
+                    release.add(takeHeld(a));
                 }
                 abandon(a);
             }
@@ -268,7 +307,9 @@ public final class TurnRun {
         for (FairSlots.Ticket ticket : withdraw) {
             ticket.cancel(); // if it is being granted instead, the grant sees the turn closed and passes the slot on
         }
-        releaseAll(release);
+        for (Taken taken : release) {
+            releaseAll(taken);
+        }
         for (CallOutcome outcome : closed) {
             outcomes[outcome.call().index()].complete(outcome);
         }
@@ -375,8 +416,10 @@ public final class TurnRun {
 
     /**
      * Starts a new attempt of call i: waits out a pause of its integration (after an upstream 429) on the timer,
-     * then takes its slots without blocking, always in the same order (turn, integration, JVM-wide, so that no two
-     * calls can wait for each other), then submits it.
+     * then takes what it needs, always in the same order and without blocking a thread (so that a waiting call is
+     * an entry in a queue, and no two calls can wait for each other): the invocation's scope and its resource-key
+     * locks, the turn's cap, its integration's slots, its rate permit (waited out on the timer), and last the
+     * JVM-wide slot; then it is given a thread.
      */
     private void admit(int i, JsonNode arguments) {
         PlannedCall call = plan.calls().get(i);
@@ -391,6 +434,13 @@ public final class TurnRun {
             later(i, () -> admit(i, arguments), paused);
             return;
         }
+        TreeMap<String, Boolean> keys;
+        try {
+            keys = runtimeKeys(call, arguments);
+        } catch (CallFailure f) {
+            failNow(i, f.code(), f.getMessage());
+            return;
+        }
         Attempt attempt;
         synchronized (this) {
             if (closedWith != null || outcomes[i].isDone()) {
@@ -400,24 +450,123 @@ public final class TurnRun {
             attempt = new Attempt(i, ++attempts[i], arguments);
             current[i] = attempt;
         }
-        List<FairSlots> chain = new ArrayList<>(3);
+        ResourceLocks.Request request = lockRequest(call, keys, attempt);
+        if (request == null) {
+            afterLocks(attempt);
+            return;
+        }
+        synchronized (this) {
+            attempt.locks = request; // before placing it: closing the turn can withdraw it from here on
+        }
+        request.place();
+    }
+
+    /** The call's scope lock (first) and resource-key locks (sorted), as one request; null when it needs none. */
+    private ResourceLocks.Request lockRequest(PlannedCall call, TreeMap<String, Boolean> keys, Attempt attempt) {
+        int n = keys.size() + (options.scope() != null ? 1 : 0);
+        if (n == 0) {
+            return null;
+        }
+        List<Object> names = new ArrayList<>(n);
+        boolean[] writes = new boolean[n];
+        int k = 0;
+        if (options.scope() != null) {
+            names.add(options.scope()); // by identity: the invocation's, taken before any key by every call
+            writes[k++] = call.policy().isExclusive();
+        }
+        for (var key : keys.entrySet()) {
+            names.add(key.getKey());
+            writes[k++] = key.getValue();
+        }
+        return scheduler.locks().request(names, writes, () -> onLocked(attempt));
+    }
+
+    /** The call's locks were granted: keep them and go on, or decline them if the attempt is dead by now. */
+    private boolean onLocked(Attempt attempt) {
+        synchronized (this) {
+            if (!isLive(attempt) || attempt.resourcesTaken) {
+                return false; // closed meanwhile: its outcome is written, and the locks pass on
+            }
+            attempt.locked = true;
+        }
+        afterLocks(attempt);
+        return true;
+    }
+
+    /**
+     * With its locks held no write to its keys is running, so a kept result is as good as a fresh one; and it is
+     * answered before any cap or permit, so it spends neither. Otherwise the call goes on to its caps.
+     */
+    private void afterLocks(Attempt attempt) {
+        PlannedCall call = plan.calls().get(attempt.call);
+        ToolOutput kept = cachedOrNull(call, attempt.arguments);
+        if (kept != null) {
+            releaseSlots(attempt);
+            finish(attempt, CallOutcome.fromCache(call, kept, now()));
+            return;
+        }
+        List<FairSlots> chain = new ArrayList<>(2);
         if (turnSlots != null) {
             chain.add(turnSlots);
         }
         chain.addAll(scheduler.gate().slots(call));
-        acquire(attempt, chain, 0);
+        acquire(attempt, chain, 0, () -> pace(attempt));
     }
 
-    private void acquire(Attempt attempt, List<FairSlots> chain, int k) {
+    /** Reserves the call's rate permit and waits for it on the timer, holding no thread and no JVM-wide slot. */
+    private void pace(Attempt attempt) {
+        PlannedCall call = plan.calls().get(attempt.call);
+        long wait;
+        try {
+            wait = scheduler.gate().reserve(call, options.partition(), deadline);
+        } catch (CallFailure | RuntimeException e) {
+            CallFailure f = e instanceof CallFailure cf ? cf : new CallFailure(ErrorCode.TOOL_ERROR,
+                    "the call's limits could not be applied: " + messageOf(e), e);
+            releaseSlots(attempt);
+            finish(attempt, CallOutcome.failure(call, f.code(), f.getMessage(), f.getCause(), readyAt.get(attempt.call),
+                    -1, now(), attempt.number));
+            return;
+        }
+        boolean live;
+        synchronized (this) {
+            live = isLive(attempt) && !attempt.resourcesTaken;
+            attempt.permit = live; // from here on, whoever releases the attempt unspent gives the permit back
+        }
+        if (!live) {
+            scheduler.gate().unreserve(call, options.partition());
+            return;
+        }
+        Runnable last = () -> {
+            FairSlots global = scheduler.gate().global();
+            acquire(attempt, global == null ? List.of() : List.of(global), 0, () -> submit(attempt));
+        };
+        if (wait <= 0) {
+            last.run();
+            return;
+        }
+        try {
+            ScheduledFuture<?> waiting = scheduler.timer().schedule(onTimer(last), wait, TimeUnit.NANOSECONDS);
+            synchronized (this) {
+                attempt.paceWait = waiting;
+            }
+        } catch (RuntimeException e) {
+            releaseSlots(attempt);
+            finish(attempt, CallOutcome.failure(call, ErrorCode.TOOL_ERROR, "the call could not wait for its rate"
+                    + " permit: " + messageOf(e), e, readyAt.get(attempt.call), -1, now(), attempt.number));
+        }
+    }
+
+    /** Takes the slots of {@code chain} from {@code k} on, one by one without blocking, then runs {@code then}. */
+    private void acquire(Attempt attempt, List<FairSlots> chain, int k, Runnable then) {
         if (k == chain.size()) {
-            submit(attempt);
+            then.run();
             return;
         }
         FairSlots slots = chain.get(k);
-        FairSlots.Ticket ticket = slots.ticket(() -> onGranted(attempt, chain, k));
-        List<FairSlots> release = null;
+        FairSlots.Ticket ticket = slots.ticket(() -> onGranted(attempt, chain, k, then));
+        Taken release = null;
         synchronized (this) {
-            if (isLive(attempt)) {
+            if (isLive(attempt) && !attempt.resourcesTaken) {
                 attempt.ticket = ticket;
             } else {
                 release = takeHeld(attempt);
@@ -431,11 +580,11 @@ public final class TurnRun {
     }
 
     /** A slot was granted: keep it and go on to the next, or decline it if the attempt is dead by now. */
-    private boolean onGranted(Attempt attempt, List<FairSlots> chain, int k) {
-        List<FairSlots> release = null;
+    private boolean onGranted(Attempt attempt, List<FairSlots> chain, int k, Runnable then) {
+        Taken release = null;
         synchronized (this) {
             attempt.ticket = null;
-            if (isLive(attempt) && !attempt.slotsTaken) {
+            if (isLive(attempt) && !attempt.resourcesTaken) {
                 attempt.held.add(chain.get(k));
             } else {
                 release = takeHeld(attempt);
@@ -445,29 +594,51 @@ public final class TurnRun {
             releaseAll(release);
             return false;
         }
-        acquire(attempt, chain, k + 1);
+        acquire(attempt, chain, k + 1, then);
         return true;
     }
 
-    /** Takes an attempt's slots for release; only the first caller gets them. Called holding this. */
-    private static List<FairSlots> takeHeld(Attempt attempt) {
-        if (attempt.slotsTaken) {
-            return List.of();
-        }
-        attempt.slotsTaken = true;
-        List<FairSlots> held = new ArrayList<>(attempt.held);
-        attempt.held.clear();
-        return held;
+    /** What one attempt held, taken for release by exactly one caller. */
+    private record Taken(List<FairSlots> slots, ResourceLocks.Request locks, boolean locked, boolean permit,
+            PlannedCall call) {
+        static final Taken NOTHING = new Taken(List.of(), null, false, false, null);
     }
 
-    private static void releaseAll(List<FairSlots> slots) {
-        for (int k = slots.size() - 1; k >= 0; k--) {
-            slots.get(k).release();
+    /** Takes an attempt's locks, slots and unspent permit for release; only the first caller gets them. Called holding this. */
+    private Taken takeHeld(Attempt attempt) {
+        if (attempt.resourcesTaken) {
+            return Taken.NOTHING;
+        }
+        attempt.resourcesTaken = true;
+        List<FairSlots> held = attempt.held.isEmpty() ? List.of() : new ArrayList<>(attempt.held);
+        attempt.held.clear();
+        Taken taken = new Taken(held, attempt.locks, attempt.locked, attempt.permit, plan.calls().get(attempt.call));
+        attempt.permit = false;
+        return taken;
+    }
+
+    private void releaseAll(Taken taken) {
+        for (int k = taken.slots().size() - 1; k >= 0; k--) {
+            taken.slots().get(k).release();
+        }
+        if (taken.permit()) {
+            try {
+                scheduler.gate().unreserve(taken.call(), options.partition()); // it never ran: the permit goes back
+            } catch (RuntimeException e) {
+                // giving back is a courtesy to later calls; the outcome must not depend on it
+            }
+        }
+        if (taken.locks() != null) {
+            if (taken.locked()) {
+                taken.locks().release();
+            } else {
+                taken.locks().cancel(); // if it is being granted instead, the grant sees the attempt dead and declines
+            }
         }
     }
 
     private void releaseSlots(Attempt attempt) {
-        List<FairSlots> release;
+        Taken release;
         synchronized (this) {
             release = takeHeld(attempt);
         }
@@ -477,7 +648,7 @@ public final class TurnRun {
     /** Runs a step after a delay on the timer; if the timer refuses, the call fails rather than hangs. */
     private void later(int i, Runnable step, long delayNanos) {
         try {
-            scheduler.timer().schedule(step, delayNanos, TimeUnit.NANOSECONDS);
+            scheduler.timer().schedule(onTimer(step), delayNanos, TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
             failNow(i, ErrorCode.TOOL_ERROR, "the call could not be scheduled again: " + messageOf(e));
         }
@@ -567,25 +738,9 @@ public final class TurnRun {
             releaseSlots(attempt); // closed while queued: its outcome is written already
             return;
         }
-        Lock scope = null;
-        ResourceLocks.Held held = null;
         CallOutcome outcome;
         Throwable fatal = null;
         try {
-            TreeMap<String, Boolean> keys = runtimeKeys(call, attempt.arguments);
-            if (options.scope() != null) {
-                Lock lock = call.policy().isExclusive() ? options.scope().writeLock() : options.scope().readLock();
-                lock.lockInterruptibly();
-                scope = lock;
-            }
-            held = scheduler.locks().acquire(keys);
-            // With its locks held no write to its keys is running, so a kept result is as good as a fresh one;
-            // and it is answered before pacing, so it spends no rate permit.
-            ToolOutput kept = cachedOrNull(call, attempt.arguments);
-            if (kept != null) {
-                throw new AnsweredFromCache(kept);
-            }
-            scheduler.gate().pace(call, options.partition(), deadline, scheduler.ticker());
             long start;
             synchronized (this) {
                 if (!isLive(attempt)) {
@@ -594,14 +749,13 @@ public final class TurnRun {
                 start = now();
                 attempt.startNanos = start;
                 attempt.started = true;
+                attempt.permit = false; // spent: the tool is called now
                 call.policy().timeout().ifPresent(t -> attempt.timeout = scheduler.timer().schedule(
-                        () -> timeOut(attempt), Durations.nanos(t), TimeUnit.NANOSECONDS));
+                        onTimer(() -> timeOut(attempt)), Durations.nanos(t), TimeUnit.NANOSECONDS));
             }
             ToolCallContext toolContext = new ToolCallContext(call.id(), call.name(), attempt.number, idempotencyKey(call));
             ToolOutput output = toolContext.bind(() -> runner.run(call, attempt.arguments));
             outcome = CallOutcome.success(call, output, readyAt.get(i), start, now(), attempt.number);
-        } catch (AnsweredFromCache answered) {
-            outcome = CallOutcome.fromCache(call, answered.output, now());
         } catch (CallFailure f) {
             outcome = CallOutcome.failure(call, f.code(), f.getMessage(), f.getCause(), readyAt.get(i),
                     attempt.startNanos, now(), attempt.number);
@@ -618,27 +772,11 @@ public final class TurnRun {
             synchronized (this) {
                 attempt.returned = true; // from here on, a timeout can no longer claim this attempt
             }
-            if (held != null) {
-                held.release();
-            }
-            if (scope != null) {
-                scope.unlock();
-            }
-            releaseSlots(attempt);
+            releaseSlots(attempt); // its locks too: an abandoned call keeps them until its tool returns
         }
         finish(attempt, outcome);
         if (fatal instanceof Error error) {
             throw error; // after the outcome is recorded: the caller is answered, the thread dies as it should
-        }
-    }
-
-    /** Leaves the attempt's body early with an answer from the read cache. */
-    private static final class AnsweredFromCache extends Exception {
-        final ToolOutput output;
-
-        AnsweredFromCache(ToolOutput output) {
-            super(null, null, false, false);
-            this.output = output;
         }
     }
 
