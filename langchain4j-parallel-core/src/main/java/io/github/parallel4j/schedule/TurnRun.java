@@ -36,10 +36,17 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * One turn being run: every call of a {@link Plan} starts the moment the calls it waits for have finished (an
  * eager graph, not wave barriers) and its limits allow, and yields exactly one {@link CallOutcome}.
  *
- * <p>The way of one call: ready (predecessors done, references filled) → its concurrency slots, taken in a fixed
- * order without holding a thread (integration, turn, JVM) → a tool thread: pacing (rate permits, pauses after
- * 429s), the invocation's scope lock and its resource-key locks → the tool, under its own timeout → an outcome,
- * or another attempt (retry with backoff, or re-queue after an upstream 429) → locks and slots released.
+ * <p>The way of one call: ready (predecessors done, references filled) → what it needs, taken in one fixed order
+ * for every call and without holding a thread, so that a waiting call is an entry in a queue and no two calls can
+ * wait for each other: the invocation's scope and its resource-key locks ({@link ResourceLocks}), an answer from
+ * the read cache if one is kept, its turn's cap, its integration's slots, its rate permit (reserved at once and
+ * waited out on the timer), and last the JVM-wide slot → a tool thread → the tool, under its own timeout → an
+ * outcome, or another attempt (retry with backoff, or re-queue after an upstream 429) → locks, slots and any
+ * unspent permit released.
+ *
+ * <p>The timer is shared by every turn in the JVM, so only the library's own short steps run on it: when it ends a
+ * turn (the budget), {@link #whenDone()} is completed on the tool executor, and listeners waiting on it never
+ * delay another turn's budget.
  *
  * <p>Guarantees: each attempt runs at most once and a call has at most one live attempt, except that an attempt
  * abandoned after its timeout (a tool ignoring the interrupt) may still be finishing, holding its locks, while the

@@ -29,7 +29,7 @@ public final class TurnScheduler {
     private final IntConsumer onAbandonedChange;
 
     /**
-     * @param executor runs tools; it must not run tasks on the submitting thread
+     * @param executor runs tools, one task per call that may start now; it must not run tasks on the submitting thread
      * @param locks resource key locks shared by all turns
      * @param gate applies concurrency caps and rate limits
      * @param ticker the time source
@@ -52,7 +52,7 @@ public final class TurnScheduler {
     /**
      * A scheduler that does not react to abandoned calls.
      *
-     * @param executor runs tools; it must not run tasks on the submitting thread
+     * @param executor runs tools, one task per call that may start now; it must not run tasks on the submitting thread
      * @param locks resource key locks shared by all turns
      * @param gate applies concurrency caps and rate limits
      * @param ticker the time source
