@@ -79,6 +79,8 @@ public final class TurnRun {
     private final AtomicLongArray readyAt;
     private final AtomicBoolean[] released;
     private final CompletableFuture<List<CallOutcome>> done;
+    /** The turn's place in its budget's line, let go of when the turn is done; null without a budget. */
+    private volatile TurnDeadlines.Entry deadlineEntry;
 
     // Guarded by this.
     private final Attempt[] current;
@@ -90,7 +92,6 @@ public final class TurnRun {
     private int retriesLeft;
     private ErrorCode closedWith;
     private String closedReason;
-    private ScheduledFuture<?> timer;
 
     /** One run of a call's tool. Fields guarded by the run's monitor. */
     private static final class Attempt {
@@ -163,6 +164,10 @@ public final class TurnRun {
      * is handed to the tool executor, so that a slow listener delays nothing but itself.
      */
     private void allDone() {
+        TurnDeadlines.Entry entry = deadlineEntry;
+        if (entry != null) {
+            entry.finished();
+        }
         List<CallOutcome> all = new ArrayList<>(outcomes.length);
         for (CompletableFuture<CallOutcome> outcome : outcomes) {
             all.add(outcome.join());
@@ -204,12 +209,8 @@ public final class TurnRun {
             }
         }
         if (options.budget() != null && plan.size() > 0) {
-            ScheduledFuture<?> t = scheduler.timer().schedule(onTimer(this::expire), Durations.nanos(options.budget()),
-                    TimeUnit.NANOSECONDS);
-            synchronized (this) {
-                timer = t;
-            }
-            done.whenComplete((outcomes, failure) -> cancelTimer());
+            // No timer task of its own: the turn joins its budget's line (see TurnDeadlines).
+            deadlineEntry = scheduler.deadlines().watch(Durations.nanos(options.budget()), onTimer(this::expire));
         }
         drain(ready);
     }
@@ -331,12 +332,6 @@ public final class TurnRun {
         }
         if (a != null && a.timeout != null) {
             a.timeout.cancel(false);
-        }
-    }
-
-    private synchronized void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
         }
     }
 

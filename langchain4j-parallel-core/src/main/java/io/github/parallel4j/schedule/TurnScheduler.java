@@ -24,6 +24,7 @@ public final class TurnScheduler {
     private final CallGate gate;
     private final Ticker ticker;
     private final ScheduledExecutorService timer;
+    private final TurnDeadlines deadlines;
     private final List<ContextPropagator> propagators;
     private final AtomicInteger abandoned = new AtomicInteger();
     private final IntConsumer onAbandonedChange;
@@ -46,6 +47,7 @@ public final class TurnScheduler {
         this.gate = Objects.requireNonNull(gate, "gate");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.timer = Objects.requireNonNull(timer, "timer");
+        this.deadlines = new TurnDeadlines(timer);
         this.propagators = List.copyOf(propagators);
     }
 
@@ -139,5 +141,9 @@ public final class TurnScheduler {
 
     ScheduledExecutorService timer() {
         return timer;
+    }
+
+    TurnDeadlines deadlines() {
+        return deadlines;
     }
 }
