@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 
-/** The four ways of running one AI message's tool calls that the scenarios compare. */
+/** The ways of running one AI message's tool calls that the scenarios compare. */
 enum Contender {
 
     /** Plain {@code AiServices}: one call after another, in the model's order. */
@@ -16,8 +16,13 @@ enum Contender {
     CONCURRENT("LangChain4j executeToolsConcurrently()"),
     /** Core's plan run wave by wave with a barrier between waves ({@link StagedWaves}). */
     STAGED_WAVES("staged waves (barrier per wave)"),
-    /** This library: {@code ParallelTools.install}, with the workload's caps and rates. */
-    LIBRARY("langchain4j-parallel");
+    /**
+     * This library with its defaults: {@code ParallelTools.install}, told only the workload's caps and rates (what
+     * the workload needs to be safe), with the default executor and budget, as a user gets it.
+     */
+    LIBRARY("langchain4j-parallel (defaults)"),
+    /** This library tuned: the harness's unbounded tool pool and a two-minute budget on top of the defaults. */
+    LIBRARY_TUNED("langchain4j-parallel (tuned: unbounded pool, 2 min budget)");
 
     final String label;
 
@@ -31,25 +36,31 @@ enum Contender {
      * @param workload the workload (its caps and vendor rate configure the library)
      * @param tools the simulated tools
      * @param model the scripted model
-     * @param pool a thread pool for staged waves, and for the library when {@code libraryPool} is set
-     * @param libraryPool whether the library runs tools on {@code pool} instead of its default executor
+     * @param pool a thread pool for staged waves and for the tuned library
      * @return the AI service
      */
-    Assistant build(Workload workload, SimulatedTools tools, TurnModel model, ExecutorService pool,
-            boolean libraryPool) {
+    Assistant build(Workload workload, SimulatedTools tools, TurnModel model, ExecutorService pool) {
         return switch (this) {
             case SEQUENTIAL -> AiServices.builder(Assistant.class).tools(tools).chatModel(model).build();
             case CONCURRENT -> AiServices.builder(Assistant.class).tools(tools).executeToolsConcurrently()
                     .chatModel(model).build();
             case STAGED_WAVES -> new StagedWaves(SimulatedTools.policies(), pool)
                     .install(AiServices.builder(Assistant.class), tools).chatModel(model).build();
-            case LIBRARY -> library(workload, pool, libraryPool)
+            case LIBRARY, LIBRARY_TUNED -> library(workload, pool, this == LIBRARY_TUNED)
                     .install(AiServices.builder(Assistant.class), tools).chatModel(model).build();
         };
     }
 
-    private static ParallelTools library(Workload workload, ExecutorService pool, boolean libraryPool) {
-        ParallelTools.Builder builder = ParallelTools.builder().turnTimeout(Duration.ofMinutes(2));
+    /** @return whether this is the library, default or tuned */
+    boolean isLibrary() {
+        return this == LIBRARY || this == LIBRARY_TUNED;
+    }
+
+    private static ParallelTools library(Workload workload, ExecutorService pool, boolean tuned) {
+        ParallelTools.Builder builder = ParallelTools.builder();
+        if (tuned) {
+            builder.turnTimeout(Duration.ofMinutes(2)).executor(pool);
+        }
         for (Map.Entry<String, Integer> cap : workload.caps().entrySet()) {
             builder.integration(cap.getKey(), IntegrationLimits.builder().maxConcurrent(cap.getValue()).build());
         }
@@ -58,9 +69,6 @@ enum Contender {
             Workload.Storm storm = workload.storm();
             Duration slower = Duration.ofNanos(storm.period().toNanos() * 101 / 100);
             builder.integration("vendor", IntegrationLimits.builder().rate(storm.permits(), slower).build());
-        }
-        if (libraryPool) {
-            builder.executor(pool);
         }
         return builder.build();
     }

@@ -34,10 +34,11 @@ import org.openjdk.jmh.annotations.Warmup;
 public class DispatchBenchmark {
 
     /** Tool calls per turn. */
-    @Param({"1", "8", "64"})
+    @Param({"1", "8", "64", "1000"})
     public int calls;
 
     private Assistant plain;
+    private Assistant concurrent;
     private Assistant library;
 
     /** Two read-only tools that return their argument. */
@@ -65,7 +66,11 @@ public class DispatchBenchmark {
         }
         plain = AiServices.builder(Assistant.class).tools(new NoOpTools())
                 .chatModel(new TurnModel(text -> batch, false)).build();
-        library = ParallelTools.builder().build().install(AiServices.builder(Assistant.class), new NoOpTools())
+        concurrent = AiServices.builder(Assistant.class).tools(new NoOpTools()).executeToolsConcurrently()
+                .chatModel(new TurnModel(text -> batch, false)).build();
+        // The defaults, but for the batch limit (64 by default), which 1 000 calls would exceed.
+        library = ParallelTools.builder().maxBatchSize(Math.max(64, calls)).build()
+                .install(AiServices.builder(Assistant.class), new NoOpTools())
                 .chatModel(new TurnModel(text -> batch, false)).build();
     }
 
@@ -73,6 +78,12 @@ public class DispatchBenchmark {
     @Benchmark
     public String plainLangChain4j() {
         return plain.chat("go");
+    }
+
+    /** @return the answer of a turn through plain LangChain4j with {@code executeToolsConcurrently()} */
+    @Benchmark
+    public String concurrentLangChain4j() {
+        return concurrent.chat("go");
     }
 
     /** @return the answer of a turn through the library */

@@ -28,9 +28,11 @@ record JmhResults(List<Entry> entries, String jdk) {
      * @param error the 99.9 % error
      * @param unit the unit, e.g. {@code us/op}
      * @param percentiles for sampled benchmarks: percentile ("50.0") to value
+     * @param allocatedBytes bytes allocated per operation ({@code -prof gc}'s {@code gc.alloc.rate.norm}), NaN
+     *     when the run had no such profiler
      */
     record Entry(String benchmark, Map<String, String> params, String mode, double score, double error, String unit,
-            Map<String, Double> percentiles) {}
+            Map<String, Double> percentiles, double allocatedBytes) {}
 
     /** @return no results: the report says JMH was not run */
     static JmhResults none() {
@@ -52,8 +54,15 @@ record JmhResults(List<Entry> entries, String jdk) {
             Map<String, Double> percentiles = new LinkedHashMap<>();
             metric.path("scorePercentiles").properties().forEach(e -> percentiles.put(e.getKey(),
                     e.getValue().asDouble()));
+            double allocated = Double.NaN;
+            for (var secondary : run.path("secondaryMetrics").properties()) {
+                if (secondary.getKey().endsWith("gc.alloc.rate.norm")) {
+                    allocated = secondary.getValue().path("score").asDouble(Double.NaN);
+                }
+            }
             entries.add(new Entry(name, params, run.path("mode").asText(), metric.path("score").asDouble(),
-                    metric.path("scoreError").asDouble(Double.NaN), metric.path("scoreUnit").asText(), percentiles));
+                    metric.path("scoreError").asDouble(Double.NaN), metric.path("scoreUnit").asText(), percentiles,
+                    allocated));
             jdk = run.path("vmName").asText() + " " + run.path("jdkVersion").asText();
         }
         return new JmhResults(List.copyOf(entries), jdk);

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The scenario harness: runs each workload through the four {@link Contender}s in one JVM and writes the results
+ * The scenario harness: runs each workload through every {@link Contender} in one JVM, then the {@link HandOff} probe, and writes the results
  * (with the JMH results, when given) to a markdown report.
  *
  * <pre>
@@ -81,11 +81,11 @@ public final class Scenarios {
 
     private ScenarioResult runTurns(Workload workload, Contender contender) {
         CallRecorder recorder = new CallRecorder();
-        SimulatedTools tools = new SimulatedTools(recorder, null, contender == Contender.LIBRARY);
+        SimulatedTools tools = new SimulatedTools(recorder, null, contender.isLibrary());
         TurnModel model = new TurnModel(workload::requests, true);
         ExecutorService pool = ToolPools.unbounded("staged-");
         try {
-            Assistant assistant = contender.build(workload, tools, model, pool, false);
+            Assistant assistant = contender.build(workload, tools, model, pool);
             assistant.chat("warm-up");
             recorder.clear();
             int n = settings.repetitions();
@@ -119,13 +119,13 @@ public final class Scenarios {
         for (int r = -1; r < n; r++) { // r = -1: warm-up against its own vendor, not counted
             SimulatedVendor vendor = new SimulatedVendor(storm.permits(), storm.period(), storm.latencyMs());
             CallRecorder recorder = new CallRecorder();
-            SimulatedTools tools = new SimulatedTools(recorder, vendor, contender == Contender.LIBRARY);
+            SimulatedTools tools = new SimulatedTools(recorder, vendor, contender.isLibrary());
             TurnModel model = new TurnModel(workload::requests, true);
             ExecutorService pool = ToolPools.unbounded("staged-");
             try {
                 // A fresh AI service (and for the library a fresh ParallelTools) per turn: both start with a full
                 // bucket, as the vendor does.
-                Assistant assistant = contender.build(workload, tools, model, pool, false);
+                Assistant assistant = contender.build(workload, tools, model, pool);
                 String conversation = "s" + r;
                 long start = System.nanoTime();
                 assistant.chat(conversation);
@@ -145,15 +145,11 @@ public final class Scenarios {
 
     private ScenarioResult runConversations(Workload workload, Contender contender) {
         CallRecorder recorder = new CallRecorder();
-        SimulatedTools tools = new SimulatedTools(recorder, null, contender == Contender.LIBRARY);
+        SimulatedTools tools = new SimulatedTools(recorder, null, contender.isLibrary());
         TurnModel model = new TurnModel(workload::requests, true);
         ExecutorService pool = ToolPools.unbounded("tools-");
-        // On Java 21+ the library runs tools on virtual threads by default; on 17 its default is a pool of 64
-        // platform threads, far too few for thousands of sleeping calls, so it gets the same unbounded pool as
-        // staged waves (LangChain4j's executeToolsConcurrently() default is also an unbounded pool there).
-        boolean libraryPool = Runtime.version().feature() < 21;
         try {
-            Assistant assistant = contender.build(workload, tools, model, pool, libraryPool);
+            Assistant assistant = contender.build(workload, tools, model, pool);
             Round warmUp = round(assistant, model, "w");
             if (!warmUp.finished) {
                 return unfinished(workload, contender, recorder, warmUp);
@@ -295,7 +291,7 @@ public final class Scenarios {
      * Runs the scenarios and writes the report.
      *
      * @param args {@code --out <file>} (default {@code docs/benchmarks.md}), {@code --jmh <jmh json result>},
-     *     {@code --smoke} for tiny sizes, {@code --only triage,graph,storm,conversations} for some workloads
+     *     {@code --smoke} for tiny sizes, {@code --only triage,graph,storm,conversations,handoff} for some workloads
      * @throws IOException when the report cannot be written
      */
     public static void main(String[] args) throws IOException {
@@ -310,16 +306,21 @@ public final class Scenarios {
                 case "--smoke" -> settings = ScenarioSettings.smoke();
                 case "--only" -> only = List.of(args[++i].split(","));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use --out <file>, --jmh <jmh-result.json>, --smoke, --only triage,graph,storm,conversations");
+                        + "; use --out <file>, --jmh <jmh-result.json>, --smoke, --only triage,graph,storm,conversations,handoff");
             }
         }
         Machine before = Machine.now();
         System.out.println(before.describe());
         List<ScenarioResult> results = new Scenarios(settings, System.out::println).run(only);
+        HandOff.Settings handOffSettings = settings.timeScale() == 1.0 ? HandOff.Settings.full() : HandOff.Settings.smoke();
+        List<HandOff.Row> handOff = only.isEmpty() || only.contains("handoff")
+                ? new HandOff(handOffSettings, System.out::println).run()
+                : List.of();
         Machine after = Machine.now();
         JmhResults jmhResults = jmh == null || !Files.exists(jmh) ? JmhResults.none() : JmhResults.read(jmh);
         String previousNotes = Files.exists(out) ? Report.notesIn(Files.readString(out)) : null;
-        String report = new Report(settings, results, jmhResults, before, after, previousNotes).markdown();
+        String report = new Report(settings, results, jmhResults, before, after, previousNotes, handOff,
+                handOffSettings).markdown();
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }

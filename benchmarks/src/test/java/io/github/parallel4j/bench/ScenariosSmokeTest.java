@@ -86,9 +86,48 @@ class ScenariosSmokeTest {
 
         assertThat(report).contains("| 8 | 100.0 µs ± 1.00 µs | 180.0 µs ± 2.00 µs | 80.0 µs | 10.0 µs |");
         assertThat(report).contains("| 1000 | 1,500 µs | 1,400 µs | 3,000 µs | 4,000 µs |");
-        assertThat(report).contains("| Overhead < 50 µs per call | 10.0 µs at 8 calls | yes |");
+        assertThat(report).contains("| One-call overhead ≤ 15 µs, and < 50 µs per call in larger turns | 10.0 µs at 8 calls | yes |");
+        assertThat(report).contains("not measured in this JMH run (add `-prof gc`)");
         assertThat(report).contains("| Planning 1 000 calls < 5 ms | mean 1,500 µs, p95 3,000 µs | yes |");
         assertThat(Report.notesIn(report)).isEqualTo("The storm row was run twice.");
+    }
+
+    @Test
+    void should_probe_the_hand_off_of_every_contender_and_report_it_with_its_targets() {
+        HandOff.Settings settings = HandOff.Settings.smoke();
+        List<HandOff.Row> rows = new HandOff(settings, line -> {}).run();
+
+        assertThat(rows).hasSize(HandOff.CONTENDERS.size() * HandOff.SIZES.length);
+        for (HandOff.Row row : rows) {
+            assertThat(row.lastStart()).as("%s %d", row.contender(), row.calls()).isGreaterThanOrEqualTo(row.firstStart());
+            assertThat(row.firstStart()).isNotNegative();
+            assertThat(row.nextCall()).isNotNegative();
+        }
+        String report = new Report(SMOKE, List.of(), JmhResults.none(), Machine.now(), Machine.now(), null, rows,
+                settings).markdown();
+        assertThat(report).contains("### Hand-off", "| langchain4j-parallel (defaults) | 64 |",
+                "Hand-off at 64 calls: all started within 0.5 ms of the AI message");
+    }
+
+    @Test
+    void should_report_allocation_per_turn_when_jmh_ran_with_the_gc_profiler(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("jmh-result.json");
+        Files.writeString(json, """
+                [
+                 {"benchmark":"io.github.parallel4j.bench.DispatchBenchmark.plainLangChain4j","mode":"avgt",
+                  "jdkVersion":"17","vmName":"OpenJDK","params":{"calls":"8"},
+                  "primaryMetric":{"score":100.0,"scoreError":1.0,"scoreUnit":"us/op"},
+                  "secondaryMetrics":{"gc.alloc.rate.norm":{"score":20480.0,"scoreUnit":"B/op"}}},
+                 {"benchmark":"io.github.parallel4j.bench.DispatchBenchmark.library","mode":"avgt",
+                  "jdkVersion":"17","vmName":"OpenJDK","params":{"calls":"8"},
+                  "primaryMetric":{"score":180.0,"scoreError":2.0,"scoreUnit":"us/op"},
+                  "secondaryMetrics":{"gc.alloc.rate.norm":{"score":28672.0,"scoreUnit":"B/op"}}}
+                ]
+                """);
+
+        String table = AllocationTable.markdown(JmhResults.read(json));
+
+        assertThat(table).contains("| 8 | 20 KiB | – | 28 KiB | 1.0 KiB |");
     }
 
     private static ScenarioResult find(List<ScenarioResult> results, String workload, Contender contender) {

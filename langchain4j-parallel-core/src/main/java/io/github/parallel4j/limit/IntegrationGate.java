@@ -5,6 +5,7 @@ import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.UninterruptibleBlockingStrategy;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConfigurationBuilder;
+import io.github.bucket4j.EstimationProbe;
 import io.github.bucket4j.caffeine.Bucket4jCaffeine;
 import io.github.bucket4j.caffeine.CaffeineProxyManager;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
@@ -31,9 +32,11 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li>Concurrency: a {@link FairSlots} per capped integration and one for the JVM-wide cap; calls are admitted
  *       in the order they became ready, without holding a thread while they wait.
- *   <li>Rates: a Bucket4j bucket per rated integration, with every configured bandwidth. A permit is reserved only
- *       when it can come before the turn's deadline; otherwise the call fails at once with {@code RATE_LIMITED}
- *       and nothing is consumed.
+ *   <li>Rates: a Bucket4j bucket per rated integration, with every configured bandwidth. The scheduler waits for
+ *       a permit's time on a timer ({@link #estimate}, which consumes nothing) and takes the permit on the call's
+ *       thread just before it starts ({@link #pace}), so that starts stay in step with the upstream's own bucket.
+ *       A permit is reserved only when it can come before the deadline; otherwise the call fails at once with
+ *       {@code RATE_LIMITED} and nothing is consumed.
  *   <li>Per-key rates: a bucket per integration and key (conversation, tenant), held by Bucket4j's Caffeine proxy
  *       manager in a cache bounded to {@value #MAX_KEYS} keys, each dropped once it is idle and full again.
  *   <li>Upstream 429s: {@link #slowDown} pauses the integration until the upstream's retry-after has passed; every
@@ -117,9 +120,8 @@ public final class IntegrationGate implements CallGate {
     }
 
     /**
-     * Waits until the call may start, on the calling thread: {@link #reserve}, then the gate's {@link Sleeper}.
-     * The scheduler does not use it (its calls wait on a timer, holding no thread); it is the blocking form for
-     * code that has a thread to spend.
+     * Waits until the call may start, on the calling thread: a permit is reserved (only if it comes before the
+     * deadline), then waited for with the gate's {@link Sleeper}.
      *
      * @param call the call
      * @param partition the key of per-key rate limits, or null
@@ -130,6 +132,11 @@ public final class IntegrationGate implements CallGate {
      */
     public void pace(PlannedCall call, Object partition, long deadlineNanos, Ticker unused)
             throws CallFailure, InterruptedException {
+        pace(call, partition, deadlineNanos);
+    }
+
+    @Override
+    public void pace(PlannedCall call, Object partition, long deadlineNanos) throws CallFailure, InterruptedException {
         long wait = reserve(call, partition, deadlineNanos);
         if (wait > 0) {
             try {
@@ -142,24 +149,60 @@ public final class IntegrationGate implements CallGate {
     }
 
     @Override
-    public long reserve(PlannedCall call, Object partition, long deadlineNanos) throws CallFailure {
+    public long estimate(PlannedCall call, Object partition, long deadlineNanos) throws CallFailure {
         String integration = integrationOf(call);
         if (integration == null) {
             return 0;
         }
-        long wait = 0;
-        Long paused = pausedUntil.get(integration);
-        if (paused != null) {
-            long now = ticker.read();
-            if (paused - now > 0) {
-                if (paused - deadlineNanos > 0) {
-                    throw new CallFailure(ErrorCode.RATE_LIMITED, "integration '" + integration
-                            + "' is paused after an upstream rate limit (429) until after the turn's budget runs"
-                            + " out; the call did not run", null);
-                }
-                wait = paused - now;
-            }
+        long now = ticker.read();
+        long wait = Math.max(0, pauseBefore(integration, deadlineNanos, now));
+        Limiter limiter = limiters.get(integration);
+        if (limiter == null) {
+            return wait;
         }
+        if (limiter.bucket != null) {
+            wait = Math.max(wait, estimateIn(limiter.bucket, deadlineNanos, now, integration,
+                    describe(limiter.limits.rates(), limiter.limits.bandwidths().size())));
+        }
+        if (limiter.perKey != null && partition != null) {
+            wait = Math.max(wait, estimateIn(limiter.perKey.builder().build(partition, () -> limiter.perKeyConfiguration),
+                    deadlineNanos, now, integration, describe(limiter.limits.perKeyRates(),
+                            limiter.limits.perKeyBandwidths().size()) + " for '" + partition + "'"));
+        }
+        return wait;
+    }
+
+    private long estimateIn(Bucket bucket, long deadlineNanos, long now, String integration, String what)
+            throws CallFailure {
+        EstimationProbe probe = bucket.estimateAbilityToConsume(1);
+        long wait = probe.canBeConsumed() ? 0 : probe.getNanosToWaitForRefill();
+        if (wait == Long.MAX_VALUE || (deadlineNanos != Long.MAX_VALUE && now + wait - deadlineNanos > 0)) {
+            throw noPermit(integration, what);
+        }
+        return wait;
+    }
+
+    /** @return how long the integration stays paused after an upstream 429, at most; throws if past the deadline */
+    private long pauseBefore(String integration, long deadlineNanos, long now) throws CallFailure {
+        Long paused = pausedUntil.get(integration);
+        if (paused == null || paused - now <= 0) {
+            return 0;
+        }
+        if (paused - deadlineNanos > 0) {
+            throw new CallFailure(ErrorCode.RATE_LIMITED, "integration '" + integration
+                    + "' is paused after an upstream rate limit (429) until after the turn's budget runs"
+                    + " out; the call did not run", null);
+        }
+        return paused - now;
+    }
+
+    /** Reserves the call's permits (only when they come before the deadline); returns how long until they are valid. */
+    private long reserve(PlannedCall call, Object partition, long deadlineNanos) throws CallFailure {
+        String integration = integrationOf(call);
+        if (integration == null) {
+            return 0;
+        }
+        long wait = Math.max(0, pauseBefore(integration, deadlineNanos, ticker.read()));
         Limiter limiter = limiters.get(integration);
         if (limiter == null) {
             return wait;
@@ -183,8 +226,8 @@ public final class IntegrationGate implements CallGate {
         return wait;
     }
 
-    @Override
-    public void unreserve(PlannedCall call, Object partition) {
+    /** Gives back the permits {@link #reserve} took for a call that will not run after all. */
+    private void unreserve(PlannedCall call, Object partition) {
         String integration = integrationOf(call);
         Limiter limiter = integration == null ? null : limiters.get(integration);
         if (limiter == null) {
@@ -215,10 +258,14 @@ public final class IntegrationGate implements CallGate {
         long[] wait = {0};
         UninterruptibleBlockingStrategy recording = nanos -> wait[0] = nanos;
         if (maxWait <= 0 || !bucket.asBlocking().tryConsumeUninterruptibly(1, maxWait, recording)) {
-            throw new CallFailure(ErrorCode.RATE_LIMITED, "integration '" + integration + "' is rate limited (" + what
-                    + ") and no permit would come before the turn's budget runs out; the call did not run", null);
+            throw noPermit(integration, what);
         }
         return wait[0];
+    }
+
+    private static CallFailure noPermit(String integration, String what) {
+        return new CallFailure(ErrorCode.RATE_LIMITED, "integration '" + integration + "' is rate limited (" + what
+                + ") and no permit would come before the turn's budget runs out; the call did not run", null);
     }
 
     @Override

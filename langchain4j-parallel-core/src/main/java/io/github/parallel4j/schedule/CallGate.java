@@ -25,12 +25,12 @@ public interface CallGate {
         }
 
         @Override
-        public long reserve(PlannedCall call, Object partition, long deadlineNanos) {
+        public long estimate(PlannedCall call, Object partition, long deadlineNanos) {
             return 0;
         }
 
         @Override
-        public void unreserve(PlannedCall call, Object partition) {}
+        public void pace(PlannedCall call, Object partition, long deadlineNanos) {}
 
         @Override
         public void slowDown(PlannedCall call, Object partition, Duration retryAfter, Ticker ticker) {}
@@ -44,7 +44,7 @@ public interface CallGate {
     /**
      * The concurrency slots of the call's integration that it must hold while it runs. The scheduler takes every
      * call's resources in one order, so that no two calls can wait for each other: resource-key locks, its turn's
-     * cap, these, the rate permit ({@link #reserve}), and last the JVM-wide {@link #global()} slot, all without
+     * cap, these, the wait for a rate permit ({@link #estimate}), and last the JVM-wide {@link #global()} slot, all without
      * blocking a thread; it releases them when the call ends.
      *
      * @param call the call
@@ -61,27 +61,31 @@ public interface CallGate {
     FairSlots global();
 
     /**
-     * Reserves what the call needs to start (rate permits; the end of a pause after an upstream 429) without
-     * waiting: the scheduler waits the answer out on a timer, holding no thread and no JVM-wide slot. Must be short
-     * and must not block.
+     * How long until the call could start (a rate permit; the end of a pause after an upstream 429), without
+     * consuming anything: the scheduler waits that out on a timer, holding no thread and no JVM-wide slot, and
+     * then asks {@link #pace} on the call's thread. Must be short and must not block.
      *
      * @param call the call
      * @param partition the key of per-key rate limits (a conversation, a tenant), or null
      * @param deadlineNanos the turn's deadline on the gate's time source, or {@link Long#MAX_VALUE} for none
-     * @return nanoseconds to wait before the call may start, 0 for at once; what was reserved is the call's now
-     * @throws CallFailure when the call may not start before the deadline ({@code RATE_LIMITED}); nothing is
-     *     consumed then
+     * @return nanoseconds to wait, 0 for at once
+     * @throws CallFailure when the call could not start before the deadline ({@code RATE_LIMITED})
      */
-    long reserve(PlannedCall call, Object partition, long deadlineNanos) throws CallFailure;
+    long estimate(PlannedCall call, Object partition, long deadlineNanos) throws CallFailure;
 
     /**
-     * Gives back what {@link #reserve} took for a call that will not run after all (its turn closed while it
-     * waited).
+     * Takes the call's rate permit on its thread, just before it starts, waiting at most until {@code
+     * deadlineNanos}: permits are consumed when the requests are really made, so the call's pacing stays in step
+     * with the upstream's however long the hop to a thread took. The scheduler passes a deadline a few
+     * milliseconds away and, when no permit comes by then, gives the thread up and waits on the timer again.
      *
      * @param call the call
-     * @param partition as given to {@code reserve}
+     * @param partition the key of per-key rate limits, or null
+     * @param deadlineNanos the latest moment to start, on the gate's time source
+     * @throws CallFailure when no permit comes before the deadline ({@code RATE_LIMITED}); nothing is consumed
+     * @throws InterruptedException when interrupted while waiting; nothing is consumed
      */
-    void unreserve(PlannedCall call, Object partition);
+    void pace(PlannedCall call, Object partition, long deadlineNanos) throws CallFailure, InterruptedException;
 
     /**
      * An upstream refused the call for its rate: slow down the call's integration for {@code retryAfter}, and

@@ -39,10 +39,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>The way of one call: ready (predecessors done, references filled) → what it needs, taken in one fixed order
  * for every call and without holding a thread, so that a waiting call is an entry in a queue and no two calls can
  * wait for each other: the invocation's scope and its resource-key locks ({@link ResourceLocks}), an answer from
- * the read cache if one is kept, its turn's cap, its integration's slots, its rate permit (reserved at once and
- * waited out on the timer), and last the JVM-wide slot → a tool thread → the tool, under its own timeout → an
- * outcome, or another attempt (retry with backoff, or re-queue after an upstream 429) → locks, slots and any
- * unspent permit released.
+ * the read cache if one is kept, its turn's cap, its integration's slots, the time its rate permit should come
+ * (waited out on the timer), and last the JVM-wide slot → a tool thread, which takes the permit (so that permits
+ * are spent when requests are really made) → the tool, under its own timeout → an outcome, or another attempt
+ * (retry with backoff, or re-queue after an upstream 429) → locks and slots released.
  *
  * <p>The timer is shared by every turn in the JVM, so only the library's own short steps run on it: when it ends a
  * turn (the budget), {@link #whenDone()} is completed on the tool executor, and listeners waiting on it never
@@ -62,6 +62,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class TurnRun {
 
     private static final ToolOutput EXTERNAL_PASSED = new ToolOutput(NullNode.getInstance(), "external");
+    /**
+     * How long a call's thread may wait for its rate permit: the timer wakes a paced call when a permit should be
+     * there, and the thread takes it (waiting this long at most, for calls woken together); short enough that
+     * waiting holds no thread to speak of. A call that gets no permit by then gives its thread and JVM-wide slot
+     * up and waits on the timer again.
+     */
+    private static final long PACE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** Set while one of a turn's timer tasks runs on this thread. */
     private static final ThreadLocal<Boolean> ON_TIMER = new ThreadLocal<>();
 
@@ -112,8 +119,7 @@ public final class TurnRun {
         /** Its scope and resource-key locks, null when it needs none; {@code locked} once they are held. */
         ResourceLocks.Request locks;
         boolean locked;
-        /** Whether it holds a reserved rate permit not yet spent, and the timer task waiting for it to be valid. */
-        boolean permit;
+        /** The timer task waiting until a rate permit should be there. */
         ScheduledFuture<?> paceWait;
 
         Attempt(int call, int number, JsonNode arguments) {
@@ -420,7 +426,7 @@ public final class TurnRun {
      * Starts a new attempt of call i: waits out a pause of its integration (after an upstream 429) on the timer,
      * then takes what it needs, always in the same order and without blocking a thread (so that a waiting call is
      * an entry in a queue, and no two calls can wait for each other): the invocation's scope and its resource-key
-     * locks, the turn's cap, its integration's slots, its rate permit (waited out on the timer), and last the
+     * locks, the turn's cap, its integration's slots, the wait for its rate permit (on the timer), and last the
      * JVM-wide slot; then it is given a thread.
      */
     private void admit(int i, JsonNode arguments) {
@@ -515,12 +521,15 @@ public final class TurnRun {
         acquire(attempt, chain, 0, () -> pace(attempt));
     }
 
-    /** Reserves the call's rate permit and waits for it on the timer, holding no thread and no JVM-wide slot. */
+    /**
+     * Waits on the timer until the call's rate permit should be there (consuming nothing), holding no thread and no
+     * JVM-wide slot; then takes the JVM-wide slot and a thread, which takes the permit ({@link #paceOnThread}).
+     */
     private void pace(Attempt attempt) {
         PlannedCall call = plan.calls().get(attempt.call);
         long wait;
         try {
-            wait = scheduler.gate().reserve(call, options.partition(), deadline);
+            wait = scheduler.gate().estimate(call, options.partition(), deadline);
         } catch (CallFailure | RuntimeException e) {
             CallFailure f = e instanceof CallFailure cf ? cf : new CallFailure(ErrorCode.TOOL_ERROR,
                     "the call's limits could not be applied: " + messageOf(e), e);
@@ -529,25 +538,24 @@ public final class TurnRun {
                     -1, now(), attempt.number));
             return;
         }
-        boolean live;
-        synchronized (this) {
-            live = isLive(attempt) && !attempt.resourcesTaken;
-            attempt.permit = live; // from here on, whoever releases the attempt unspent gives the permit back
-        }
-        if (!live) {
-            scheduler.gate().unreserve(call, options.partition());
-            return;
-        }
-        Runnable last = () -> {
+        if (wait <= 0) {
             FairSlots global = scheduler.gate().global();
             acquire(attempt, global == null ? List.of() : List.of(global), 0, () -> submit(attempt));
-        };
-        if (wait <= 0) {
-            last.run();
+            return;
+        }
+        Taken release = null;
+        synchronized (this) {
+            if (!isLive(attempt) || attempt.resourcesTaken) {
+                release = takeHeld(attempt);
+            }
+        }
+        if (release != null) {
+            releaseAll(release); // closed meanwhile: its outcome is written
             return;
         }
         try {
-            ScheduledFuture<?> waiting = scheduler.timer().schedule(onTimer(last), wait, TimeUnit.NANOSECONDS);
+            ScheduledFuture<?> waiting = scheduler.timer().schedule(onTimer(() -> pace(attempt)), wait,
+                    TimeUnit.NANOSECONDS);
             synchronized (this) {
                 attempt.paceWait = waiting;
             }
@@ -601,12 +609,11 @@ public final class TurnRun {
     }
 
     /** What one attempt held, taken for release by exactly one caller. */
-    private record Taken(List<FairSlots> slots, ResourceLocks.Request locks, boolean locked, boolean permit,
-            PlannedCall call) {
-        static final Taken NOTHING = new Taken(List.of(), null, false, false, null);
+    private record Taken(List<FairSlots> slots, ResourceLocks.Request locks, boolean locked) {
+        static final Taken NOTHING = new Taken(List.of(), null, false);
     }
 
-    /** Takes an attempt's locks, slots and unspent permit for release; only the first caller gets them. Called holding this. */
+    /** Takes an attempt's locks and slots for release; only the first caller gets them. Called holding this. */
     private Taken takeHeld(Attempt attempt) {
         if (attempt.resourcesTaken) {
             return Taken.NOTHING;
@@ -614,21 +621,12 @@ public final class TurnRun {
         attempt.resourcesTaken = true;
         List<FairSlots> held = attempt.held.isEmpty() ? List.of() : new ArrayList<>(attempt.held);
         attempt.held.clear();
-        Taken taken = new Taken(held, attempt.locks, attempt.locked, attempt.permit, plan.calls().get(attempt.call));
-        attempt.permit = false;
-        return taken;
+        return new Taken(held, attempt.locks, attempt.locked);
     }
 
     private void releaseAll(Taken taken) {
         for (int k = taken.slots().size() - 1; k >= 0; k--) {
             taken.slots().get(k).release();
-        }
-        if (taken.permit()) {
-            try {
-                scheduler.gate().unreserve(taken.call(), options.partition()); // it never ran: the permit goes back
-            } catch (RuntimeException e) {
-                // giving back is a courtesy to later calls; the outcome must not depend on it
-            }
         }
         if (taken.locks() != null) {
             if (taken.locked()) {
@@ -742,7 +740,12 @@ public final class TurnRun {
         }
         CallOutcome outcome;
         Throwable fatal = null;
+        boolean waitsAgain = false;
         try {
+            if (!paceOnThread(attempt)) {
+                waitsAgain = true;
+                return; // back to waiting on the timer, without this thread, keeping its locks and other slots
+            }
             long start;
             synchronized (this) {
                 if (!isLive(attempt)) {
@@ -751,7 +754,6 @@ public final class TurnRun {
                 start = now();
                 attempt.startNanos = start;
                 attempt.started = true;
-                attempt.permit = false; // spent: the tool is called now
                 call.policy().timeout().ifPresent(t -> attempt.timeout = scheduler.timer().schedule(
                         onTimer(() -> timeOut(attempt)), Durations.nanos(t), TimeUnit.NANOSECONDS));
             }
@@ -771,15 +773,52 @@ public final class TurnRun {
             outcome = CallOutcome.failure(call, ErrorCode.TOOL_ERROR, messageOf(e), e, readyAt.get(i),
                     attempt.startNanos, now(), attempt.number);
         } finally {
-            synchronized (this) {
-                attempt.returned = true; // from here on, a timeout can no longer claim this attempt
+            if (!waitsAgain) {
+                synchronized (this) {
+                    attempt.returned = true; // from here on, a timeout can no longer claim this attempt
+                }
+                releaseSlots(attempt); // its locks too: an abandoned call keeps them until its tool returns
             }
-            releaseSlots(attempt); // its locks too: an abandoned call keeps them until its tool returns
         }
         finish(attempt, outcome);
         if (fatal instanceof Error error) {
             throw error; // after the outcome is recorded: the caller is answered, the thread dies as it should
         }
+    }
+
+    /**
+     * Takes the call's rate permit just before it starts, so that permits are spent when requests are really made.
+     * When none comes within {@link #PACE_WINDOW_NANOS} (calls woken together, one permit), the call gives up its
+     * thread and JVM-wide slot and waits on the timer again.
+     *
+     * @return true to start now, false when the call went back to waiting
+     */
+    private boolean paceOnThread(Attempt attempt) throws CallFailure, InterruptedException {
+        PlannedCall call = plan.calls().get(attempt.call);
+        long window = scheduler.ticker().read() + PACE_WINDOW_NANOS;
+        boolean last = deadline != Long.MAX_VALUE && window - deadline >= 0;
+        try {
+            scheduler.gate().pace(call, options.partition(), last ? deadline : window);
+            return true;
+        } catch (CallFailure f) {
+            if (last || f.code() != ErrorCode.RATE_LIMITED) {
+                throw f;
+            }
+        }
+        FairSlots global = scheduler.gate().global();
+        boolean held;
+        synchronized (this) {
+            if (!isLive(attempt) || attempt.resourcesTaken) {
+                throw new InterruptedException(); // closed meanwhile: end through the usual path
+            }
+            attempt.thread = null;
+            held = global != null && attempt.held.remove(global);
+        }
+        if (held) {
+            global.release();
+        }
+        pace(attempt);
+        return false;
     }
 
     private ToolOutput cachedOrNull(PlannedCall call, JsonNode arguments) {
