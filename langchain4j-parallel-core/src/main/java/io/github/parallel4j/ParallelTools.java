@@ -686,7 +686,7 @@ public final class ParallelTools {
          * call abandoned at its turn's budget (a tool that ignored the interrupt) until that call returns
          * ({@link ParallelTools#abandonedCalls()} counts them). Default: as LangChain4j's own default for
          * {@code executeToolsConcurrently()}, virtual threads on Java 21+, else an elastic pool of daemon threads
-         * that grows with demand and lets idle threads go after a second. An executor you give is left as it is;
+         * that grows with demand and lets idle threads go after a minute. An executor you give is left as it is;
          * when it is a {@link java.util.concurrent.ThreadPoolExecutor} with fewer threads than your caps let run
          * at once ({@link #maxConcurrentCalls(int)}, or unbounded without it), a WARN at build says so.
          *

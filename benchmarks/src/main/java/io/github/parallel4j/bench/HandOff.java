@@ -148,7 +148,8 @@ final class HandOff {
         boolean sequential = contender == Contender.SEQUENTIAL;
         int turns = sequential && calls > 1 ? settings.sequentialTurns() : settings.turns();
         long toolNanos = settings.toolMillis() * 1_000_000L * (sequential ? calls : 1);
-        for (int w = 0; w < settings.warmUp(); w++) {
+        int warmUp = sequential && calls > 1 ? Math.min(settings.warmUp(), settings.sequentialTurns()) : settings.warmUp();
+        for (int w = 0; w < warmUp; w++) {
             assistant.chat("warm-up");
         }
         double[] first = new double[turns];
@@ -215,7 +216,7 @@ final class HandOff {
         StringBuilder s = new StringBuilder("### Hand-off\n\n");
         s.append(String.format(Locale.ROOT, "One turn of N calls of a tool that sleeps %d ms, turns one at a time on "
                 + "one thread, p50 of %d measured turns after %d warm-up turns (LangChain4j sequential at 8 and 64 "
-                + "calls: %d turns). Times in ms from the moment the scripted model returns the AI message, or to "
+                + "calls: %d of each). Times in ms from the moment the scripted model returns the AI message, or to "
                 + "the moment it is called again; \"overhead\" is that whole span minus the tools' own schedule (%d ms "
                 + "when the calls run together, N × %d ms one after another). The library runs with its defaults."
                 + "%n%n", settings.toolMillis(), settings.turns(), settings.warmUp(), settings.sequentialTurns(),

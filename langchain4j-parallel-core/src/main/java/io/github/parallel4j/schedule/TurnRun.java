@@ -44,6 +44,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * are spent when requests are really made) → the tool, under its own timeout → an outcome, or another attempt
  * (retry with backoff, or re-queue after an upstream 429) → locks and slots released.
  *
+ * <p>Tools run only on the executor's threads, never on a thread that awaits the turn (the one that called the AI
+ * service, or LangChain4j's): a budget is a promise that the turn returns on time even when a tool ignores its
+ * interrupt, and a thread inside such a tool could not return. The hand-off that costs is kept small instead:
+ * the thread that plans submits the ready calls itself, and a budget is a place in a shared line rather than a
+ * timer task ({@link TurnDeadlines}).
+ *
  * <p>The timer is shared by every turn in the JVM, so only the library's own short steps run on it: when it ends a
  * turn (the budget), {@link #whenDone()} is completed on the tool executor, and listeners waiting on it never
  * delay another turn's budget.
