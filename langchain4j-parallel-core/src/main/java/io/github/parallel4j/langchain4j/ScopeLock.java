@@ -12,7 +12,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * interrupt after its turn ended still holds it, and its invocation's state must outlive it, or a later call of
  * the same invocation would get a fresh lock and run inside that write.
  */
-final class ScopeLock implements ReadWriteLock {
+final class ScopeLock implements ReadWriteLock, io.github.parallel4j.schedule.ScopeHolders {
 
     /** Told when a thread starts waiting for the lock, and when it no longer holds nor waits for it. */
     interface Users {
@@ -22,12 +22,25 @@ final class ScopeLock implements ReadWriteLock {
     }
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
+    private final Users users;
     private final Lock read;
     private final Lock write;
 
     ScopeLock(Users users) {
+        this.users = users;
         this.read = new Counted(lock.readLock(), users);
         this.write = new Counted(lock.writeLock(), users);
+    }
+
+    /** The scheduler takes the scope without a thread (as a queue entry) and counts its calls here. */
+    @Override
+    public void entered() {
+        users.entered();
+    }
+
+    @Override
+    public void left() {
+        users.left();
     }
 
     @Override

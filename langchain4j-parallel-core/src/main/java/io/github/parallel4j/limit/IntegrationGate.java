@@ -176,7 +176,7 @@ public final class IntegrationGate implements CallGate {
             throws CallFailure {
         EstimationProbe probe = bucket.estimateAbilityToConsume(1);
         long wait = probe.canBeConsumed() ? 0 : probe.getNanosToWaitForRefill();
-        if (wait == Long.MAX_VALUE || (deadlineNanos != Long.MAX_VALUE && now + wait - deadlineNanos > 0)) {
+        if (wait == Long.MAX_VALUE || Durations.endsAfter(now, wait, deadlineNanos)) {
             throw noPermit(integration, what);
         }
         return wait;

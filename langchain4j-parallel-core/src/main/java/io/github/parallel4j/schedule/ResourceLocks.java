@@ -39,10 +39,25 @@ public final class ResourceLocks {
      * @return the request, to {@link Request#place()}
      */
     public Request request(List<?> keys, boolean[] writes, BooleanSupplier onGranted) {
+        return request(keys, writes, onGranted, null);
+    }
+
+    /**
+     * As {@link #request(List, boolean[], BooleanSupplier)}, telling {@code onOver} once when the request ends:
+     * released, withdrawn, or its grant declined.
+     *
+     * @param keys the keys in the order to take them
+     * @param writes for each key, whether the request writes it
+     * @param onGranted as for the other form
+     * @param onOver runs once, outside the table's monitor, when the request holds and waits for nothing any
+     *     more; null for nothing
+     * @return the request, to {@link Request#place()}
+     */
+    public Request request(List<?> keys, boolean[] writes, BooleanSupplier onGranted, Runnable onOver) {
         if (keys.size() != writes.length) {
             throw new IllegalArgumentException("one mode per key: " + keys.size() + " keys, " + writes.length + " modes");
         }
-        return new Request(keys.toArray(), writes.clone(), onGranted);
+        return new Request(keys.toArray(), writes.clone(), onGranted, onOver);
     }
 
     /** @return how many keys are held or waited for now */
@@ -56,16 +71,24 @@ public final class ResourceLocks {
         private final Object[] keys;
         private final boolean[] writes;
         private final BooleanSupplier onGranted;
+        private final Runnable onOver;
         // Guarded by ResourceLocks.this.
         private int held;
         private Entry waitingAt;
         private boolean placed;
         private boolean over;
 
-        private Request(Object[] keys, boolean[] writes, BooleanSupplier onGranted) {
+        private Request(Object[] keys, boolean[] writes, BooleanSupplier onGranted, Runnable onOver) {
             this.keys = keys;
             this.writes = writes;
             this.onGranted = onGranted;
+            this.onOver = onOver;
+        }
+
+        private void over() {
+            if (onOver != null) {
+                onOver.run();
+            }
         }
 
         /** Places the request: its keys are taken at once where free, and it waits in line for the rest. */
@@ -105,6 +128,7 @@ public final class ResourceLocks {
                 unlock(this, grants);
             }
             deliver(grants);
+            over();
             return true;
         }
 
@@ -119,6 +143,7 @@ public final class ResourceLocks {
                 unlock(this, grants);
             }
             deliver(grants);
+            over();
         }
     }
 
@@ -184,11 +209,16 @@ public final class ResourceLocks {
                 kept = false; // a broken callback must not keep keys that nobody will release
             }
             if (!kept) {
+                boolean ended = false;
                 synchronized (this) {
                     if (!r.over) {
                         r.over = true;
                         unlock(r, grants);
+                        ended = true;
                     }
+                }
+                if (ended) {
+                    r.over();
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.github.parallel4j.schedule;
 
+import io.github.parallel4j.policy.Durations;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -39,7 +40,7 @@ final class TurnDeadlines {
      * @return the entry, to {@link Entry#finished()} when the turn is done
      */
     Entry watch(long budgetNanos, Runnable expire) {
-        Entry entry = new Entry(System.nanoTime() + budgetNanos, expire);
+        Entry entry = new Entry(Durations.deadline(System.nanoTime(), budgetNanos), expire);
         lines.computeIfAbsent(budgetNanos, b -> new Line()).add(entry);
         return entry;
     }

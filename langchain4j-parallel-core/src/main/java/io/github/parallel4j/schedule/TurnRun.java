@@ -492,6 +492,10 @@ public final class TurnRun {
             names.add(key.getKey());
             writes[k++] = key.getValue();
         }
+        if (options.scope() instanceof ScopeHolders holders) {
+            holders.entered(); // the scope's owner outlives this call while it holds or waits for the scope
+            return scheduler.locks().request(names, writes, () -> onLocked(attempt), holders::left);
+        }
         return scheduler.locks().request(names, writes, () -> onLocked(attempt));
     }
 
