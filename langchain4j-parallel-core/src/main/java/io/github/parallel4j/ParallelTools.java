@@ -340,7 +340,7 @@ public final class ParallelTools {
         private int maxConcurrentPerTurn;
         private int maxRetriesPerTurn = 10;
         private int rateLimitRetries = 3;
-        private Function<InvocationContext, Object> rateLimitKey = InvocationContext::chatMemoryId;
+        private Function<InvocationContext, Object> rateLimitKey = Installation::conversationOrInvocation;
 
         private Builder() {}
 
@@ -484,7 +484,9 @@ public final class ParallelTools {
 
         /**
          * What {@link IntegrationLimits.Builder#perKeyRate per-key rates} are keyed by. Default: the conversation
-         * (the AI service's chat memory id). A tenant, for instance:
+         * (the AI service's chat memory id), or, when the AI service method has no {@code @MemoryId} (LangChain4j
+         * then gives every invocation the same memory id, "default"), the invocation: one user's calls never use
+         * up another's allowance. A tenant, for instance:
          * {@code context -> context.invocationParameters().get("tenant")}. A null key skips per-key rates.
          *
          * @param rateLimitKey derives the key from an AI service invocation

@@ -75,6 +75,7 @@ public final class Installation {
     /** Numbers turns for their idempotency keys: distinct across the turns of one invocation, and all others. */
     private final java.util.concurrent.atomic.AtomicLong turns = new java.util.concurrent.atomic.AtomicLong();
     private final ReadCache readCache;
+    private final LangChain4jArguments arguments = new LangChain4jArguments();
 
     /**
      * @param settings the settings
@@ -83,7 +84,7 @@ public final class Installation {
         this.settings = settings;
         this.builderTools = BuilderTools.none(settings.errorHandling());
         this.planner = new Planner(settings.maxBatchSize(), owned::get, Planner.UnknownTools.BARRIER,
-                settings.deduplicateReads(), () -> builderTools.argumentErrorsToHandler());
+                settings.deduplicateReads(), arguments, () -> builderTools.argumentErrorsToHandler());
         this.readCache = settings.readCache();
         this.invocations = new Invocations(settings.idleInvocationExpiry());
     }
@@ -251,6 +252,9 @@ public final class Installation {
     private AiServiceTool wrap(AiServiceTool tool, ToolPolicy policy) {
         checkKeysNameParameters(tool.toolSpecification(), policy);
         String name = tool.name();
+        if (tool.toolExecutor() instanceof DefaultToolExecutor executor) {
+            arguments.method(name, executor.originalMethod());
+        }
         owned.put(name, policy);
         delegates.put(name, tool.toolExecutor());
         returnBehaviors.put(name, tool.returnBehavior());
@@ -298,7 +302,8 @@ public final class Installation {
         // Slices are measured as written in JSON; the envelope around one needs a few hundred characters more.
         int slice = Math.max(io.github.parallel4j.observe.ObservationWriter.MIN_CHARS,
                 settings.maxObservationChars() - 400);
-        return java.util.Optional.of(wrap(new ReadResultTool(settings.kept(), slice).tool(), ToolPolicy.read()));
+        return java.util.Optional.of(wrap(new ReadResultTool(settings.kept(), slice, arguments, this::privateScope)
+                .tool(), ToolPolicy.read()));
     }
 
     /** @return how many invocations this installation keeps state for now */
@@ -423,7 +428,7 @@ public final class Installation {
         Plan plan = plan(requests);
         if (plan.calls().stream().anyMatch(c -> c.kind() == PlannedCall.Kind.EXTERNAL)) {
             // Tools the library does not run may write anything: forget this conversation's cached reads.
-            readCache.written(settings.shareCachedReads() ? ReadCache.SHARED : privateScope(context), java.util.Set.of());
+            readCache.written(cacheScope(context), java.util.Set.of());
         }
         if (log.isDebugEnabled()) {
             log.debug("Starting turn of invocation {}: {}", context == null ? null : context.invocationId(), plan);
@@ -511,13 +516,13 @@ public final class Installation {
     }
 
     private CallRunner runner(InvocationContext context, List<TurnObserver.TurnScope> observed) {
-        Object scope = settings.shareCachedReads() ? ReadCache.SHARED : privateScope(context);
+        Object scope = cacheScope(context);
         return new CallRunner() {
             @Override
             public java.util.Optional<ToolOutput> cached(PlannedCall call, JsonNode arguments) {
                 // Asked once the call holds its resource-key locks, so no write to its keys is still running.
                 return call.policy().cachedFor().isPresent()
-                        ? readCache.get(scope, call.name(), arguments)
+                        ? readCache.get(scope, call.name(), call.canonicalArguments(arguments))
                         : java.util.Optional.empty();
             }
 
@@ -529,7 +534,8 @@ public final class Installation {
                 try {
                     ToolOutput output = runTool(call, arguments, context);
                     call.policy().cachedFor().ifPresent(ttl ->
-                            readCache.put(scope, call.name(), arguments, output, ttl, runtimeKeys(call, arguments)));
+                            readCache.put(scope, call.name(), call.canonicalArguments(arguments), output, ttl,
+                                    runtimeKeys(call, arguments)));
                     return output;
                 } catch (Exception | Error e) {
                     error = e;
@@ -551,7 +557,7 @@ public final class Installation {
         java.util.Set<String> keys = new java.util.HashSet<>();
         for (ResourceKeyTemplate template : call.policy().resourceKeys()) {
             try {
-                keys.add(template.fill(arguments, text -> false).text());
+                keys.add(template.fill(call.canonicalArguments(arguments), text -> false).text());
             } catch (ResourceKeyTemplate.MissingArgumentException e) {
                 // the scheduler refused the call for this already; nothing ran
             }
@@ -680,19 +686,56 @@ public final class Installation {
     }
 
     /**
-     * Whose cached reads and kept results a call may see: its conversation when the AI service method names one
-     * with {@code @MemoryId}; otherwise only its own AI service invocation, since LangChain4j gives every
-     * invocation without a memory id the same id ("default") and that would mix users.
+     * Whose cached reads a call may see: this installation's (its tool instances) and, unless cached reads are
+     * shared by every conversation, only its own conversation's (see {@link #privateScope}).
      */
-    static Object privateScope(InvocationContext context) {
+    private Object cacheScope(InvocationContext context) {
+        return new Scope(this, settings.shareCachedReads() ? ReadCache.SHARED : conversation(context));
+    }
+
+    /**
+     * Whose kept results a call may read: this installation's (another AI service's tools, even of the same class,
+     * are another tenant's), and its own conversation's.
+     */
+    Object privateScope(InvocationContext context) {
+        return new Scope(this, conversation(context));
+    }
+
+    /**
+     * The conversation an invocation belongs to: its memory id when the AI service method names one with
+     * {@code @MemoryId}; otherwise only the invocation itself, since LangChain4j gives every invocation without a
+     * memory id the same id ("default") and that would mix users. Without a context, a scope no one else has.
+     */
+    private static Object conversation(InvocationContext context) {
+        Object conversation = conversationOrInvocation(context);
+        return conversation != null ? conversation : new Object();
+    }
+
+    /**
+     * The default key of per-key rates, and the conversation of {@link #privateScope}: the invocation's memory id,
+     * or its invocation id when it has no memory id of its own (LangChain4j's "default").
+     *
+     * @param context the invocation
+     * @return the key, or null when the invocation has neither
+     */
+    public static Object conversationOrInvocation(InvocationContext context) {
         if (context == null) {
-            return new Object(); // no context: nothing can be shared with anyone
+            return null;
         }
         Object memoryId = context.chatMemoryId();
         if (memoryId != null && !dev.langchain4j.service.memory.ChatMemoryService.DEFAULT.equals(memoryId)) {
             return memoryId;
         }
-        return context.invocationId() != null ? context.invocationId() : new Object();
+        return context.invocationId();
+    }
+
+    /** Results of one installation's tools in one conversation (or invocation); an installation equals only itself. */
+    private record Scope(Installation installation, Object conversation) {
+
+        @Override
+        public String toString() {
+            return String.valueOf(conversation);
+        }
     }
 
     private static String messageOf(Throwable e) {

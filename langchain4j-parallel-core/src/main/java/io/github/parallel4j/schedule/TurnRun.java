@@ -816,9 +816,10 @@ public final class TurnRun {
     private static TreeMap<String, Boolean> runtimeKeys(PlannedCall call, JsonNode arguments) throws CallFailure {
         TreeMap<String, Boolean> keys = new TreeMap<>();
         boolean writes = call.policy().sideEffect() == SideEffect.WRITE;
+        JsonNode values = call.canonicalArguments(arguments); // as the tool receives them: 1, 1.0 and "01" are one key
         for (ResourceKeyTemplate template : call.policy().resourceKeys()) {
             try {
-                keys.merge(template.fill(arguments, text -> false).text(), writes, Boolean::logicalOr);
+                keys.merge(template.fill(values, text -> false).text(), writes, Boolean::logicalOr);
             } catch (ResourceKeyTemplate.MissingArgumentException e) {
                 throw new CallFailure(ErrorCode.INVALID_ARGUMENTS, e.getMessage(), null);
             }
