@@ -597,7 +597,8 @@ public final class ParallelTools {
          * Keeps the full results that were cut (in a Caffeine cache bounded by total characters and time), names
          * each by a {@code "handle"} in its observation, and installs a {@code read_result(handle, offset, length)}
          * tool with which the model reads the rest. A handle can only be read from the conversation (chat memory
-         * id) that received it. Off by default.
+         * id; without one, the AI service invocation) that received it, through the AI service that kept it. Off by
+         * default.
          *
          * @param maxChars the most characters kept in all, positive
          * @param keepFor how long each result is kept, positive
@@ -619,7 +620,9 @@ public final class ParallelTools {
 
         /**
          * Whether reads cached with {@code @CacheFor} / {@link ToolPolicy#cacheFor} are shared by every conversation
-         * (for data that is the same for everyone), instead of kept per conversation. Default false.
+         * of an AI service (for data that is the same for everyone), instead of kept per conversation. Either way a
+         * cached read is only ever seen by the AI service ({@link #install installation}) whose tool produced it.
+         * Default false.
          *
          * @param share whether to share
          * @return this builder
