@@ -252,9 +252,9 @@ public final class Installation {
     private AiServiceTool wrap(AiServiceTool tool, ToolPolicy policy) {
         checkKeysNameParameters(tool.toolSpecification(), policy);
         String name = tool.name();
-        if (tool.toolExecutor() instanceof DefaultToolExecutor executor) {
-            arguments.method(name, executor.originalMethod());
-        }
+        arguments.method(name, tool.toolExecutor() instanceof DefaultToolExecutor executor
+                ? executor.originalMethod()
+                : null);
         owned.put(name, policy);
         delegates.put(name, tool.toolExecutor());
         returnBehaviors.put(name, tool.returnBehavior());

@@ -57,13 +57,18 @@ final class LangChain4jArguments implements ArgumentReader {
     private final Map<String, Method> methods = new ConcurrentHashMap<>();
 
     /**
-     * Coerces this tool's arguments by its method's parameters from now on.
+     * Coerces this tool's arguments by its method's parameters from now on, or takes them as JSON.
      *
      * @param tool the tool's name
-     * @param method the method LangChain4j's executor prepares arguments for (its original method)
+     * @param method the method LangChain4j's executor prepares arguments for (its original method), or null for a
+     *     tool without one
      */
     void method(String tool, Method method) {
-        methods.put(tool, method);
+        if (method == null) {
+            methods.remove(tool);
+        } else {
+            methods.put(tool, method);
+        }
     }
 
     @Override

@@ -110,6 +110,22 @@ class ResourceKeysByValueTest {
     }
 
     @Test
+    void should_not_share_a_read_across_a_write_to_its_order_however_the_write_spells_it() {
+        Orders orders = new Orders();
+        ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
+                call("r1", "order", "{\"orderId\":1}"),
+                call("w", "cancel", "{\"orderId\":\"01\"}"),
+                call("r2", "order", "{\"orderId\":1}")));
+        ParallelTools.builder().build().install(AiServices.builder(Assistant.class), orders)
+                .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
+                .chatModel(model).build().chat("alice", "show, cancel, show");
+
+        assertThat(orders.reads.get()).as("the second read ran after the write instead of sharing the first").isEqualTo(2);
+        assertThat(model.observations()).extracting(o -> o.at("/result").asText())
+                .containsExactly("order 1 is open", "cancelled 1", "order 1 is cancelled");
+    }
+
+    @Test
     void should_never_run_two_conversations_cancels_of_one_order_at_once_however_spelled() throws Exception {
         Orders orders = new Orders();
         orders.secondCancelStarted = new CountDownLatch(2);
