@@ -17,9 +17,9 @@ import java.util.function.Predicate;
  * contributes its text, a number its exact decimal value ({@code 1}, {@code 1.0} and {@code 1e0} give {@code 1}),
  * any other value its compact JSON with fields in name order ({@link CanonicalJson#text}).
  *
- * <p>So that two different argument tuples never fill the same key, a filled value has {@code %} and the first
- * character of the text that follows it in the template percent-encoded (UTF-8): in {@code "{a}:{b}"}, a=x:y, b=z
- * gives {@code x%3Ay:z} and a=x, b=y:z gives {@code x:y%3Az}. For the same reason two parameters may not touch
+ * <p>So that two different argument tuples never fill the same key, every filled value has {@code %} and the
+ * template's separators (the first character of each text that follows a parameter) percent-encoded (UTF-8): in
+ * {@code "{a}:{b}"}, a=x:y, b=z gives {@code x%3Ay:z} and a=x, b=y:z gives {@code x:y%3Az}. For the same reason two parameters may not touch
  * ({@code "{a}{b}"} is refused). Braces cannot be escaped: a template is a key name, not free text.
  */
 public final class ResourceKeyTemplate {
