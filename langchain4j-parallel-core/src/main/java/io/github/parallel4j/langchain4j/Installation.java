@@ -685,57 +685,25 @@ public final class Installation {
                 (long) chars * settings.maxObservationTokens() / Math.max(1, tokens) * 95 / 100);
     }
 
-    /**
-     * Whose cached reads a call may see: this installation's (its tool instances) and, unless cached reads are
-     * shared by every conversation, only its own conversation's (see {@link #privateScope}).
-     */
+    /** Whose cached reads a call may see: see {@link ResultScope}. */
     private Object cacheScope(InvocationContext context) {
-        return new Scope(this, settings.shareCachedReads() ? ReadCache.SHARED : conversation(context));
+        return settings.shareCachedReads() ? new ResultScope(this, ReadCache.SHARED) : ResultScope.of(this, context);
     }
 
-    /**
-     * Whose kept results a call may read: this installation's (another AI service's tools, even of the same class,
-     * are another tenant's), and its own conversation's.
-     */
+    /** Whose kept results a call may read: see {@link ResultScope}. */
     Object privateScope(InvocationContext context) {
-        return new Scope(this, conversation(context));
+        return ResultScope.of(this, context);
     }
 
     /**
-     * The conversation an invocation belongs to: its memory id when the AI service method names one with
-     * {@code @MemoryId}; otherwise only the invocation itself, since LangChain4j gives every invocation without a
-     * memory id the same id ("default") and that would mix users. Without a context, a scope no one else has.
-     */
-    private static Object conversation(InvocationContext context) {
-        Object conversation = conversationOrInvocation(context);
-        return conversation != null ? conversation : new Object();
-    }
-
-    /**
-     * The default key of per-key rates, and the conversation of {@link #privateScope}: the invocation's memory id,
-     * or its invocation id when it has no memory id of its own (LangChain4j's "default").
+     * The default key of per-key rates: the invocation's memory id, or its invocation id when it has no memory id
+     * of its own (LangChain4j's "default", which every user shares).
      *
      * @param context the invocation
      * @return the key, or null when the invocation has neither
      */
     public static Object conversationOrInvocation(InvocationContext context) {
-        if (context == null) {
-            return null;
-        }
-        Object memoryId = context.chatMemoryId();
-        if (memoryId != null && !dev.langchain4j.service.memory.ChatMemoryService.DEFAULT.equals(memoryId)) {
-            return memoryId;
-        }
-        return context.invocationId();
-    }
-
-    /** Results of one installation's tools in one conversation (or invocation); an installation equals only itself. */
-    private record Scope(Installation installation, Object conversation) {
-
-        @Override
-        public String toString() {
-            return String.valueOf(conversation);
-        }
+        return ResultScope.conversationOrInvocation(context);
     }
 
     private static String messageOf(Throwable e) {
