@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -59,6 +61,7 @@ public final class References {
      * @param text the argument's text
      * @param isCallId tells whether a call of the batch has a given id
      * @return true when the text refers to a call
+     * @throws UnresolvedReferenceException when the text holds a reference token that is no well-formed reference
      */
     public static boolean containsReference(String text, Predicate<String> isCallId) {
         if (text.indexOf('$') < 0) {
@@ -73,6 +76,8 @@ public final class References {
      * @param arguments the arguments
      * @param isCallId tells whether a call of the batch has a given id
      * @return the references, possibly empty
+     * @throws UnresolvedReferenceException when a string holds a reference token that is no well-formed reference
+     *     (see the class description), or a path with an index beyond {@code int}
      */
     public static List<Reference> findAll(JsonNode arguments, Predicate<String> isCallId) {
         List<Reference> found = new ArrayList<>();
@@ -99,7 +104,7 @@ public final class References {
             return List.of(whole);
         }
         List<Reference> found = new ArrayList<>();
-        java.util.Set<Integer> starts = new java.util.HashSet<>();
+        Set<Integer> starts = new HashSet<>();
         Matcher m = EMBEDDED.matcher(text);
         while (m.find()) {
             if (refersToCall(m.group(1), isCallId)) {
