@@ -12,6 +12,7 @@ import io.github.parallel4j.langchain4j.InstallSettings;
 import io.github.parallel4j.langchain4j.Installation;
 import io.github.parallel4j.limit.IntegrationGate;
 import io.github.parallel4j.observe.ObservationWriter;
+import io.github.parallel4j.policy.Durations;
 import io.github.parallel4j.policy.ToolPolicy;
 import io.github.parallel4j.schedule.ResourceLocks;
 import io.github.parallel4j.schedule.TurnScheduler;
@@ -69,6 +70,7 @@ public final class ParallelTools {
     private final int maxConcurrentPerTurn;
     private final int maxRetriesPerTurn;
     private final int rateLimitRetries;
+    private final Duration maxRetryAfter;
     private final Function<InvocationContext, Object> rateLimitKey;
     private final ObservationFormat format;
     private final int maxObservationChars;
@@ -109,6 +111,7 @@ public final class ParallelTools {
         this.maxConcurrentPerTurn = b.maxConcurrentPerTurn;
         this.maxRetriesPerTurn = b.maxRetriesPerTurn;
         this.rateLimitRetries = b.rateLimitRetries;
+        this.maxRetryAfter = b.maxRetryAfter;
         this.rateLimitKey = b.rateLimitKey;
         this.gate = new IntegrationGate(integrations, b.maxConcurrentCalls, b.ticker, IntegrationGate.Sleeper.parking());
         List<ContextPropagator> propagators = new ArrayList<>();
@@ -158,7 +161,7 @@ public final class ParallelTools {
             if (installation == null) {
                 installation = new Installation(new InstallSettings(policies, defaultPolicy, maxBatchSize,
                         turnTimeout, errorHandling, scheduler, writer, Duration.ofMinutes(30),
-                        maxConcurrentPerTurn, maxRetriesPerTurn, rateLimitRetries, rateLimitKey, format,
+                        maxConcurrentPerTurn, maxRetriesPerTurn, rateLimitRetries, maxRetryAfter, rateLimitKey, format,
                         maxObservationChars, maxTurnObservationChars, toolObservationChars, deduplicateReads,
                         describeScheduling, kept, readCache, shareCachedReads, maxObservationTokens, tokenCounter,
                         turnListeners, turnObservers));
@@ -189,8 +192,8 @@ public final class ParallelTools {
      * until LangChain4j has decided on that call (LangChain4j starts every call at once, so the arrival of a later
      * call says nothing about it): LangChain4j's default strategy fails the invocation, and the waiting calls are
      * cancelled without running; this strategy lets them go as soon as it has answered. A strategy of your own
-     * gives no such signal, so the waiting calls would wait for the turn's budget: wrap it with
-     * {@link #unknownToolStrategy(Function)}.
+     * gives no such signal: the waiting calls wait 2 seconds, then the turn is cancelled (budget or not), so wrap
+     * it with {@link #unknownToolStrategy(Function)}.
      *
      * @return the strategy
      */
@@ -340,6 +343,7 @@ public final class ParallelTools {
         private int maxConcurrentPerTurn;
         private int maxRetriesPerTurn = 10;
         private int rateLimitRetries = 3;
+        private Duration maxRetryAfter = Durations.DEFAULT_MAX_RETRY_AFTER;
         private Function<InvocationContext, Object> rateLimitKey = Installation::conversationOrInvocation;
 
         private Builder() {}
@@ -479,6 +483,24 @@ public final class ParallelTools {
                 throw new IllegalArgumentException("rateLimitRetries must not be negative, was " + rateLimitRetries);
             }
             this.rateLimitRetries = rateLimitRetries;
+            return this;
+        }
+
+        /**
+         * The longest retry-after of an upstream the library honours. A call whose upstream asks to wait longer (a
+         * header in milliseconds read as seconds, an outage page) is answered {@code RATE_LIMITED} at once, and its
+         * integration is paused for this long only: one bad header can neither hang a call nor stop an integration
+         * for every conversation for hours. Default 5 minutes.
+         *
+         * @param maxRetryAfter positive
+         * @return this builder
+         */
+        public Builder maxRetryAfter(Duration maxRetryAfter) {
+            Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
+            if (maxRetryAfter.isNegative() || maxRetryAfter.isZero()) {
+                throw new IllegalArgumentException("maxRetryAfter must be positive, was " + maxRetryAfter);
+            }
+            this.maxRetryAfter = Durations.requireRepresentable("maxRetryAfter", maxRetryAfter);
             return this;
         }
 

@@ -177,8 +177,9 @@ public final class IntegrationGate implements CallGate {
             throw e;
         }
         if (!consumed) {
+            String within = deadlineNanos == Long.MAX_VALUE ? "within a year" : "before the turn's budget runs out";
             throw new CallFailure(ErrorCode.RATE_LIMITED, "integration '" + integration + "' is rate limited (" + what
-                    + ") and no permit would come before the turn's budget runs out; the call did not run", null);
+                    + ") and no permit would come " + within + "; the call did not run", null);
         }
     }
 
@@ -186,7 +187,7 @@ public final class IntegrationGate implements CallGate {
     public long pausedNanos(PlannedCall call) {
         String integration = integrationOf(call);
         Long until = integration == null ? null : pausedUntil.get(integration);
-        return until == null ? 0 : Math.max(0, until - ticker.read());
+        return until == null ? 0 : Durations.remaining(until, ticker.read());
     }
 
     @Override
@@ -219,7 +220,7 @@ public final class IntegrationGate implements CallGate {
      */
     public java.util.Optional<Duration> pauseRemaining(String integration) {
         Long until = pausedUntil.get(integration);
-        long left = until == null ? 0 : until - ticker.read();
+        long left = until == null ? 0 : Durations.remaining(until, ticker.read());
         return left > 0 ? java.util.Optional.of(Duration.ofNanos(left)) : java.util.Optional.empty();
     }
 
