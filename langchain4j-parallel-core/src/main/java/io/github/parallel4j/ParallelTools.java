@@ -12,6 +12,7 @@ import io.github.parallel4j.langchain4j.InstallSettings;
 import io.github.parallel4j.langchain4j.Installation;
 import io.github.parallel4j.limit.IntegrationGate;
 import io.github.parallel4j.observe.ObservationWriter;
+import io.github.parallel4j.policy.Durations;
 import io.github.parallel4j.policy.ToolPolicy;
 import io.github.parallel4j.schedule.ResourceLocks;
 import io.github.parallel4j.schedule.TurnScheduler;
@@ -71,6 +72,7 @@ public final class ParallelTools {
     private final int maxConcurrentPerTurn;
     private final int maxRetriesPerTurn;
     private final int rateLimitRetries;
+    private final Duration maxRetryAfter;
     private final Function<InvocationContext, Object> rateLimitKey;
     private final ObservationFormat format;
     private final int maxObservationChars;
@@ -111,6 +113,7 @@ public final class ParallelTools {
         this.maxConcurrentPerTurn = b.maxConcurrentPerTurn;
         this.maxRetriesPerTurn = b.maxRetriesPerTurn;
         this.rateLimitRetries = b.rateLimitRetries;
+        this.maxRetryAfter = b.maxRetryAfter;
         this.rateLimitKey = b.rateLimitKey;
         this.gate = new IntegrationGate(integrations, b.maxConcurrentCalls, b.ticker, IntegrationGate.Sleeper.parking());
         List<ContextPropagator> propagators = new ArrayList<>();
@@ -163,7 +166,7 @@ public final class ParallelTools {
             if (installation == null) {
                 installation = new Installation(new InstallSettings(policies, defaultPolicy, maxBatchSize,
                         turnTimeout, errorHandling, scheduler, writer, Duration.ofMinutes(30),
-                        maxConcurrentPerTurn, maxRetriesPerTurn, rateLimitRetries, rateLimitKey, format,
+                        maxConcurrentPerTurn, maxRetriesPerTurn, rateLimitRetries, maxRetryAfter, rateLimitKey, format,
                         maxObservationChars, maxTurnObservationChars, toolObservationChars, deduplicateReads,
                         describeScheduling, kept, readCache, shareCachedReads, maxObservationTokens, tokenCounter,
                         turnListeners, turnObservers));
@@ -194,8 +197,8 @@ public final class ParallelTools {
      * until LangChain4j has decided on that call (LangChain4j starts every call at once, so the arrival of a later
      * call says nothing about it): LangChain4j's default strategy fails the invocation, and the waiting calls are
      * cancelled without running; this strategy lets them go as soon as it has answered. A strategy of your own
-     * gives no such signal, so the waiting calls would wait for the turn's budget: wrap it with
-     * {@link #unknownToolStrategy(Function)}.
+     * gives no such signal: the waiting calls wait 2 seconds, then the turn is cancelled (budget or not), so wrap
+     * it with {@link #unknownToolStrategy(Function)}.
      *
      * @return the strategy
      */
@@ -345,7 +348,8 @@ public final class ParallelTools {
         private int maxConcurrentPerTurn;
         private int maxRetriesPerTurn = 10;
         private int rateLimitRetries = 3;
-        private Function<InvocationContext, Object> rateLimitKey = InvocationContext::chatMemoryId;
+        private Duration maxRetryAfter = Durations.DEFAULT_MAX_RETRY_AFTER;
+        private Function<InvocationContext, Object> rateLimitKey = Installation::conversationOrInvocation;
 
         private Builder() {}
 
@@ -490,8 +494,28 @@ public final class ParallelTools {
         }
 
         /**
+         * The longest retry-after of an upstream the library honours. A call whose upstream asks to wait longer (a
+         * header in milliseconds read as seconds, an outage page) is answered {@code RATE_LIMITED} at once, and its
+         * integration is paused for this long only: one bad header can neither hang a call nor stop an integration
+         * for every conversation for hours. Default 5 minutes.
+         *
+         * @param maxRetryAfter positive
+         * @return this builder
+         */
+        public Builder maxRetryAfter(Duration maxRetryAfter) {
+            Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
+            if (maxRetryAfter.isNegative() || maxRetryAfter.isZero()) {
+                throw new IllegalArgumentException("maxRetryAfter must be positive, was " + maxRetryAfter);
+            }
+            this.maxRetryAfter = Durations.requireRepresentable("maxRetryAfter", maxRetryAfter);
+            return this;
+        }
+
+        /**
          * What {@link IntegrationLimits.Builder#perKeyRate per-key rates} are keyed by. Default: the conversation
-         * (the AI service's chat memory id). A tenant, for instance:
+         * (the AI service's chat memory id), or, when the AI service method has no {@code @MemoryId} (LangChain4j
+         * then gives every invocation the same memory id, "default"), the invocation: one user's calls never use
+         * up another's allowance. A tenant, for instance:
          * {@code context -> context.invocationParameters().get("tenant")}. A null key skips per-key rates.
          *
          * @param rateLimitKey derives the key from an AI service invocation
@@ -602,7 +626,8 @@ public final class ParallelTools {
          * Keeps the full results that were cut (in a Caffeine cache bounded by total characters and time), names
          * each by a {@code "handle"} in its observation, and installs a {@code read_result(handle, offset, length)}
          * tool with which the model reads the rest. A handle can only be read from the conversation (chat memory
-         * id) that received it. Off by default.
+         * id; without one, the AI service invocation) that received it, through the AI service that kept it. Off by
+         * default.
          *
          * @param maxChars the most characters kept in all, positive
          * @param keepFor how long each result is kept, positive
@@ -624,7 +649,9 @@ public final class ParallelTools {
 
         /**
          * Whether reads cached with {@code @CacheFor} / {@link ToolPolicy#cacheFor} are shared by every conversation
-         * (for data that is the same for everyone), instead of kept per conversation. Default false.
+         * of an AI service (for data that is the same for everyone), instead of kept per conversation. Either way a
+         * cached read is only ever seen by the AI service ({@link #install installation}) whose tool produced it.
+         * Default false.
          *
          * @param share whether to share
          * @return this builder

@@ -12,7 +12,6 @@ import dev.langchain4j.service.tool.ToolService;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.ToolErrorHandling;
 import io.github.parallel4j.schedule.CallOutcome;
-import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
@@ -52,14 +51,8 @@ final class BuilderTools {
      * @return its tools; {@link #readable()} is false when this LangChain4j version keeps them elsewhere
      */
     static BuilderTools of(AiServices<?> builder, ToolErrorHandling handling) {
-        try {
-            Field field = AiServices.class.getDeclaredField("context");
-            field.setAccessible(true);
-            Object context = field.get(builder);
-            return new BuilderTools(context instanceof AiServiceContext c ? c.toolService : null, handling);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return none(handling);
-        }
+        AiServiceContext context = AiServiceConfig.contextOf(builder);
+        return context == null ? none(handling) : new BuilderTools(context.toolService, handling);
     }
 
     boolean readable() {

@@ -23,6 +23,7 @@ import java.util.Map;
  * @param maxConcurrentPerTurn the most calls of one turn that may run at once, 0 for no cap
  * @param maxRetriesPerTurn the most retries one turn may make
  * @param rateLimitRetries the most times one call is run again after an upstream 429
+ * @param maxRetryAfter the longest retry-after of an upstream that is honoured
  * @param rateLimitKey the key of per-key rate limits for an invocation
  * @param format what tool results look like to the model
  * @param maxObservationChars the most characters of one observation, 0 for no limit
@@ -50,6 +51,7 @@ public record InstallSettings(
         int maxConcurrentPerTurn,
         int maxRetriesPerTurn,
         int rateLimitRetries,
+        Duration maxRetryAfter,
         java.util.function.Function<InvocationContext, Object> rateLimitKey,
         io.github.parallel4j.ObservationFormat format,
         int maxObservationChars,

@@ -29,6 +29,7 @@ import io.github.parallel4j.plan.CallRequest;
 import io.github.parallel4j.plan.Plan;
 import io.github.parallel4j.plan.PlannedCall;
 import io.github.parallel4j.plan.Planner;
+import io.github.parallel4j.policy.Durations;
 import io.github.parallel4j.policy.ResourceKeyTemplate;
 import io.github.parallel4j.policy.ToolPolicy;
 import io.github.parallel4j.schedule.CallFailure;
@@ -37,13 +38,17 @@ import io.github.parallel4j.schedule.CallRunner;
 import io.github.parallel4j.schedule.ToolOutput;
 import io.github.parallel4j.schedule.TurnOptions;
 import io.github.parallel4j.schedule.TurnRun;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +69,13 @@ public final class Installation {
 
     private static final Logger log = LoggerFactory.getLogger(Installation.class);
 
+    /**
+     * How long, with {@code executeToolsConcurrently()}, the calls emitted after a call to a tool nobody has wait
+     * for LangChain4j to decide on it before the turn is cancelled. The library's strategy decides at once; a
+     * strategy that does not tell the library would otherwise leave them waiting for the budget, or for ever.
+     */
+    static final Duration UNKNOWN_TOOL_GRACE = Duration.ofSeconds(2);
+
     private final InstallSettings settings;
     private final Map<String, ToolPolicy> owned = new ConcurrentHashMap<>();
     private final Map<String, ToolExecutor> delegates = new ConcurrentHashMap<>();
@@ -73,8 +85,11 @@ public final class Installation {
     private final Planner planner;
     private final Invocations invocations;
     /** Numbers turns for their idempotency keys: distinct across the turns of one invocation, and all others. */
-    private final java.util.concurrent.atomic.AtomicLong turns = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong turns = new AtomicLong();
+    /** How the AI service this installation is on runs its tools; read from its builder in {@link #listenOn}. */
+    private volatile AiServiceConfig config = AiServiceConfig.UNKNOWN;
     private final ReadCache readCache;
+    private final LangChain4jArguments arguments = new LangChain4jArguments();
 
     /**
      * @param settings the settings
@@ -83,9 +98,9 @@ public final class Installation {
         this.settings = settings;
         this.builderTools = BuilderTools.none(settings.errorHandling());
         this.planner = new Planner(settings.maxBatchSize(), owned::get, Planner.UnknownTools.BARRIER,
-                settings.deduplicateReads(), () -> builderTools.argumentErrorsToHandler());
+                settings.deduplicateReads(), arguments, () -> builderTools.argumentErrorsToHandler());
         this.readCache = settings.readCache();
-        this.invocations = new Invocations(settings.idleInvocationExpiry());
+        this.invocations = new Invocations(settings.idleInvocationExpiry(), settings.scheduler().ticker());
     }
 
     /**
@@ -94,23 +109,35 @@ public final class Installation {
      * @param builder the AI service builder
      */
     public void listenOn(AiServices<?> builder) {
+        this.config = AiServiceConfig.of(builder);
         this.builderTools = BuilderTools.of(builder, settings.errorHandling());
         if (!builderTools.readable()) {
             log.warn("Cannot read the tools of this AiServices builder (a LangChain4j version this library does not"
                     + " know): @CompensateFor is refused, and error handlers set on the builder are honoured only"
-                    + " with ToolErrorHandling.LANGCHAIN4J_HANDLERS");
+                    + " with ToolErrorHandling.LANGCHAIN4J_HANDLERS, and its calls are taken to run concurrently");
         }
         builder.registerListeners(
                 (AiServiceResponseReceivedListener) event -> onResponse(event.invocationContext(), event.request(),
                         event.response() == null ? null : event.response().aiMessage()),
                 (AiServiceRequestIssuedListener) event -> passed(event.invocationContext()),
                 (AiServiceCompletedListener) event -> passed(event.invocationContext()),
-                (AiServiceErrorListener) event -> {
-                    if (event.invocationContext() != null && event.invocationContext().invocationId() != null) {
-                        invocations.fail(event.invocationContext().invocationId(), null,
-                                "the AI service invocation failed: " + describe(event.error()));
-                    }
-                });
+                (AiServiceErrorListener) event -> failed(event.invocationContext(), event.error()));
+    }
+
+    /**
+     * The invocation failed: its calls are cancelled with a fixed text that names the exception's class only,
+     * since the model reads it (and a transport's message can carry request ids, addresses, masked keys); the
+     * log has the message.
+     */
+    private void failed(InvocationContext context, Throwable error) {
+        if (context == null || context.invocationId() == null) {
+            return;
+        }
+        String kind = error == null ? "unknown error" : error.getClass().getSimpleName();
+        log.warn("AI service invocation {} failed; its tool calls still running or arriving later are cancelled",
+                context.invocationId(), error);
+        invocations.fail(context.invocationId(), null, "the AI service invocation failed (" + kind + ")",
+                config.streaming());
     }
 
     private void onResponse(InvocationContext context, dev.langchain4j.model.chat.request.ChatRequest request,
@@ -121,21 +148,29 @@ public final class Installation {
         }
         List<ToolExecutionRequest> calls = message.toolExecutionRequests();
         Set<String> offered = offeredTools(request);
-        Set<Integer> unknown = new java.util.HashSet<>();
-        Set<Integer> ours = new java.util.HashSet<>();
+        Set<Integer> unknown = new HashSet<>();
+        Set<Integer> ours = new HashSet<>();
+        List<ToolExecutionRequest> unknownCalls = new ArrayList<>();
         for (int i = 0; i < calls.size(); i++) {
             String name = calls.get(i).name();
             if (owned.containsKey(name)) {
                 ours.add(i);
-            }
-            if (offered != null && !owned.containsKey(name) && !offered.contains(name)) {
+            } else if (offered != null && !offered.contains(name) && !config.runs(name)) {
+                // Not offered and not runnable either: LangChain4j applies its hallucinated-tool strategy. A
+                // tool it can run but did not offer (a tool search narrowed the list) it runs like any other.
                 unknown.add(i);
+                unknownCalls.add(calls.get(i));
             }
         }
         UUID id = context.invocationId();
         InvocationState state = invocations.enter(id);
         try {
-            state.newBatch(calls, settings.scheduler().capture(), unknown, ours);
+            // LangChain4j runs a message's calls at once only when it has an executor and more than one call.
+            boolean concurrent = calls.size() > 1 && config.concurrent();
+            state.newBatch(calls, settings.scheduler().capture(), unknown, ours, concurrent);
+            if (concurrent) {
+                invocations.unknownCalls(state, unknownCalls);
+            }
         } finally {
             invocations.leave(id, state);
         }
@@ -146,7 +181,7 @@ public final class Installation {
         if (request == null || request.toolSpecifications() == null) {
             return null;
         }
-        Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         for (ToolSpecification spec : request.toolSpecifications()) {
             names.add(spec.name());
         }
@@ -251,6 +286,9 @@ public final class Installation {
     private AiServiceTool wrap(AiServiceTool tool, ToolPolicy policy) {
         checkKeysNameParameters(tool.toolSpecification(), policy);
         String name = tool.name();
+        arguments.method(name, tool.toolExecutor() instanceof DefaultToolExecutor executor
+                ? executor.originalMethod()
+                : null);
         owned.put(name, policy);
         delegates.put(name, tool.toolExecutor());
         returnBehaviors.put(name, tool.returnBehavior());
@@ -298,7 +336,8 @@ public final class Installation {
         // Slices are measured as written in JSON; the envelope around one needs a few hundred characters more.
         int slice = Math.max(io.github.parallel4j.observe.ObservationWriter.MIN_CHARS,
                 settings.maxObservationChars() - 400);
-        return java.util.Optional.of(wrap(new ReadResultTool(settings.kept(), slice).tool(), ToolPolicy.read()));
+        return java.util.Optional.of(wrap(new ReadResultTool(settings.kept(), slice, arguments, this::privateScope)
+                .tool(), ToolPolicy.read()));
     }
 
     /** @return how many invocations this installation keeps state for now */
@@ -328,20 +367,45 @@ public final class Installation {
             InvocationState.Claim claim;
             CallOutcome outcome;
             try {
-                claim = state.claim(request, batch -> start(batch.requests, state, context, batch.context),
+                claim = state.claim(request, batch -> startBatch(batch, state, context),
                         () -> start(List.of(request), state, context, settings.scheduler().capture()));
                 outcome = claim.run() == null ? refused(request, claim.refusal()) : await(claim, id, state);
             } catch (RuntimeException e) {
                 return internalFailure(request, e);
             }
-            builderTools.handOver(outcome);
-            if (settings.format() == io.github.parallel4j.ObservationFormat.RAW || returnsToApplication(outcome)) {
-                return raw(outcome);
+            builderTools.handOver(outcome); // on purpose: LangChain4j's handlers word the tool's own failure
+            try {
+                if (settings.format() == io.github.parallel4j.ObservationFormat.RAW || returnsToApplication(outcome)) {
+                    return raw(outcome);
+                }
+                return toResult(outcome, allowance(claim, outcome), context);
+            } catch (RuntimeException e) {
+                // A fault while writing the observation (a token estimator, the kept results, the writer): the
+                // model gets an envelope, never LangChain4j's default of the exception's text.
+                return internalFailure(request, e);
             }
-            return toResult(outcome, allowance(claim, outcome), context);
         } finally {
             invocations.leave(id, state);
         }
+    }
+
+    /**
+     * Starts a batch's turn; with {@code executeToolsConcurrently()} and a call to a tool nobody has, gives
+     * LangChain4j {@link #UNKNOWN_TOOL_GRACE} to decide on it before the turn is cancelled, so that what waits
+     * behind it never waits without a limit.
+     */
+    private TurnRun startBatch(Batch batch, InvocationState state, InvocationContext context) {
+        TurnRun run = start(batch.requests, state, context, batch.context);
+        if (batch.concurrent && !batch.unknownToLangChain4j.isEmpty()) {
+            java.util.concurrent.ScheduledFuture<?> check = settings.scheduler().timer().schedule(
+                    () -> state.cancelIfUndecided(batch, run, "LangChain4j did not answer a call to a tool that does "
+                            + "not exist within " + Durations.format(UNKNOWN_TOOL_GRACE) + " (its hallucinated-tool "
+                            + "strategy does not tell langchain4j-parallel; wrap it with "
+                            + "ParallelTools.unknownToolStrategy(...)), so the calls after it were not run"),
+                    Durations.nanos(UNKNOWN_TOOL_GRACE), TimeUnit.NANOSECONDS);
+            run.whenDone().whenComplete((outcomes, error) -> check.cancel(false));
+        }
+        return run;
     }
 
     /** The outcome of a call that arrived after its invocation had failed: it does not run. */
@@ -423,7 +487,7 @@ public final class Installation {
         Plan plan = plan(requests);
         if (plan.calls().stream().anyMatch(c -> c.kind() == PlannedCall.Kind.EXTERNAL)) {
             // Tools the library does not run may write anything: forget this conversation's cached reads.
-            readCache.written(settings.shareCachedReads() ? ReadCache.SHARED : privateScope(context), java.util.Set.of());
+            readCache.written(cacheScope(context), java.util.Set.of());
         }
         if (log.isDebugEnabled()) {
             log.debug("Starting turn of invocation {}: {}", context == null ? null : context.invocationId(), plan);
@@ -437,7 +501,7 @@ public final class Installation {
         List<TurnObserver.TurnScope> observed = observe(invocation, plan);
         TurnRun run = settings.scheduler().start(plan, runner(context, observed), new TurnOptions(
                 settings.turnTimeout(), state.scope, key, settings.maxConcurrentPerTurn(), settings.maxRetriesPerTurn(),
-                settings.rateLimitRetries(), partition), captured);
+                settings.rateLimitRetries(), partition, settings.maxRetryAfter()), captured);
         if (!settings.turnListeners().isEmpty() || !observed.isEmpty()) {
             run.whenDone().thenAccept(outcomes -> report(new io.github.parallel4j.TurnReport(invocation, plan, outcomes,
                     outcomes.stream().mapToLong(CallOutcome::endNanos).max().orElse(0)), observed));
@@ -511,13 +575,13 @@ public final class Installation {
     }
 
     private CallRunner runner(InvocationContext context, List<TurnObserver.TurnScope> observed) {
-        Object scope = settings.shareCachedReads() ? ReadCache.SHARED : privateScope(context);
+        Object scope = cacheScope(context);
         return new CallRunner() {
             @Override
             public java.util.Optional<ToolOutput> cached(PlannedCall call, JsonNode arguments) {
                 // Asked once the call holds its resource-key locks, so no write to its keys is still running.
                 return call.policy().cachedFor().isPresent()
-                        ? readCache.get(scope, call.name(), arguments)
+                        ? readCache.get(scope, call.name(), call.canonicalArguments(arguments))
                         : java.util.Optional.empty();
             }
 
@@ -529,7 +593,8 @@ public final class Installation {
                 try {
                     ToolOutput output = runTool(call, arguments, context);
                     call.policy().cachedFor().ifPresent(ttl ->
-                            readCache.put(scope, call.name(), arguments, output, ttl, runtimeKeys(call, arguments)));
+                            readCache.put(scope, call.name(), call.canonicalArguments(arguments), output, ttl,
+                                    runtimeKeys(call, arguments)));
                     return output;
                 } catch (Exception | Error e) {
                     error = e;
@@ -551,7 +616,7 @@ public final class Installation {
         java.util.Set<String> keys = new java.util.HashSet<>();
         for (ResourceKeyTemplate template : call.policy().resourceKeys()) {
             try {
-                keys.add(template.fill(arguments, text -> false).text());
+                keys.add(template.fill(call.canonicalArguments(arguments), text -> false).text());
             } catch (ResourceKeyTemplate.MissingArgumentException e) {
                 // the scheduler refused the call for this already; nothing ran
             }
@@ -591,7 +656,7 @@ public final class Installation {
         } catch (InterruptedException e) {
             // The invocation is being cancelled: every call of it stops, not only this one's turn.
             String reason = "the thread running the AI service was interrupted";
-            invocations.fail(id, state, reason);
+            invocations.fail(id, state, reason, config.streaming());
             claim.run().cancel(reason);
             Thread.currentThread().interrupt();
             return claim.run().outcome(claim.index()).join();
@@ -679,28 +744,29 @@ public final class Installation {
                 (long) chars * settings.maxObservationTokens() / Math.max(1, tokens) * 95 / 100);
     }
 
+    /** Whose cached reads a call may see: see {@link ResultScope}. */
+    private Object cacheScope(InvocationContext context) {
+        return settings.shareCachedReads() ? new ResultScope(this, ReadCache.SHARED) : ResultScope.of(this, context);
+    }
+
+    /** Whose kept results a call may read: see {@link ResultScope}. */
+    Object privateScope(InvocationContext context) {
+        return ResultScope.of(this, context);
+    }
+
     /**
-     * Whose cached reads and kept results a call may see: its conversation when the AI service method names one
-     * with {@code @MemoryId}; otherwise only its own AI service invocation, since LangChain4j gives every
-     * invocation without a memory id the same id ("default") and that would mix users.
+     * The default key of per-key rates: the invocation's memory id, or its invocation id when it has no memory id
+     * of its own (LangChain4j's "default", which every user shares).
+     *
+     * @param context the invocation
+     * @return the key, or null when the invocation has neither
      */
-    static Object privateScope(InvocationContext context) {
-        if (context == null) {
-            return new Object(); // no context: nothing can be shared with anyone
-        }
-        Object memoryId = context.chatMemoryId();
-        if (memoryId != null && !dev.langchain4j.service.memory.ChatMemoryService.DEFAULT.equals(memoryId)) {
-            return memoryId;
-        }
-        return context.invocationId() != null ? context.invocationId() : new Object();
+    public static Object conversationOrInvocation(InvocationContext context) {
+        return ResultScope.conversationOrInvocation(context);
     }
 
     private static String messageOf(Throwable e) {
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
-    }
-
-    private static String describe(Throwable e) {
-        return e == null ? "unknown error" : messageOf(e);
     }
 }

@@ -4,8 +4,11 @@ import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import io.github.parallel4j.ContextPropagator;
 import io.github.parallel4j.schedule.TurnRun;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -14,21 +17,30 @@ import java.util.function.Supplier;
  * turn still running for it (the batch's, and those of calls that ran alone), and the lock that keeps an
  * exclusive write alone among its calls.
  *
- * <p>Guarantees. Every call of the invocation, in a batch or alone, runs under this state's lock and is counted
- * here until its turn is done. The state is idle, and may be dropped, only when no call of it is running or
- * waiting, no thread holds or waits for its lock (a tool that ignored its interrupt), no executor of it is
- * between asking and answering, and the latest batch awaits no call of ours, or LangChain4j has moved on from it
- * (it called the model again, or the invocation ended). Once the invocation has failed or
- * was cancelled ({@link #fail}), every turn of it still running is cancelled, and every call that comes later is
- * refused: nothing of it starts after the caller was told.
+ * <p>Guarantees. Every call of the invocation, in a batch or alone, runs under this state's lock. The state is
+ * <em>pinned</em> (never dropped, never expired) while an executor or listener of it is between asking and
+ * answering, or a thread holds or waits for its lock (a running tool, or one that ignored its interrupt after its
+ * turn ended). Unpinned, it is dropped at once when nothing more is expected of it, and otherwise (a batch whose
+ * calls LangChain4j has not handed over yet, a turn still waiting for them) kept only for the idle expiry: an
+ * invocation that ends without LangChain4j saying so (a tool that throws an {@code Error}) leaves nothing behind
+ * for longer. Once the invocation has failed or was cancelled ({@link #fail}), every turn of it still running is
+ * cancelled, and every call that comes later is refused: nothing of it starts after the caller was told.
  *
- * <p>Thread-safe; guarded by this object's monitor. {@code onIdle} is never called while holding it, because
- * dropping the state takes the map's lock, which in turn reads {@link #idle()}.
+ * <p>Thread-safe. The counts that pin the state are atomic; the rest is guarded by this object's monitor, which is
+ * never held while a turn starts, while a turn is told anything, nor while the owner is asked to re-examine the
+ * state (that takes the map's lock, which in turn reads this state).
  */
-final class InvocationState implements ScopeLock.Users {
+final class InvocationState {
 
-    final ScopeLock scope = new ScopeLock(this);
-    private final Runnable onIdle;
+    /** Told when the state may have become idle or busy, so that its owner drops it or renews its expiry. */
+    interface Owner {
+        void changed(InvocationState state);
+    }
+
+    final ScopeLock scope;
+    private final Owner owner;
+    private final AtomicInteger callers = new AtomicInteger();
+    private final AtomicInteger lockUsers = new AtomicInteger();
 
     // Guarded by this.
     private Batch batch;
@@ -37,32 +49,55 @@ final class InvocationState implements ScopeLock.Users {
     /** Calls that ran alone since the last batch was seen: streaming with concurrent tools runs them early. */
     private final List<ToolExecutionRequest> ranAlone = new ArrayList<>();
     private final List<TurnRun> running = new ArrayList<>();
-    private int callers;
-    private int lockUsers;
     private String failure;
 
     /**
-     * @param onIdle asks the owner to drop this state if it is idle; called without holding this state's monitor
+     * @param owner asked to re-examine this state; called without holding this state's monitor
      */
-    InvocationState(Runnable onIdle) {
-        this.onIdle = onIdle;
+    InvocationState(Owner owner) {
+        this.owner = owner;
+        this.scope = new ScopeLock(new ScopeLock.Users() {
+            @Override
+            public void entered() {
+                if (lockUsers.getAndIncrement() == 0) {
+                    owner.changed(InvocationState.this); // pinned now: its expiry must not run out under the lock
+                }
+            }
+
+            @Override
+            public void left() {
+                if (lockUsers.decrementAndGet() == 0) {
+                    owner.changed(InvocationState.this);
+                }
+            }
+        });
     }
 
-    /** An executor (or listener) starts using this state: it is not dropped until {@link #leave()}. */
-    synchronized void enter() {
-        callers++;
+    /** An executor (or listener) starts using this state: it is pinned until {@link #leave()}. */
+    void enter() {
+        callers.incrementAndGet();
     }
 
-    synchronized void leave() {
-        callers--;
+    void leave() {
+        callers.decrementAndGet();
     }
 
-    /** @return whether nothing of the invocation runs, waits or is expected: the state may go */
-    synchronized boolean idle() {
-        // Asked from the outcomes, not from whenDone(): a caller woken by its call's outcome may ask before the
-        // turn's completion has reached the whenDone() callbacks.
-        running.removeIf(InvocationState::finished);
-        return callers == 0 && lockUsers == 0 && running.isEmpty() && !(batchPending && batch.awaitsCalls());
+    /** @return whether a caller or a lock user is inside: the state must stay, however long that takes */
+    boolean pinned() {
+        return callers.get() > 0 || lockUsers.get() > 0;
+    }
+
+    /** @return whether nothing of the invocation runs, waits or is expected: the state may go now */
+    boolean idle() {
+        if (pinned()) {
+            return false;
+        }
+        synchronized (this) {
+            // Asked from the outcomes, not from whenDone(): a caller woken by its call's outcome may ask before the
+            // turn's completion has reached the whenDone() callbacks.
+            running.removeIf(InvocationState::finished);
+            return running.isEmpty() && !(batchPending && batch.awaitsCalls());
+        }
     }
 
     private static boolean finished(TurnRun run) {
@@ -74,19 +109,6 @@ final class InvocationState implements ScopeLock.Users {
         return true;
     }
 
-    @Override
-    public synchronized void entered() {
-        lockUsers++;
-    }
-
-    @Override
-    public void left() {
-        synchronized (this) {
-            lockUsers--;
-        }
-        onIdle.run();
-    }
-
     /**
      * Records the calls of a new AI message. If any of them already ran alone (the streaming handler started it
      * before the message was complete), the batch is never planned as a whole: the rest run alone too, so that
@@ -95,13 +117,15 @@ final class InvocationState implements ScopeLock.Users {
      * @param unknownToLangChain4j positions of calls whose tool the AI service does not have either: LangChain4j
      *     applies its hallucinated-tool strategy to them
      * @param ours positions of calls to tools of this installation: LangChain4j will hand each to its executor
+     * @param concurrent whether LangChain4j runs the calls at once ({@code executeToolsConcurrently()}), so that
+     *     the arrival of a call says nothing about the calls before it
      */
     synchronized void newBatch(List<ToolExecutionRequest> requests, List<ContextPropagator.Captured> context,
-            Set<Integer> unknownToLangChain4j, Set<Integer> ours) {
+            Set<Integer> unknownToLangChain4j, Set<Integer> ours, boolean concurrent) {
         if (failure != null) {
             return;
         }
-        Batch next = new Batch(requests, context, Thread.currentThread(), unknownToLangChain4j, ours);
+        Batch next = new Batch(requests, context, concurrent, unknownToLangChain4j, ours);
         for (ToolExecutionRequest request : requests) {
             for (ToolExecutionRequest early : ranAlone) {
                 if (early == request || early.equals(request)) {
@@ -117,59 +141,95 @@ final class InvocationState implements ScopeLock.Users {
     /**
      * Claims the request's place in the current batch, starting the batch's turn if this is its first call, or
      * starts a turn of its own for a call that belongs to no batch; either way the turn is this invocation's.
-     * Lets pass the earlier external calls that LangChain4j has shown it has passed.
+     * Lets pass the earlier external calls that LangChain4j has shown it has passed. Turns start outside this
+     * state's monitor: planning and the user's turn observers must not hold up the invocation's other threads.
      *
      * @param startBatch starts the batch's turn
      * @param startAlone starts a turn of this call alone
      * @return the claim, or a refusal when the invocation has failed
      */
     Claim claim(ToolExecutionRequest request, Function<Batch, TurnRun> startBatch, Supplier<TurnRun> startAlone) {
+        Batch claimed;
+        int index;
+        int[] release;
+        CompletableFuture<TurnRun> starting = null;
+        CompletableFuture<TurnRun> turn = null;
         synchronized (this) {
             if (failure != null) {
                 return Claim.refused(failure);
             }
-            int index = batch == null || batch.runsAlone ? -1 : batch.claim(request);
+            index = batch == null || batch.runsAlone ? -1 : batch.claim(request);
+            claimed = batch;
             if (index < 0) {
                 ranAlone.add(request);
-                TurnRun alone = startAlone.get();
-                track(alone);
-                return new Claim(alone, 0, null, null);
+            } else if (batch.run == null) {
+                starting = new CompletableFuture<>();
+                batch.run = starting;
             }
-            if (batch.run == null) {
-                try {
-                    batch.run = startBatch.apply(batch);
-                } catch (RuntimeException | Error e) {
-                    batch.claimed[index] = false;
-                    throw e;
+            if (index >= 0) {
+                turn = batch.run;
+            }
+        }
+        if (index < 0) {
+            TurnRun alone = startAlone.get();
+            track(alone);
+            return new Claim(alone, 0, null, null);
+        }
+        if (starting != null) {
+            TurnRun run;
+            try {
+                run = startBatch.apply(claimed);
+            } catch (RuntimeException | Error e) {
+                synchronized (this) {
+                    claimed.claimed[index] = false;
+                    claimed.run = null; // the next call of the batch tries again
                 }
-                track(batch.run);
+                starting.completeExceptionally(e);
+                throw e;
             }
+            track(run);
+            starting.complete(run);
+        }
+        TurnRun run = turn.join(); // a failed start is this call's internal failure too
+        synchronized (this) {
             // Sequentially, LangChain4j reaches this call only after it has dealt with every earlier one. With
             // executeToolsConcurrently() it starts them all at once on its own threads, so a call arriving says
             // nothing about an earlier call to a tool nobody has: LangChain4j may yet fail the invocation on it.
-            boolean sequential = Thread.currentThread() == batch.announcer;
             for (int i = 0; i < index; i++) {
-                if (sequential || !batch.unknownToLangChain4j.contains(i)) {
-                    batch.passed[i] = true;
+                if (!claimed.concurrent || !claimed.unknownToLangChain4j.contains(i)) {
+                    claimed.passed[i] = true;
                 }
             }
-            batch.releasePassed();
-            return new Claim(batch.run, index, batch, null);
+            release = claimed.passedPositions();
+        }
+        release(run, release);
+        return new Claim(run, index, claimed, null);
+    }
+
+    /** Lets the turn go past the given external calls; outside the monitor, since that may start calls. */
+    private static void release(TurnRun run, int[] positions) {
+        if (run != null && positions != null) {
+            for (int i : positions) {
+                run.release(i);
+            }
         }
     }
 
-    /** Counts a turn until it is done. Called holding this. */
+    /** Counts a turn until it is done; a turn started after the invocation failed is cancelled at once. */
     private void track(TurnRun run) {
-        running.add(run);
+        String failed;
+        synchronized (this) {
+            running.add(run);
+            failed = failure;
+        }
+        if (failed != null) {
+            run.cancel(failed);
+        }
         run.whenDone().whenComplete((outcomes, error) -> {
-            boolean nested;
             synchronized (this) {
                 running.remove(run);
-                nested = Thread.holdsLock(this); // completed inside claim(): its caller leaves later anyway
             }
-            if (!nested) {
-                onIdle.run();
-            }
+            owner.changed(this);
         });
     }
 
@@ -177,27 +237,36 @@ final class InvocationState implements ScopeLock.Users {
      * LangChain4j has decided on a call of the current batch to a tool it does not have, and the invocation
      * goes on: what was emitted after it may run.
      *
-     * @return whether the request is one of this state's current batch
+     * @param request the very request LangChain4j handed to its strategy
      */
-    boolean decided(ToolExecutionRequest request) {
-        boolean found = false;
+    void decided(ToolExecutionRequest request) {
+        TurnRun run;
+        int[] release;
         synchronized (this) {
-            if (batch == null) {
-                return false;
+            if (batch == null || !batch.pass(request)) {
+                return;
             }
-            for (int i = 0; i < batch.requests.size(); i++) {
-                if (batch.requests.get(i) == request) {
-                    batch.passed[i] = true;
-                    batch.releasePassed();
-                    found = true;
-                    break;
-                }
+            run = batch.startedRun();
+            release = batch.passedPositions();
+        }
+        release(run, release);
+        owner.changed(this);
+    }
+
+    /**
+     * Cancels the batch's turn if LangChain4j has still not decided on one of its calls to an unknown tool: the
+     * calls after it must not wait without a limit for a signal that may never come (a strategy of the user's own
+     * that does not tell the library, or a call LangChain4j failed in a way no listener hears).
+     *
+     * @param reason why, for the model
+     */
+    void cancelIfUndecided(Batch which, TurnRun run, String reason) {
+        synchronized (this) {
+            if (which.unknownDecided() || run.whenDone().isDone()) {
+                return;
             }
         }
-        if (found) {
-            onIdle.run();
-        }
-        return found;
+        run.cancel(reason);
     }
 
     /**
@@ -205,14 +274,18 @@ final class InvocationState implements ScopeLock.Users {
      * invocation completed. Every external call has been passed, and no call of the batch will come any more.
      */
     void passed() {
+        TurnRun run = null;
+        int[] release = null;
         synchronized (this) {
             batchPending = false;
             if (batch != null) {
-                java.util.Arrays.fill(batch.passed, true);
-                batch.releasePassed();
+                Arrays.fill(batch.passed, true);
+                run = batch.startedRun();
+                release = batch.passedPositions();
             }
         }
-        onIdle.run();
+        release(run, release);
+        owner.changed(this);
     }
 
     /**
@@ -222,9 +295,23 @@ final class InvocationState implements ScopeLock.Users {
      * @param reason why, for the model
      */
     void fail(String reason) {
+        cancelAll(reason, true);
+    }
+
+    /**
+     * The state was dropped after its idle expiry: the turns still waiting for calls that never came are
+     * cancelled, so that nothing of them (MDC, outputs, a budget-less wait) stays behind.
+     *
+     * @param reason why, for the model
+     */
+    void expired(String reason) {
+        cancelAll(reason, false);
+    }
+
+    private void cancelAll(String reason, boolean refuseLater) {
         List<TurnRun> cancel;
         synchronized (this) {
-            if (failure == null) {
+            if (refuseLater && failure == null) {
                 failure = reason;
             }
             batchPending = false;
@@ -233,7 +320,7 @@ final class InvocationState implements ScopeLock.Users {
         for (TurnRun run : cancel) {
             run.cancel(reason);
         }
-        onIdle.run();
+        owner.changed(this);
     }
 
     /**

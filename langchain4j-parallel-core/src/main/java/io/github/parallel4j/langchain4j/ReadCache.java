@@ -13,12 +13,12 @@ import java.util.Optional;
 
 /**
  * Successful results of reads marked cacheable, kept for each tool's own time and keyed by scope (the
- * conversation, unless shared), tool and arguments. Bounded by entry count. Thread-safe. Internal: not part of
- * the public API.
+ * installation and the conversation, see {@link ResultScope}), tool and canonical arguments (as the tool receives
+ * them). Bounded by entry count. Thread-safe. Internal: not part of the public API.
  */
 public final class ReadCache {
 
-    /** The scope of results shared by every conversation. */
+    /** The conversation of results shared by every conversation of an installation. */
     static final Object SHARED = new Object() {
         @Override
         public String toString() {
@@ -84,7 +84,7 @@ public final class ReadCache {
     }
 
     private static List<Object> key(Object scope, String tool, JsonNode arguments) {
-        // Arrays.asList: the scope may be null (an invocation without a memory id), which List.of refuses.
+        // Arrays.asList: List.of refuses nulls, and a key must never fail to be built.
         return Arrays.asList(scope, tool, arguments);
     }
 }

@@ -1,6 +1,5 @@
 package io.github.parallel4j.langchain4j;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,10 +12,14 @@ import dev.langchain4j.service.tool.AiServiceTool;
 import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolExecutor;
 import io.github.parallel4j.observe.KeptResults;
+import io.github.parallel4j.plan.ArgumentReader;
+import io.github.parallel4j.plan.ParsedArguments;
+import java.util.function.Function;
 
 /**
  * The built-in tool that reads the rest of a result that was cut: {@code read_result(handle, offset, length)}.
- * Only the conversation that received a handle can read it.
+ * Only the conversation (or, without a memory id, the AI service invocation) that received a handle can read it,
+ * and only through the AI service whose tools produced it.
  */
 final class ReadResultTool implements ToolExecutor {
 
@@ -25,10 +28,20 @@ final class ReadResultTool implements ToolExecutor {
 
     private final KeptResults kept;
     private final int maxSlice;
+    private final ArgumentReader reader;
+    private final Function<InvocationContext, Object> scope;
 
-    ReadResultTool(KeptResults kept, int maxSlice) {
+    /**
+     * @param kept where the results are kept
+     * @param maxSlice the most characters of one slice
+     * @param reader how arguments are read, as for every other tool
+     * @param scope whose results an invocation may read; the same scope they were kept under
+     */
+    ReadResultTool(KeptResults kept, int maxSlice, ArgumentReader reader, Function<InvocationContext, Object> scope) {
         this.kept = kept;
         this.maxSlice = maxSlice;
+        this.reader = reader;
+        this.scope = scope;
     }
 
     AiServiceTool tool() {
@@ -49,17 +62,15 @@ final class ReadResultTool implements ToolExecutor {
 
     @Override
     public ToolExecutionResult executeWithContext(ToolExecutionRequest request, InvocationContext context) {
-        JsonNode args;
-        try {
-            args = JSON.readTree(request.arguments() == null || request.arguments().isBlank() ? "{}" : request.arguments());
-        } catch (JsonProcessingException e) {
-            throw new ToolArgumentsException("the arguments are not valid JSON: " + e.getOriginalMessage());
+        ParsedArguments parsed = reader.parse(request.arguments());
+        if (!parsed.ok()) {
+            throw new ToolArgumentsException(parsed.failure());
         }
+        JsonNode args = parsed.value();
         String handle = args.path("handle").asText(null);
         int offset = args.path("offset").asInt(0);
         int length = Math.min(maxSlice, args.path("length").asInt(maxSlice));
-        Object conversation = context == null ? null : context.chatMemoryId();
-        KeptResults.Slice slice = kept.read(conversation, handle, offset, length).orElseThrow(() ->
+        KeptResults.Slice slice = kept.read(scope.apply(context), handle, offset, length).orElseThrow(() ->
                 new ToolArgumentsException("no kept result has handle '" + handle + "' in this conversation"
                         + " (results are kept for " + kept.keepFor().toMinutes() + " min)"));
         ObjectNode result = JSON.createObjectNode();

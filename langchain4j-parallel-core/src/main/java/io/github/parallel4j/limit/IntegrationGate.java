@@ -177,7 +177,7 @@ public final class IntegrationGate implements CallGate {
         EstimationProbe probe = bucket.estimateAbilityToConsume(1);
         long wait = probe.canBeConsumed() ? 0 : probe.getNanosToWaitForRefill();
         if (wait == Long.MAX_VALUE || Durations.endsAfter(now, wait, deadlineNanos)) {
-            throw noPermit(integration, what);
+            throw noPermit(integration, what, deadlineNanos);
         }
         return wait;
     }
@@ -258,21 +258,22 @@ public final class IntegrationGate implements CallGate {
         long[] wait = {0};
         UninterruptibleBlockingStrategy recording = nanos -> wait[0] = nanos;
         if (maxWait <= 0 || !bucket.asBlocking().tryConsumeUninterruptibly(1, maxWait, recording)) {
-            throw noPermit(integration, what);
+            throw noPermit(integration, what, deadlineNanos);
         }
         return wait[0];
     }
 
-    private static CallFailure noPermit(String integration, String what) {
+    private static CallFailure noPermit(String integration, String what, long deadlineNanos) {
+        String within = deadlineNanos == Long.MAX_VALUE ? "within a year" : "before the turn's budget runs out";
         return new CallFailure(ErrorCode.RATE_LIMITED, "integration '" + integration + "' is rate limited (" + what
-                + ") and no permit would come before the turn's budget runs out; the call did not run", null);
+                + ") and no permit would come " + within + "; the call did not run", null);
     }
 
     @Override
     public long pausedNanos(PlannedCall call) {
         String integration = integrationOf(call);
         Long until = integration == null ? null : pausedUntil.get(integration);
-        return until == null ? 0 : Math.max(0, until - ticker.read());
+        return until == null ? 0 : Durations.remaining(until, ticker.read());
     }
 
     @Override
@@ -305,7 +306,7 @@ public final class IntegrationGate implements CallGate {
      */
     public java.util.Optional<Duration> pauseRemaining(String integration) {
         Long until = pausedUntil.get(integration);
-        long left = until == null ? 0 : until - ticker.read();
+        long left = until == null ? 0 : Durations.remaining(until, ticker.read());
         return left > 0 ? java.util.Optional.of(Duration.ofNanos(left)) : java.util.Optional.empty();
     }
 

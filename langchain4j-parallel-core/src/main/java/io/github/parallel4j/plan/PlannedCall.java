@@ -35,6 +35,9 @@ public final class PlannedCall {
     final String name;
     final String rawArguments;
     final JsonNode arguments;
+    final Exception argumentsFailure;
+    final ArgumentReader reader;
+    JsonNode canonicalArguments;
     final ToolPolicy policy;
     Kind kind;
     ErrorCode rejection;
@@ -54,18 +57,21 @@ public final class PlannedCall {
             String note,
             String name,
             String rawArguments,
-            JsonNode arguments,
+            ParsedArguments parsed,
             ToolPolicy policy,
-            Kind kind) {
+            Kind kind,
+            ArgumentReader reader) {
         this.index = index;
         this.id = id;
         this.providerId = providerId;
         this.note = note;
         this.name = name;
         this.rawArguments = rawArguments;
-        this.arguments = arguments;
+        this.arguments = parsed.value();
+        this.argumentsFailure = parsed.failure();
         this.policy = policy;
         this.kind = kind;
+        this.reader = reader;
     }
 
     void reject(ErrorCode code, String message) {
@@ -109,6 +115,36 @@ public final class PlannedCall {
     /** @return the parsed arguments (a JSON object), or null when they could not be parsed */
     public JsonNode arguments() {
         return arguments;
+    }
+
+    /**
+     * @return why the arguments could not be read, the exception as the reader threw it (LangChain4j's, in the
+     *     library); empty when they were read
+     */
+    public Optional<Exception> argumentsFailure() {
+        return Optional.ofNullable(argumentsFailure);
+    }
+
+    /**
+     * @return the arguments as the tool will receive them, in canonical form (see {@link ArgumentReader#canonical});
+     *     null when they could not be read or the call was not planned to run
+     */
+    public JsonNode canonicalArguments() {
+        return canonicalArguments;
+    }
+
+    /**
+     * The canonical form of this call's arguments once its references are filled: what resource keys and the
+     * read cache are filled from when the call runs.
+     *
+     * @param resolved the arguments with references filled ({@link #arguments()} itself when it has none)
+     * @return the canonical arguments
+     */
+    public JsonNode canonicalArguments(JsonNode resolved) {
+        if (resolved == arguments && canonicalArguments != null) {
+            return canonicalArguments;
+        }
+        return reader.canonical(name, resolved, text -> false);
     }
 
     /** @return the tool's policy, or null for an {@link Kind#EXTERNAL} call */

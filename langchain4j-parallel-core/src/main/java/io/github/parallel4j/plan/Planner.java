@@ -1,9 +1,6 @@
 package io.github.parallel4j.plan;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.plan.PlannedCall.Kind;
 import io.github.parallel4j.policy.ResourceKey;
@@ -45,13 +42,13 @@ public final class Planner {
         REJECT
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int AMBIGUOUS = -1;
 
     private final int maxBatchSize;
     private final Function<String, ToolPolicy> policies;
     private final UnknownTools unknownTools;
     private final boolean deduplicateReads;
+    private final ArgumentReader reader;
     private final java.util.function.BooleanSupplier toolJudgesMalformedArguments;
 
     /**
@@ -72,7 +69,7 @@ public final class Planner {
      */
     public Planner(int maxBatchSize, Function<String, ToolPolicy> policies, UnknownTools unknownTools,
             boolean deduplicateReads) {
-        this(maxBatchSize, policies, unknownTools, deduplicateReads, () -> false);
+        this(maxBatchSize, policies, unknownTools, deduplicateReads, ArgumentReader.JSON, () -> false);
     }
 
     /**
@@ -87,6 +84,23 @@ public final class Planner {
      */
     public Planner(int maxBatchSize, Function<String, ToolPolicy> policies, UnknownTools unknownTools,
             boolean deduplicateReads, java.util.function.BooleanSupplier toolJudgesMalformedArguments) {
+        this(maxBatchSize, policies, unknownTools, deduplicateReads, ArgumentReader.JSON,
+                toolJudgesMalformedArguments);
+    }
+
+    /**
+     * @param maxBatchSize the most calls one message may hold; a larger batch runs nothing
+     * @param policies the policy of a tool by name, or null when the tool is not known
+     * @param unknownTools what calls to unknown tools become
+     * @param deduplicateReads whether a read identical to an earlier one of the batch (same tool, arguments the
+     *     tool cannot tell apart) shares its result instead of running
+     * @param arguments how a call's arguments are read, and what the tool will receive from them
+     * @param toolJudgesMalformedArguments asked once per batch: whether a call whose arguments could not be read
+     *     still goes to its tool's executor (see the constructor above)
+     */
+    public Planner(int maxBatchSize, Function<String, ToolPolicy> policies, UnknownTools unknownTools,
+            boolean deduplicateReads, ArgumentReader arguments,
+            java.util.function.BooleanSupplier toolJudgesMalformedArguments) {
         this.toolJudgesMalformedArguments = Objects.requireNonNull(toolJudgesMalformedArguments,
                 "toolJudgesMalformedArguments");
         if (maxBatchSize < 1) {
@@ -96,6 +110,7 @@ public final class Planner {
         this.policies = Objects.requireNonNull(policies, "policies");
         this.unknownTools = Objects.requireNonNull(unknownTools, "unknownTools");
         this.deduplicateReads = deduplicateReads;
+        this.reader = Objects.requireNonNull(arguments, "arguments");
     }
 
     /**
@@ -153,24 +168,19 @@ public final class Planner {
             String name = r.name() == null ? "" : r.name();
             ToolPolicy policy = policies.apply(name);
             Kind kind = policy != null ? Kind.RUN : unknownTools == UnknownTools.BARRIER ? Kind.EXTERNAL : Kind.REJECTED;
-            JsonNode arguments = null;
-            String parseError = null;
-            try {
-                arguments = parse(r.arguments());
-            } catch (IllegalArgumentException e) {
-                parseError = e.getMessage();
-            }
-            if (kind == Kind.RUN && parseError != null && toolJudges) {
+            ParsedArguments parsed = reader.parse(r.arguments());
+            boolean judgedByTool = kind == Kind.RUN && !parsed.ok() && toolJudges;
+            if (judgedByTool) {
                 // Its executor sees the arguments as the model sent them; with no keys to order it by, it runs alone.
                 policy = ToolPolicy.exclusiveWrite();
-                parseError = null;
             }
-            PlannedCall call = new PlannedCall(i, id, providerId, note, name, r.arguments(), arguments, policy, kind);
+            PlannedCall call = new PlannedCall(i, id, providerId, note, name, r.arguments(), parsed, policy, kind,
+                    reader);
             if (kind == Kind.REJECTED) {
                 call.rejection = ErrorCode.UNKNOWN_TOOL;
                 call.rejectionMessage = "there is no tool named '" + name + "'";
-            } else if (kind == Kind.RUN && parseError != null) {
-                call.reject(ErrorCode.INVALID_ARGUMENTS, parseError);
+            } else if (kind == Kind.RUN && !parsed.ok() && !judgedByTool) {
+                call.reject(ErrorCode.INVALID_ARGUMENTS, describe(parsed.failure(), r.arguments()));
             }
             calls.add(call);
         }
@@ -185,20 +195,16 @@ public final class Planner {
         return id;
     }
 
-    private static JsonNode parse(String arguments) {
-        if (arguments == null || arguments.isBlank()) {
-            return JsonNodeFactory.instance.objectNode();
+    /** What the model is told about arguments that could not be read: the JSON parser's own words when it has some. */
+    private static String describe(Exception failure, String arguments) {
+        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof JsonProcessingException json) {
+                return "the arguments are not valid JSON: " + json.getOriginalMessage();
+            }
         }
-        JsonNode node;
-        try {
-            node = JSON.readTree(arguments);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("the arguments are not valid JSON: " + e.getOriginalMessage());
-        }
-        if (node == null || !node.isObject()) {
-            throw new IllegalArgumentException("the arguments must be a JSON object, got: " + abbreviate(arguments));
-        }
-        return node;
+        String message = failure.getMessage();
+        return (message == null || message.isBlank() ? "the arguments could not be read" : message) + ", got: "
+                + abbreviate(arguments);
     }
 
     private static String abbreviate(String text) {
@@ -219,15 +225,22 @@ public final class Planner {
         return byId;
     }
 
-    private static void readReferencesAndKeys(PlannedCall call, Predicate<String> isCallId) {
+    private void readReferencesAndKeys(PlannedCall call, Predicate<String> isCallId) {
         if (call.arguments == null) {
             return;
         }
-        call.references = List.copyOf(References.findAll(call.arguments, isCallId));
+        try {
+            call.references = List.copyOf(References.findAll(call.arguments, isCallId));
+        } catch (References.UnresolvedReferenceException e) {
+            call.reject(ErrorCode.UNRESOLVED_REFERENCE, e.getMessage());
+            return;
+        }
+        Predicate<String> isReference = text -> References.containsReference(text, isCallId);
+        call.canonicalArguments = reader.canonical(call.name, call.arguments, isReference);
         List<ResourceKey> keys = new ArrayList<>(call.policy.resourceKeys().size());
         for (ResourceKeyTemplate template : call.policy.resourceKeys()) {
             try {
-                keys.add(template.fill(call.arguments, text -> References.containsReference(text, isCallId)));
+                keys.add(template.fill(call.canonicalArguments, isReference));
             } catch (ResourceKeyTemplate.MissingArgumentException e) {
                 call.reject(ErrorCode.INVALID_ARGUMENTS, e.getMessage());
                 return;
@@ -253,10 +266,10 @@ public final class Planner {
                         .anyMatch(k -> call.keys.stream().anyMatch(k::mayMatch)));
                 continue;
             }
-            if (call.kind != Kind.RUN || call.policy.sideEffect() != SideEffect.READ || call.arguments == null) {
+            if (call.kind != Kind.RUN || call.policy.sideEffect() != SideEffect.READ || call.canonicalArguments == null) {
                 continue;
             }
-            Integer original = first.putIfAbsent(List.of(call.name, call.arguments), call.index);
+            Integer original = first.putIfAbsent(List.of(call.name, call.canonicalArguments), call.index);
             if (original != null) {
                 call.duplicateOf = original;
                 String same = "the same call as " + calls.get(original).id + ": it ran once and its result is shared";

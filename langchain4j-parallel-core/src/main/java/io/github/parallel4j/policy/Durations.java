@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * Every conversion of a {@link Duration} to nanoseconds or milliseconds in the library, in one place, so that no
  * setting and no value from a tool can overflow: {@link Duration#toNanos()} throws for anything past about 292
- * years, and sums of nanosecond ticks wrap around. Internal: not part of the public API.
+ * years, and sums of nanosecond ticks wrap around. Public because every package of the library uses it; its
+ * constants are documented limits of the builder.
  *
  * <p>Two rules. Settings (budgets, timeouts, backoffs, rate periods, cache and keep times) are checked when they
  * are given with {@link #requireRepresentable}, so that a build refuses what the library could not wait for and
@@ -18,11 +19,12 @@ public final class Durations {
     public static final Duration MAX = Duration.ofNanos(Long.MAX_VALUE);
 
     /**
-     * The longest an upstream's retry-after is waited for. A longer one (a misparsed header, {@code
-     * Long.MAX_VALUE} seconds) answers the call {@code RATE_LIMITED} at once and pauses its integration for the
-     * default second only, so that one bad header cannot hang a call or stop an integration for everyone.
+     * The default of {@code ParallelTools.Builder.maxRetryAfter}: the longest an upstream's retry-after is waited
+     * for. A longer one (a misparsed header, {@code Long.MAX_VALUE} seconds) answers the call {@code RATE_LIMITED}
+     * at once and pauses its integration for this long only, so that one bad header cannot hang a call or stop
+     * an integration for everyone.
      */
-    public static final Duration LONGEST_UPSTREAM_WAIT = Duration.ofDays(1);
+    public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
     private Durations() {}
 
@@ -93,6 +95,22 @@ public final class Durations {
         }
         long remaining = deadline - now;
         return remaining < 0 || nanos > remaining;
+    }
+
+    /**
+     * The time left until a deadline, without overflowing: a saturated deadline read from a negative ticker is
+     * still far away, not past.
+     *
+     * @param deadline a deadline on a ticker, possibly {@link Long#MAX_VALUE}
+     * @param now a reading of the same ticker
+     * @return the nanoseconds left, 0 when it has passed, {@link Long#MAX_VALUE} when they do not fit
+     */
+    public static long remaining(long deadline, long now) {
+        long left = deadline - now;
+        if (((deadline ^ now) & (deadline ^ left)) < 0) {
+            return deadline > now ? Long.MAX_VALUE : 0; // the difference overflowed
+        }
+        return Math.max(0, left);
     }
 
     /**

@@ -1,26 +1,46 @@
 package io.github.parallel4j.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
  * A resource key template such as {@code order:{orderId}} or {@code customer:{customer.id}:cart}, compiled once.
  *
- * <p>Each {@code {name}} is filled from the call's JSON argument of that name; dots walk into nested objects.
- * A string argument contributes its text, any other JSON value its compact JSON form. Braces cannot be escaped:
- * a template is a key name, not free text.
+ * <p>Each {@code {name}} is filled from the call's argument of that name, as the tool will receive it (the
+ * planner passes arguments already coerced to the tool's parameter types); dots walk into nested objects. A string
+ * contributes its text, a number its exact decimal value ({@code 1}, {@code 1.0} and {@code 1e0} give {@code 1}),
+ * any other value its compact JSON with fields in name order ({@link CanonicalJson#text}).
+ *
+ * <p>So that two different argument tuples never fill the same key, every filled value has {@code %} and the
+ * template's separators (the first character of each text that follows a parameter) percent-encoded (UTF-8): in
+ * {@code "{a}:{b}"}, a=x:y, b=z gives {@code x%3Ay:z} and a=x, b=y:z gives {@code x:y%3Az}. For the same reason two parameters may not touch
+ * ({@code "{a}{b}"} is refused). Braces cannot be escaped: a template is a key name, not free text.
  */
 public final class ResourceKeyTemplate {
 
     private final String template;
     private final List<Part> parts;
+    /** The code points a filled value must not contain as they are: {@code %} and each separator after a value. */
+    private final Set<Integer> escaped;
 
     private ResourceKeyTemplate(String template, List<Part> parts) {
         this.template = template;
         this.parts = parts;
+        Set<Integer> reserved = new HashSet<>();
+        reserved.add((int) '%');
+        for (int i = 1; i < parts.size(); i++) {
+            // Where a value ends is where the text after it starts: that character must not occur in the value.
+            if (parts.get(i).literal != null && parts.get(i - 1).path != null) {
+                reserved.add(parts.get(i).literal.codePointAt(0));
+            }
+        }
+        this.escaped = Set.copyOf(reserved);
     }
 
     /**
@@ -60,6 +80,11 @@ public final class ResourceKeyTemplate {
                 throw new IllegalArgumentException(
                         "Resource key '" + template + "' has an empty or nested parameter at position " + open);
             }
+            if (!parts.isEmpty() && parts.get(parts.size() - 1).path != null) {
+                throw new IllegalArgumentException("Resource key '" + template + "' has two parameters with nothing"
+                        + " between them at position " + open + ": different values could fill the same key; put a"
+                        + " separator such as ':' between them");
+            }
             parts.add(new Part(null, name.split("\\.", -1)));
             i = end + 1;
         }
@@ -84,7 +109,8 @@ public final class ResourceKeyTemplate {
     /**
      * Fills the template from a call's arguments.
      *
-     * @param arguments the call's arguments, a JSON object
+     * @param arguments the call's arguments, a JSON object, as the tool will receive them (see
+     *     {@code PlannedCall#canonicalArguments})
      * @param isReference tells whether a string argument refers to another call's output (its value is not
      *     known yet: the key becomes {@linkplain ResourceKey#open() open})
      * @return the key
@@ -110,9 +136,22 @@ public final class ResourceKeyTemplate {
             if (value == null || value.isNull() || value.isMissingNode()) {
                 throw new MissingArgumentException(template, String.join(".", part.path));
             }
-            key.append(value.isTextual() ? value.textValue() : value.toString());
+            escape(CanonicalJson.text(value), key);
         }
         return ResourceKey.of(key.toString());
+    }
+
+    private void escape(String value, StringBuilder key) {
+        value.codePoints().forEach(c -> {
+            if (!escaped.contains(c)) {
+                key.appendCodePoint(c);
+                return;
+            }
+            for (byte b : new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8)) {
+                key.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
+            }
+        });
     }
 
     /**

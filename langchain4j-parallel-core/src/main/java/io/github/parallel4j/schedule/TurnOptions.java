@@ -1,5 +1,6 @@
 package io.github.parallel4j.schedule;
 
+import io.github.parallel4j.policy.Durations;
 import java.time.Duration;
 import java.util.concurrent.locks.ReadWriteLock;
 
@@ -16,9 +17,11 @@ import java.util.concurrent.locks.ReadWriteLock;
  * @param maxRetries the most retries (of all calls together) this turn may make
  * @param rateLimitRetries the most times one call is run again after an upstream 429
  * @param partition the key of per-key rate limits (a conversation, a tenant), or null for none
+ * @param maxRetryAfter the longest retry-after of an upstream that is waited for; a longer one answers the call
+ *     {@code RATE_LIMITED} at once and pauses its integration for this long only
  */
 public record TurnOptions(Duration budget, ReadWriteLock scope, String key, int maxConcurrent, int maxRetries,
-        int rateLimitRetries, Object partition) {
+        int rateLimitRetries, Object partition, Duration maxRetryAfter) {
 
     public TurnOptions {
         if (budget != null && (budget.isNegative() || budget.isZero())) {
@@ -27,6 +30,26 @@ public record TurnOptions(Duration budget, ReadWriteLock scope, String key, int 
         if (maxConcurrent < 0 || maxRetries < 0 || rateLimitRetries < 0) {
             throw new IllegalArgumentException("Turn limits must not be negative");
         }
+        if (maxRetryAfter == null || maxRetryAfter.isNegative() || maxRetryAfter.isZero()) {
+            throw new IllegalArgumentException("maxRetryAfter must be positive, was " + maxRetryAfter);
+        }
+    }
+
+    /**
+     * Options with the default longest retry-after ({@link Durations#DEFAULT_MAX_RETRY_AFTER}).
+     *
+     * @param budget the turn's budget, or null for none
+     * @param scope the invocation's lock, or null
+     * @param key the turn's name, or null
+     * @param maxConcurrent the per-turn cap, 0 for none
+     * @param maxRetries the turn's retries
+     * @param rateLimitRetries runs after an upstream 429 per call
+     * @param partition the per-key rate key, or null
+     */
+    public TurnOptions(Duration budget, ReadWriteLock scope, String key, int maxConcurrent, int maxRetries,
+            int rateLimitRetries, Object partition) {
+        this(budget, scope, key, maxConcurrent, maxRetries, rateLimitRetries, partition,
+                Durations.DEFAULT_MAX_RETRY_AFTER);
     }
 
     /**

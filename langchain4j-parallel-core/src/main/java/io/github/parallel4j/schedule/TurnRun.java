@@ -901,11 +901,12 @@ public final class TurnRun {
         Throwable cause = outcome.cause();
         if (cause instanceof RateLimitedException limited) {
             Duration wait = limited.retryAfter().orElse(Duration.ofSeconds(1));
-            if (wait.compareTo(Durations.LONGEST_UPSTREAM_WAIT) > 0) {
-                // A misparsed Retry-After: waiting it would hang the call (and, without a budget, the AI service).
+            if (wait.compareTo(options.maxRetryAfter()) > 0) {
+                // A misparsed Retry-After: waiting it would hang the call (and, without a budget, the AI service),
+                // and pausing for it would stop the integration for everyone; the pause is clamped too.
                 return Next.giveUp("; the upstream asked to wait " + Durations.format(wait) + ", longer than the "
-                        + "library ever waits for an upstream (" + Durations.format(Durations.LONGEST_UPSTREAM_WAIT)
-                        + "), so it was not retried").slowingDown(Duration.ofSeconds(1));
+                        + "longest retry-after honoured (maxRetryAfter, " + Durations.format(options.maxRetryAfter())
+                        + "), so it was not retried").slowingDown(options.maxRetryAfter());
             }
             if (rateLimitRuns[i] >= options.rateLimitRetries()) {
                 return Next.giveUp("; the upstream refused it for its rate " + (rateLimitRuns[i] + 1) + " times")
@@ -1005,9 +1006,10 @@ public final class TurnRun {
     private static TreeMap<String, Boolean> runtimeKeys(PlannedCall call, JsonNode arguments) throws CallFailure {
         TreeMap<String, Boolean> keys = new TreeMap<>();
         boolean writes = call.policy().sideEffect() == SideEffect.WRITE;
+        JsonNode values = call.canonicalArguments(arguments); // as the tool receives them: 1, 1.0 and "01" are one key
         for (ResourceKeyTemplate template : call.policy().resourceKeys()) {
             try {
-                keys.merge(template.fill(arguments, text -> false).text(), writes, Boolean::logicalOr);
+                keys.merge(template.fill(values, text -> false).text(), writes, Boolean::logicalOr);
             } catch (ResourceKeyTemplate.MissingArgumentException e) {
                 throw new CallFailure(ErrorCode.INVALID_ARGUMENTS, e.getMessage(), null);
             }

@@ -135,11 +135,13 @@ public final class TurnScheduler {
         return gate;
     }
 
-    Ticker ticker() {
+    /** @return the time source of turns */
+    public Ticker ticker() {
         return ticker;
     }
 
-    ScheduledExecutorService timer() {
+    /** @return the timer that fires budgets, timeouts and retries */
+    public ScheduledExecutorService timer() {
         return timer;
     }
 

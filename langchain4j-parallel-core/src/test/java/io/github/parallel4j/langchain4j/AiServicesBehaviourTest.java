@@ -20,6 +20,7 @@ import io.github.parallel4j.ToolErrorHandling;
 import io.github.parallel4j.annotation.ParallelSafe;
 import io.github.parallel4j.annotation.Writes;
 import io.github.parallel4j.policy.ToolPolicy;
+import io.github.parallel4j.schedule.CallOutcome;
 import io.github.parallel4j.support.CallLog;
 import io.github.parallel4j.support.ScriptedChatModel;
 import java.time.Duration;
@@ -168,30 +169,28 @@ class AiServicesBehaviourTest {
     }
 
     @Test
-    void should_start_nothing_after_an_unknown_tool_before_langchain4j_fails_the_invocation_when_calls_run_concurrently() {
+    void should_start_nothing_after_an_unknown_tool_before_langchain4j_fails_the_invocation_when_calls_run_concurrently()
+            throws Exception {
         Tools tools = new Tools();
-        ParallelTools parallel = ParallelTools.builder().build();
+        java.util.concurrent.CompletableFuture<io.github.parallel4j.TurnReport> report =
+                new java.util.concurrent.CompletableFuture<>();
+        ParallelTools parallel = ParallelTools.builder().turnListener(report::complete).build();
         ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
                 call("c1", "lookup", "{\"id\":\"1\"}"),
                 call("c2", "hallucinated", "{}"),
                 call("c3", "post", "{\"text\":\"summary\"}")));
-        AiServices<Assistant> builder = AiServices.builder(Assistant.class);
-        // Registered before the library's own listener: LangChain4j has decided, but the library is not told yet.
-        // A write that started without waiting for that decision shows up here.
-        builder.registerListener((dev.langchain4j.observability.api.listener.AiServiceErrorListener) event -> {
-            try {
-                tools.posting.await(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Assistant assistant = parallel.install(builder, tools)
+        Assistant assistant = parallel.install(AiServices.builder(Assistant.class), tools)
                 .executeToolsConcurrently()
                 .chatModel(model)
                 .build();
 
         assertThatThrownBy(() -> assistant.chat("go")).hasMessageContaining("hallucinated");
 
+        // The turn is over once the failure was reported: a write released before LangChain4j decided would have
+        // started (or run) by now; it was cancelled before it could start.
+        CallOutcome write = report.get(10, TimeUnit.SECONDS).outcomes().get(2);
+        assertThat(write.errorCode()).isEqualTo(io.github.parallel4j.ErrorCode.CANCELLED);
+        assertThat(write.startNanos()).as("the write emitted after the unknown call started").isEqualTo(-1);
         assertThat(tools.log.count("post")).as("the write emitted after the unknown call ran").isZero();
         assertThat(tools.log.count("lookup")).isEqualTo(1);
         StreamingLifecycleTest.awaitNoInvocationState(parallel);

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,16 +40,25 @@ class DurationLimitsTest {
         String chat(String message);
     }
 
+    /** Refuses its first call with a misparsed Retry-After header, then answers. */
     static class Jira {
         final AtomicInteger calls = new AtomicInteger();
+        private final Duration retryAfter;
+
+        Jira(Duration retryAfter) {
+            this.retryAfter = retryAfter;
+        }
+
+        Jira() {
+            this(Duration.ofSeconds(Long.MAX_VALUE));
+        }
 
         @Tool
         @ParallelSafe
         @Integration("jira")
         String ticket(String id) {
             if (calls.incrementAndGet() == 1) {
-                // a misparsed Retry-After header
-                throw new RateLimitedException("429 from Jira", Duration.ofSeconds(Long.MAX_VALUE));
+                throw new RateLimitedException("429 from Jira", retryAfter);
             }
             return "ticket " + id;
         }
@@ -62,24 +72,49 @@ class DurationLimitsTest {
         }
     }
 
+    /** Runs one turn with one call of the ticket tool, within 10 s, and returns its observation. */
+    private static JsonNode ticketTurn(ParallelTools parallel, Jira tools, String id) throws Exception {
+        ScriptedChatModel model = ScriptedChatModel.callsThenSummary(
+                List.of(call("c1", "ticket", "{\"id\":\"" + id + "\"}")));
+        CompletableFuture.runAsync(() -> parallel.install(AiServices.builder(Assistant.class), tools)
+                .chatModel(model).build().chat("go")).get(10, TimeUnit.SECONDS);
+        return model.observations().get(0);
+    }
+
     @Test
     void should_answer_rate_limited_at_once_when_the_retry_after_overflows_and_there_is_no_budget() throws Exception {
         Jira tools = new Jira();
-        ParallelTools parallel = ParallelTools.builder().turnTimeout(null).build();
-        ScriptedChatModel first = ScriptedChatModel.callsThenSummary(List.of(call("c1", "ticket", "{\"id\":\"OPS-1\"}")));
-        ScriptedChatModel second = ScriptedChatModel.callsThenSummary(List.of(call("c1", "ticket", "{\"id\":\"OPS-2\"}")));
+        ParallelTools parallel = ParallelTools.builder().turnTimeout(null).maxRetryAfter(Duration.ofMillis(300)).build();
 
-        CompletableFuture.runAsync(() -> parallel.install(AiServices.builder(Assistant.class), tools)
-                .chatModel(first).build().chat("go")).get(10, TimeUnit.SECONDS);
+        JsonNode refused = ticketTurn(parallel, tools, "OPS-1");
 
-        JsonNode refused = first.observations().get(0);
         assertThat(refused.get("error_code").asText()).isEqualTo("RATE_LIMITED");
-        assertThat(refused.get("error").asText()).contains("429 from Jira").contains("longer than the library ever waits");
+        assertThat(refused.get("error").asText()).contains("429 from Jira")
+                .contains("longer than the longest retry-after honoured (maxRetryAfter, 300 ms)");
+        // The integration is not paused for centuries either, only for maxRetryAfter: the next turn's call runs.
+        assertThat(ticketTurn(parallel, tools, "OPS-2").get("ok").asBoolean()).isTrue();
+    }
 
-        // The integration is not paused for centuries either: the next turn's call runs.
-        CompletableFuture.runAsync(() -> parallel.install(AiServices.builder(Assistant.class), tools)
-                .chatModel(second).build().chat("go")).get(10, TimeUnit.SECONDS);
-        assertThat(second.observations().get(0).get("ok").asBoolean()).isTrue();
+    @Test
+    void should_neither_wait_nor_pause_the_integration_past_five_minutes_for_a_misread_retry_after() throws Exception {
+        Jira tools = new Jira(Duration.ofSeconds(30_000)); // Retry-After: 30000 meant as ms, read as s: over 8 h
+        AtomicLong now = new AtomicLong();
+        ParallelTools parallel = ParallelTools.builder().ticker(now::get).turnTimeout(null).build();
+
+        JsonNode refused = ticketTurn(parallel, tools, "OPS-1");
+
+        assertThat(refused.get("error_code").asText()).isEqualTo("RATE_LIMITED");
+        assertThat(refused.get("error").asText()).contains("30000 s").contains("maxRetryAfter, 300 s");
+        now.addAndGet(Duration.ofMinutes(5).plusMillis(1).toNanos()); // the clamped pause is over
+        assertThat(ticketTurn(parallel, tools, "OPS-2").get("ok").asBoolean()).isTrue();
+    }
+
+    @Test
+    void should_refuse_a_max_retry_after_that_is_not_positive_or_no_clock_can_count() {
+        assertThatThrownBy(() -> ParallelTools.builder().maxRetryAfter(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxRetryAfter");
+        assertThatThrownBy(() -> ParallelTools.builder().maxRetryAfter(FOREVER))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxRetryAfter");
     }
 
     @Test

@@ -27,6 +27,8 @@ class OpenAiStreamingWireTest {
     @Test
     void should_run_no_call_delivered_after_the_connection_dropped_and_stop_the_write_in_flight() throws Exception {
         StreamingLifecycleTest.Tools tools = new StreamingLifecycleTest.Tools();
+        // Filled on the stub server's thread, asserted on the test's: a failure there would never reach JUnit.
+        CompletableFuture<Boolean> writeStarted = new CompletableFuture<>();
         try (StubStreamingOpenAiServer server = new StubStreamingOpenAiServer(request -> {
             boolean answered = false;
             for (JsonNode message : request.get("messages")) {
@@ -41,8 +43,9 @@ class OpenAiStreamingWireTest {
                     StubStreamingOpenAiServer.toolCallChunk(1, "call_2", "lookup", "{\"id\":\"7\"}")),
                     () -> {
                         try {
-                            assertThat(tools.writing.await(10, TimeUnit.SECONDS)).as("the write started").isTrue();
+                            writeStarted.complete(tools.writing.await(10, TimeUnit.SECONDS));
                         } catch (InterruptedException e) {
+                            writeStarted.complete(false);
                             Thread.currentThread().interrupt();
                         }
                     });
@@ -64,7 +67,9 @@ class OpenAiStreamingWireTest {
             assistant.chat("post a summary").onPartialResponse(p -> {}).onError(error::complete)
                     .onCompleteResponse(r -> answer.complete(r.aiMessage().text())).start();
 
-            assertThat(error.get(10, TimeUnit.SECONDS)).as("the dropped connection is reported").isNotNull();
+            Throwable dropped = error.get(10, TimeUnit.SECONDS);
+            assertThat(dropped).as("the dropped connection is reported").isNotNull();
+            assertThat(writeStarted.get(10, TimeUnit.SECONDS)).as("the write started before the drop").isTrue();
             assertThat(tools.interrupted.await(10, TimeUnit.SECONDS)).as("the write in flight was stopped").isTrue();
             // LangChain4j goes on after the error with the calls it has: the observations it sends show them.
             assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo("done");
@@ -78,7 +83,12 @@ class OpenAiStreamingWireTest {
             assertThat(observations).extracting(o -> o.get("id").asText()).containsExactly("call_1", "call_2");
             assertThat(observations).extracting(o -> o.get("error_code").asText())
                     .containsExactly("CANCELLED", "CANCELLED");
-            assertThat(observations.get(1).get("error").asText()).contains("did not run");
+            assertThat(observations.get(1).get("error").asText()).contains("did not run")
+                    .contains("the AI service invocation failed (" + dropped.getClass().getSimpleName() + ")");
+            if (dropped.getMessage() != null) {
+                assertThat(observations).allSatisfy(o -> assertThat(o.get("error").asText())
+                        .doesNotContain(dropped.getMessage()));
+            }
             StreamingLifecycleTest.awaitNoInvocationState(parallel);
         }
     }

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.memory.chat.MessageWindowChatMemory;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.MemoryId;
@@ -47,31 +53,44 @@ class ReadCacheTest {
 
     private final AtomicLong now = new AtomicLong(1_000);
 
-    private String ask(ParallelTools parallel, Tools tools, String conversation, String pair) {
-        ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(call("c1", "fxRate", "{\"pair\":\"" + pair + "\"}")));
+    /** A model that answers each user message (a currency pair) by calling fxRate, then repeats the result. */
+    static final class FxModel implements ChatModel {
+        @Override
+        public ChatResponse doChat(ChatRequest request) {
+            ChatMessage last = request.messages().get(request.messages().size() - 1);
+            AiMessage answer = last instanceof dev.langchain4j.data.message.UserMessage user
+                    ? AiMessage.from(List.of(call("c1", "fxRate", "{\"pair\":\"" + user.singleText() + "\"}")))
+                    : AiMessage.from(((ToolExecutionResultMessage) last).text());
+            return ChatResponse.builder().aiMessage(answer).build();
+        }
+    }
+
+    /** One AI service, as an application builds it once: its cache is its own. */
+    private static Assistant assistant(ParallelTools parallel, Tools tools) {
         return parallel.install(AiServices.builder(Assistant.class), tools)
                 .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(50))
-                .chatModel(model).build().chat(conversation, "rate?");
+                .chatModel(new FxModel()).build();
     }
 
     @Test
     void should_answer_the_same_read_from_the_cache_until_it_expires_per_conversation() {
         Tools tools = new Tools();
         ParallelTools parallel = ParallelTools.builder().ticker(now::get).build();
+        Assistant assistant = assistant(parallel, tools);
 
-        String first = ask(parallel, tools, "alice", "EURUSD");
-        String again = ask(parallel, tools, "alice", "EURUSD");
+        String first = assistant.chat("alice", "EURUSD");
+        String again = assistant.chat("alice", "EURUSD");
         assertThat(tools.runs.get()).isEqualTo(1);
         assertThat(again).contains("\"cached\":true").contains("\"rate\":1.01");
         assertThat(first).doesNotContain("cached");
 
-        ask(parallel, tools, "bob", "EURUSD");
+        assistant.chat("bob", "EURUSD");
         assertThat(tools.runs.get()).as("another conversation has its own cache").isEqualTo(2);
-        ask(parallel, tools, "alice", "GBPUSD");
+        assistant.chat("alice", "GBPUSD");
         assertThat(tools.runs.get()).as("other arguments run").isEqualTo(3);
 
         now.addAndGet(Duration.ofMinutes(6).toNanos());
-        String later = ask(parallel, tools, "alice", "EURUSD");
+        String later = assistant.chat("alice", "EURUSD");
         assertThat(tools.runs.get()).as("expired after five minutes").isEqualTo(4);
         assertThat(later).doesNotContain("cached");
     }
@@ -80,17 +99,18 @@ class ReadCacheTest {
     void should_forget_a_cached_read_when_a_write_to_its_key_succeeds() {
         Tools tools = new Tools();
         ParallelTools parallel = ParallelTools.builder().ticker(now::get).build();
-        ask(parallel, tools, "alice", "EURUSD");
-        ask(parallel, tools, "alice", "GBPUSD");
+        Assistant assistant = assistant(parallel, tools);
+        assistant.chat("alice", "EURUSD");
+        assistant.chat("alice", "GBPUSD");
 
         ScriptedChatModel writer = ScriptedChatModel.callsThenSummary(List.of(call("w", "setRate", "{\"pair\":\"EURUSD\"}")));
         parallel.install(AiServices.builder(Assistant.class), tools)
                 .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(50))
                 .chatModel(writer).build().chat("bob", "set it");
-        String eur = ask(parallel, tools, "alice", "EURUSD");
-        String gbp = ask(parallel, tools, "alice", "GBPUSD");
+        String eur = assistant.chat("alice", "EURUSD");
+        String gbp = assistant.chat("alice", "GBPUSD");
 
-        assertThat(eur).as("the write to fx:EURUSD made its cached read stale").doesNotContain("cached");
+        assertThat(eur).as("the write to fx:EURUSD, from another AI service, made its cached read stale").doesNotContain("cached");
         assertThat(gbp).contains("\"cached\":true");
         assertThat(tools.runs.get()).isEqualTo(3);
     }
@@ -99,9 +119,10 @@ class ReadCacheTest {
     void should_share_cached_reads_across_conversations_when_asked() {
         Tools tools = new Tools();
         ParallelTools parallel = ParallelTools.builder().ticker(now::get).shareCachedReads(true).build();
+        Assistant assistant = assistant(parallel, tools);
 
-        ask(parallel, tools, "alice", "EURUSD");
-        ask(parallel, tools, "bob", "EURUSD");
+        assistant.chat("alice", "EURUSD");
+        assistant.chat("bob", "EURUSD");
 
         assertThat(tools.runs.get()).isEqualTo(1);
     }

@@ -33,6 +33,21 @@ class ReferencesTest {
     }
 
     @Test
+    void should_read_field_names_in_any_script_and_refuse_tokens_that_are_no_reference() throws Exception {
+        List<Reference> refs = References.findAll(json("{\"a\":\"$call_1.prénom\",\"b\":\"Hi ${call_1.名前}!\"}"), IDS);
+        assertThat(refs).extracting(Reference::path).containsExactly(List.of("prénom"), List.of("名前"));
+
+        for (String text : List.of("$call_1.items[99999999999]", "$call_1.first name", "to $call_1.id",
+                "${call_1.id", "$call_1.", "$x.a b")) {
+            assertThatThrownBy(() -> References.findAll(JSON.createObjectNode().put("a", text), IDS))
+                    .as(text).isInstanceOf(References.UnresolvedReferenceException.class);
+        }
+        for (String text : List.of("$100", "$HOME", "a $ b", "${HOME}", "$ call_1")) {
+            assertThat(References.findAll(JSON.createObjectNode().put("a", text), IDS)).as(text).isEmpty();
+        }
+    }
+
+    @Test
     void should_substitute_whole_references_keeping_the_json_type() throws Exception {
         JsonNode output = json("{\"order_id\":42,\"items\":[{\"sku\":\"A\"},{\"sku\":\"B\"}],\"ok\":true}");
 

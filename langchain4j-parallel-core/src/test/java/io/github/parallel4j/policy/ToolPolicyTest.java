@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.parallel4j.annotation.Integration;
 import io.github.parallel4j.annotation.ParallelSafe;
 import io.github.parallel4j.annotation.Writes;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ToolPolicyTest {
@@ -83,6 +84,26 @@ class ToolPolicyTest {
         assertThatThrownBy(() -> template.fill(json.readTree("{\"customer\":{}}"), t -> false))
                 .hasMessageContaining("needs argument 'customer.id'");
         assertThat(template.parameterNames()).containsExactly("customer", "n");
+    }
+
+    @Test
+    void should_fill_numbers_by_value_and_escape_the_separator_after_a_value() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ResourceKeyTemplate pair = ResourceKeyTemplate.parse("pair:{a}:{b}");
+        ResourceKeyTemplate item = ResourceKeyTemplate.parse("item:{id}");
+
+        assertThat(pair.fill(json.readTree("{\"a\":\"x:y\",\"b\":\"z\"}"), t -> false).text()).isEqualTo("pair:x%3Ay:z");
+        assertThat(pair.fill(json.readTree("{\"a\":\"x\",\"b\":\"y:z\"}"), t -> false).text()).isEqualTo("pair:x:y%3Az");
+        assertThat(pair.fill(json.readTree("{\"a\":\"50%\",\"b\":\"a:b\"}"), t -> false).text())
+                .as("%% and the template's separator are encoded in every value").isEqualTo("pair:50%25:a%3Ab");
+        for (String spelling : List.of("1", "1.0", "1e0", "1.000", "0.1e1")) {
+            assertThat(item.fill(json.readTree("{\"id\":" + spelling + "}"), t -> false).text()).isEqualTo("item:1");
+        }
+        assertThat(item.fill(json.readTree("{\"id\":1.50}"), t -> false).text()).isEqualTo("item:1.5");
+        assertThat(item.fill(json.readTree("{\"id\":100}"), t -> false).text()).isEqualTo("item:100");
+        assertThat(item.fill(json.readTree("{\"id\":{\"b\":1.0,\"a\":[2e0]}}"), t -> false).text())
+                .isEqualTo("item:{\"a\":[2],\"b\":1}");
+        assertThatThrownBy(() -> ResourceKeyTemplate.parse("ab:{a}{b}")).hasMessageContaining("nothing between them");
     }
 
     @Test

@@ -2,11 +2,28 @@ package io.github.parallel4j.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolMemoryId;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.memory.chat.MessageWindowChatMemory;
+import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.MemoryId;
+import dev.langchain4j.service.UserMessage;
 import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.ParallelTools;
+import io.github.parallel4j.annotation.CacheFor;
+import io.github.parallel4j.annotation.ParallelSafe;
+import io.github.parallel4j.annotation.Writes;
 import io.github.parallel4j.plan.CallRequest;
 import io.github.parallel4j.plan.Plan;
 import io.github.parallel4j.plan.Planner;
+import io.github.parallel4j.support.ScriptedChatModel;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +42,10 @@ import net.jqwik.api.statistics.Statistics;
  * Random batches of random policies, references, latencies and failures, checked against an oracle that knows
  * only the rules of DESIGN.md (not the planner's graph): every call runs at most once and gets exactly one
  * outcome in request order; conflicting calls never overlap and keep emission order; every data dependency
- * finished, successfully, before its dependent started; a cycle runs nothing.
+ * finished, successfully, before its dependent started; a cycle runs nothing. And, through AiServices, the same
+ * order spelled many ways ({@code 1}, {@code 1.0}, {@code "01"}, {@code " 1"}, {@code 1e0}) by several tool
+ * objects, conversations and turns at once on one {@code ParallelTools}: no write to an order overlaps another call
+ * on it, and no cached result is seen by another tool object or conversation.
  */
 class TurnSchedulingPropertyTest {
 
@@ -209,5 +229,139 @@ class TurnSchedulingPropertyTest {
         }
         state[i] = 2;
         return false;
+    }
+
+    // ---- The same keys spelled many ways, over many tool objects, conversations and turns, through AiServices ----
+
+    interface Assistant {
+        String chat(@MemoryId String conversation, @UserMessage String message);
+    }
+
+    /** One tenant's tools; every call records the order it received, the tenant and when it ran. */
+    public static final class OrderTools {
+        final String tenant;
+        final List<Interval> log;
+
+        OrderTools(String tenant, List<Interval> log) {
+            this.tenant = tenant;
+            this.log = log;
+        }
+
+        @Tool
+        @ParallelSafe(resourceKey = "order:{orderId}")
+        String order(long orderId) {
+            return record(orderId, false, () -> "order " + orderId);
+        }
+
+        @Tool
+        @ParallelSafe(resourceKey = "order:{orderId}")
+        @CacheFor(value = 5, unit = ChronoUnit.MINUTES)
+        String status(long orderId, @ToolMemoryId Object conversation) {
+            return record(orderId, false, () -> tenant + "/" + conversation + "/" + orderId);
+        }
+
+        @Tool
+        @Writes(resourceKey = "order:{orderId}")
+        String cancel(long orderId) {
+            return record(orderId, true, () -> "cancelled " + orderId);
+        }
+
+        private String record(long orderId, boolean writes, java.util.function.Supplier<String> result) {
+            long start = System.nanoTime();
+            LockSupport.parkNanos(200_000);
+            String value = result.get();
+            log.add(new Interval(orderId, writes, start, System.nanoTime()));
+            return value;
+        }
+    }
+
+    record Interval(long orderId, boolean writes, long start, long end) {}
+
+    /** One call: 0 order, 1 status (cached), 2 cancel; the order's value; how it is spelled. */
+    record KeyedCall(int tool, int value, int spelling) {}
+
+    /** Who talks: which tool object (tenant), which conversation, and the turns the model asks for. */
+    record Session(int tenant, int conversation, List<List<KeyedCall>> turns) {}
+
+    private static final String[] KEYED_TOOLS = {"order", "status", "cancel"};
+    private static final String[] SPELLINGS = {"%d", "%d.0", "\"%d\"", "\" %d\"", "\"0%d\"", "%de0", "\"%d \"",
+        "\" 00%d \"", "%d.000", "\"%d.0\""};
+    private static final java.util.concurrent.ExecutorService SESSIONS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "test-session");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @Provide
+    Arbitrary<List<Session>> sessions() {
+        Arbitrary<KeyedCall> call = Combinators.combine(Arbitraries.integers().between(0, 2),
+                Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, SPELLINGS.length - 1))
+                .as(KeyedCall::new);
+        Arbitrary<List<List<KeyedCall>>> turns = call.list().ofMinSize(1).ofMaxSize(6).list().ofMinSize(1).ofMaxSize(3);
+        Arbitrary<Session> session = Combinators.combine(Arbitraries.integers().between(0, 2),
+                Arbitraries.integers().between(0, 2), turns).as(Session::new);
+        return session.list().ofMinSize(1).ofMaxSize(4);
+    }
+
+    @Property(tries = 100)
+    void keyed_calls_never_overlap_however_spelled_and_results_stay_with_their_tool_and_conversation(
+            @ForAll("sessions") List<Session> sessions) throws Exception {
+        List<Interval> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ParallelTools parallel = ParallelTools.builder().turnTimeout(Duration.ofSeconds(20)).build();
+        List<OrderTools> tenants = List.of(new OrderTools("t0", log), new OrderTools("t1", log),
+                new OrderTools("t2", log));
+        List<ScriptedChatModel> models = new ArrayList<>();
+        List<java.util.concurrent.Future<String>> running = new ArrayList<>();
+        for (Session session : sessions) {
+            ScriptedChatModel model = script(session);
+            models.add(model);
+            Assistant assistant = parallel.install(AiServices.builder(Assistant.class), tenants.get(session.tenant()))
+                    .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(200))
+                    .chatModel(model).build();
+            running.add(SESSIONS.submit(() -> assistant.chat("u" + session.conversation(), "go")));
+        }
+        for (java.util.concurrent.Future<String> session : running) {
+            session.get(60, TimeUnit.SECONDS);
+        }
+
+        for (Interval a : log) {
+            for (Interval b : log) {
+                if (a != b && a.orderId() == b.orderId() && (a.writes() || b.writes())) {
+                    assertThat(a.end() <= b.start() || b.end() <= a.start())
+                            .as("a write to order %d overlapped another call on it: %s, %s", a.orderId(), a, b).isTrue();
+                }
+            }
+        }
+        for (int k = 0; k < sessions.size(); k++) {
+            String own = "t" + sessions.get(k).tenant() + "/u" + sessions.get(k).conversation() + "/";
+            for (ToolExecutionResultMessage result : ScriptedChatModel.toolResultMessages(models.get(k).lastRequest())) {
+                JsonNode observation = JSON.readTree(result.text());
+                assertThat(observation.get("ok").asBoolean()).as(result.text()).isTrue();
+                if (result.toolName().equals("status")) {
+                    assertThat(observation.get("result").asText()).as("a status seen by %s", own).startsWith(own);
+                }
+            }
+        }
+        Statistics.label("sessions").collect(sessions.size());
+    }
+
+    private static ScriptedChatModel script(Session session) {
+        List<java.util.function.Function<dev.langchain4j.model.chat.request.ChatRequest, AiMessage>> steps =
+                new ArrayList<>();
+        for (int t = 0; t < session.turns().size(); t++) {
+            List<ToolExecutionRequest> calls = new ArrayList<>();
+            List<KeyedCall> turn = session.turns().get(t);
+            for (int i = 0; i < turn.size(); i++) {
+                KeyedCall c = turn.get(i);
+                String value = SPELLINGS[c.spelling()].replace("%d", Integer.toString(c.value()));
+                calls.add(ScriptedChatModel.call("t" + t + "_" + i, KEYED_TOOLS[c.tool()], "{\"orderId\":" + value + "}"));
+            }
+            steps.add(request -> AiMessage.from(calls));
+        }
+        steps.add(request -> AiMessage.from("done"));
+        @SuppressWarnings("unchecked")
+        java.util.function.Function<dev.langchain4j.model.chat.request.ChatRequest, AiMessage>[] array =
+                steps.toArray(new java.util.function.Function[0]);
+        return new ScriptedChatModel(array);
     }
 }
