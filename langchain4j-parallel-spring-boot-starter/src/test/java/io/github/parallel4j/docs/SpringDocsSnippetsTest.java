@@ -43,7 +43,7 @@ class SpringDocsSnippetsTest {
             }
         }
         assertThat(spring).as("spring snippets in docs/").isNotEmpty();
-        assertThat(DocsSnippetsTest.compile(spring, out)).as("%d spring snippets", spring.size()).isEmpty();
+        assertThat(SnippetCompiler.compile(spring, out)).as("%d spring snippets", spring.size()).isEmpty();
     }
 
     @Test

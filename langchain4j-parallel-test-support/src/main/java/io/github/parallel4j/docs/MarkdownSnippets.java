@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * between them. Recognised markers: {@code <!-- snippet: skip -->}, {@code <!-- snippet: spring -->} and
  * {@code <!-- snippet-prelude: ... -->} (may span lines; its text is Java class members the snippet assumes).
  */
-final class MarkdownSnippets {
+public final class MarkdownSnippets {
 
     private static final Pattern OPEN = Pattern.compile("^(\\s*)```\\s*java\\s*$");
     private static final Pattern ANY_FENCE = Pattern.compile("^\\s*```.*$");
@@ -31,7 +31,7 @@ final class MarkdownSnippets {
      * @param marker {@code skip}, {@code spring}, or null
      * @param prelude Java members the snippet assumes, possibly empty
      */
-    record Snippet(Path file, int fenceLine, String code, String marker, String prelude) {
+    public record Snippet(Path file, int fenceLine, String code, String marker, String prelude) {
 
         /** @return the line of the block's first code line, from 1 */
         int firstCodeLine() {
@@ -41,7 +41,12 @@ final class MarkdownSnippets {
 
     private MarkdownSnippets() {}
 
-    static List<Snippet> read(Path file) throws IOException {
+    /**
+     * @param file a Markdown file
+     * @return its {@code ```java} blocks, in order
+     * @throws IOException when the file cannot be read
+     */
+    public static List<Snippet> read(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file);
         List<Snippet> snippets = new ArrayList<>();
         String marker = null;
