@@ -1,7 +1,5 @@
 package io.github.parallel4j;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.invocation.InvocationContext;
@@ -127,8 +125,13 @@ public final class ParallelTools {
                 propagators);
     }
 
-    /** @return a builder with the defaults described on each of its methods */
+    /**
+     * @return a builder with the defaults described on each of its methods
+     * @throws UnsupportedLangChain4jException when the LangChain4j on the class path is older than
+     *     {@link LangChain4jVersion#OLDEST_SUPPORTED}
+     */
     public static Builder builder() {
+        LangChain4jVersion.requireSupported();
         return new Builder();
     }
 
@@ -204,17 +207,12 @@ public final class ParallelTools {
      */
     public Function<ToolExecutionRequest, ToolExecutionResultMessage> unknownToolStrategy() {
         return unknownToolStrategy(request -> {
-            ObjectNode observation = JsonNodeFactory.instance.objectNode();
-            observation.put("id", request.id());
-            observation.put("tool", request.name());
-            observation.put("ok", false);
-            observation.put("error_code", ErrorCode.UNKNOWN_TOOL.name());
-            observation.put("error", "there is no tool named '" + request.name() + "'");
-            observation.put("latency_ms", 0);
+            String observation = io.github.parallel4j.observe.ObservationWriter.refused(request.id(), request.name(),
+                    ErrorCode.UNKNOWN_TOOL, "there is no tool named '" + request.name() + "'");
             return ToolExecutionResultMessage.builder()
                     .id(request.id())
                     .toolName(request.name())
-                    .text(observation.toString())
+                    .text(observation)
                     .isError(true)
                     .build();
         });

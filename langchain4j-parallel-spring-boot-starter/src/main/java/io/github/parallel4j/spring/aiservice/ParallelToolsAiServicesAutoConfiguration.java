@@ -1,5 +1,6 @@
 package io.github.parallel4j.spring.aiservice;
 
+import io.github.parallel4j.LangChain4jVersion;
 import io.github.parallel4j.ParallelTools;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -21,11 +22,17 @@ public class ParallelToolsAiServicesAutoConfiguration {
     /**
      * Static, as bean factory post-processors must be, so that it is created before any other bean.
      *
+     * <p>It is also the first of the library's beans to be made, so it checks the LangChain4j on the class path
+     * before anything links against it: an older one fails start-up with the version found and the fix, not with a
+     * {@code NoClassDefFoundError} while the {@code @AiService} beans are built.
+     *
      * @param environment to read {@code parallel-tools.fail-if-unsupported}
      * @return the post-processor
+     * @throws io.github.parallel4j.UnsupportedLangChain4jException when LangChain4j is older than supported
      */
     @Bean
     public static AiServicesPostProcessor parallelToolsAiServicesPostProcessor(Environment environment) {
+        LangChain4jVersion.requireSupported();
         return new AiServicesPostProcessor(
                 environment.getProperty("parallel-tools.fail-if-unsupported", Boolean.class, true));
     }

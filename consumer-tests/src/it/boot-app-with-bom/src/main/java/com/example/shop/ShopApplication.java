@@ -1,0 +1,75 @@
+package com.example.shop;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import io.github.parallel4j.LangChain4jVersion;
+import io.github.parallel4j.TurnListener;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+/** A fresh application: one @AiService, two tools, a scripted model; starts, answers once, stops. */
+@SpringBootApplication
+public class ShopApplication {
+
+    static final AtomicInteger TURNS = new AtomicInteger();
+    static final AtomicInteger CALLS = new AtomicInteger();
+
+    public static void main(String[] args) {
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ShopApplication.class)
+                .web(WebApplicationType.NONE).run(args)) {
+            System.out.println("shop: LangChain4j " + LangChain4jVersion.found("langchain4j").orElse("?")
+                    + ", tested with " + LangChain4jVersion.tested());
+            String answer = context.getBean(ShopAssistant.class).chat("Where is order O-1, and who ordered it?");
+            System.out.println("shop: " + TURNS.get() + " turn, " + CALLS.get() + " calls through langchain4j-parallel");
+            System.out.println("shop: answer: " + answer);
+        }
+    }
+
+    @Bean
+    TurnListener countingTurns() {
+        return report -> {
+            TURNS.incrementAndGet();
+            CALLS.addAndGet(report.outcomes().size());
+        };
+    }
+
+    /** Asks for both tools in one message, then answers from their results. */
+    @Bean
+    ChatModel scriptedModel() {
+        return new ChatModel() {
+            @Override
+            public ChatResponse doChat(ChatRequest request) {
+                List<ChatMessage> messages = request.messages();
+                if (messages.get(messages.size() - 1) instanceof ToolExecutionResultMessage) {
+                    String results = messages.stream()
+                            .filter(ToolExecutionResultMessage.class::isInstance)
+                            .map(m -> ((ToolExecutionResultMessage) m).text())
+                            .collect(Collectors.joining(" "));
+                    String status = results.contains("shipped") ? "shipped" : "unknown";
+                    String name = results.contains("Ada") ? "Ada" : "unknown";
+                    return answer(AiMessage.from("order O-1 is " + status + "; customer C-7 is " + name));
+                }
+                return answer(AiMessage.from(List.of(
+                        ToolExecutionRequest.builder().id("call_1").name("orderStatus")
+                                .arguments("{\"orderId\":\"O-1\"}").build(),
+                        ToolExecutionRequest.builder().id("call_2").name("customerName")
+                                .arguments("{\"customerId\":\"C-7\"}").build())));
+            }
+        };
+    }
+
+    private static ChatResponse answer(AiMessage message) {
+        return ChatResponse.builder().aiMessage(message).build();
+    }
+}
