@@ -12,7 +12,12 @@ public final class ModelGuidance {
      * A system-prompt paragraph that explains parallel calls and {@code $call_X.field} references.
      */
     public static final String SYSTEM_PROMPT = """
-            You may call several tools in one message. Calls that only read run in parallel; calls that change             state run in the order you emit them. When a call needs the output of another call in the same             message, pass "$<call id>.<field>" as the argument (for example "$call_1.order_id", or             "$call_1.items[0].sku"; inside a longer text write "${call_1.order_id}"): it runs after that call and             receives the value. Each result comes back as JSON with "ok" and, on failure, "error_code" and             "error"; a result marked "truncated" was cut to fit and says what it left out.""";
+            You may call several tools in one message. Calls that only read run in parallel; calls that change \
+            state run in the order you emit them. When a call needs the output of another call in the same \
+            message, pass "$<call id>.<field>" as the argument (for example "$call_1.order_id", or \
+            "$call_1.items[0].sku"; inside a longer text write "${call_1.order_id}"): it runs after that call and \
+            receives the value. Each result comes back as JSON with "ok" and, on failure, "error_code" and \
+            "error"; a result marked "truncated" was cut to fit and says what it left out.""";
 
     private ModelGuidance() {}
 

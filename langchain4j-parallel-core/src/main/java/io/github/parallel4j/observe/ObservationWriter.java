@@ -63,9 +63,9 @@ public final class ObservationWriter {
         }
         envelope.put("latency_ms", outcome.latencyMillis());
         int limit = maxChars <= 0 ? Integer.MAX_VALUE : Math.max(MIN_CHARS, maxChars);
-        if (outcome.call().wave() > 0) {
-            envelope.put("wave", outcome.call().wave());
-        }
+        // Always present, as the guide promises: 0 says the call was refused before it could be scheduled
+        // (INVALID_ARGUMENTS, UNKNOWN_TOOL, CYCLE, BATCH_TOO_LARGE), which a reader must not mistake for a missing field.
+        envelope.put("wave", outcome.call().wave());
         if (outcome.attempts() > 1) {
             envelope.put("attempts", outcome.attempts());
         }
@@ -103,6 +103,28 @@ public final class ObservationWriter {
         if (room >= JsonTruncator.MIN_BUDGET) {
             envelope.set("result", truncator.truncate(result, room, size).value());
         } // else no room to show any of it honestly: the envelope says it was cut and how large it was
+        return envelope.toString();
+    }
+
+    /**
+     * The observation of a call refused before it could be planned or scheduled (LangChain4j asked about a tool that
+     * does not exist): the same fields as {@link #write}, with {@code wave} 0 and no latency.
+     *
+     * @param id the call's id
+     * @param tool the tool it named
+     * @param code why it was refused
+     * @param error the message for the model
+     * @return the observation as compact JSON
+     */
+    public static String refused(String id, String tool, io.github.parallel4j.ErrorCode code, String error) {
+        ObjectNode envelope = JSON.createObjectNode();
+        envelope.put("id", id);
+        envelope.put("tool", tool);
+        envelope.put("ok", false);
+        envelope.put("error_code", code.name());
+        envelope.put("error", cap(error));
+        envelope.put("latency_ms", 0);
+        envelope.put("wave", 0);
         return envelope.toString();
     }
 

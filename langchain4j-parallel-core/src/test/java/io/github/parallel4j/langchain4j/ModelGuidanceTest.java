@@ -51,4 +51,14 @@ class ModelGuidanceTest {
         assertThat(ParallelTools.builder().build().systemPromptSnippet())
                 .contains("\"$call_1.order_id\"").contains("${call_1.order_id}").contains("truncated");
     }
+
+    @Test
+    void should_write_the_system_prompt_snippet_as_one_paragraph_with_single_spaces() {
+        String snippet = ParallelTools.builder().build().systemPromptSnippet();
+
+        assertThat(snippet).doesNotContain("  ").doesNotContain("\n").doesNotContain("\t")
+                .startsWith("You may call several tools in one message.")
+                .contains("calls that change state run in the order you emit them")
+                .endsWith("says what it left out.");
+    }
 }

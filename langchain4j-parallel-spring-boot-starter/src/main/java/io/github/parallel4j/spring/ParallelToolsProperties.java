@@ -330,8 +330,8 @@ public class ParallelToolsProperties {
         /** The backoff before the first retry; it doubles after each. */
         private Duration initialBackoff = Duration.ofMillis(200);
 
-        /** The longest backoff. */
-        private Duration maxBackoff = Duration.ofSeconds(2);
+        /** The longest backoff (the same default as {@code @Retry}'s). */
+        private Duration maxBackoff = Duration.ofSeconds(5);
 
         public int getMaxAttempts() {
             return maxAttempts;
