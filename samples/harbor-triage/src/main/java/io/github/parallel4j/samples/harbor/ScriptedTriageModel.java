@@ -13,15 +13,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An offline model that triages incident {@value #INCIDENT} the way a good tool-calling model would, in three
- * turns:
+ * An offline model that triages incident {@value #INCIDENT} the way a good tool-calling model would.
  *
+ * <p>Through langchain4j-parallel (whose {@code describeScheduling} tells the model, in each write's description,
+ * that a write runs after the calls emitted before it), two turns:
  * <ol>
- *   <li>with no tool results yet, one AI message asking for every read at once: the incident, three Datadog
- *       metrics, deploys, flags, error budget, Jira tickets, the Slack channel and the runbook (ten calls);
- *   <li>with the reads' results, one call to {@code postSlackSummary} whose text is written from those results;
+ *   <li>one AI message with every read (the incident, three Datadog metrics, deploys, flags, error budget, Jira
+ *       tickets, the Slack channel and the runbook: ten calls) and, last, {@code postSlackSummary}, whose text
+ *       takes the reads' values by reference ({@code ${call_2.now}}): the library runs the post after the reads
+ *       and fills it in, a write ordered inside one batch;
  *   <li>once the summary is posted, the final answer.
  * </ol>
+ *
+ * <p>With LangChain4j's default, which neither orders nor resolves references, three turns: the ten reads; then
+ * {@code postSlackSummary} with the text written from their results; then the final answer. Both posts read the
+ * same.
  *
  * <p>Each answer depends only on the request (the conversation so far), so one instance serves any number of
  * conversations, from any thread. It reads LangChain4j's plain tool results and langchain4j-parallel's JSON
@@ -42,7 +48,11 @@ public final class ScriptedTriageModel implements ChatModel {
         TriageFindings findings = new TriageFindings(request.messages());
         AiMessage answer;
         if (!findings.any()) {
-            answer = AiMessage.from(reads());
+            List<ToolExecutionRequest> calls = reads();
+            if (writesRunAfterEarlierCalls(request)) {
+                calls.add(call("call_11", "postSlackSummary", Map.of("channel", CHANNEL, "text", SUMMARY_BY_REFERENCE)));
+            }
+            answer = AiMessage.from(calls);
         } else if (!findings.has("postSlackSummary")) {
             answer = AiMessage.from(List.of(call("call_11", "postSlackSummary",
                     Map.of("channel", CHANNEL, "text", summary(findings)))));
@@ -50,6 +60,24 @@ public final class ScriptedTriageModel implements ChatModel {
             answer = AiMessage.from(finalAnswer(findings));
         }
         return ChatResponse.builder().aiMessage(answer).build();
+    }
+
+    /**
+     * {@link #summary}'s text with each value a reference to the read that gives it (call ids as in {@link #reads}).
+     */
+    static final String SUMMARY_BY_REFERENCE = "${call_1.id} ${call_1.severity} ${call_1.service}: p99 ${call_2.now} ms"
+            + " (baseline ${call_2.baseline}), errors ${call_3.now}% (baseline ${call_3.baseline}%). Suspect: deploy"
+            + " ${call_5[0].sha} by ${call_5[0].by} ${call_5[0].minutes_ago} min ago (${call_5[0].change});"
+            + " new-tax-engine at ${call_6.new-tax-engine.rollout_percent}% since"
+            + " ${call_6.new-tax-engine.changed_minutes_ago} min. Error budget ${call_7.budget_left_percent}% left,"
+            + " burning ${call_7.burn_rate_1h}x. Runbook: ${call_10.steps[1]}. Related: ${call_8[0].key}."
+            + " Paged: ${call_1.paged}.";
+
+    /** Whether the tool descriptions say a write runs after the calls emitted before it in the same message. */
+    private static boolean writesRunAfterEarlierCalls(ChatRequest request) {
+        return request.toolSpecifications() != null && request.toolSpecifications().stream()
+                .anyMatch(t -> t.name().equals("postSlackSummary") && t.description() != null
+                        && t.description().contains("after the calls emitted before it"));
     }
 
     /** @return the first turn: every read the triage needs, in one message */

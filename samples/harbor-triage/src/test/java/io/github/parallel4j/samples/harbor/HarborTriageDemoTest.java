@@ -71,15 +71,17 @@ class HarborTriageDemoTest {
     }
 
     @Test
-    void should_report_each_turn_through_the_library() {
+    void should_hold_the_reads_and_the_slack_post_in_one_ai_message_and_order_the_post_after_the_reads() {
         List<TurnReport> turns = comparison.parallel().turns();
-        assertThat(turns).hasSize(2);
-        assertThat(turns.get(0).outcomes()).hasSize(10).allMatch(o -> o.ok());
-        assertThat(turns.get(0).maxOverlap()).isGreaterThanOrEqualTo(5);
-        assertThat(turns.get(1).outcomes()).singleElement().satisfies(o -> {
-            assertThat(o.call().name()).isEqualTo("postSlackSummary");
-            assertThat(o.ok()).isTrue();
-        });
+        assertThat(turns).hasSize(1);
+        TurnReport turn = turns.get(0);
+        assertThat(turn.outcomes()).hasSize(11).allMatch(o -> o.ok());
+        assertThat(turn.maxOverlap()).isGreaterThanOrEqualTo(5);
+        var post = turn.outcomes().get(10);
+        assertThat(post.call().name()).isEqualTo("postSlackSummary");
+        // a write emitted after the reads in the same message: it starts only once every read has ended
+        long lastReadEnd = turn.outcomes().subList(0, 10).stream().mapToLong(o -> o.endNanos()).max().orElseThrow();
+        assertThat(post.startNanos()).isGreaterThanOrEqualTo(lastReadEnd);
     }
 
     @Test
@@ -127,7 +129,8 @@ class HarborTriageDemoTest {
         assertThat(progressLines).isEqualTo(22);
         assertThat(output)
                 .contains("[1/2] LangChain4j default", "[2/2] langchain4j-parallel")
-                .contains("turn 1 done: 10 calls", "turn 2 done: 1 call ")
+                .contains("turn 1 done: 11 calls")
+                .doesNotContain("turn 2 done")
                 .contains("LangChain4j default (one after another): ")
                 .containsPattern("metrics\\(saturation\\)\\s+datadog\\s+\\|\\s*#+\\s*\\|")
                 .containsPattern("call_4 metrics\\s+w1\\s+\\|\\s*\\.+#+\\s*\\| ok")
