@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One self-contained HTML page with every turn of the parallel run, each drawn by {@link TurnTimeline#html}.
+ * One self-contained HTML page with every turn of the parallel run and, drawn to the same time scale for
+ * comparison, LangChain4j's default run of the same triage ({@link TurnTimeline#page}).
  */
 final class TimelinePage {
 
@@ -18,31 +19,19 @@ final class TimelinePage {
      */
     static String html(TriageComparison comparison) {
         TriageRun parallel = comparison.parallel();
-        StringBuilder page = new StringBuilder();
-        page.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>harbor-triage</title></head>\n")
-                .append("<body style=\"font-family:sans-serif\">\n<h1>harbor-triage: one on-call triage</h1>\n")
-                .append(String.format(Locale.ROOT,
-                        "<p>LangChain4j default (one after another): %d ms. langchain4j-parallel: %d ms. "
-                                + "Speed-up %.1fx.</p>%n",
-                        comparison.serial().millis(), parallel.millis(), comparison.speedUp()));
-        List<TurnReport> turns = parallel.turns();
-        for (int i = 0; i < turns.size(); i++) {
-            int calls = turns.get(i).outcomes().size();
-            String turnPage = TurnTimeline.html(turns.get(i),
-                    "Turn " + (i + 1) + ": " + calls + (calls == 1 ? " tool call" : " tool calls"));
-            page.append("<section>\n").append(body(turnPage)).append("</section>\n");
+        TriageRun serial = comparison.serial();
+        TurnTimeline.Page page = TurnTimeline.page("harbor-triage: one on-call triage of " + ScriptedTriageModel.INCIDENT)
+                .summary(String.format(Locale.ROOT,
+                        "LangChain4j default (one after another): %d ms. langchain4j-parallel: %d ms. Speed-up %.1fx.",
+                        serial.millis(), parallel.millis(), comparison.speedUp()))
+                .limits(TriageDemo.LIMITS);
+        for (TurnReport turn : parallel.turns()) {
+            page.turn(turn);
         }
-        return page.append("</body></html>\n").toString();
-    }
-
-    /** The inside of a page's body, so that several turns share one page; the whole page if it has no body. */
-    private static String body(String page) {
-        int open = page.indexOf("<body");
-        int start = open < 0 ? -1 : page.indexOf('>', open);
-        int end = page.lastIndexOf("</body>");
-        if (start < 0 || end < start) {
-            return page;
-        }
-        return page.substring(start + 1, end);
+        List<TurnTimeline.Bar> bars = serial.spans().stream()
+                .map(s -> new TurnTimeline.Bar(s.label(), s.integration(), s.startNanos(), s.endNanos()))
+                .toList();
+        return page.comparison("For comparison, LangChain4j's default (one after another): " + serial.millis()
+                + " ms in all, model turns included", bars).html();
     }
 }

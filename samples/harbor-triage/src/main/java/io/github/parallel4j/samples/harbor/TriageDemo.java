@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -45,6 +46,11 @@ public final class TriageDemo {
         this.out = out;
     }
 
+    /** The integrations' limits: Datadog at most 2 queries at once, Jira at most 2 at once and 5 per second. */
+    static final Map<String, IntegrationLimits> LIMITS = Map.of(
+            "datadog", IntegrationLimits.builder().maxConcurrent(2).build(),
+            "jira", IntegrationLimits.builder().maxConcurrent(2).rate(5, Duration.ofSeconds(1)).build());
+
     /**
      * The limits the parallel run honours: at most two Datadog queries at once, and Jira at two at once and five
      * per second. They hold across every turn sharing the {@code ParallelTools}.
@@ -58,8 +64,8 @@ public final class TriageDemo {
         AtomicInteger turn = new AtomicInteger();
         return ParallelTools.builder()
                 .turnTimeout(Duration.ofMillis(30_000 + Math.round(10_000 * scale)))
-                .integration("datadog", IntegrationLimits.builder().maxConcurrent(2).build())
-                .integration("jira", IntegrationLimits.builder().maxConcurrent(2).rate(5, Duration.ofSeconds(1)).build())
+                .integration("datadog", LIMITS.get("datadog"))
+                .integration("jira", LIMITS.get("jira"))
                 .describeScheduling(true) // tells a real model which tools are safe to batch
                 .turnListener(report -> {
                     turns.add(report);
