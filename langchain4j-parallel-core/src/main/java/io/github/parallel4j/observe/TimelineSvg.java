@@ -30,7 +30,7 @@ final class TimelineSvg {
 
     /** One drawn row. Times are nanoseconds since its section's start; {@code ready} is -1 when unknown. */
     record Row(String label, String integration, boolean ran, long ready, long start, long end, String colour,
-            String outcome, String why, String tooltip) {}
+            String outcome, String why, String tooltip, boolean comparison) {}
 
     /** One section: a caption and its rows. */
     record Section(String caption, List<Row> rows) {}
@@ -60,7 +60,7 @@ final class TimelineSvg {
             rows.add(new Row(label, integration, o.started(), o.readyNanos(), o.startNanos(), o.endNanos(),
                     !o.started() ? NOT_RUN : o.ok() ? RAN : FAILED,
                     state + (o.started() ? " " + o.latencyMillis() + " ms" : ""),
-                    why == null ? null : "waited " + waited / 1_000_000 + " ms for " + why, tooltip));
+                    why == null ? null : "waited " + waited / 1_000_000 + " ms for " + why, tooltip, false));
         }
         return rows;
     }
@@ -71,7 +71,7 @@ final class TimelineSvg {
             long millis = (bar.endNanos() - bar.startNanos()) / 1_000_000;
             rows.add(new Row(bar.label(), bar.integration() == null ? "" : bar.integration(), true, -1,
                     bar.startNanos(), bar.endNanos(), RAN, "ok " + millis + " ms", null,
-                    bar.label() + ": ran " + millis + " ms"));
+                    bar.label() + ": ran " + millis + " ms", true));
         }
         return rows;
     }
@@ -163,8 +163,10 @@ final class TimelineSvg {
                     + " fill=\"%s\"><title>%s</title></rect>%n", ready, y + 4, Math.max(1, start - ready), BAR, WAITED,
                     escape(r.label() + ": " + r.why() + ", after its inputs were ready")));
         }
-        svg.append(String.format(Locale.ROOT, "<rect class=\"run\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\""
-                + " fill=\"%s\"><title>%s</title></rect>%n", start, y + 4, end - start, BAR, r.colour(),
+        // a comparison run's bars are classed apart, so that a page's own calls can be counted on their own
+        svg.append(String.format(Locale.ROOT, "<rect class=\"%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\""
+                + " fill=\"%s\"><title>%s</title></rect>%n", r.comparison() ? "run comparison" : "run", start, y + 4,
+                end - start, BAR, r.colour(),
                 escape(r.tooltip())));
         return svg.toString();
     }

@@ -78,7 +78,7 @@ class TurnTimelineTest {
         List<TurnTimeline.Bar> serial = List.of(new TurnTimeline.Bar("a(1)", "pagerduty", 0, 4 * turn));
         String html = TurnTimeline.page("Scale").turn(report).comparison("serial", serial).html();
 
-        List<Double> widths = Pattern.compile("<rect class=\"run\" x=\"[0-9.]+\" y=\"\\d+\" width=\"([0-9.]+)\"")
+        List<Double> widths = Pattern.compile("<rect class=\"run[^\"]*\" x=\"[0-9.]+\" y=\"\\d+\" width=\"([0-9.]+)\"")
                 .matcher(html).results().map(m -> Double.parseDouble(m.group(1))).toList();
         assertThat(widths).hasSize(4);
         double turnCalls = widths.subList(0, 3).stream().mapToDouble(Double::doubleValue).max().orElseThrow();

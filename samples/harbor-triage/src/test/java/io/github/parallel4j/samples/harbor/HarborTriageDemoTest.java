@@ -119,6 +119,9 @@ class HarborTriageDemoTest {
         String html = Files.readString(HTML);
         assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg", "call_4 metrics", "call_11 postSlackSummary");
         assertThat(Pattern.compile("<rect class=\"run\"").matcher(html).results().count()).isEqualTo(11);
+        // LangChain4j's default run, drawn beside to the same scale
+        assertThat(Pattern.compile("<rect class=\"run comparison\"").matcher(html).results().count()).isEqualTo(11);
+        assertThat(html).contains("class=\"legend\"", "class=\"axis\"", "datadog (at most 2 at once)");
         assertThat(Pattern.compile("<rect class=\"wait\"").matcher(html).results().count()).isGreaterThanOrEqualTo(1);
         assertThat(html).endsWith("</body></html>\n");
     }
