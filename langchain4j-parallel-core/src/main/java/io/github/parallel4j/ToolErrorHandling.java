@@ -14,8 +14,9 @@ public enum ToolErrorHandling {
     /**
      * LangChain4j: the exception is rethrown to the AI service, so that its {@code ToolExecutionErrorHandler} and
      * {@code ToolArgumentsErrorHandler} (set with {@code AiServices.toolExecutionErrorHandler(...)}, or
-     * LangChain4j's defaults) decide. A call whose arguments do not parse goes to its tool's executor (alone), so
-     * that the arguments handler receives the {@code ToolArgumentsException} LangChain4j's executor throws.
+     * LangChain4j's defaults) decide. A call whose arguments do not parse goes to its tool's executor (alone within
+     * its invocation, under its integration's limits and timeout), so that the arguments handler receives the
+     * {@code ToolArgumentsException} LangChain4j's executor throws.
      */
     LANGCHAIN4J_HANDLERS
 }

@@ -13,8 +13,11 @@ import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.ToolErrorHandling;
 import io.github.parallel4j.schedule.CallOutcome;
 import java.lang.reflect.Method;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One {@code AiServices} builder's tools as LangChain4j keeps them (its {@link ToolService}): where tool objects
@@ -34,6 +37,8 @@ final class BuilderTools {
 
     private final ToolService service;
     private final ToolErrorHandling handling;
+    /** The tools a registered object declares a {@code @CompensateFor} action for. */
+    private final Set<String> compensated = ConcurrentHashMap.newKeySet();
 
     private BuilderTools(ToolService service, ToolErrorHandling handling) {
         this.service = service;
@@ -78,6 +83,7 @@ final class BuilderTools {
             return;
         }
         builder.tools(List.<Object>of(toolObject));
+        compensated.addAll(compensatedTools(toolObject.getClass()));
         Map<String, ToolExecutor> executors = service.toolExecutors();
         List<ToolSpecification> specifications = service.toolSpecifications();
         for (AiServiceTool tool : wrapped) {
@@ -92,14 +98,29 @@ final class BuilderTools {
     }
 
     private static boolean declaresCompensation(Class<?> type) {
+        return !compensatedTools(type).isEmpty();
+    }
+
+    private static Set<String> compensatedTools(Class<?> type) {
+        Set<String> tools = new HashSet<>();
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
             for (Method method : c.getDeclaredMethods()) {
-                if (method.isAnnotationPresent(CompensateFor.class)) {
-                    return true;
+                CompensateFor annotation = method.getAnnotation(CompensateFor.class);
+                if (annotation != null) {
+                    tools.add(annotation.value());
                 }
             }
         }
-        return false;
+        return tools;
+    }
+
+    /**
+     * @param tool a tool's name
+     * @return whether LangChain4j may run a compensating action for it: then it runs that action with the
+     *     arguments as the model sent them, not as the library resolved them
+     */
+    boolean compensates(String tool) {
+        return compensated.contains(tool);
     }
 
     /** @return whether LangChain4j's arguments handler judges bad arguments (then its executor must see them) */

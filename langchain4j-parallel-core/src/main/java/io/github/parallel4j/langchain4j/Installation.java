@@ -23,6 +23,7 @@ import dev.langchain4j.service.tool.ToolProvider;
 import dev.langchain4j.service.tool.ToolProviderResult;
 import dev.langchain4j.service.tool.ToolService;
 import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.ObservationFormat;
 import io.github.parallel4j.TurnObserver;
 import io.github.parallel4j.observe.ObservationWriter;
 import io.github.parallel4j.plan.CallRequest;
@@ -80,6 +81,7 @@ public final class Installation {
     private final Map<String, ToolPolicy> owned = new ConcurrentHashMap<>();
     private final Map<String, ToolExecutor> delegates = new ConcurrentHashMap<>();
     private final Map<String, ReturnBehavior> returnBehaviors = new ConcurrentHashMap<>();
+    private final ImmediateReturns immediateReturns = new ImmediateReturns(returnBehaviors);
     /** The builder's tools and error handlers, as LangChain4j keeps them. */
     private volatile BuilderTools builderTools;
     private final Planner planner;
@@ -375,7 +377,8 @@ public final class Installation {
             }
             builderTools.handOver(outcome); // on purpose: LangChain4j's handlers word the tool's own failure
             try {
-                if (settings.format() == io.github.parallel4j.ObservationFormat.RAW || returnsToApplication(outcome)) {
+                if (settings.format() == ObservationFormat.RAW
+                        || immediateReturns.toApplication(claim.run(), outcome)) {
                     return raw(outcome);
                 }
                 return toResult(outcome, allowance(claim, outcome), context);
@@ -629,6 +632,13 @@ public final class Installation {
         if (delegate == null) {
             throw new CallFailure(ErrorCode.UNKNOWN_TOOL, "there is no tool named '" + call.name() + "'", null);
         }
+        if (!call.references().isEmpty() && builderTools.compensates(call.name())) {
+            // LangChain4j undoes the call with the request the model sent (ToolExecution.request()), so its
+            // compensating action would get "$call_X..." instead of the value this call ran with. Refused.
+            throw new CallFailure(ErrorCode.INVALID_ARGUMENTS, "tool '" + call.name() + "' has a compensating action,"
+                    + " which is given the arguments as sent, so its arguments may not refer to another call's result;"
+                    + " this call did not run. Send the values themselves.", null);
+        }
         ToolExecutionRequest actual = ToolExecutionRequest.builder()
                 .id(call.providerId())
                 .name(call.name())
@@ -663,16 +673,6 @@ public final class Installation {
         } catch (ExecutionException e) {
             throw new IllegalStateException("A call outcome failed, which the scheduler never does", e);
         }
-    }
-
-    /**
-     * Whether a call's result goes straight back to the application rather than to the model (a tool whose
-     * return behavior is not {@code TO_LLM}): then it is the tool's own result, not the envelope, which is for the
-     * model. A failed call goes to the model (LangChain4j never returns immediately after an error).
-     */
-    private boolean returnsToApplication(CallOutcome outcome) {
-        return outcome.ok() && returnBehaviors.getOrDefault(outcome.call().name(), ReturnBehavior.TO_LLM)
-                != ReturnBehavior.TO_LLM;
     }
 
     private ToolExecutionResult toResult(CallOutcome outcome, int maxChars, InvocationContext context) {

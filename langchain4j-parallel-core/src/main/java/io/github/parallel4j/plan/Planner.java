@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -49,7 +50,7 @@ public final class Planner {
     private final UnknownTools unknownTools;
     private final boolean deduplicateReads;
     private final ArgumentReader reader;
-    private final java.util.function.BooleanSupplier toolJudgesMalformedArguments;
+    private final BooleanSupplier toolJudgesMalformedArguments;
 
     /**
      * @param maxBatchSize the most calls one message may hold; a larger batch runs nothing
@@ -78,12 +79,13 @@ public final class Planner {
      * @param unknownTools what calls to unknown tools become
      * @param deduplicateReads whether a read identical to an earlier one of the batch shares its result
      * @param toolJudgesMalformedArguments asked once per batch: whether a call whose arguments do not parse still
-     *     goes to its tool's executor (alone, as an exclusive write), so that the executor's own error reaches
+     *     goes to its tool's executor (as an exclusive write: alone within its AI service invocation, under its
+     *     integration's limits, timeout and failure policy), so that the executor's own error reaches
      *     LangChain4j's {@code ToolArgumentsErrorHandler}; otherwise such a call is rejected with
      *     {@link ErrorCode#INVALID_ARGUMENTS}
      */
     public Planner(int maxBatchSize, Function<String, ToolPolicy> policies, UnknownTools unknownTools,
-            boolean deduplicateReads, java.util.function.BooleanSupplier toolJudgesMalformedArguments) {
+            boolean deduplicateReads, BooleanSupplier toolJudgesMalformedArguments) {
         this(maxBatchSize, policies, unknownTools, deduplicateReads, ArgumentReader.JSON,
                 toolJudgesMalformedArguments);
     }
@@ -99,8 +101,7 @@ public final class Planner {
      *     still goes to its tool's executor (see the constructor above)
      */
     public Planner(int maxBatchSize, Function<String, ToolPolicy> policies, UnknownTools unknownTools,
-            boolean deduplicateReads, ArgumentReader arguments,
-            java.util.function.BooleanSupplier toolJudgesMalformedArguments) {
+            boolean deduplicateReads, ArgumentReader arguments, BooleanSupplier toolJudgesMalformedArguments) {
         this.toolJudgesMalformedArguments = Objects.requireNonNull(toolJudgesMalformedArguments,
                 "toolJudgesMalformedArguments");
         if (maxBatchSize < 1) {
@@ -171,8 +172,10 @@ public final class Planner {
             ParsedArguments parsed = reader.parse(r.arguments());
             boolean judgedByTool = kind == Kind.RUN && !parsed.ok() && toolJudges;
             if (judgedByTool) {
-                // Its executor sees the arguments as the model sent them; with no keys to order it by, it runs alone.
-                policy = ToolPolicy.exclusiveWrite();
+                // Its executor sees the arguments as the model sent them. With no keys to order it by, it runs alone
+                // within its invocation (other invocations may overlap it); its integration's limits, timeout and
+                // failure policy still apply.
+                policy = policy.asExclusiveWrite();
             }
             PlannedCall call = new PlannedCall(i, id, providerId, note, name, r.arguments(), parsed, policy, kind,
                     reader);

@@ -232,6 +232,17 @@ public final class ToolPolicy {
         return new ToolPolicy(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure, cacheFor);
     }
 
+    /**
+     * This policy as an exclusive write: the same integration, timeout, failure policy and idempotence, no resource
+     * keys and no caching. For a call whose keys cannot be known (its arguments do not parse): it runs alone within
+     * its AI service invocation, still under its integration's limits and its timeout.
+     *
+     * @return a new policy
+     */
+    public ToolPolicy asExclusiveWrite() {
+        return new ToolPolicy(SideEffect.WRITE, List.of(), integration, idempotent, timeout, onFailure, null);
+    }
+
     /** @return whether the tool reads or writes */
     public SideEffect sideEffect() {
         return sideEffect;

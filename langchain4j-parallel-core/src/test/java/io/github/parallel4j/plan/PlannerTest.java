@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.plan.PlannedCall.Kind;
+import io.github.parallel4j.policy.FailurePolicy;
 import io.github.parallel4j.policy.ToolPolicy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -351,5 +353,21 @@ class PlannerTest {
 
         assertThat(plan.calls().get(0).kind()).isEqualTo(Kind.REJECTED);
         assertThat(plan.calls().get(0).rejection()).isEqualTo(ErrorCode.INVALID_ARGUMENTS);
+    }
+
+    @Test
+    void should_keep_the_tool_integration_timeout_and_failure_policy_when_it_judges_arguments_that_do_not_parse() {
+        ToolPolicy crm = ToolPolicy.write("order:{orderId}").withIntegration("crm").withTimeout(Duration.ofSeconds(2))
+                .idempotent().withFailurePolicy(FailurePolicy.failFast());
+        Planner judged = new Planner(64, Map.of("update", crm)::get, Planner.UnknownTools.BARRIER, false, () -> true);
+
+        PlannedCall malformed = judged.plan(List.of(call("a", "update", "{\"orderId\": "))).calls().get(0);
+
+        // Only what its keys would have said is lost: it runs alone, still capped, timed and failed as the tool says.
+        assertThat(malformed.policy().isExclusive()).isTrue();
+        assertThat(malformed.policy().integration()).contains("crm");
+        assertThat(malformed.policy().timeout()).contains(Duration.ofSeconds(2));
+        assertThat(malformed.policy().onFailure()).isEqualTo(crm.onFailure());
+        assertThat(malformed.policy().isIdempotent()).isTrue();
     }
 }
