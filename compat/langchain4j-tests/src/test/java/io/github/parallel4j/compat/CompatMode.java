@@ -17,9 +17,10 @@ enum CompatMode {
     RAW_WITH_LANGCHAIN4J_HANDLERS(ParallelTools.builder()
             .observationFormat(ObservationFormat.RAW)
             .toolErrorHandling(ToolErrorHandling.LANGCHAIN4J_HANDLERS)
+            .turnListener(Executions.listener())
             .build()),
     /** The library's defaults (the JSON envelope): only the documented differences may fail. */
-    ENVELOPE(ParallelTools.builder().build());
+    ENVELOPE(ParallelTools.builder().turnListener(Executions.listener()).build());
 
     private static volatile CompatMode current = OFF;
     private static final AtomicInteger builders = new AtomicInteger();
@@ -45,6 +46,7 @@ enum CompatMode {
         current = this;
         builders.set(0);
         routed.set(0);
+        Executions.reset();
     }
 
     /** Ends a run: builders made from now on route nothing; the counters keep the run's figures. */

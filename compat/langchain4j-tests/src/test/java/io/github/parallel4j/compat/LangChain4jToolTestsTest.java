@@ -52,11 +52,22 @@ class LangChain4jToolTestsTest {
         assertThat(listed(NOT_RUN)).containsExactlyInAnyOrderElementsOf(UpstreamSuite.NEED_A_REAL_MODEL);
     }
 
-    /** A suite that silently ran LangChain4j alone would prove nothing. */
+    /** The number of upstream tests run, as README and the migration guide say. */
+    private static final int DOCUMENTED_TESTS = 245;
+
+    /**
+     * A suite that silently ran LangChain4j alone would prove nothing: every call LangChain4j reports executed in
+     * an upstream test was in a turn the library ran, and the library did run tools.
+     */
     private static void assertRouted(UpstreamSuite.Outcome outcome) {
-        assertThat(outcome.tests()).as("upstream tests run").isGreaterThan(200);
+        assertThat(outcome.tests()).as("upstream tests run (README and migration guide say %d)", DOCUMENTED_TESTS)
+                .isEqualTo(DOCUMENTED_TESTS);
         assertThat(CompatMode.builders()).as("builders made through the routing factory").isGreaterThan(200);
         assertThat(CompatMode.routed()).as("tool registrations routed through install").isGreaterThan(100);
+        assertThat(Executions.behindTheLibrary()).as("tests whose tool calls LangChain4j ran without the library")
+                .isEmpty();
+        assertThat(Executions.testsWithToolCalls()).as("upstream tests that called a tool").isGreaterThan(50);
+        assertThat(Executions.ran()).as("calls the library ran a tool for").isGreaterThan(100);
     }
 
     static Set<String> documentedDifferences() throws IOException {

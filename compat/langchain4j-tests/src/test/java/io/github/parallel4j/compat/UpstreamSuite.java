@@ -129,6 +129,13 @@ final class UpstreamSuite {
         Launcher launcher = LauncherFactory.create();
         launcher.execute(discovery, new TestExecutionListener() {
             @Override
+            public void executionStarted(TestIdentifier test) {
+                if (test.isTest()) {
+                    Executions.testStarted(name(test));
+                }
+            }
+
+            @Override
             public void executionSkipped(TestIdentifier test, String reason) {
                 if (test.isTest()) {
                     counts[1]++;
