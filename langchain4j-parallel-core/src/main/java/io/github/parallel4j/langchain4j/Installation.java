@@ -219,7 +219,11 @@ public final class Installation {
      *     when the object declares {@code @CompensateFor} and this LangChain4j version's builder cannot be read
      */
     public void registerTools(AiServices<?> builder, Object toolObject) {
-        builderTools.register(builder, toolObject, wrapTools(toolObject));
+        List<Wrapped> prepared = ToolService.findTools(toolObject).stream().map(this::prepare).toList();
+        // LangChain4j refuses a tool name the builder has already: only once it took the object are its tools
+        // this installation's, so a refused object does not replace the executor of a tool registered before.
+        builderTools.register(builder, toolObject, prepared.stream().map(Wrapped::installed).toList());
+        prepared.forEach(this::commit);
     }
 
     /**
@@ -247,11 +251,15 @@ public final class Installation {
      * @throws IllegalArgumentException when a policy annotation is malformed or names no parameter of its tool
      */
     public AiServiceTool wrapTool(AiServiceTool tool) {
+        return commit(prepare(tool));
+    }
+
+    private Wrapped prepare(AiServiceTool tool) {
         ToolPolicy policy = settings.policies().get(tool.name());
         if (policy == null && tool.toolExecutor() instanceof DefaultToolExecutor executor) {
             policy = ToolPolicy.of(executor.originalMethod(), settings.defaultPolicy());
         }
-        return wrap(tool, policy == null ? settings.defaultPolicy() : policy);
+        return prepare(tool, policy == null ? settings.defaultPolicy() : policy);
     }
 
     /**
@@ -285,17 +293,21 @@ public final class Installation {
         };
     }
 
+    /** A tool as the library installs it, not yet this installation's: see {@link #commit}. */
+    private record Wrapped(AiServiceTool original, ToolPolicy policy, AiServiceTool installed) {}
+
     private AiServiceTool wrap(AiServiceTool tool, ToolPolicy policy) {
+        return commit(prepare(tool, policy));
+    }
+
+    /** Checks the tool's policy against its parameters and builds its installed form; changes nothing. */
+    private Wrapped prepare(AiServiceTool tool, ToolPolicy policy) {
         checkKeysNameParameters(tool.toolSpecification(), policy);
-        String name = tool.name();
-        arguments.method(name, tool.toolExecutor() instanceof DefaultToolExecutor executor
-                ? executor.originalMethod()
-                : null);
-        owned.put(name, policy);
-        delegates.put(name, tool.toolExecutor());
-        returnBehaviors.put(name, tool.returnBehavior());
-        ParallelToolExecutor executor = new ParallelToolExecutor(this, name);
-        // A @Tool method stays one to LangChain4j (@CompensateFor looks for it); the instance is never invoked.
+        ParallelToolExecutor executor = new ParallelToolExecutor(this, tool.name());
+        // A @Tool method stays one to LangChain4j (@CompensateFor looks for it). LangChain4j's own executor as the
+        // DefaultToolExecutor's object is a tripwire: the method is never invoked here, and were LangChain4j to
+        // invoke it on that object (not an instance of the tool's class), it would fail rather than run the tool
+        // behind the library.
         ToolExecutor installed = tool.toolExecutor() instanceof DefaultToolExecutor method
                 ? new MethodToolExecutor(method, method.originalMethod(), executor)
                 : executor;
@@ -307,7 +319,20 @@ public final class Installation {
                     : spec.description() + " " + ModelGuidance.line(policy);
             wrapped.toolSpecification(spec.toBuilder().description(description).build());
         }
-        return wrapped.build();
+        return new Wrapped(tool, policy, wrapped.build());
+    }
+
+    /** Makes the tool this installation's: calls to its name run its executor under its policy. */
+    private AiServiceTool commit(Wrapped w) {
+        AiServiceTool tool = w.original();
+        String name = tool.name();
+        arguments.method(name, tool.toolExecutor() instanceof DefaultToolExecutor executor
+                ? executor.originalMethod()
+                : null);
+        owned.put(name, w.policy());
+        delegates.put(name, tool.toolExecutor());
+        returnBehaviors.put(name, tool.returnBehavior());
+        return w.installed();
     }
 
     private static void checkKeysNameParameters(ToolSpecification spec, ToolPolicy policy) {
