@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.agent.tool.CompensateFor;
 import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.service.AiServices;
 import io.github.parallel4j.ParallelTools;
 import io.github.parallel4j.annotation.ParallelSafe;
 import io.github.parallel4j.annotation.Writes;
 import io.github.parallel4j.support.ScriptedChatModel;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -99,5 +101,70 @@ class CompensationThroughInstallTest {
         assertThat(credit.get("ok").asBoolean()).isFalse();
         assertThat(credit.get("error_code").asText()).isEqualTo("INVALID_ARGUMENTS");
         assertThat(credit.get("error").asText()).contains("compensating action", "Send the values themselves");
+    }
+
+    static class StubbornBank {
+        final Queue<String> log = new ConcurrentLinkedQueue<>();
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch wrote = new CountDownLatch(1);
+
+        @Tool
+        @Writes(resourceKey = "account:{account}")
+        String credit(String account) {
+            log.add("credit " + account);
+            return "TX-" + account;
+        }
+
+        @CompensateFor("credit")
+        void uncredit(String account) {
+            log.add("uncredit " + account);
+        }
+
+        /** A write that ignores its interrupt: it finishes when the test says so, whatever the budget. */
+        @Tool
+        @Writes(resourceKey = "account:{account}")
+        String slowCredit(String account) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    release.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            log.add("slow credit " + account);
+            wrote.countDown();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return "TX-" + account;
+        }
+
+        @CompensateFor("slowCredit")
+        void unslowCredit(String account) {
+            log.add("slow uncredit " + account);
+        }
+    }
+
+    @Test
+    void should_not_compensate_a_started_call_cut_off_by_the_budget_which_may_finish_its_write_afterwards()
+            throws InterruptedException {
+        StubbornBank bank = new StubbornBank();
+        ParallelTools parallel = ParallelTools.builder().turnTimeout(Duration.ofSeconds(1)).build();
+        ScriptedChatModel model = new ScriptedChatModel(
+                request -> AiMessage.from(call("c1", "credit", "{\"account\": \"A\"}")),
+                request -> AiMessage.from(call("c2", "slowCredit", "{\"account\": \"B\"}")),
+                request -> AiMessage.from("done"));
+
+        parallel.install(AiServices.builder(Assistant.class), bank).chatModel(model).compensateOnToolErrors(true)
+                .build().chat("go");
+
+        // The cut-off call failed (BUDGET_EXCEEDED): what ran before it is undone, it is not, and it still runs.
+        assertThat(bank.log).containsExactly("credit A", "uncredit A");
+        assertThat(parallel.abandonedCalls()).isEqualTo(1);
+        bank.release.countDown();
+        assertThat(bank.wrote.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(bank.log).containsExactly("credit A", "uncredit A", "slow credit B");
     }
 }
