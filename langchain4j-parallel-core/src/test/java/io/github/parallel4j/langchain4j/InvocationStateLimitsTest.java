@@ -145,7 +145,10 @@ class InvocationStateLimitsTest {
 
         JsonNode post = observation(model, 2);
         assertThat(post.get("ok").asBoolean()).as("%s", post).isTrue();
-        assertThat(tools.log.only("post").start()).isGreaterThanOrEqualTo(tools.log.only("plainWrite").end());
+        // Only that it ran, not when: under executeToolsConcurrently() LangChain4j runs a directly registered tool
+        // on its own executor, which the library cannot order the later calls after (see the README's table).
+        assertThat(tools.log.count("post")).isEqualTo(1);
+        assertThat(tools.log.count("plainWrite")).isEqualTo(1);
         StreamingLifecycleTest.awaitNoInvocationState(parallel);
     }
 
