@@ -172,8 +172,9 @@ public final class TurnRun {
 
     /**
      * Completes {@link #whenDone()}: whatever waits on it (turn listeners, observers, the AI service's glue) runs on
-     * the thread that ended the last call, except on the timer, which is shared by every turn in the JVM: there it
-     * is handed to the tool executor, so that a slow listener delays nothing but itself.
+     * the thread that ended the last call (or on a thread waiting in {@code get()} for an outcome, which a
+     * {@code CompletableFuture} lends to the completion it wakes from), except on the timer, which is shared by
+     * every turn in the JVM: there it is handed to the tool executor, so that a slow listener delays no other turn.
      */
     private void allDone() {
         TurnDeadlines.Entry entry = deadlineEntry;

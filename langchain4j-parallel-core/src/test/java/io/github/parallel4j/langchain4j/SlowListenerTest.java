@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -54,11 +56,16 @@ class SlowListenerTest {
         ParallelTools other = ParallelTools.builder().turnTimeout(Duration.ofMillis(200)).build();
         ScriptedChatModel slowModel = oneCall();
         ScriptedChatModel otherModel = oneCall();
+        // Threads of the test's own: a listener may run on the thread that called the AI service, and a blocked
+        // common-pool worker would starve the second conversation's task, which is not what this test is about.
+        ExecutorService conversations = Executors.newCachedThreadPool();
         try {
-            CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> assistant(slow, slowModel).chat("go"));
+            CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> assistant(slow, slowModel).chat("go"),
+                    conversations);
             assertThat(listening.await(10, TimeUnit.SECONDS)).as("the first turn ended on its budget").isTrue();
 
-            CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> assistant(other, otherModel).chat("go"));
+            CompletableFuture<String> second = CompletableFuture.supplyAsync(
+                    () -> assistant(other, otherModel).chat("go"), conversations);
 
             assertThat(second.get(10, TimeUnit.SECONDS)).as("answered while the other instance's listener blocks")
                     .isNotNull();
@@ -68,6 +75,7 @@ class SlowListenerTest {
             assertThat(first.get(10, TimeUnit.SECONDS)).isNotNull();
         } finally {
             letListenerGo.countDown();
+            conversations.shutdownNow();
         }
     }
 }
