@@ -7,9 +7,11 @@ import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.Content;
 import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.exception.ToolArgumentsException;
 import dev.langchain4j.exception.ToolExecutionException;
 import dev.langchain4j.invocation.InvocationContext;
+import dev.langchain4j.model.TokenCountEstimator;
 import dev.langchain4j.observability.api.listener.AiServiceCompletedListener;
 import dev.langchain4j.observability.api.listener.AiServiceErrorListener;
 import dev.langchain4j.observability.api.listener.AiServiceRequestIssuedListener;
@@ -24,7 +26,9 @@ import dev.langchain4j.service.tool.ToolProviderResult;
 import dev.langchain4j.service.tool.ToolService;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.ObservationFormat;
+import io.github.parallel4j.ParallelToolsConfig;
 import io.github.parallel4j.TurnObserver;
+import io.github.parallel4j.observe.KeptResults;
 import io.github.parallel4j.observe.ObservationWriter;
 import io.github.parallel4j.plan.CallRequest;
 import io.github.parallel4j.plan.Plan;
@@ -39,6 +43,7 @@ import io.github.parallel4j.schedule.CallRunner;
 import io.github.parallel4j.schedule.ToolOutput;
 import io.github.parallel4j.schedule.TurnOptions;
 import io.github.parallel4j.schedule.TurnRun;
+import io.github.parallel4j.schedule.TurnScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -77,7 +82,14 @@ public final class Installation {
      */
     static final Duration UNKNOWN_TOOL_GRACE = Duration.ofSeconds(2);
 
-    private final InstallSettings settings;
+    /** How long an invocation's state is kept without use, should its end never be reported. */
+    static final Duration IDLE_INVOCATION_EXPIRY = Duration.ofMinutes(30);
+
+    private final ParallelToolsConfig config;
+    private final TurnScheduler scheduler;
+    private final ObservationWriter writer = new ObservationWriter();
+    private final KeptResults kept;
+    private final TokenCountEstimator tokenCounter;
     private final Map<String, ToolPolicy> owned = new ConcurrentHashMap<>();
     private final Map<String, ToolExecutor> delegates = new ConcurrentHashMap<>();
     private final Map<String, ReturnBehavior> returnBehaviors = new ConcurrentHashMap<>();
@@ -89,20 +101,29 @@ public final class Installation {
     /** Numbers turns for their idempotency keys: distinct across the turns of one invocation, and all others. */
     private final AtomicLong turns = new AtomicLong();
     /** How the AI service this installation is on runs its tools; read from its builder in {@link #listenOn}. */
-    private volatile AiServiceConfig config = AiServiceConfig.UNKNOWN;
+    private volatile AiServiceConfig service = AiServiceConfig.UNKNOWN;
     private final ReadCache readCache;
     private final LangChain4jArguments arguments = new LangChain4jArguments();
 
     /**
-     * @param settings the settings
+     * @param config the settings of the {@code ParallelTools} this installation belongs to
+     * @param scheduler runs its turns
+     * @param readCache the cache of reads marked cacheable, shared by every installation of that instance
+     * @param kept where cut results are kept for the model to read back, or null for not at all
      */
-    public Installation(InstallSettings settings) {
-        this.settings = settings;
-        this.builderTools = BuilderTools.none(settings.errorHandling());
-        this.planner = new Planner(settings.maxBatchSize(), owned::get, Planner.UnknownTools.BARRIER,
-                settings.deduplicateReads(), arguments, () -> builderTools.argumentErrorsToHandler());
-        this.readCache = settings.readCache();
-        this.invocations = new Invocations(settings.idleInvocationExpiry(), settings.scheduler().ticker());
+    public Installation(ParallelToolsConfig config, TurnScheduler scheduler, ReadCache readCache, KeptResults kept) {
+        this.config = config;
+        this.scheduler = scheduler;
+        this.readCache = readCache;
+        this.kept = kept;
+        this.tokenCounter = config.maxObservationTokens() == ParallelToolsConfig.NO_LIMIT
+                ? null
+                : config.tokenCountEstimator().orElse(null);
+        this.builderTools = BuilderTools.none(config.toolErrorHandling());
+        int maxBatch = config.maxBatchSize() == ParallelToolsConfig.NO_LIMIT ? Integer.MAX_VALUE : config.maxBatchSize();
+        this.planner = new Planner(maxBatch, owned::get, Planner.UnknownTools.BARRIER, config.deduplicateReads(),
+                arguments, () -> builderTools.argumentErrorsToHandler());
+        this.invocations = new Invocations(IDLE_INVOCATION_EXPIRY, scheduler.ticker());
     }
 
     /**
@@ -111,8 +132,8 @@ public final class Installation {
      * @param builder the AI service builder
      */
     public void listenOn(AiServices<?> builder) {
-        this.config = AiServiceConfig.of(builder);
-        this.builderTools = BuilderTools.of(builder, settings.errorHandling());
+        this.service = AiServiceConfig.of(builder);
+        this.builderTools = BuilderTools.of(builder, config.toolErrorHandling());
         if (!builderTools.readable()) {
             log.warn("Cannot read the tools of this AiServices builder (a LangChain4j version this library does not"
                     + " know): @CompensateFor is refused, and error handlers set on the builder are honoured only"
@@ -139,7 +160,7 @@ public final class Installation {
         log.warn("AI service invocation {} failed; its tool calls still running or arriving later are cancelled",
                 context.invocationId(), error);
         invocations.fail(context.invocationId(), null, "the AI service invocation failed (" + kind + ")",
-                config.streaming());
+                service.streaming());
     }
 
     private void onResponse(InvocationContext context, dev.langchain4j.model.chat.request.ChatRequest request,
@@ -157,7 +178,7 @@ public final class Installation {
             String name = calls.get(i).name();
             if (owned.containsKey(name)) {
                 ours.add(i);
-            } else if (offered != null && !offered.contains(name) && !config.runs(name)) {
+            } else if (offered != null && !offered.contains(name) && !service.runs(name)) {
                 // Not offered and not runnable either: LangChain4j applies its hallucinated-tool strategy. A
                 // tool it can run but did not offer (a tool search narrowed the list) it runs like any other.
                 unknown.add(i);
@@ -168,8 +189,8 @@ public final class Installation {
         InvocationState state = invocations.enter(id);
         try {
             // LangChain4j runs a message's calls at once only when it has an executor and more than one call.
-            boolean concurrent = calls.size() > 1 && config.concurrent();
-            state.newBatch(calls, settings.scheduler().capture(), unknown, ours, concurrent);
+            boolean concurrent = calls.size() > 1 && service.concurrent();
+            state.newBatch(calls, scheduler.capture(), unknown, ours, concurrent);
             if (concurrent) {
                 invocations.unknownCalls(state, unknownCalls);
             }
@@ -255,11 +276,11 @@ public final class Installation {
     }
 
     private Wrapped prepare(AiServiceTool tool) {
-        ToolPolicy policy = settings.policies().get(tool.name());
+        ToolPolicy policy = config.toolPolicies().get(tool.name());
         if (policy == null && tool.toolExecutor() instanceof DefaultToolExecutor executor) {
-            policy = ToolPolicy.of(executor.originalMethod(), settings.defaultPolicy());
+            policy = ToolPolicy.of(executor.originalMethod(), config.defaultPolicy());
         }
-        return prepare(tool, policy == null ? settings.defaultPolicy() : policy);
+        return prepare(tool, policy == null ? config.defaultPolicy() : policy);
     }
 
     /**
@@ -279,7 +300,7 @@ public final class Installation {
                 }
                 ToolProviderResult.Builder builder = ToolProviderResult.builder();
                 for (AiServiceTool tool : result.aiServiceTools()) {
-                    ToolPolicy policy = settings.policies().getOrDefault(tool.name(), settings.defaultPolicy());
+                    ToolPolicy policy = config.toolPolicies().getOrDefault(tool.name(), config.defaultPolicy());
                     AiServiceTool w = wrap(tool, policy);
                     builder.add(w.toolSpecification(), w.toolExecutor(), w.returnBehavior());
                 }
@@ -312,7 +333,7 @@ public final class Installation {
                 ? new MethodToolExecutor(method, method.originalMethod(), executor)
                 : executor;
         AiServiceTool.Builder wrapped = tool.toBuilder().toolExecutor(installed);
-        if (settings.describeScheduling()) {
+        if (config.describeScheduling()) {
             ToolSpecification spec = tool.toolSpecification();
             String description = spec.description() == null || spec.description().isBlank()
                     ? ModelGuidance.line(policy)
@@ -357,13 +378,14 @@ public final class Installation {
      * @return the tool, or empty when results are not kept
      */
     public java.util.Optional<AiServiceTool> readResultTool() {
-        if (settings.kept() == null) {
+        if (kept == null) {
             return java.util.Optional.empty();
         }
         // Slices are measured as written in JSON; the envelope around one needs a few hundred characters more.
-        int slice = Math.max(io.github.parallel4j.observe.ObservationWriter.MIN_CHARS,
-                settings.maxObservationChars() - 400);
-        return java.util.Optional.of(wrap(new ReadResultTool(settings.kept(), slice, arguments, this::privateScope)
+        int slice = config.maxObservationChars() == ParallelToolsConfig.NO_LIMIT
+                ? Integer.MAX_VALUE
+                : Math.max(ObservationWriter.MIN_CHARS, config.maxObservationChars() - 400);
+        return java.util.Optional.of(wrap(new ReadResultTool(kept, slice, arguments, this::privateScope)
                 .tool(), ToolPolicy.read()));
     }
 
@@ -395,14 +417,14 @@ public final class Installation {
             CallOutcome outcome;
             try {
                 claim = state.claim(request, batch -> startBatch(batch, state, context),
-                        () -> start(List.of(request), state, context, settings.scheduler().capture()));
+                        () -> start(List.of(request), state, context, scheduler.capture()));
                 outcome = claim.run() == null ? refused(request, claim.refusal()) : await(claim, id, state);
             } catch (RuntimeException e) {
                 return internalFailure(request, e);
             }
             builderTools.handOver(outcome); // on purpose: LangChain4j's handlers word the tool's own failure
             try {
-                if (settings.format() == ObservationFormat.RAW
+                if (config.observationFormat() == ObservationFormat.RAW
                         || immediateReturns.toApplication(claim.run(), outcome)) {
                     return raw(outcome);
                 }
@@ -425,7 +447,7 @@ public final class Installation {
     private TurnRun startBatch(Batch batch, InvocationState state, InvocationContext context) {
         TurnRun run = start(batch.requests, state, context, batch.context);
         if (batch.concurrent && !batch.unknownToLangChain4j.isEmpty()) {
-            java.util.concurrent.ScheduledFuture<?> check = settings.scheduler().timer().schedule(
+            java.util.concurrent.ScheduledFuture<?> check = scheduler.timer().schedule(
                     () -> state.cancelIfUndecided(batch, run, "LangChain4j did not answer a call to a tool that does "
                             + "not exist within " + Durations.format(UNKNOWN_TOOL_GRACE) + " (its hallucinated-tool "
                             + "strategy does not tell langchain4j-parallel; wrap it with "
@@ -450,25 +472,45 @@ public final class Installation {
     private static ToolExecutionResult internalFailure(ToolExecutionRequest request, RuntimeException e) {
         log.error("langchain4j-parallel could not run call {} ({}); it answered the model with an error", request.id(),
                 request.name(), e);
-        com.fasterxml.jackson.databind.node.ObjectNode observation =
-                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-        observation.put("id", request.id());
-        observation.put("tool", request.name());
-        observation.put("ok", false);
-        observation.put("error_code", ErrorCode.TOOL_ERROR.name());
-        observation.put("error", "the call could not be run because of an internal error ("
-                + e.getClass().getSimpleName() + "); it did not run");
-        observation.put("latency_ms", 0);
-        return ToolExecutionResult.builder().isError(true).resultText(observation.toString()).build();
+        String observation = ObservationWriter.refused(request.id(), request.name(), ErrorCode.TOOL_ERROR,
+                "the call could not be run because of an internal error (" + e.getClass().getSimpleName()
+                        + "); it did not run");
+        return ToolExecutionResult.builder().isError(true).resultText(observation).build();
+    }
+
+    /**
+     * The answer to a call of a tool that does not exist, as {@code ParallelTools.unknownToolStrategy()} gives it.
+     *
+     * @param request the call
+     * @return an {@code UNKNOWN_TOOL} observation
+     */
+    public static ToolExecutionResultMessage unknownTool(ToolExecutionRequest request) {
+        return ToolExecutionResultMessage.builder()
+                .id(request.id())
+                .toolName(request.name())
+                .text(ObservationWriter.refused(request.id(), request.name(), ErrorCode.UNKNOWN_TOOL,
+                        noSuchTool(request.name())))
+                .isError(true)
+                .build();
+    }
+
+    private static String noSuchTool(String name) {
+        return "there is no tool named '" + name + "'";
     }
 
     /** How many characters the call's observation may have: its tool's limit, and its share of the turn's. */
     private int allowance(InvocationState.Claim claim, CallOutcome outcome) {
-        if (outcome.call().name().equals(ReadResultTool.NAME) && settings.kept() != null) {
+        if (outcome.call().name().equals(ReadResultTool.NAME) && kept != null) {
             return 0; // its slices are sized to fit already; cutting them again would lose what was asked for
         }
-        int own = settings.toolObservationChars().getOrDefault(outcome.call().name(), settings.maxObservationChars());
-        if (own == 0 || settings.maxTurnObservationChars() <= 0 || claim.batch() == null
+        Integer toolOwn = config.toolObservationChars().get(outcome.call().name());
+        if (toolOwn != null && toolOwn == 0) {
+            return 0; // this tool's results are never cut, not even by the turn's budget
+        }
+        int own = toolOwn != null ? toolOwn
+                : config.maxObservationChars() == ParallelToolsConfig.NO_LIMIT ? Integer.MAX_VALUE
+                : config.maxObservationChars();
+        if (config.maxTurnObservationChars() <= 0 || claim.batch() == null
                 || claim.run().plan().size() < 2
                 || claim.run().plan().calls().stream().anyMatch(c -> c.kind() == PlannedCall.Kind.EXTERNAL)) {
             // With an external call in the batch, the rest of the turn waits for the AI service to pass it,
@@ -488,9 +530,9 @@ public final class Installation {
             int[] sizes = new int[all.size()];
             for (int i = 0; i < sizes.length; i++) {
                 CallOutcome o = all.get(i);
-                sizes[i] = settings.writer().fullSize(o, o.ok() ? o.output().value() : null);
+                sizes[i] = writer.fullSize(o, o.ok() ? o.output().value() : null);
             }
-            return io.github.parallel4j.observe.TurnShare.of(sizes, settings.maxTurnObservationChars(),
+            return io.github.parallel4j.observe.TurnShare.of(sizes, config.maxTurnObservationChars(),
                     io.github.parallel4j.observe.ObservationWriter.MIN_CHARS);
         });
         int share = shares[claim.index()];
@@ -524,13 +566,13 @@ public final class Installation {
         String key = context == null || context.invocationId() == null
                 ? null
                 : context.invocationId() + "#" + turns.incrementAndGet();
-        Object partition = context == null ? null : settings.rateLimitKey().apply(context);
+        Object partition = context == null ? null : config.rateLimitKey().apply(context);
         UUID invocation = context == null ? null : context.invocationId();
         List<TurnObserver.TurnScope> observed = observe(invocation, plan);
-        TurnRun run = settings.scheduler().start(plan, runner(context, observed), new TurnOptions(
-                settings.turnTimeout(), state.scope, key, settings.maxConcurrentPerTurn(), settings.maxRetriesPerTurn(),
-                settings.rateLimitRetries(), partition, settings.maxRetryAfter()), captured);
-        if (!settings.turnListeners().isEmpty() || !observed.isEmpty()) {
+        TurnRun run = scheduler.start(plan, runner(context, observed), new TurnOptions(
+                config.turnTimeout().orElse(null), state.scope, key, config.maxConcurrentCallsPerTurn(), config.maxRetriesPerTurn(),
+                config.rateLimitRetries(), partition, config.maxRetryAfter()), captured);
+        if (!config.turnListeners().isEmpty() || !observed.isEmpty()) {
             run.whenDone().thenAccept(outcomes -> report(new io.github.parallel4j.TurnReport(invocation, plan, outcomes,
                     outcomes.stream().mapToLong(CallOutcome::endNanos).max().orElse(0)), observed));
         }
@@ -538,11 +580,11 @@ public final class Installation {
     }
 
     private List<TurnObserver.TurnScope> observe(UUID invocation, Plan plan) {
-        if (settings.turnObservers().isEmpty()) {
+        if (config.turnObservers().isEmpty()) {
             return List.of();
         }
-        List<TurnObserver.TurnScope> scopes = new ArrayList<>(settings.turnObservers().size());
-        for (TurnObserver observer : settings.turnObservers()) {
+        List<TurnObserver.TurnScope> scopes = new ArrayList<>(config.turnObservers().size());
+        for (TurnObserver observer : config.turnObservers()) {
             try {
                 TurnObserver.TurnScope scope = observer.turnStarted(invocation, plan);
                 if (scope != null) {
@@ -563,7 +605,7 @@ public final class Installation {
                 log.warn("A turn observer failed; the turn itself is unaffected", e);
             }
         }
-        for (io.github.parallel4j.TurnListener listener : settings.turnListeners()) {
+        for (io.github.parallel4j.TurnListener listener : config.turnListeners()) {
             try {
                 listener.onTurnFinished(report);
             } catch (RuntimeException e) {
@@ -655,7 +697,7 @@ public final class Installation {
     private ToolOutput runTool(PlannedCall call, JsonNode arguments, InvocationContext context) throws Exception {
         ToolExecutor delegate = delegates.get(call.name());
         if (delegate == null) {
-            throw new CallFailure(ErrorCode.UNKNOWN_TOOL, "there is no tool named '" + call.name() + "'", null);
+            throw new CallFailure(ErrorCode.UNKNOWN_TOOL, noSuchTool(call.name()), null);
         }
         if (!call.references().isEmpty() && builderTools.compensates(call.name())) {
             // LangChain4j undoes the call with the request the model sent (ToolExecution.request()), so its
@@ -691,7 +733,7 @@ public final class Installation {
         } catch (InterruptedException e) {
             // The invocation is being cancelled: every call of it stops, not only this one's turn.
             String reason = "the thread running the AI service was interrupted";
-            invocations.fail(id, state, reason, config.streaming());
+            invocations.fail(id, state, reason, service.streaming());
             claim.run().cancel(reason);
             Thread.currentThread().interrupt();
             return claim.run().outcome(claim.index()).join();
@@ -727,38 +769,38 @@ public final class Installation {
      */
     private String observe(CallOutcome outcome, int maxChars, InvocationContext context) {
         JsonNode value = outcome.ok() ? outcome.output().value() : null;
-        int full = settings.writer().fullSize(outcome, value);
+        int full = writer.fullSize(outcome, value);
         int limit = maxChars <= 0 ? Integer.MAX_VALUE : Math.max(ObservationWriter.MIN_CHARS, maxChars);
         String uncut = null;
-        if (settings.tokenCounter() != null && settings.maxObservationTokens() > 0 && value != null && maxChars != 0) {
-            uncut = settings.writer().write(outcome, value, 0);
-            int tokens = settings.tokenCounter().estimateTokenCountInText(uncut);
-            if (tokens > settings.maxObservationTokens()) {
+        if (tokenCounter != null && value != null && maxChars != 0) {
+            uncut = writer.write(outcome, value, 0);
+            int tokens = tokenCounter.estimateTokenCountInText(uncut);
+            if (tokens > config.maxObservationTokens()) {
                 limit = Math.min(limit, charsFor(uncut.length(), tokens));
             }
         }
         if (full <= limit) {
-            return uncut != null ? uncut : settings.writer().write(outcome, value, 0);
+            return uncut != null ? uncut : writer.write(outcome, value, 0);
         }
-        String handle = settings.kept() == null || value == null ? null
-                : settings.kept().keep(privateScope(context), value.isTextual() ? value.textValue() : value.toString())
+        String handle = kept == null || value == null ? null
+                : kept.keep(privateScope(context), value.isTextual() ? value.textValue() : value.toString())
                         .orElse(null);
-        String text = settings.writer().write(outcome, value, limit, handle);
-        for (TurnObserver observer : settings.turnObservers()) {
+        String text = writer.write(outcome, value, limit, handle);
+        for (TurnObserver observer : config.turnObservers()) {
             try {
                 observer.observationTruncated(outcome.call(), full, limit);
             } catch (RuntimeException e) {
                 log.warn("A turn observer failed; the observation is unaffected", e);
             }
         }
-        for (int round = 0; round < 4 && settings.tokenCounter() != null && settings.maxObservationTokens() > 0
+        for (int round = 0; round < 4 && tokenCounter != null
                 && limit > ObservationWriter.MIN_CHARS; round++) {
-            int tokens = settings.tokenCounter().estimateTokenCountInText(text);
-            if (tokens <= settings.maxObservationTokens()) {
+            int tokens = tokenCounter.estimateTokenCountInText(text);
+            if (tokens <= config.maxObservationTokens()) {
                 break;
             }
             limit = Math.max(ObservationWriter.MIN_CHARS, Math.min(limit - 1, charsFor(text.length(), tokens)));
-            text = settings.writer().write(outcome, value, limit, handle);
+            text = writer.write(outcome, value, limit, handle);
         }
         return text;
     }
@@ -766,12 +808,12 @@ public final class Installation {
     /** The characters that should hold the token limit, at the text's own ratio of characters to tokens. */
     private int charsFor(int chars, int tokens) {
         return (int) Math.max(ObservationWriter.MIN_CHARS,
-                (long) chars * settings.maxObservationTokens() / Math.max(1, tokens) * 95 / 100);
+                (long) chars * config.maxObservationTokens() / Math.max(1, tokens) * 95 / 100);
     }
 
     /** Whose cached reads a call may see: see {@link ResultScope}. */
     private Object cacheScope(InvocationContext context) {
-        return settings.shareCachedReads() ? new ResultScope(this, ReadCache.SHARED) : ResultScope.of(this, context);
+        return config.shareCachedReads() ? new ResultScope(this, ReadCache.SHARED) : ResultScope.of(this, context);
     }
 
     /** Whose kept results a call may read: see {@link ResultScope}. */
