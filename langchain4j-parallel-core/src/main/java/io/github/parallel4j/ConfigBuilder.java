@@ -2,7 +2,7 @@ package io.github.parallel4j;
 
 import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.model.TokenCountEstimator;
-import io.github.parallel4j.langchain4j.Installation;
+import io.github.parallel4j.langchain4j.Installations;
 import io.github.parallel4j.policy.Durations;
 import io.github.parallel4j.policy.ToolPolicy;
 import java.time.Duration;
@@ -34,7 +34,7 @@ abstract class ConfigBuilder<B extends ConfigBuilder<B>> {
     int maxRetriesPerTurn = ParallelToolsConfig.DEFAULT_MAX_RETRIES_PER_TURN;
     int rateLimitRetries = ParallelToolsConfig.DEFAULT_RATE_LIMIT_RETRIES;
     Duration maxRetryAfter = ParallelToolsConfig.DEFAULT_MAX_RETRY_AFTER;
-    Function<InvocationContext, Object> rateLimitKey = Installation::conversationOrInvocation;
+    Function<InvocationContext, Object> rateLimitKey = Installations::conversationOrInvocation;
     int maxObservationChars = ParallelToolsConfig.DEFAULT_MAX_OBSERVATION_CHARS;
     int maxTurnObservationChars = ParallelToolsConfig.DEFAULT_MAX_TURN_OBSERVATION_CHARS;
     final Map<String, Integer> toolObservationChars = new LinkedHashMap<>();

@@ -5,11 +5,9 @@ import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.tool.AiServiceTool;
 import dev.langchain4j.service.tool.ToolProvider;
-import io.github.parallel4j.langchain4j.Installation;
+import io.github.parallel4j.langchain4j.Installations;
 import io.github.parallel4j.langchain4j.ModelGuidance;
-import io.github.parallel4j.langchain4j.ReadCache;
 import io.github.parallel4j.limit.IntegrationGate;
-import io.github.parallel4j.observe.KeptResults;
 import io.github.parallel4j.policy.ToolPolicy;
 import io.github.parallel4j.schedule.ResourceLocks;
 import io.github.parallel4j.schedule.TurnScheduler;
@@ -18,8 +16,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
-import java.util.WeakHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
@@ -59,9 +55,7 @@ public final class ParallelTools {
     private final ParallelToolsConfig config;
     private final IntegrationGate gate;
     private final TurnScheduler scheduler;
-    private final ReadCache readCache;
-    private final KeptResults kept;
-    private final Map<AiServices<?>, Installation> installations = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Installations installations;
 
     private ParallelTools(ParallelToolsConfig config) {
         this.config = config;
@@ -75,10 +69,7 @@ public final class ParallelTools {
         this.scheduler = new TurnScheduler(config.executor().orElseGet(ToolThreads::defaultExecutor),
                 new ResourceLocks(), gate, config.ticker(), config.timer().orElseGet(ToolThreads::sharedTimer),
                 propagators);
-        this.readCache = new ReadCache(config.ticker(), 10_000);
-        this.kept = config.keptResultChars() > 0
-                ? new KeptResults(config.keptResultChars(), config.keepResultsFor().orElseThrow(), config.ticker())
-                : null;
+        this.installations = new Installations(config, scheduler);
     }
 
     /**
@@ -132,27 +123,7 @@ public final class ParallelTools {
      *     an argument the tool does not have
      */
     public <T> AiServices<T> install(AiServices<T> builder, Object... toolObjects) {
-        Objects.requireNonNull(builder, "builder");
-        Installation installation;
-        synchronized (installations) {
-            installation = installations.get(builder);
-            if (installation == null) {
-                installation = new Installation(config, scheduler, readCache, kept);
-                installation.listenOn(builder);
-                installation.readResultTool().ifPresent(tool -> builder.tools(List.<AiServiceTool>of(tool)));
-                installations.put(builder, installation);
-            }
-        }
-        for (Object toolObject : toolObjects) {
-            Objects.requireNonNull(toolObject, "a tool object is null");
-            if (toolObject instanceof ToolProvider provider) {
-                builder.toolProvider(installation.wrapProvider(provider));
-            } else if (toolObject instanceof AiServiceTool tool) {
-                builder.tools(List.<AiServiceTool>of(installation.wrapTool(tool)));
-            } else {
-                installation.registerTools(builder, toolObject);
-            }
-        }
+        installations.install(builder, toolObjects);
         return builder;
     }
 
@@ -171,7 +142,7 @@ public final class ParallelTools {
      * @return the strategy
      */
     public Function<ToolExecutionRequest, ToolExecutionResultMessage> unknownToolStrategy() {
-        return unknownToolStrategy(Installation::unknownTool);
+        return unknownToolStrategy(Installations::unknownTool);
     }
 
     /**
@@ -187,13 +158,7 @@ public final class ParallelTools {
         Objects.requireNonNull(strategy, "strategy");
         return request -> {
             ToolExecutionResultMessage answer = strategy.apply(request);
-            List<Installation> all;
-            synchronized (installations) {
-                all = List.copyOf(installations.values());
-            }
-            for (Installation installation : all) {
-                installation.decidedUnknown(request);
-            }
+            installations.decidedUnknown(request);
             return answer;
         };
     }
@@ -205,9 +170,7 @@ public final class ParallelTools {
      * @return the number of invocations
      */
     public long invocationsInFlight() {
-        synchronized (installations) {
-            return installations.values().stream().mapToLong(Installation::invocationsInFlight).sum();
-        }
+        return installations.invocationsInFlight();
     }
 
     /**
@@ -229,13 +192,7 @@ public final class ParallelTools {
      * @return policies by tool name, sorted by name
      */
     public Map<String, ToolPolicy> toolPolicies() {
-        Map<String, ToolPolicy> all = new TreeMap<>(config.toolPolicies());
-        synchronized (installations) {
-            for (Installation installation : installations.values()) {
-                all.putAll(installation.policies());
-            }
-        }
-        return Collections.unmodifiableMap(all);
+        return Collections.unmodifiableMap(installations.policies());
     }
 
     /** @return the limits by integration name */

@@ -2,7 +2,6 @@ package io.github.parallel4j;
 
 import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.model.TokenCountEstimator;
-import io.github.parallel4j.langchain4j.Installation;
 import io.github.parallel4j.policy.Durations;
 import io.github.parallel4j.policy.ToolPolicy;
 import java.time.Duration;
