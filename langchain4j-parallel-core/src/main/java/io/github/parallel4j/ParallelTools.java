@@ -239,7 +239,7 @@ public final class ParallelTools {
      * Builds {@link ParallelTools}: each setting's method says what it does and its default (the
      * {@code DEFAULT_*} constants of {@link ParallelToolsConfig}). Not thread-safe.
      */
-    public static final class Builder extends ConfigBuilder<Builder> {
+    public static final class Builder extends SettingsBuilder<Builder> {
 
         private Builder() {}
 

@@ -111,7 +111,7 @@ public final class ParallelToolsConfig {
     private final Ticker ticker;
     private final ScheduledExecutorService timer;
 
-    ParallelToolsConfig(ConfigBuilder<?> b) {
+    ParallelToolsConfig(SettingsBuilder<?> b) {
         this.toolPolicies = Collections.unmodifiableMap(new LinkedHashMap<>(b.toolPolicies));
         this.defaultPolicy = b.defaultPolicy;
         this.integrations = Collections.unmodifiableMap(new LinkedHashMap<>(b.integrations));
@@ -325,7 +325,7 @@ public final class ParallelToolsConfig {
      * Builds a {@link ParallelToolsConfig}; each setting's method says what it does and what its default is. Not
      * thread-safe.
      */
-    public static final class Builder extends ConfigBuilder<Builder> {
+    public static final class Builder extends SettingsBuilder<Builder> {
 
         private Builder() {}
 

@@ -16,13 +16,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
 /**
- * The settings of {@link ParallelToolsConfig.Builder} and {@link ParallelTools.Builder}, written once: each
- * method checks its value (an {@link IllegalArgumentException} names the setting and the bad value) and says its
- * default, a {@code DEFAULT_*} constant of {@link ParallelToolsConfig}.
+ * The settings of a {@link ParallelTools}, shared by its two builders: {@link ParallelTools#builder()}, which
+ * builds the instance, and {@link ParallelToolsConfig#custom()}, which builds the configuration alone. Each method
+ * checks its value, throwing an {@link IllegalArgumentException} that names the setting and the bad value, and
+ * says its default, a {@code DEFAULT_*} constant of {@link ParallelToolsConfig}. Not thread-safe; not meant to be
+ * extended outside the library.
  *
- * @param <B> the builder's own type, returned by every setter
+ * @param <B> the builder's own type, which every setter returns
  */
-abstract class ConfigBuilder<B extends ConfigBuilder<B>> {
+public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
 
     final Map<String, ToolPolicy> toolPolicies = new LinkedHashMap<>();
     ToolPolicy defaultPolicy = ToolPolicy.exclusiveWrite();
@@ -54,10 +56,10 @@ abstract class ConfigBuilder<B extends ConfigBuilder<B>> {
     Ticker ticker = Ticker.system();
     ScheduledExecutorService timer;
 
-    ConfigBuilder() {}
+    SettingsBuilder() {}
 
     /** Starts from every setting of {@code base}. */
-    ConfigBuilder(ParallelToolsConfig base) {
+    SettingsBuilder(ParallelToolsConfig base) {
         toolPolicies.putAll(base.toolPolicies());
         defaultPolicy = base.defaultPolicy();
         integrations.putAll(base.integrations());
