@@ -3,6 +3,9 @@ package io.github.parallel4j.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.langchain4j.service.AiServices;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.model.TokenCountEstimator;
+import io.github.parallel4j.ContextPropagator;
 import io.github.parallel4j.IntegrationLimits;
 import io.github.parallel4j.ObservationFormat;
 import io.github.parallel4j.ParallelTools;
@@ -150,6 +153,37 @@ class ParallelToolsAutoConfigurationTest {
                                     FailurePolicy.retry(4, Duration.ofMillis(100), Duration.ofSeconds(1))));
                     assertThat(tools.toolPolicies().get("postMessage").isExclusive()).isTrue();
                     assertThat(tools.toolPolicies().get("postMessage").sideEffect()).isEqualTo(SideEffect.WRITE);
+                });
+    }
+
+    @Test
+    void should_count_tokens_with_the_estimator_bean_when_max_observation_tokens_is_set() {
+        TokenCountEstimator tokens = new TokenCountEstimator() {
+            @Override
+            public int estimateTokenCountInText(String text) {
+                return text.length() / 4;
+            }
+
+            @Override
+            public int estimateTokenCountInMessage(ChatMessage message) {
+                return 0;
+            }
+
+            @Override
+            public int estimateTokenCountInMessages(Iterable<ChatMessage> messages) {
+                return 0;
+            }
+        };
+        ContextPropagator propagator = () -> () -> () -> {};
+        runner.withPropertyValues("parallel-tools.max-observation-tokens=500")
+                .withBean(TokenCountEstimator.class, () -> tokens)
+                .withBean(ContextPropagator.class, () -> propagator)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    ParallelToolsConfig config = context.getBean(ParallelTools.class).config();
+                    assertThat(config.maxObservationTokens()).isEqualTo(500);
+                    assertThat(config.tokenCountEstimator()).containsSame(tokens);
+                    assertThat(config.contextPropagators()).containsExactly(propagator);
                 });
     }
 
