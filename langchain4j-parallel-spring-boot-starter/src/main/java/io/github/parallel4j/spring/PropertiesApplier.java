@@ -41,8 +41,8 @@ final class PropertiesApplier {
                 set("tool-observation-chars." + tool, chars, value -> builder.toolObservationChars(tool, value)));
         set("max-observation-tokens", p.getMaxObservationTokens(), max -> {
             if (tokens == null && max != ParallelToolsConfig.NO_LIMIT) {
-                throw new IllegalArgumentException("a token limit needs a TokenCountEstimator bean to count tokens"
-                        + " (the model provider's, for instance OpenAiTokenCountEstimator), and there is none");
+                throw new IllegalArgumentException("a token limit needs one TokenCountEstimator bean to count tokens"
+                        + " (the model provider's, for instance OpenAiTokenCountEstimator), and there is none or several");
             }
             if (tokens != null) {
                 builder.maxObservationTokens(max, tokens);
