@@ -95,7 +95,7 @@ final class Installation {
         this.tools = new InstalledTools(config, name -> new ParallelToolExecutor(this, name));
         this.immediateReturns = new ImmediateReturns(tools.returnBehaviors());
         this.observers = new TurnObservers(config.turnObservers(), config.turnListeners());
-        this.limits = new ObservationLimits(config, kept, observers::observationTruncated);
+        this.limits = new ObservationLimits(config, kept, observers);
         this.builderTools = BuilderTools.none(config.toolErrorHandling());
         int maxBatch = config.maxBatchSize() == ParallelToolsConfig.NO_LIMIT ? Integer.MAX_VALUE : config.maxBatchSize();
         this.planner = new Planner(maxBatch, tools::policy, Planner.UnknownTools.BARRIER, config.deduplicateReads(),

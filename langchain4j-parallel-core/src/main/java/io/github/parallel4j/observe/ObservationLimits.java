@@ -3,7 +3,7 @@ package io.github.parallel4j.observe;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.model.TokenCountEstimator;
 import io.github.parallel4j.ParallelToolsConfig;
-import io.github.parallel4j.plan.PlannedCall;
+import io.github.parallel4j.TurnObserver;
 import io.github.parallel4j.schedule.CallOutcome;
 import java.util.List;
 
@@ -18,17 +18,6 @@ import java.util.List;
  */
 public final class ObservationLimits {
 
-    /** Told of each observation that was cut, with its full size and the allowance it was cut to. */
-    @FunctionalInterface
-    public interface Truncations {
-        /**
-         * @param call the call
-         * @param fullChars the observation's length uncut
-         * @param keptChars the allowance it was cut to
-         */
-        void truncated(PlannedCall call, int fullChars, int keptChars);
-    }
-
     /** Rounds of narrowing to the token limit: the ratio of characters to tokens settles in one or two. */
     private static final int TOKEN_ROUNDS = 4;
 
@@ -36,14 +25,15 @@ public final class ObservationLimits {
     private final ParallelToolsConfig config;
     private final TokenCountEstimator tokens;
     private final KeptResults kept;
-    private final Truncations truncations;
+    /** Told of each cut ({@link TurnObserver#observationTruncated}). */
+    private final TurnObserver truncations;
 
     /**
      * @param config the limits
      * @param kept where cut results are kept for read-back, or null for not at all
-     * @param truncations told of each cut
+     * @param truncations told of each cut, with the observation's full size and the allowance it was cut to
      */
-    public ObservationLimits(ParallelToolsConfig config, KeptResults kept, Truncations truncations) {
+    public ObservationLimits(ParallelToolsConfig config, KeptResults kept, TurnObserver truncations) {
         this.config = config;
         this.tokens = config.maxObservationTokens() == ParallelToolsConfig.NO_LIMIT
                 ? null
@@ -115,7 +105,7 @@ public final class ObservationLimits {
         String handle = kept == null || value == null ? null
                 : kept.keep(keptScope, value.isTextual() ? value.textValue() : value.toString()).orElse(null);
         String text = writer.write(outcome, value, limit, handle);
-        truncations.truncated(outcome.call(), full, limit);
+        truncations.observationTruncated(outcome.call(), full, limit);
         for (int round = 0; round < TOKEN_ROUNDS && tokens != null && limit > ObservationWriter.MIN_CHARS; round++) {
             int counted = tokens.estimateTokenCountInText(text);
             if (counted <= config.maxObservationTokens()) {
