@@ -111,7 +111,7 @@ public final class ParallelToolsConfig {
     private final Ticker ticker;
     private final ScheduledExecutorService timer;
 
-    ParallelToolsConfig(SettingsBuilder<?> b) {
+    ParallelToolsConfig(Settings b) {
         this.toolPolicies = Collections.unmodifiableMap(new LinkedHashMap<>(b.toolPolicies));
         this.defaultPolicy = b.defaultPolicy;
         this.integrations = Collections.unmodifiableMap(new LinkedHashMap<>(b.integrations));

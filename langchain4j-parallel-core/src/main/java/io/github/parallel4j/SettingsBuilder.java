@@ -2,14 +2,8 @@ package io.github.parallel4j;
 
 import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.model.TokenCountEstimator;
-import io.github.parallel4j.langchain4j.Installations;
-import io.github.parallel4j.policy.Durations;
 import io.github.parallel4j.policy.ToolPolicy;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,69 +20,16 @@ import java.util.function.Function;
  */
 public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
 
-    final Map<String, ToolPolicy> toolPolicies = new LinkedHashMap<>();
-    ToolPolicy defaultPolicy = ToolPolicy.exclusiveWrite();
-    final Map<String, IntegrationLimits> integrations = new LinkedHashMap<>();
-    Duration turnTimeout = ParallelToolsConfig.DEFAULT_TURN_TIMEOUT;
-    int maxBatchSize = ParallelToolsConfig.DEFAULT_MAX_BATCH_SIZE;
-    int maxConcurrentCalls = ParallelToolsConfig.DEFAULT_MAX_CONCURRENT_CALLS;
-    int maxConcurrentCallsPerTurn = ParallelToolsConfig.DEFAULT_MAX_CONCURRENT_CALLS_PER_TURN;
-    int maxRetriesPerTurn = ParallelToolsConfig.DEFAULT_MAX_RETRIES_PER_TURN;
-    int rateLimitRetries = ParallelToolsConfig.DEFAULT_RATE_LIMIT_RETRIES;
-    Duration maxRetryAfter = ParallelToolsConfig.DEFAULT_MAX_RETRY_AFTER;
-    Function<InvocationContext, Object> rateLimitKey = Installations::conversationOrInvocation;
-    int maxObservationChars = ParallelToolsConfig.DEFAULT_MAX_OBSERVATION_CHARS;
-    int maxTurnObservationChars = ParallelToolsConfig.DEFAULT_MAX_TURN_OBSERVATION_CHARS;
-    final Map<String, Integer> toolObservationChars = new LinkedHashMap<>();
-    int maxObservationTokens = ParallelToolsConfig.DEFAULT_MAX_OBSERVATION_TOKENS;
-    TokenCountEstimator tokenCountEstimator;
-    long keptResultChars;
-    Duration keepResultsFor;
-    boolean deduplicateReads = ParallelToolsConfig.DEFAULT_DEDUPLICATE_READS;
-    boolean describeScheduling = ParallelToolsConfig.DEFAULT_DESCRIBE_SCHEDULING;
-    boolean shareCachedReads = ParallelToolsConfig.DEFAULT_SHARE_CACHED_READS;
-    ObservationFormat observationFormat = ParallelToolsConfig.DEFAULT_OBSERVATION_FORMAT;
-    ToolErrorHandling toolErrorHandling = ParallelToolsConfig.DEFAULT_TOOL_ERROR_HANDLING;
-    final List<TurnListener> turnListeners = new ArrayList<>();
-    final List<TurnObserver> turnObservers = new ArrayList<>();
-    final List<ContextPropagator> contextPropagators = new ArrayList<>();
-    Executor executor;
-    Ticker ticker = Ticker.system();
-    ScheduledExecutorService timer;
+    /** What this builder has collected so far. */
+    final Settings settings;
 
-    SettingsBuilder() {}
+    SettingsBuilder() {
+        this.settings = new Settings();
+    }
 
     /** Starts from every setting of {@code base}. */
     SettingsBuilder(ParallelToolsConfig base) {
-        toolPolicies.putAll(base.toolPolicies());
-        defaultPolicy = base.defaultPolicy();
-        integrations.putAll(base.integrations());
-        turnTimeout = base.turnTimeout().orElse(null);
-        maxBatchSize = base.maxBatchSize();
-        maxConcurrentCalls = base.maxConcurrentCalls();
-        maxConcurrentCallsPerTurn = base.maxConcurrentCallsPerTurn();
-        maxRetriesPerTurn = base.maxRetriesPerTurn();
-        rateLimitRetries = base.rateLimitRetries();
-        maxRetryAfter = base.maxRetryAfter();
-        rateLimitKey = base.rateLimitKey();
-        maxObservationChars = base.maxObservationChars();
-        maxTurnObservationChars = base.maxTurnObservationChars();
-        toolObservationChars.putAll(base.toolObservationChars());
-        maxObservationTokens = base.maxObservationTokens();
-        tokenCountEstimator = base.tokenCountEstimator().orElse(null);
-        keptResultChars = base.keptResultChars();
-        keepResultsFor = base.keepResultsFor().orElse(null);
-        deduplicateReads = base.deduplicateReads();
-        describeScheduling = base.describeScheduling();
-        shareCachedReads = base.shareCachedReads();
-        observationFormat = base.observationFormat();
-        toolErrorHandling = base.toolErrorHandling();
-        turnListeners.addAll(base.turnListeners());
-        turnObservers.addAll(base.turnObservers());
-        contextPropagators.addAll(base.contextPropagators());
-        executor = base.executor().orElse(null);
-        ticker = base.ticker();
-        timer = base.timer().orElse(null);
+        this.settings = new Settings(base);
     }
 
     @SuppressWarnings("unchecked")
@@ -98,7 +39,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
 
     /** @return the configuration this builder holds now */
     ParallelToolsConfig toConfig() {
-        return new ParallelToolsConfig(this);
+        return new ParallelToolsConfig(settings);
     }
 
     /**
@@ -110,13 +51,8 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B turnTimeout(Duration turnTimeout) {
-        if (turnTimeout != null && (turnTimeout.isZero() || turnTimeout.isNegative())) {
-            throw new IllegalArgumentException("turnTimeout must be positive, was " + turnTimeout);
-        }
-        if (turnTimeout != null) {
-            Durations.requireRepresentable("turnTimeout (null for no budget)", turnTimeout);
-        }
-        this.turnTimeout = turnTimeout;
+        settings.turnTimeout = turnTimeout == null ? null
+                : Settings.positive("turnTimeout", turnTimeout, "turnTimeout (null for no budget)");
         return self();
     }
 
@@ -128,7 +64,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B maxBatchSize(int maxBatchSize) {
-        this.maxBatchSize = cap("maxBatchSize", maxBatchSize, 1);
+        settings.maxBatchSize = Settings.cap("maxBatchSize", maxBatchSize, 1);
         return self();
     }
 
@@ -140,7 +76,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B defaultPolicy(ToolPolicy policy) {
-        this.defaultPolicy = Objects.requireNonNull(policy, "policy");
+        settings.defaultPolicy = Objects.requireNonNull(policy, "policy");
         return self();
     }
 
@@ -153,10 +89,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B toolPolicy(String toolName, ToolPolicy policy) {
-        if (toolName == null || toolName.isBlank()) {
-            throw new IllegalArgumentException("A tool name must not be blank");
-        }
-        toolPolicies.put(toolName, Objects.requireNonNull(policy, "policy"));
+        settings.toolPolicies.put(Settings.name("A tool", toolName), Objects.requireNonNull(policy, "policy"));
         return self();
     }
 
@@ -168,10 +101,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B integration(String name, IntegrationLimits limits) {
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("An integration name must not be blank");
-        }
-        integrations.put(name, Objects.requireNonNull(limits, "limits"));
+        settings.integrations.put(Settings.name("An integration", name), Objects.requireNonNull(limits, "limits"));
         return self();
     }
 
@@ -185,7 +115,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B maxConcurrentCalls(int maxConcurrentCalls) {
-        this.maxConcurrentCalls = cap("maxConcurrentCalls", maxConcurrentCalls, 1);
+        settings.maxConcurrentCalls = Settings.cap("maxConcurrentCalls", maxConcurrentCalls, 1);
         return self();
     }
 
@@ -196,7 +126,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B maxConcurrentCallsPerTurn(int maxConcurrentCallsPerTurn) {
-        this.maxConcurrentCallsPerTurn = cap("maxConcurrentCallsPerTurn", maxConcurrentCallsPerTurn, 1);
+        settings.maxConcurrentCallsPerTurn = Settings.cap("maxConcurrentCallsPerTurn", maxConcurrentCallsPerTurn, 1);
         return self();
     }
 
@@ -208,10 +138,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B maxRetriesPerTurn(int maxRetriesPerTurn) {
-        if (maxRetriesPerTurn < 0) {
-            throw new IllegalArgumentException("maxRetriesPerTurn must not be negative, was " + maxRetriesPerTurn);
-        }
-        this.maxRetriesPerTurn = maxRetriesPerTurn;
+        settings.maxRetriesPerTurn = Settings.count("maxRetriesPerTurn", maxRetriesPerTurn);
         return self();
     }
 
@@ -223,10 +150,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B rateLimitRetries(int rateLimitRetries) {
-        if (rateLimitRetries < 0) {
-            throw new IllegalArgumentException("rateLimitRetries must not be negative, was " + rateLimitRetries);
-        }
-        this.rateLimitRetries = rateLimitRetries;
+        settings.rateLimitRetries = Settings.count("rateLimitRetries", rateLimitRetries);
         return self();
     }
 
@@ -240,11 +164,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B maxRetryAfter(Duration maxRetryAfter) {
-        Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
-        if (maxRetryAfter.isNegative() || maxRetryAfter.isZero()) {
-            throw new IllegalArgumentException("maxRetryAfter must be positive, was " + maxRetryAfter);
-        }
-        this.maxRetryAfter = Durations.requireRepresentable("maxRetryAfter", maxRetryAfter);
+        settings.maxRetryAfter = Settings.positive("maxRetryAfter", maxRetryAfter, "maxRetryAfter");
         return self();
     }
 
@@ -259,7 +179,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B rateLimitKey(Function<InvocationContext, Object> rateLimitKey) {
-        this.rateLimitKey = Objects.requireNonNull(rateLimitKey, "rateLimitKey");
+        settings.rateLimitKey = Objects.requireNonNull(rateLimitKey, "rateLimitKey");
         return self();
     }
 
@@ -272,8 +192,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B maxObservationChars(int maxObservationChars) {
-        this.maxObservationChars =
-                cap("maxObservationChars", maxObservationChars, ParallelToolsConfig.MIN_OBSERVATION_CHARS);
+        settings.maxObservationChars = Settings.chars("maxObservationChars", maxObservationChars);
         return self();
     }
 
@@ -287,8 +206,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B maxTurnObservationChars(int maxTurnObservationChars) {
-        this.maxTurnObservationChars =
-                cap("maxTurnObservationChars", maxTurnObservationChars, ParallelToolsConfig.MIN_OBSERVATION_CHARS);
+        settings.maxTurnObservationChars = Settings.chars("maxTurnObservationChars", maxTurnObservationChars);
         return self();
     }
 
@@ -302,8 +220,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B maxObservationTokens(int maxTokens, TokenCountEstimator estimator) {
-        this.maxObservationTokens = cap("maxObservationTokens", maxTokens, ParallelToolsConfig.MIN_OBSERVATION_TOKENS);
-        this.tokenCountEstimator = Objects.requireNonNull(estimator, "estimator");
+        settings.maxObservationTokens =
+                Settings.cap("maxObservationTokens", maxTokens, ParallelToolsConfig.MIN_OBSERVATION_TOKENS);
+        settings.tokenCountEstimator = Objects.requireNonNull(estimator, "estimator");
         return self();
     }
 
@@ -316,14 +235,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B toolObservationChars(String toolName, int maxChars) {
-        if (toolName == null || toolName.isBlank()) {
-            throw new IllegalArgumentException("A tool name must not be blank");
-        }
-        if (maxChars != 0 && maxChars < ParallelToolsConfig.MIN_OBSERVATION_CHARS) {
-            throw new IllegalArgumentException("The observation limit of tool '" + toolName + "' must be 0 or at least "
-                    + ParallelToolsConfig.MIN_OBSERVATION_CHARS + ", was " + maxChars);
-        }
-        toolObservationChars.put(toolName, maxChars);
+        settings.toolObservationChars.put(Settings.name("A tool", toolName), Settings.toolChars(toolName, maxChars));
         return self();
     }
 
@@ -335,7 +247,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B deduplicateReads(boolean deduplicateReads) {
-        this.deduplicateReads = deduplicateReads;
+        settings.deduplicateReads = deduplicateReads;
         return self();
     }
 
@@ -348,7 +260,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B describeScheduling(boolean describeScheduling) {
-        this.describeScheduling = describeScheduling;
+        settings.describeScheduling = describeScheduling;
         return self();
     }
 
@@ -364,30 +276,21 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B keepTruncatedResults(long maxChars, Duration keepFor) {
-        if (maxChars < 1) {
-            throw new IllegalArgumentException("maxChars must be positive, was " + maxChars);
-        }
-        Objects.requireNonNull(keepFor, "keepFor");
-        if (keepFor.isZero() || keepFor.isNegative()) {
-            throw new IllegalArgumentException("keepFor must be positive, was " + keepFor);
-        }
-        Durations.requireRepresentable("keepFor", keepFor);
-        this.keptResultChars = maxChars;
-        this.keepResultsFor = keepFor;
+        settings.keep(maxChars, keepFor);
         return self();
     }
 
     /**
      * Whether reads cached with {@code @CacheFor} / {@link ToolPolicy#cacheFor} are shared by every conversation
      * of an AI service (for data that is the same for everyone), instead of kept per conversation. Either way a
-     * cached read is only ever seen by the AI service ({@link ParallelTools#install installation}) whose tool produced it.
-     * Default false.
+     * cached read is only ever seen by the AI service ({@link ParallelTools#install installation}) whose tool
+     * produced it. Default false.
      *
      * @param share whether to share
      * @return this builder
      */
     public B shareCachedReads(boolean share) {
-        this.shareCachedReads = share;
+        settings.shareCachedReads = share;
         return self();
     }
 
@@ -399,7 +302,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B turnListener(TurnListener listener) {
-        turnListeners.add(Objects.requireNonNull(listener, "listener"));
+        settings.turnListeners.add(Objects.requireNonNull(listener, "listener"));
         return self();
     }
 
@@ -411,7 +314,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B turnObserver(TurnObserver observer) {
-        turnObservers.add(Objects.requireNonNull(observer, "observer"));
+        settings.turnObservers.add(Objects.requireNonNull(observer, "observer"));
         return self();
     }
 
@@ -422,7 +325,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B observationFormat(ObservationFormat format) {
-        this.observationFormat = Objects.requireNonNull(format, "format");
+        settings.observationFormat = Objects.requireNonNull(format, "format");
         return self();
     }
 
@@ -433,7 +336,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B toolErrorHandling(ToolErrorHandling handling) {
-        this.toolErrorHandling = Objects.requireNonNull(handling, "handling");
+        settings.toolErrorHandling = Objects.requireNonNull(handling, "handling");
         return self();
     }
 
@@ -451,7 +354,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B executor(Executor executor) {
-        this.executor = Objects.requireNonNull(executor, "executor");
+        settings.executor = Objects.requireNonNull(executor, "executor");
         return self();
     }
 
@@ -462,7 +365,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B ticker(Ticker ticker) {
-        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        settings.ticker = Objects.requireNonNull(ticker, "ticker");
         return self();
     }
 
@@ -477,7 +380,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B timer(ScheduledExecutorService timer) {
-        this.timer = Objects.requireNonNull(timer, "timer");
+        settings.timer = Objects.requireNonNull(timer, "timer");
         return self();
     }
 
@@ -488,16 +391,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @return this builder
      */
     public B contextPropagator(ContextPropagator propagator) {
-        contextPropagators.add(Objects.requireNonNull(propagator, "propagator"));
+        settings.contextPropagators.add(Objects.requireNonNull(propagator, "propagator"));
         return self();
-    }
-
-    /** A cap's value: 0 for no cap, else at least {@code least}. */
-    private static int cap(String setting, int value, int least) {
-        if (value != ParallelToolsConfig.NO_LIMIT && value < least) {
-            throw new IllegalArgumentException(setting + " must be at least " + least + ", or 0 for no limit, was "
-                    + value);
-        }
-        return value;
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * The {@code parallel-tools.*} properties, one for each setting of {@link ParallelToolsConfig}. Every one is
@@ -86,7 +87,8 @@ public class ParallelToolsProperties {
     private Boolean shareCachedReads;
 
     /** Keeps the full results that were cut, for the model to read back with a read_result tool. Off unless both max-chars and keep-for are set. */
-    private final KeepTruncatedResults keepTruncatedResults = new KeepTruncatedResults();
+    @NestedConfigurationProperty
+    private final KeepTruncatedResultsProperties keepTruncatedResults = new KeepTruncatedResultsProperties();
 
     /** Limits by integration name (the name given by @Integration or tools.<name>.integration). */
     private Map<String, Integration> integrations = new LinkedHashMap<>();
@@ -95,7 +97,8 @@ public class ParallelToolsProperties {
     private Map<String, Tool> tools = new LinkedHashMap<>();
 
     /** Micrometer observations and metrics. */
-    private final Observations observations = new Observations();
+    @NestedConfigurationProperty
+    private final ObservationsProperties observations = new ObservationsProperties();
 
     public boolean isEnabled() {
         return enabled;
@@ -261,7 +264,7 @@ public class ParallelToolsProperties {
         this.shareCachedReads = shareCachedReads;
     }
 
-    public KeepTruncatedResults getKeepTruncatedResults() {
+    public KeepTruncatedResultsProperties getKeepTruncatedResults() {
         return keepTruncatedResults;
     }
 
@@ -281,34 +284,8 @@ public class ParallelToolsProperties {
         this.tools = tools;
     }
 
-    public Observations getObservations() {
+    public ObservationsProperties getObservations() {
         return observations;
-    }
-
-    /** Cut results kept for read-back: both settings are needed. */
-    public static class KeepTruncatedResults {
-
-        /** The most characters kept in all (held in memory), positive. */
-        private Long maxChars;
-
-        /** How long each result is kept, positive. */
-        private Duration keepFor;
-
-        public Long getMaxChars() {
-            return maxChars;
-        }
-
-        public void setMaxChars(Long maxChars) {
-            this.maxChars = maxChars;
-        }
-
-        public Duration getKeepFor() {
-            return keepFor;
-        }
-
-        public void setKeepFor(Duration keepFor) {
-            this.keepFor = keepFor;
-        }
     }
 
     /** The limits of one integration, over all turns in this application. */
@@ -318,13 +295,13 @@ public class ParallelToolsProperties {
         private Integer maxConcurrent;
 
         /** One rate limit: a bucket of 'permits' refilled greedily every 'period'. */
-        private Rate rate;
+        private RateProperties rate;
 
         /** Further rate limits that all apply (for example 10 per second and 300 per minute). */
-        private List<Rate> rates = new ArrayList<>();
+        private List<RateProperties> rates = new ArrayList<>();
 
         /** Rate limits that apply to each conversation (or the key the application's rate-limit key gives) separately, on top of the shared ones. */
-        private List<Rate> perKeyRates = new ArrayList<>();
+        private List<RateProperties> perKeyRates = new ArrayList<>();
 
         public Integer getMaxConcurrent() {
             return maxConcurrent;
@@ -334,183 +311,35 @@ public class ParallelToolsProperties {
             this.maxConcurrent = maxConcurrent;
         }
 
-        public Rate getRate() {
+        public RateProperties getRate() {
             return rate;
         }
 
-        public void setRate(Rate rate) {
+        public void setRate(RateProperties rate) {
             this.rate = rate;
         }
 
-        public List<Rate> getRates() {
+        public List<RateProperties> getRates() {
             return rates;
         }
 
-        public void setRates(List<Rate> rates) {
+        public void setRates(List<RateProperties> rates) {
             this.rates = rates;
         }
 
-        public List<Rate> getPerKeyRates() {
+        public List<RateProperties> getPerKeyRates() {
             return perKeyRates;
         }
 
-        public void setPerKeyRates(List<Rate> perKeyRates) {
+        public void setPerKeyRates(List<RateProperties> perKeyRates) {
             this.perKeyRates = perKeyRates;
         }
     }
 
-    /** A rate: at most {@code permits} calls per {@code period}. */
-    public static class Rate {
+    /**
+     * The policy of one tool, by its name ({@code tools.<name>}), replacing its annotations; its settings are those
+     * of {@link ToolProperties}. A class of its own here so that the entries keep their type.
+     */
+    public static class Tool extends ToolProperties {}
 
-        /** How many calls each period allows. */
-        private Long permits;
-
-        /** The period over which the permits refill. */
-        private Duration period;
-
-        public Long getPermits() {
-            return permits;
-        }
-
-        public void setPermits(Long permits) {
-            this.permits = permits;
-        }
-
-        public Duration getPeriod() {
-            return period;
-        }
-
-        public void setPeriod(Duration period) {
-            this.period = period;
-        }
-    }
-
-    /** The policy of one tool, by its name, replacing its annotations. */
-    public static class Tool {
-
-        /** read (runs in parallel with other reads) or write (ordered against calls sharing a resource key; exclusive without one). */
-        private SideEffect sideEffect;
-
-        /** Resource keys, with {param} filled from the call's arguments, for example order:{orderId}. */
-        private List<String> resourceKey = new ArrayList<>();
-
-        /** The integration whose limits apply to this tool's calls. */
-        private String integration;
-
-        /** The tool's own timeout; a call past it ends with TIMEOUT. */
-        private Duration timeout;
-
-        /** What a failure of this tool does: best-effort, fail-fast (cancels the turn's other calls) or retry. */
-        private FailurePolicy.Mode onFailure;
-
-        /** Retry settings, used when on-failure is retry. */
-        private final Retry retry = new Retry();
-
-        /** Whether a write may be retried safely (the same call twice has the effect of once). */
-        private boolean idempotent;
-
-        public SideEffect getSideEffect() {
-            return sideEffect;
-        }
-
-        public void setSideEffect(SideEffect sideEffect) {
-            this.sideEffect = sideEffect;
-        }
-
-        public List<String> getResourceKey() {
-            return resourceKey;
-        }
-
-        public void setResourceKey(List<String> resourceKey) {
-            this.resourceKey = resourceKey;
-        }
-
-        public String getIntegration() {
-            return integration;
-        }
-
-        public void setIntegration(String integration) {
-            this.integration = integration;
-        }
-
-        public Duration getTimeout() {
-            return timeout;
-        }
-
-        public void setTimeout(Duration timeout) {
-            this.timeout = timeout;
-        }
-
-        public FailurePolicy.Mode getOnFailure() {
-            return onFailure;
-        }
-
-        public void setOnFailure(FailurePolicy.Mode onFailure) {
-            this.onFailure = onFailure;
-        }
-
-        public Retry getRetry() {
-            return retry;
-        }
-
-        public boolean isIdempotent() {
-            return idempotent;
-        }
-
-        public void setIdempotent(boolean idempotent) {
-            this.idempotent = idempotent;
-        }
-    }
-
-    /** Retries with exponential backoff and jitter. */
-    public static class Retry {
-
-        /** Attempts in all, the first included (at least 2). */
-        private int maxAttempts = 3;
-
-        /** The backoff before the first retry; it doubles after each. */
-        private Duration initialBackoff = Duration.ofMillis(200);
-
-        /** The longest backoff (the same default as {@code @Retry}'s). */
-        private Duration maxBackoff = Duration.ofSeconds(5);
-
-        public int getMaxAttempts() {
-            return maxAttempts;
-        }
-
-        public void setMaxAttempts(int maxAttempts) {
-            this.maxAttempts = maxAttempts;
-        }
-
-        public Duration getInitialBackoff() {
-            return initialBackoff;
-        }
-
-        public void setInitialBackoff(Duration initialBackoff) {
-            this.initialBackoff = initialBackoff;
-        }
-
-        public Duration getMaxBackoff() {
-            return maxBackoff;
-        }
-
-        public void setMaxBackoff(Duration maxBackoff) {
-            this.maxBackoff = maxBackoff;
-        }
-    }
-
-    /** Micrometer observations (a span per turn and per call) and metrics. */
-    public static class Observations {
-
-        /** Whether turns and calls are observed when Micrometer is present. */
-        private boolean enabled = true;
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-    }
 }

@@ -78,7 +78,7 @@ final class PropertiesApplier {
         return implied;
     }
 
-    private static void keep(ParallelToolsProperties.KeepTruncatedResults keep, ParallelTools.Builder builder) {
+    private static void keep(KeepTruncatedResultsProperties keep, ParallelTools.Builder builder) {
         if (keep.getMaxChars() == null && keep.getKeepFor() == null) {
             return;
         }
@@ -105,24 +105,24 @@ final class PropertiesApplier {
         String at = "integrations." + name;
         IntegrationLimits.Builder limits = IntegrationLimits.builder();
         set(at + ".max-concurrent", integration.getMaxConcurrent(), limits::maxConcurrent);
-        ParallelToolsProperties.Rate one = integration.getRate();
+        RateProperties one = integration.getRate();
         if (one != null) {
             rate(at + ".rate", one, () -> limits.rate(one.getPermits(), one.getPeriod()));
         }
-        List<ParallelToolsProperties.Rate> rates = integration.getRates();
+        List<RateProperties> rates = integration.getRates();
         for (int i = 0; i < rates.size(); i++) {
-            ParallelToolsProperties.Rate rate = rates.get(i);
+            RateProperties rate = rates.get(i);
             rate(at + ".rates[" + i + "]", rate, () -> limits.rate(rate.getPermits(), rate.getPeriod()));
         }
-        List<ParallelToolsProperties.Rate> perKey = integration.getPerKeyRates();
+        List<RateProperties> perKey = integration.getPerKeyRates();
         for (int i = 0; i < perKey.size(); i++) {
-            ParallelToolsProperties.Rate rate = perKey.get(i);
+            RateProperties rate = perKey.get(i);
             rate(at + ".per-key-rates[" + i + "]", rate, () -> limits.perKeyRate(rate.getPermits(), rate.getPeriod()));
         }
         return limits.build();
     }
 
-    private static void rate(String at, ParallelToolsProperties.Rate rate, Runnable add) {
+    private static void rate(String at, RateProperties rate, Runnable add) {
         if (rate.getPermits() == null) {
             throw invalid(at + ".permits", null, "a rate needs both permits and period; permits is missing");
         }
@@ -157,7 +157,7 @@ final class PropertiesApplier {
             policy = checked(at + ".timeout", tool.getTimeout(), () -> current.withTimeout(tool.getTimeout()));
         }
         if (tool.getOnFailure() != null) {
-            ParallelToolsProperties.Retry retry = tool.getRetry();
+            RetryProperties retry = tool.getRetry();
             FailurePolicy failure = switch (tool.getOnFailure()) {
                 case BEST_EFFORT -> FailurePolicy.bestEffort();
                 case FAIL_FAST -> FailurePolicy.failFast();

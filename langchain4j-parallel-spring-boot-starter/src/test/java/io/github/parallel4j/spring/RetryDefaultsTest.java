@@ -11,7 +11,7 @@ class RetryDefaultsTest {
 
     @Test
     void should_default_like_the_retry_annotation_when_no_retry_property_is_set() throws Exception {
-        ParallelToolsProperties.Retry property = new ParallelToolsProperties.Retry();
+        RetryProperties property = new RetryProperties();
 
         assertThat(property.getMaxAttempts()).isEqualTo(Retry.class.getMethod("maxAttempts").getDefaultValue());
         assertThat(property.getInitialBackoff())

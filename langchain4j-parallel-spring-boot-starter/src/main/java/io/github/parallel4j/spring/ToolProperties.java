@@ -1,0 +1,87 @@
+package io.github.parallel4j.spring;
+
+import io.github.parallel4j.policy.FailurePolicy;
+import io.github.parallel4j.policy.SideEffect;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The settings of one {@code parallel-tools.tools.<name>} entry: a tool's policy by its name, replacing its
+ * annotations.
+ */
+public class ToolProperties {
+
+    /** read (runs in parallel with other reads) or write (ordered against calls sharing a resource key; exclusive without one). */
+    private SideEffect sideEffect;
+
+    /** Resource keys, with {param} filled from the call's arguments, for example order:{orderId}. */
+    private List<String> resourceKey = new ArrayList<>();
+
+    /** The integration whose limits apply to this tool's calls. */
+    private String integration;
+
+    /** The tool's own timeout; a call past it ends with TIMEOUT. */
+    private Duration timeout;
+
+    /** What a failure of this tool does: best-effort, fail-fast (cancels the turn's other calls) or retry. */
+    private FailurePolicy.Mode onFailure;
+
+    /** Retry settings, used when on-failure is retry. */
+    private final RetryProperties retry = new RetryProperties();
+
+    /** Whether a write may be retried safely (the same call twice has the effect of once). */
+    private boolean idempotent;
+
+    public SideEffect getSideEffect() {
+        return sideEffect;
+    }
+
+    public void setSideEffect(SideEffect sideEffect) {
+        this.sideEffect = sideEffect;
+    }
+
+    public List<String> getResourceKey() {
+        return resourceKey;
+    }
+
+    public void setResourceKey(List<String> resourceKey) {
+        this.resourceKey = resourceKey;
+    }
+
+    public String getIntegration() {
+        return integration;
+    }
+
+    public void setIntegration(String integration) {
+        this.integration = integration;
+    }
+
+    public Duration getTimeout() {
+        return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    public FailurePolicy.Mode getOnFailure() {
+        return onFailure;
+    }
+
+    public void setOnFailure(FailurePolicy.Mode onFailure) {
+        this.onFailure = onFailure;
+    }
+
+    public RetryProperties getRetry() {
+        return retry;
+    }
+
+    public boolean isIdempotent() {
+        return idempotent;
+    }
+
+    public void setIdempotent(boolean idempotent) {
+        this.idempotent = idempotent;
+    }
+}
