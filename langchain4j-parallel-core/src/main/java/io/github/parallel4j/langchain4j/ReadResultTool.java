@@ -11,6 +11,7 @@ import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.service.tool.AiServiceTool;
 import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolExecutor;
+import io.github.parallel4j.ParallelToolsConfig;
 import io.github.parallel4j.observe.KeptResults;
 import io.github.parallel4j.plan.ArgumentReader;
 import io.github.parallel4j.plan.ParsedArguments;
@@ -33,7 +34,7 @@ final class ReadResultTool implements ToolExecutor {
 
     /**
      * @param kept where the results are kept
-     * @param maxSlice the most characters of one slice
+     * @param maxSlice the most characters of one slice, {@link ParallelToolsConfig#NO_LIMIT 0} for no limit
      * @param reader how arguments are read, as for every other tool
      * @param scope whose results an invocation may read; the same scope they were kept under
      */
@@ -48,8 +49,9 @@ final class ReadResultTool implements ToolExecutor {
         ToolSpecification spec = ToolSpecification.builder()
                 .name(NAME)
                 .description("Reads more of a tool result that was cut (marked \"truncated\" with a \"handle\"). "
-                        + "The full result is text (its compact JSON); read it from offset, at most " + maxSlice
-                        + " characters at a time.")
+                        + "The full result is text (its compact JSON); read it from offset"
+                        + (maxSlice == ParallelToolsConfig.NO_LIMIT ? "." : ", at most " + maxSlice
+                                + " characters at a time."))
                 .parameters(JsonObjectSchema.builder()
                         .addStringProperty("handle", "the handle given with the cut result")
                         .addIntegerProperty("offset", "the first character to read, from 0")
@@ -69,7 +71,9 @@ final class ReadResultTool implements ToolExecutor {
         JsonNode args = parsed.value();
         String handle = args.path("handle").asText(null);
         int offset = args.path("offset").asInt(0);
-        int length = Math.min(maxSlice, args.path("length").asInt(maxSlice));
+        // With no limit, a call without a length reads the rest.
+        int most = maxSlice == ParallelToolsConfig.NO_LIMIT ? Integer.MAX_VALUE : maxSlice;
+        int length = Math.min(most, args.path("length").asInt(most));
         KeptResults.Slice slice = kept.read(scope.apply(context), handle, offset, length).orElseThrow(() ->
                 new ToolArgumentsException("no kept result has handle '" + handle + "' in this conversation"
                         + " (results are kept for " + kept.keepFor().toMinutes() + " min)"));

@@ -121,11 +121,11 @@ public final class ObservationLimits {
      * The size of one slice of a kept result that the {@code read_result} tool returns: a slice is measured as
      * written in JSON, and the envelope around it needs a few hundred characters more.
      *
-     * @return the slice's characters
+     * @return the slice's characters, {@link ParallelToolsConfig#NO_LIMIT} when one observation has no limit
      */
     public int sliceChars() {
         return config.maxObservationChars() == ParallelToolsConfig.NO_LIMIT
-                ? Integer.MAX_VALUE
+                ? ParallelToolsConfig.NO_LIMIT
                 : Math.max(ObservationWriter.MIN_CHARS, config.maxObservationChars() - 400);
     }
 

@@ -118,4 +118,18 @@ class PagingTest {
         assertThat(refused.get("error_code").asText()).isEqualTo("INVALID_ARGUMENTS");
         assertThat(refused.get("error").asText()).contains(handle).contains("in this conversation");
     }
+
+    @Test
+    void should_name_no_slice_size_to_the_model_when_one_observation_has_no_cap() {
+        ParallelTools parallel = ParallelTools.builder().maxObservationChars(0).maxTurnObservationChars(1_000)
+                .keepTruncatedResults(10_000_000, Duration.ofMinutes(30)).build();
+        ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(call("c0", "report", "{\"id\":\"r1\"}")));
+
+        assistant(parallel, model).chat("alice", "the report, please");
+
+        String description = model.lastRequest().toolSpecifications().stream()
+                .filter(spec -> spec.name().equals("read_result")).findFirst().orElseThrow().description();
+        assertThat(description).doesNotContain(String.valueOf(Integer.MAX_VALUE)).doesNotContain("at most")
+                .contains("from offset");
+    }
 }
