@@ -291,7 +291,7 @@ public class ParallelToolsProperties {
     /** The limits of one integration, over all turns in this application. */
     public static class Integration {
 
-        /** The most calls to this integration running at once. Unset: no cap. */
+        /** The most calls to this integration running at once: at least 1, or 0 for no cap. Unset: no cap. */
         private Integer maxConcurrent;
 
         /** One rate limit: a bucket of 'permits' refilled greedily every 'period'. */
