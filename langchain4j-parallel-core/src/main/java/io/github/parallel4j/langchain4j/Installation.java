@@ -531,8 +531,8 @@ public final class Installation {
                 settings.turnTimeout(), state.scope, key, settings.maxConcurrentPerTurn(), settings.maxRetriesPerTurn(),
                 settings.rateLimitRetries(), partition, settings.maxRetryAfter()), captured);
         if (!settings.turnListeners().isEmpty() || !observed.isEmpty()) {
-            run.whenDone().thenAccept(outcomes -> report(new io.github.parallel4j.TurnReport(invocation, plan, outcomes,
-                    outcomes.stream().mapToLong(CallOutcome::endNanos).max().orElse(0)), observed));
+            run.whenDone().thenAccept(outcomes -> report(
+                    io.github.parallel4j.observe.TurnReports.of(invocation, plan, outcomes), observed));
         }
         return run;
     }
