@@ -179,14 +179,15 @@ public final class IntegrationLimits {
          * Caps how many calls to the integration run at once, across all turns; waiting calls are admitted in
          * the order they became ready.
          *
-         * @param maxConcurrent at least 1
+         * @param maxConcurrent at least 1, or {@link ParallelToolsConfig#NO_LIMIT 0} for no cap (the default)
          * @return this builder
          */
         public Builder maxConcurrent(int maxConcurrent) {
-            if (maxConcurrent < 1) {
-                throw new IllegalArgumentException("maxConcurrent must be at least 1, was " + maxConcurrent);
+            if (maxConcurrent < 0) {
+                throw new IllegalArgumentException("maxConcurrent must be at least 1, or 0 for no limit, was "
+                        + maxConcurrent);
             }
-            this.maxConcurrent = maxConcurrent;
+            this.maxConcurrent = maxConcurrent == ParallelToolsConfig.NO_LIMIT ? null : maxConcurrent;
             return this;
         }
 

@@ -39,6 +39,9 @@ class PublicApiTest {
     private static final Set<String> API = Set.of(
             "io.github.parallel4j.ParallelTools",
             "io.github.parallel4j.ParallelTools$Builder",
+            "io.github.parallel4j.ParallelToolsConfig",
+            "io.github.parallel4j.ParallelToolsConfig$Builder",
+            "io.github.parallel4j.SettingsBuilder",
             "io.github.parallel4j.IntegrationLimits",
             "io.github.parallel4j.IntegrationLimits$Builder",
             "io.github.parallel4j.IntegrationLimits$Rate",

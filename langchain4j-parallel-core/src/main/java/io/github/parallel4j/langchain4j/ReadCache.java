@@ -5,18 +5,21 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.github.parallel4j.Ticker;
+import io.github.parallel4j.policy.Durations;
 import io.github.parallel4j.schedule.ToolOutput;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Successful results of reads marked cacheable, kept for each tool's own time and keyed by scope (the
  * installation and the conversation, see {@link ResultScope}), tool and canonical arguments (as the tool receives
- * them). Bounded by entry count. Thread-safe. Internal: not part of the public API.
+ * them). Bounded by entry count. Thread-safe.
  */
-public final class ReadCache {
+final class ReadCache {
 
     /** The conversation of results shared by every conversation of an installation. */
     static final Object SHARED = new Object() {
@@ -26,7 +29,7 @@ public final class ReadCache {
         }
     };
 
-    private record Entry(ToolOutput output, long ttlNanos, java.util.Set<String> resourceKeys) {}
+    private record Entry(ToolOutput output, long ttlNanos, Set<String> resourceKeys) {}
 
     private final Cache<List<Object>, Entry> cache;
 
@@ -34,7 +37,7 @@ public final class ReadCache {
      * @param ticker the time source of expiry
      * @param maxEntries the most results kept
      */
-    public ReadCache(Ticker ticker, long maxEntries) {
+    ReadCache(Ticker ticker, long maxEntries) {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
                 .ticker(ticker::read)
@@ -63,8 +66,8 @@ public final class ReadCache {
     }
 
     void put(Object scope, String tool, JsonNode arguments, ToolOutput output, Duration ttl,
-            java.util.Set<String> resourceKeys) {
-        cache.put(key(scope, tool, arguments), new Entry(output, io.github.parallel4j.policy.Durations.nanos(ttl), java.util.Set.copyOf(resourceKeys)));
+            Set<String> resourceKeys) {
+        cache.put(key(scope, tool, arguments), new Entry(output, Durations.nanos(ttl), Set.copyOf(resourceKeys)));
     }
 
     /**
@@ -75,9 +78,9 @@ public final class ReadCache {
      * @param scope the writing call's scope
      * @param resourceKeys the write's keys; empty for an exclusive write
      */
-    void written(Object scope, java.util.Set<String> resourceKeys) {
+    void written(Object scope, Set<String> resourceKeys) {
         if (resourceKeys.isEmpty()) {
-            cache.asMap().keySet().removeIf(key -> java.util.Objects.equals(key.get(0), scope));
+            cache.asMap().keySet().removeIf(key -> Objects.equals(key.get(0), scope));
             return;
         }
         cache.asMap().values().removeIf(entry -> entry.resourceKeys().stream().anyMatch(resourceKeys::contains));

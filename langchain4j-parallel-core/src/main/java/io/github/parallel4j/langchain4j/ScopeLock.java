@@ -1,5 +1,6 @@
 package io.github.parallel4j.langchain4j;
 
+import io.github.parallel4j.schedule.ScopeHolders;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
@@ -12,7 +13,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * interrupt after its turn ended still holds it, and its invocation's state must outlive it, or a later call of
  * the same invocation would get a fresh lock and run inside that write.
  */
-final class ScopeLock implements ReadWriteLock, io.github.parallel4j.schedule.ScopeHolders {
+final class ScopeLock implements ReadWriteLock, ScopeHolders {
 
     /** Told when a thread starts waiting for the lock, and when it no longer holds nor waits for it. */
     interface Users {

@@ -3,6 +3,8 @@ package io.github.parallel4j.observe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.ParallelToolsConfig;
 import io.github.parallel4j.schedule.CallOutcome;
 
 /**
@@ -23,8 +25,8 @@ import io.github.parallel4j.schedule.CallOutcome;
  */
 public final class ObservationWriter {
 
-    /** The least an observation may be cut to: enough to say what it was and that it was cut. */
-    public static final int MIN_CHARS = 256;
+    /** The least an observation may be cut to: {@link ParallelToolsConfig#MIN_OBSERVATION_CHARS}. */
+    public static final int MIN_CHARS = ParallelToolsConfig.MIN_OBSERVATION_CHARS;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_ERROR_CHARS = 2_000;
@@ -116,7 +118,7 @@ public final class ObservationWriter {
      * @param error the message for the model
      * @return the observation as compact JSON
      */
-    public static String refused(String id, String tool, io.github.parallel4j.ErrorCode code, String error) {
+    public static String refused(String id, String tool, ErrorCode code, String error) {
         ObjectNode envelope = JSON.createObjectNode();
         envelope.put("id", id);
         envelope.put("tool", tool);

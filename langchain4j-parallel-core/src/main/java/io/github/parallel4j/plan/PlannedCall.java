@@ -3,7 +3,9 @@ package io.github.parallel4j.plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.policy.ResourceKey;
+import io.github.parallel4j.policy.ResourceKeyTemplate;
 import io.github.parallel4j.policy.ToolPolicy;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -145,6 +147,24 @@ public final class PlannedCall {
             return canonicalArguments;
         }
         return reader.canonical(name, resolved, text -> false);
+    }
+
+    /**
+     * The texts of this call's resource keys once it runs, each {@code {param}} filled from the arguments as the
+     * tool receives them ({@code 1}, {@code 1.0} and {@code "1"} for a {@code long} fill one key), in its policy's
+     * order: what it locks and what its write makes the read cache forget.
+     *
+     * @param resolved the arguments with references filled ({@link #arguments()} itself when it has none)
+     * @return the filled keys, possibly empty
+     * @throws ResourceKeyTemplate.MissingArgumentException when a key names an argument the call does not have
+     */
+    public List<String> filledKeys(JsonNode resolved) {
+        JsonNode values = canonicalArguments(resolved);
+        List<String> keys = new ArrayList<>(policy.resourceKeys().size());
+        for (ResourceKeyTemplate template : policy.resourceKeys()) {
+            keys.add(template.fill(values, text -> false).text());
+        }
+        return keys;
     }
 
     /** @return the tool's policy, or null for an {@link Kind#EXTERNAL} call */

@@ -120,6 +120,21 @@ class ObservationBudgetTest {
     }
 
     @Test
+    void should_cut_only_to_the_turn_budget_when_max_observation_chars_is_zero() throws Exception {
+        ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(call("one", "logs", "{\"service\":\"a\"}")));
+        ParallelTools.builder().maxObservationChars(0).build()
+                .install(AiServices.builder(Assistant.class), new Tools()).chatModel(model).build().chat("go");
+        assertThat(JSON.readTree(ScriptedChatModel.toolResults(model.lastRequest()).get(0)).has("truncated")).isFalse();
+
+        ScriptedChatModel turn = ScriptedChatModel.callsThenSummary(batch());
+        ParallelTools.builder().maxObservationChars(0).maxTurnObservationChars(30_000).build()
+                .install(AiServices.builder(Assistant.class), new Tools()).chatModel(turn).build().chat("go");
+        List<String> texts = ScriptedChatModel.toolResults(turn.lastRequest());
+        assertThat(texts.stream().mapToInt(String::length).sum()).isLessThanOrEqualTo(30_000);
+        assertThat(JSON.readTree(texts.get(0)).get("truncated").asBoolean()).isTrue();
+    }
+
+    @Test
     void should_give_langchain4j_plain_results_in_raw_mode() {
         ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
                 call("s", "status", "{\"service\":\"svc0\"}"), call("x", "status", "{\"nope\":")));

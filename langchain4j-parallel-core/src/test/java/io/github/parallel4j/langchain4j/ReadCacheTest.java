@@ -115,6 +115,34 @@ class ReadCacheTest {
         assertThat(tools.runs.get()).isEqualTo(3);
     }
 
+    /** The same tools, with a write that fails after it may have changed the rate. */
+    static class FailingWriteTools extends Tools {
+        @Tool
+        @Writes(resourceKey = "fx:{pair}")
+        String setRateOrFail(String pair) {
+            throw new IllegalStateException("the upstream timed out after the write");
+        }
+    }
+
+    @Test
+    void should_forget_a_cached_read_when_a_write_to_its_key_fails() {
+        FailingWriteTools tools = new FailingWriteTools();
+        ParallelTools parallel = ParallelTools.builder().ticker(now::get).build();
+        Assistant assistant = assistant(parallel, tools);
+        assistant.chat("alice", "EURUSD");
+
+        ScriptedChatModel writer = ScriptedChatModel.callsThenSummary(
+                List.of(call("w", "setRateOrFail", "{\"pair\":\"EURUSD\"}")));
+        parallel.install(AiServices.builder(Assistant.class), new FailingWriteTools())
+                .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(50))
+                .chatModel(writer).build().chat("bob", "set it");
+        assertThat(ScriptedChatModel.toolResults(writer.lastRequest()).get(0)).contains("TOOL_ERROR");
+        String eur = assistant.chat("alice", "EURUSD");
+
+        assertThat(eur).as("a failed write may have changed fx:EURUSD too").doesNotContain("cached");
+        assertThat(tools.runs.get()).isEqualTo(2);
+    }
+
     @Test
     void should_share_cached_reads_across_conversations_when_asked() {
         Tools tools = new Tools();

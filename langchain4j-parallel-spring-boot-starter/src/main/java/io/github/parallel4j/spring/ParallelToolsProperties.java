@@ -1,5 +1,8 @@
 package io.github.parallel4j.spring;
 
+import io.github.parallel4j.ObservationFormat;
+import io.github.parallel4j.ParallelToolsConfig;
+import io.github.parallel4j.ToolErrorHandling;
 import io.github.parallel4j.policy.FailurePolicy;
 import io.github.parallel4j.policy.SideEffect;
 import java.time.Duration;
@@ -8,10 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 
 /**
- * The {@code parallel-tools.*} properties. Every one is optional; unset, the library's defaults apply (see
- * {@code docs/spring-boot.md} for the full reference).
+ * The {@code parallel-tools.*} properties, one for each setting of {@link ParallelToolsConfig}. Every one is
+ * optional: a property left unset leaves the library's default (a {@code ParallelToolsConfig.DEFAULT_*} constant,
+ * defined there only), so these fields are null until set. See {@code docs/spring-boot.md} for the full reference.
  */
 @ConfigurationProperties(prefix = "parallel-tools")
 public class ParallelToolsProperties {
@@ -26,35 +31,62 @@ public class ParallelToolsProperties {
      */
     private boolean failIfUnsupported = true;
 
-    /** The wall-clock budget of one turn (one AI message's tool calls). In-flight calls are cancelled when it runs out. */
-    private Duration turnTimeout = Duration.ofSeconds(60);
+    /** The wall-clock budget of one turn (one AI message's tool calls). In-flight calls are cancelled when it runs out. Default 60s. */
+    private Duration turnTimeout;
 
-    /** The most tool calls one AI message may carry; larger batches are rejected with BATCH_TOO_LARGE. */
-    private int maxBatchSize = 64;
+    /** The most tool calls one AI message may carry (0 for no limit); larger batches are rejected with BATCH_TOO_LARGE. Default 64. */
+    private Integer maxBatchSize;
 
-    /** How a tool without @ParallelSafe or @Writes, and with no tools.<name> entry, is treated: write (an exclusive write, runs alone) or read. */
-    private SideEffect defaultSideEffect = SideEffect.WRITE;
+    /** How a tool without @ParallelSafe or @Writes, and with no tools.<name> entry, is treated: write (an exclusive write, runs alone) or read. Default write. */
+    private SideEffect defaultSideEffect;
 
-    /** The most characters one observation may have before it is cut (0 for no limit). */
-    private int maxObservationChars = 16_000;
+    /** The most characters one observation may have before it is cut: at least 256, or 0 for no limit. Default 16000. */
+    private Integer maxObservationChars;
 
-    /** The most characters all observations of one turn may have together, shared fairly (0 for no limit). */
-    private int maxTurnObservationChars = 48_000;
+    /** The most characters all observations of one turn may have together, shared fairly: at least 256, or 0 for no limit. Default 48000. */
+    private Integer maxTurnObservationChars;
 
-    /** Whether results come back in the JSON envelope (ok, latency_ms, error_code, result); false returns raw results. */
-    private boolean envelope = true;
+    /** Per-tool limits of one observation by tool name, overriding max-observation-chars; 0 means the tool's results are never cut, not even by the turn's limit. */
+    private Map<String, Integer> toolObservationChars = new LinkedHashMap<>();
 
-    /** A JVM-wide cap on tool calls running at once, over all turns and integrations. Unset: no cap. */
+    /** The most tokens of one observation (at least 64, or 0 for no limit), counted by the application's TokenCountEstimator bean, which must then exist. Default: no token limit. */
+    private Integer maxObservationTokens;
+
+    /** What tool results look like to the model: envelope (a JSON observation with ok, error_code, latency_ms, cut to size) or raw (LangChain4j's own results, uncut). Default envelope. */
+    private ObservationFormat observationFormat;
+
+    /** Whether results come back in the JSON envelope; false returns raw results. Replaced by observation-format. */
+    private Boolean envelope;
+
+    /** Who turns a tool's exception into what the model sees: observation (the library's error envelope) or langchain4j-handlers (the AI service's tool error handlers). Default observation. */
+    private ToolErrorHandling toolErrorHandling;
+
+    /** A JVM-wide cap on tool calls running at once, over all turns and integrations (0 for no cap). Default: no cap. */
     private Integer maxConcurrentCalls;
 
-    /** A cap on the calls of one turn running at once. Unset: no cap. */
+    /** A cap on the calls of one turn running at once (0 for no cap). Default: no cap. */
     private Integer maxConcurrentCallsPerTurn;
 
-    /** Whether identical read calls in one turn run once and share the result. */
-    private boolean deduplicateReads = true;
+    /** The most retries (of all calls of one turn together, under their retry policies) one turn may make; 0 for none. Default 10. */
+    private Integer maxRetriesPerTurn;
 
-    /** Whether each tool's description tells the model how it is scheduled (parallel read, ordered write). */
-    private boolean describeScheduling = false;
+    /** How many times one call is run again after its tool throws RateLimitedException (an upstream 429); 0 for never. Default 3. */
+    private Integer rateLimitRetries;
+
+    /** The longest upstream retry-after honoured; a longer one answers the call RATE_LIMITED at once and pauses its integration for this long only. Default 5m. */
+    private Duration maxRetryAfter;
+
+    /** Whether identical read calls in one turn run once and share the result. Default true. */
+    private Boolean deduplicateReads;
+
+    /** Whether each tool's description tells the model how it is scheduled (parallel read, ordered write). Default false. */
+    private Boolean describeScheduling;
+
+    /** Whether reads cached with @CacheFor are shared by every conversation of an AI service, instead of kept per conversation. Default false. */
+    private Boolean shareCachedReads;
+
+    /** Keeps the full results that were cut, for the model to read back with a read_result tool. Off unless both max-chars and keep-for are set. */
+    private final KeepTruncatedResults keepTruncatedResults = new KeepTruncatedResults();
 
     /** Limits by integration name (the name given by @Integration or tools.<name>.integration). */
     private Map<String, Integration> integrations = new LinkedHashMap<>();
@@ -89,11 +121,11 @@ public class ParallelToolsProperties {
         this.turnTimeout = turnTimeout;
     }
 
-    public int getMaxBatchSize() {
+    public Integer getMaxBatchSize() {
         return maxBatchSize;
     }
 
-    public void setMaxBatchSize(int maxBatchSize) {
+    public void setMaxBatchSize(Integer maxBatchSize) {
         this.maxBatchSize = maxBatchSize;
     }
 
@@ -105,28 +137,64 @@ public class ParallelToolsProperties {
         this.defaultSideEffect = defaultSideEffect;
     }
 
-    public int getMaxObservationChars() {
+    public Integer getMaxObservationChars() {
         return maxObservationChars;
     }
 
-    public void setMaxObservationChars(int maxObservationChars) {
+    public void setMaxObservationChars(Integer maxObservationChars) {
         this.maxObservationChars = maxObservationChars;
     }
 
-    public int getMaxTurnObservationChars() {
+    public Integer getMaxTurnObservationChars() {
         return maxTurnObservationChars;
     }
 
-    public void setMaxTurnObservationChars(int maxTurnObservationChars) {
+    public void setMaxTurnObservationChars(Integer maxTurnObservationChars) {
         this.maxTurnObservationChars = maxTurnObservationChars;
     }
 
-    public boolean isEnvelope() {
+    public Map<String, Integer> getToolObservationChars() {
+        return toolObservationChars;
+    }
+
+    public void setToolObservationChars(Map<String, Integer> toolObservationChars) {
+        this.toolObservationChars = toolObservationChars;
+    }
+
+    public Integer getMaxObservationTokens() {
+        return maxObservationTokens;
+    }
+
+    public void setMaxObservationTokens(Integer maxObservationTokens) {
+        this.maxObservationTokens = maxObservationTokens;
+    }
+
+    public ObservationFormat getObservationFormat() {
+        return observationFormat;
+    }
+
+    public void setObservationFormat(ObservationFormat observationFormat) {
+        this.observationFormat = observationFormat;
+    }
+
+    @DeprecatedConfigurationProperty(replacement = "parallel-tools.observation-format",
+            reason = "observation-format names the format")
+    @Deprecated
+    public Boolean getEnvelope() {
         return envelope;
     }
 
-    public void setEnvelope(boolean envelope) {
+    @Deprecated
+    public void setEnvelope(Boolean envelope) {
         this.envelope = envelope;
+    }
+
+    public ToolErrorHandling getToolErrorHandling() {
+        return toolErrorHandling;
+    }
+
+    public void setToolErrorHandling(ToolErrorHandling toolErrorHandling) {
+        this.toolErrorHandling = toolErrorHandling;
     }
 
     public Integer getMaxConcurrentCalls() {
@@ -145,20 +213,56 @@ public class ParallelToolsProperties {
         this.maxConcurrentCallsPerTurn = maxConcurrentCallsPerTurn;
     }
 
-    public boolean isDeduplicateReads() {
+    public Integer getMaxRetriesPerTurn() {
+        return maxRetriesPerTurn;
+    }
+
+    public void setMaxRetriesPerTurn(Integer maxRetriesPerTurn) {
+        this.maxRetriesPerTurn = maxRetriesPerTurn;
+    }
+
+    public Integer getRateLimitRetries() {
+        return rateLimitRetries;
+    }
+
+    public void setRateLimitRetries(Integer rateLimitRetries) {
+        this.rateLimitRetries = rateLimitRetries;
+    }
+
+    public Duration getMaxRetryAfter() {
+        return maxRetryAfter;
+    }
+
+    public void setMaxRetryAfter(Duration maxRetryAfter) {
+        this.maxRetryAfter = maxRetryAfter;
+    }
+
+    public Boolean getDeduplicateReads() {
         return deduplicateReads;
     }
 
-    public void setDeduplicateReads(boolean deduplicateReads) {
+    public void setDeduplicateReads(Boolean deduplicateReads) {
         this.deduplicateReads = deduplicateReads;
     }
 
-    public boolean isDescribeScheduling() {
+    public Boolean getDescribeScheduling() {
         return describeScheduling;
     }
 
-    public void setDescribeScheduling(boolean describeScheduling) {
+    public void setDescribeScheduling(Boolean describeScheduling) {
         this.describeScheduling = describeScheduling;
+    }
+
+    public Boolean getShareCachedReads() {
+        return shareCachedReads;
+    }
+
+    public void setShareCachedReads(Boolean shareCachedReads) {
+        this.shareCachedReads = shareCachedReads;
+    }
+
+    public KeepTruncatedResults getKeepTruncatedResults() {
+        return keepTruncatedResults;
     }
 
     public Map<String, Integration> getIntegrations() {
@@ -181,6 +285,32 @@ public class ParallelToolsProperties {
         return observations;
     }
 
+    /** Cut results kept for read-back: both settings are needed. */
+    public static class KeepTruncatedResults {
+
+        /** The most characters kept in all (held in memory), positive. */
+        private Long maxChars;
+
+        /** How long each result is kept, positive. */
+        private Duration keepFor;
+
+        public Long getMaxChars() {
+            return maxChars;
+        }
+
+        public void setMaxChars(Long maxChars) {
+            this.maxChars = maxChars;
+        }
+
+        public Duration getKeepFor() {
+            return keepFor;
+        }
+
+        public void setKeepFor(Duration keepFor) {
+            this.keepFor = keepFor;
+        }
+    }
+
     /** The limits of one integration, over all turns in this application. */
     public static class Integration {
 
@@ -192,6 +322,9 @@ public class ParallelToolsProperties {
 
         /** Further rate limits that all apply (for example 10 per second and 300 per minute). */
         private List<Rate> rates = new ArrayList<>();
+
+        /** Rate limits that apply to each conversation (or the key the application's rate-limit key gives) separately, on top of the shared ones. */
+        private List<Rate> perKeyRates = new ArrayList<>();
 
         public Integer getMaxConcurrent() {
             return maxConcurrent;
@@ -215,6 +348,14 @@ public class ParallelToolsProperties {
 
         public void setRates(List<Rate> rates) {
             this.rates = rates;
+        }
+
+        public List<Rate> getPerKeyRates() {
+            return perKeyRates;
+        }
+
+        public void setPerKeyRates(List<Rate> perKeyRates) {
+            this.perKeyRates = perKeyRates;
         }
     }
 

@@ -1,13 +1,16 @@
 package io.github.parallel4j.spring;
 
+import dev.langchain4j.model.TokenCountEstimator;
 import io.github.parallel4j.IntegrationLimits;
 import io.github.parallel4j.ObservationFormat;
 import io.github.parallel4j.ParallelTools;
+import io.github.parallel4j.ParallelToolsConfig;
 import io.github.parallel4j.policy.FailurePolicy;
 import io.github.parallel4j.policy.SideEffect;
 import io.github.parallel4j.policy.ToolPolicy;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
@@ -22,48 +25,104 @@ final class PropertiesApplier {
 
     private PropertiesApplier() {}
 
-    static void apply(ParallelToolsProperties p, ParallelTools.Builder builder) {
-        check("turn-timeout", p.getTurnTimeout(), () -> builder.turnTimeout(p.getTurnTimeout()));
-        check("max-batch-size", p.getMaxBatchSize(), () -> builder.maxBatchSize(p.getMaxBatchSize()));
-        check("default-side-effect", p.getDefaultSideEffect(), () -> builder.defaultPolicy(
-                p.getDefaultSideEffect() == SideEffect.READ ? ToolPolicy.read() : ToolPolicy.exclusiveWrite()));
-        check("max-observation-chars", p.getMaxObservationChars(), () -> builder.maxObservationChars(
-                p.getMaxObservationChars() == 0 ? Integer.MAX_VALUE : p.getMaxObservationChars()));
-        check("max-turn-observation-chars", p.getMaxTurnObservationChars(),
-                () -> builder.maxTurnObservationChars(p.getMaxTurnObservationChars()));
-        builder.observationFormat(p.isEnvelope() ? ObservationFormat.ENVELOPE : ObservationFormat.RAW);
-        if (p.getMaxConcurrentCalls() != null) {
-            check("max-concurrent-calls", p.getMaxConcurrentCalls(),
-                    () -> builder.maxConcurrentCalls(p.getMaxConcurrentCalls()));
-        }
-        if (p.getMaxConcurrentCallsPerTurn() != null) {
-            check("max-concurrent-calls-per-turn", p.getMaxConcurrentCallsPerTurn(),
-                    () -> builder.maxConcurrentCallsPerTurn(p.getMaxConcurrentCallsPerTurn()));
-        }
-        builder.deduplicateReads(p.isDeduplicateReads());
-        builder.describeScheduling(p.isDescribeScheduling());
+    /**
+     * @param p the properties
+     * @param tokens the application's token estimator, for {@code max-observation-tokens}; may be null
+     * @param builder what to apply them to: only the properties that are set
+     */
+    static void apply(ParallelToolsProperties p, TokenCountEstimator tokens, ParallelTools.Builder builder) {
+        set("turn-timeout", p.getTurnTimeout(), builder::turnTimeout);
+        set("max-batch-size", p.getMaxBatchSize(), builder::maxBatchSize);
+        set("default-side-effect", p.getDefaultSideEffect(), side -> builder.defaultPolicy(
+                side == SideEffect.READ ? ToolPolicy.read() : ToolPolicy.exclusiveWrite()));
+        set("max-observation-chars", p.getMaxObservationChars(), builder::maxObservationChars);
+        set("max-turn-observation-chars", p.getMaxTurnObservationChars(), builder::maxTurnObservationChars);
+        p.getToolObservationChars().forEach((tool, chars) ->
+                set("tool-observation-chars." + tool, chars, value -> builder.toolObservationChars(tool, value)));
+        set("max-observation-tokens", p.getMaxObservationTokens(), max -> {
+            if (tokens == null && max != ParallelToolsConfig.NO_LIMIT) {
+                throw new IllegalArgumentException("a token limit needs one TokenCountEstimator bean to count tokens"
+                        + " (the model provider's, for instance OpenAiTokenCountEstimator), and there is none or several");
+            }
+            if (tokens != null) {
+                builder.maxObservationTokens(max, tokens);
+            }
+        });
+        set("observation-format", observationFormat(p), builder::observationFormat);
+        set("tool-error-handling", p.getToolErrorHandling(), builder::toolErrorHandling);
+        set("max-concurrent-calls", p.getMaxConcurrentCalls(), builder::maxConcurrentCalls);
+        set("max-concurrent-calls-per-turn", p.getMaxConcurrentCallsPerTurn(), builder::maxConcurrentCallsPerTurn);
+        set("max-retries-per-turn", p.getMaxRetriesPerTurn(), builder::maxRetriesPerTurn);
+        set("rate-limit-retries", p.getRateLimitRetries(), builder::rateLimitRetries);
+        set("max-retry-after", p.getMaxRetryAfter(), builder::maxRetryAfter);
+        set("deduplicate-reads", p.getDeduplicateReads(), builder::deduplicateReads);
+        set("describe-scheduling", p.getDescribeScheduling(), builder::describeScheduling);
+        set("share-cached-reads", p.getShareCachedReads(), builder::shareCachedReads);
+        keep(p.getKeepTruncatedResults(), builder);
         p.getIntegrations().forEach((name, integration) -> builder.integration(name, limits(name, integration)));
         p.getTools().forEach((name, tool) -> builder.toolPolicy(name, policy(name, tool)));
+    }
+
+    /** {@code observation-format}, or the deprecated {@code envelope} when only it is set. */
+    @SuppressWarnings("deprecation")
+    private static ObservationFormat observationFormat(ParallelToolsProperties p) {
+        Boolean envelope = p.getEnvelope();
+        if (envelope == null) {
+            return p.getObservationFormat();
+        }
+        ObservationFormat implied = envelope ? ObservationFormat.ENVELOPE : ObservationFormat.RAW;
+        if (p.getObservationFormat() != null && p.getObservationFormat() != implied) {
+            throw invalid("envelope", envelope, "it contradicts parallel-tools.observation-format="
+                    + p.getObservationFormat() + "; set only observation-format");
+        }
+        return implied;
+    }
+
+    private static void keep(ParallelToolsProperties.KeepTruncatedResults keep, ParallelTools.Builder builder) {
+        if (keep.getMaxChars() == null && keep.getKeepFor() == null) {
+            return;
+        }
+        if (keep.getMaxChars() == null) {
+            throw invalid("keep-truncated-results.max-chars", null, "keeping cut results needs both max-chars and"
+                    + " keep-for; max-chars is missing");
+        }
+        if (keep.getKeepFor() == null) {
+            throw invalid("keep-truncated-results.keep-for", null, "keeping cut results needs both max-chars and"
+                    + " keep-for; keep-for is missing");
+        }
+        set("keep-truncated-results", Map.of("max-chars", keep.getMaxChars(), "keep-for", keep.getKeepFor()),
+                both -> builder.keepTruncatedResults(keep.getMaxChars(), keep.getKeepFor()));
+    }
+
+    /** Applies a property only when it is set, naming it when the library refuses its value. */
+    private static <T> void set(String property, T value, Consumer<T> apply) {
+        if (value != null) {
+            check(property, value, () -> apply.accept(value));
+        }
     }
 
     private static IntegrationLimits limits(String name, ParallelToolsProperties.Integration integration) {
         String at = "integrations." + name;
         IntegrationLimits.Builder limits = IntegrationLimits.builder();
-        if (integration.getMaxConcurrent() != null) {
-            check(at + ".max-concurrent", integration.getMaxConcurrent(),
-                    () -> limits.maxConcurrent(integration.getMaxConcurrent()));
-        }
-        if (integration.getRate() != null) {
-            rate(at + ".rate", integration.getRate(), limits);
+        set(at + ".max-concurrent", integration.getMaxConcurrent(), limits::maxConcurrent);
+        ParallelToolsProperties.Rate one = integration.getRate();
+        if (one != null) {
+            rate(at + ".rate", one, () -> limits.rate(one.getPermits(), one.getPeriod()));
         }
         List<ParallelToolsProperties.Rate> rates = integration.getRates();
         for (int i = 0; i < rates.size(); i++) {
-            rate(at + ".rates[" + i + "]", rates.get(i), limits);
+            ParallelToolsProperties.Rate rate = rates.get(i);
+            rate(at + ".rates[" + i + "]", rate, () -> limits.rate(rate.getPermits(), rate.getPeriod()));
+        }
+        List<ParallelToolsProperties.Rate> perKey = integration.getPerKeyRates();
+        for (int i = 0; i < perKey.size(); i++) {
+            ParallelToolsProperties.Rate rate = perKey.get(i);
+            rate(at + ".per-key-rates[" + i + "]", rate, () -> limits.perKeyRate(rate.getPermits(), rate.getPeriod()));
         }
         return limits.build();
     }
 
-    private static void rate(String at, ParallelToolsProperties.Rate rate, IntegrationLimits.Builder limits) {
+    private static void rate(String at, ParallelToolsProperties.Rate rate, Runnable add) {
         if (rate.getPermits() == null) {
             throw invalid(at + ".permits", null, "a rate needs both permits and period; permits is missing");
         }
@@ -73,7 +132,7 @@ final class PropertiesApplier {
         if (rate.getPermits() < 1) {
             throw invalid(at + ".permits", rate.getPermits(), "permits must be at least 1");
         }
-        check(at + ".period", rate.getPeriod(), () -> limits.rate(rate.getPermits(), rate.getPeriod()));
+        check(at + ".period", rate.getPeriod(), add);
     }
 
     private static ToolPolicy policy(String name, ParallelToolsProperties.Tool tool) {

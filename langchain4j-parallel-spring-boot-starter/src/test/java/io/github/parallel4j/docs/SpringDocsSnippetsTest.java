@@ -33,7 +33,7 @@ class SpringDocsSnippetsTest {
     private static final Pattern YAML = Pattern.compile("(?ms)^```yaml\\s*\\n(.*?)^```");
 
     @Test
-    void everySpringSnippetCompiles(@TempDir Path out) throws IOException {
+    void should_compile_every_spring_snippet_when_docs_change(@TempDir Path out) throws IOException {
         List<MarkdownSnippets.Snippet> spring = new ArrayList<>();
         for (Path file : markdown()) {
             for (MarkdownSnippets.Snippet snippet : MarkdownSnippets.read(file)) {
@@ -47,7 +47,7 @@ class SpringDocsSnippetsTest {
     }
 
     @Test
-    void everyParallelToolsYamlExampleStartsTheStarter() throws IOException {
+    void should_start_the_starter_when_given_each_yaml_example() throws IOException {
         int examples = 0;
         for (Path file : markdown()) {
             Matcher yaml = YAML.matcher(Files.readString(file));

@@ -55,7 +55,7 @@ class AiServiceEndToEndTest {
     @LocalServerPort int port;
 
     @Test
-    void anAiServiceRunsItsTurnInParallelWithNoCodeAndFasterThanTheSameAppWithTheLibraryOff() {
+    void should_run_an_ai_services_turn_in_parallel_and_faster_than_with_the_library_off_when_the_starter_is_present() {
         assertThat(org.springframework.aop.support.AopUtils.isAopProxy(tools)).as("tools bean is proxied").isTrue();
         int audited = audit.flagsCalls();
         int before = log.intervals().size();
@@ -85,7 +85,7 @@ class AiServiceEndToEndTest {
     }
 
     @Test
-    void eachTurnAndEachCallIsAnObservationAndTheCallsOverlapOnToolThreads() {
+    void should_observe_each_turn_and_call_on_overlapping_tool_threads_when_micrometer_is_present() {
         spans.clear();
         assistant.chat("triage INC-8");
 
@@ -108,7 +108,7 @@ class AiServiceEndToEndTest {
     }
 
     @Test
-    void metricsCountCallsLatencyFanOutAndOverlapByToolAndIntegration() {
+    void should_count_calls_latency_fan_out_and_overlap_by_tool_and_integration_when_a_meter_registry_exists() {
         double okBefore = count("parallel.tools.calls", "metrics", "datadog", "ok");
         long fanOutBefore = meters.get("parallel.tools.turn.fanout").summaries().stream()
                 .mapToLong(s -> s.count()).sum();
@@ -128,7 +128,7 @@ class AiServiceEndToEndTest {
     }
 
     @Test
-    void theActuatorEndpointShowsPoliciesLimitsAndLiveInFlightCountsOverHttp() throws Exception {
+    void should_show_policies_limits_and_live_counts_over_http_when_the_endpoint_is_exposed() throws Exception {
         JsonNode idle = get("/actuator/paralleltools");
         assertThat(idle.at("/tools/incident/sideEffect").asText()).isEqualTo("read");
         assertThat(idle.at("/tools/incident/integration").asText()).isEqualTo("pagerduty");

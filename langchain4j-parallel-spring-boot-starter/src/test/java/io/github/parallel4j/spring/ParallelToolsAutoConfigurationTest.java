@@ -3,9 +3,14 @@ package io.github.parallel4j.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.langchain4j.service.AiServices;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.model.TokenCountEstimator;
+import io.github.parallel4j.ContextPropagator;
 import io.github.parallel4j.IntegrationLimits;
 import io.github.parallel4j.ObservationFormat;
 import io.github.parallel4j.ParallelTools;
+import io.github.parallel4j.ParallelToolsConfig;
+import io.github.parallel4j.ToolErrorHandling;
 import io.github.parallel4j.TurnListener;
 import io.github.parallel4j.policy.FailurePolicy;
 import io.github.parallel4j.policy.SideEffect;
@@ -21,7 +26,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.List;
-import org.assertj.core.api.InstanceOfAssertFactories;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -37,31 +42,33 @@ class ParallelToolsAutoConfigurationTest {
                     ParallelToolsEndpointAutoConfiguration.class));
 
     @Test
-    void defaults() {
+    void should_apply_the_library_defaults_when_no_property_is_set() {
         runner.withPropertyValues("management.endpoints.web.exposure.include=paralleltools").run(context -> {
             assertThat(context).hasNotFailed().hasSingleBean(ParallelTools.class)
                     .hasSingleBean(AiServicesPostProcessor.class).hasSingleBean(MicrometerTurnObserver.class)
                     .hasSingleBean(ParallelToolsEndpoint.class);
             ParallelTools tools = context.getBean(ParallelTools.class);
-            assertThat(tools).extracting("turnTimeout").isEqualTo(Duration.ofSeconds(60));
-            assertThat(tools).extracting("maxBatchSize").isEqualTo(64);
-            assertThat(tools).extracting("defaultPolicy").isEqualTo(ToolPolicy.exclusiveWrite());
-            assertThat(tools).extracting("maxObservationChars").isEqualTo(16_000);
-            assertThat(tools).extracting("maxTurnObservationChars").isEqualTo(48_000);
-            assertThat(tools).extracting("format").isEqualTo(ObservationFormat.ENVELOPE);
-            assertThat(tools).extracting("deduplicateReads").isEqualTo(true);
-            assertThat(tools).extracting("describeScheduling").isEqualTo(false);
-            assertThat(tools).extracting("maxConcurrentPerTurn").isEqualTo(0);
-            assertThat(tools).extracting("gate.global").isNull();
+            ParallelToolsConfig config = tools.config();
+            assertThat(config.turnTimeout()).contains(Duration.ofSeconds(60));
+            assertThat(config.maxBatchSize()).isEqualTo(64);
+            assertThat(config.defaultPolicy()).isEqualTo(ToolPolicy.exclusiveWrite());
+            assertThat(config.maxObservationChars()).isEqualTo(16_000);
+            assertThat(config.maxTurnObservationChars()).isEqualTo(48_000);
+            assertThat(config.observationFormat()).isEqualTo(ObservationFormat.ENVELOPE);
+            assertThat(config.deduplicateReads()).isEqualTo(true);
+            assertThat(config.describeScheduling()).isEqualTo(false);
+            assertThat(config.maxConcurrentCallsPerTurn()).isEqualTo(0);
+            assertThat(config.maxConcurrentCalls()).isEqualTo(ParallelToolsConfig.NO_LIMIT);
             assertThat(tools.integrations()).isEmpty();
             assertThat(tools.toolPolicies()).isEmpty();
-            assertThat(tools).extracting("turnObservers").asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(1)
-                    .first().isInstanceOf(MicrometerTurnObserver.class);
+            assertThat(config.turnObservers()).hasSize(1).first().isInstanceOf(MicrometerTurnObserver.class);
+            // Every setting no property names is the library's own default.
+            assertThat(config).hasToString(ParallelToolsConfig.ofDefaults().toString());
         });
     }
 
     @Test
-    void everyProperty() {
+    void should_apply_every_property_when_it_is_set() {
         runner.withPropertyValues(
                 "parallel-tools.turn-timeout=7s",
                 "parallel-tools.max-batch-size=12",
@@ -73,6 +80,17 @@ class ParallelToolsAutoConfigurationTest {
                 "parallel-tools.max-concurrent-calls-per-turn=6",
                 "parallel-tools.deduplicate-reads=false",
                 "parallel-tools.describe-scheduling=true",
+                "parallel-tools.max-retries-per-turn=2",
+                "parallel-tools.rate-limit-retries=1",
+                "parallel-tools.max-retry-after=20s",
+                "parallel-tools.tool-observation-chars.searchIssues=0",
+                "parallel-tools.max-observation-tokens=0",
+                "parallel-tools.keep-truncated-results.max-chars=500000",
+                "parallel-tools.keep-truncated-results.keep-for=15m",
+                "parallel-tools.share-cached-reads=true",
+                "parallel-tools.tool-error-handling=langchain4j-handlers",
+                "parallel-tools.integrations.jira.per-key-rates[0].permits=2",
+                "parallel-tools.integrations.jira.per-key-rates[0].period=1s",
                 "parallel-tools.integrations.jira.max-concurrent=2",
                 "parallel-tools.integrations.jira.rate.permits=5",
                 "parallel-tools.integrations.jira.rate.period=1s",
@@ -96,21 +114,32 @@ class ParallelToolsAutoConfigurationTest {
                 .run(context -> {
                     assertThat(context).hasNotFailed().doesNotHaveBean(MicrometerTurnObserver.class);
                     ParallelTools tools = context.getBean(ParallelTools.class);
-                    assertThat(tools).extracting("turnTimeout").isEqualTo(Duration.ofSeconds(7));
-                    assertThat(tools).extracting("maxBatchSize").isEqualTo(12);
-                    assertThat(tools).extracting("defaultPolicy").isEqualTo(ToolPolicy.read());
-                    assertThat(tools).extracting("maxObservationChars").isEqualTo(4000);
-                    assertThat(tools).extracting("maxTurnObservationChars").isEqualTo(0);
-                    assertThat(tools).extracting("format").isEqualTo(ObservationFormat.RAW);
-                    assertThat(tools).extracting("gate.global.capacity").isEqualTo(40);
-                    assertThat(tools).extracting("maxConcurrentPerTurn").isEqualTo(6);
-                    assertThat(tools).extracting("deduplicateReads").isEqualTo(false);
-                    assertThat(tools).extracting("describeScheduling").isEqualTo(true);
-                    assertThat(tools).extracting("turnObservers").asInstanceOf(InstanceOfAssertFactories.LIST).isEmpty();
+                    ParallelToolsConfig config = tools.config();
+                    assertThat(config.turnTimeout()).contains(Duration.ofSeconds(7));
+                    assertThat(config.maxBatchSize()).isEqualTo(12);
+                    assertThat(config.defaultPolicy()).isEqualTo(ToolPolicy.read());
+                    assertThat(config.maxObservationChars()).isEqualTo(4000);
+                    assertThat(config.maxTurnObservationChars()).isEqualTo(0);
+                    assertThat(config.observationFormat()).isEqualTo(ObservationFormat.RAW);
+                    assertThat(config.maxConcurrentCalls()).isEqualTo(40);
+                    assertThat(config.maxConcurrentCallsPerTurn()).isEqualTo(6);
+                    assertThat(config.deduplicateReads()).isEqualTo(false);
+                    assertThat(config.describeScheduling()).isEqualTo(true);
+                    assertThat(config.turnObservers()).isEmpty();
+                    assertThat(config.maxRetriesPerTurn()).isEqualTo(2);
+                    assertThat(config.rateLimitRetries()).isEqualTo(1);
+                    assertThat(config.maxRetryAfter()).isEqualTo(Duration.ofSeconds(20));
+                    assertThat(config.toolObservationChars()).containsExactlyEntriesOf(Map.of("searchIssues", 0));
+                    assertThat(config.keptResultChars()).isEqualTo(500_000);
+                    assertThat(config.keepResultsFor()).contains(Duration.ofMinutes(15));
+                    assertThat(config.shareCachedReads()).isTrue();
+                    assertThat(config.toolErrorHandling()).isEqualTo(ToolErrorHandling.LANGCHAIN4J_HANDLERS);
+                    assertThat(config.maxObservationTokens()).isEqualTo(ParallelToolsConfig.NO_LIMIT);
 
                     IntegrationLimits jira = tools.integrations().get("jira");
                     assertThat(jira.maxConcurrent()).hasValue(2);
                     assertThat(jira.rates()).containsExactly(new IntegrationLimits.Rate(5, Duration.ofSeconds(1)));
+                    assertThat(jira.perKeyRates()).containsExactly(new IntegrationLimits.Rate(2, Duration.ofSeconds(1)));
                     assertThat(tools.integrations().get("github").rates()).containsExactly(
                             new IntegrationLimits.Rate(10, Duration.ofSeconds(1)),
                             new IntegrationLimits.Rate(300, Duration.ofMinutes(1)));
@@ -128,20 +157,51 @@ class ParallelToolsAutoConfigurationTest {
     }
 
     @Test
-    void theEndpointExistsOnlyWhenExposed() {
+    void should_count_tokens_with_the_estimator_bean_when_max_observation_tokens_is_set() {
+        TokenCountEstimator tokens = new TokenCountEstimator() {
+            @Override
+            public int estimateTokenCountInText(String text) {
+                return text.length() / 4;
+            }
+
+            @Override
+            public int estimateTokenCountInMessage(ChatMessage message) {
+                return 0;
+            }
+
+            @Override
+            public int estimateTokenCountInMessages(Iterable<ChatMessage> messages) {
+                return 0;
+            }
+        };
+        ContextPropagator propagator = () -> () -> () -> {};
+        runner.withPropertyValues("parallel-tools.max-observation-tokens=500")
+                .withBean(TokenCountEstimator.class, () -> tokens)
+                .withBean(ContextPropagator.class, () -> propagator)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    ParallelToolsConfig config = context.getBean(ParallelTools.class).config();
+                    assertThat(config.maxObservationTokens()).isEqualTo(500);
+                    assertThat(config.tokenCountEstimator()).containsSame(tokens);
+                    assertThat(config.contextPropagators()).containsExactly(propagator);
+                });
+    }
+
+    @Test
+    void should_create_the_endpoint_only_when_it_is_exposed() {
         runner.run(context -> assertThat(context).hasNotFailed().hasSingleBean(ParallelTools.class)
                 .doesNotHaveBean(ParallelToolsEndpoint.class));
     }
 
     @Test
-    void disabledMeansNothingIsConfigured() {
+    void should_configure_nothing_when_disabled() {
         runner.withPropertyValues("parallel-tools.enabled=false").run(context -> assertThat(context).hasNotFailed()
                 .doesNotHaveBean(ParallelTools.class).doesNotHaveBean(AiServicesPostProcessor.class)
                 .doesNotHaveBean(MicrometerTurnObserver.class).doesNotHaveBean(ParallelToolsEndpoint.class));
     }
 
     @Test
-    void backsOffWhenTheApplicationDefinesItsOwnBeans() {
+    void should_back_off_when_the_application_defines_its_own_beans() {
         ParallelTools own = ParallelTools.builder().build();
         MicrometerTurnObserver ownObserver = new MicrometerTurnObserver(ObservationRegistry.NOOP, null);
         runner.withPropertyValues("management.endpoints.web.exposure.include=paralleltools")
@@ -156,7 +216,7 @@ class ParallelToolsAutoConfigurationTest {
     }
 
     @Test
-    void customizersListenersAndRegistriesAreApplied() {
+    void should_apply_customizers_listeners_and_registries_when_they_are_beans() {
         List<String> applied = new java.util.concurrent.CopyOnWriteArrayList<>();
         TurnListener listener = report -> {};
         runner.withPropertyValues("parallel-tools.max-batch-size=12")
@@ -169,10 +229,9 @@ class ParallelToolsAutoConfigurationTest {
                     ParallelTools tools = context.getBean(ParallelTools.class);
                     assertThat(applied).containsExactly("first", "second");
                     // The customizer runs after the properties, so it wins.
-                    assertThat(tools).extracting("maxBatchSize").isEqualTo(3);
-                    assertThat(tools).extracting("turnListeners").asInstanceOf(InstanceOfAssertFactories.LIST).containsExactly(listener);
-                    assertThat(tools).extracting("turnObservers").asInstanceOf(InstanceOfAssertFactories.LIST).first()
-                            .extracting("meters").isSameAs(context.getBean(MeterRegistry.class));
+                    assertThat(tools.config().maxBatchSize()).isEqualTo(3);
+                    assertThat(tools.config().turnListeners()).containsExactly(listener);
+                    assertThat(tools.config().turnObservers()).first().extracting("meters").isSameAs(context.getBean(MeterRegistry.class));
                 });
     }
 
@@ -195,7 +254,7 @@ class ParallelToolsAutoConfigurationTest {
     }
 
     @Test
-    void backsOffWhenTheLibraryOrLangChain4jIsAbsent() {
+    void should_back_off_when_the_library_or_langchain4j_is_absent() {
         runner.withClassLoader(new FilteredClassLoader(ParallelTools.class)).run(context ->
                 assertThat(context).hasNotFailed().doesNotHaveBean(ParallelTools.class)
                         .doesNotHaveBean(AiServicesPostProcessor.class).doesNotHaveBean(ParallelToolsEndpoint.class));
@@ -204,14 +263,14 @@ class ParallelToolsAutoConfigurationTest {
     }
 
     @Test
-    void withoutLangChain4jsSpringStarterOnlyTheAiServiceSupportBacksOff() {
+    void should_back_off_only_the_ai_service_support_when_langchain4js_spring_starter_is_absent() {
         runner.withClassLoader(new FilteredClassLoader("dev.langchain4j.service.spring")).run(context ->
                 assertThat(context).hasNotFailed().hasSingleBean(ParallelTools.class)
                         .doesNotHaveBean(AiServicesPostProcessor.class));
     }
 
     @Test
-    void withoutMicrometerOrActuatorTheirPartsBackOff() {
+    void should_back_off_their_parts_when_micrometer_or_actuator_is_absent() {
         runner.withClassLoader(new FilteredClassLoader(ObservationRegistry.class)).run(context ->
                 assertThat(context).hasNotFailed().hasSingleBean(ParallelTools.class)
                         .doesNotHaveBean(MicrometerTurnObserver.class));
@@ -222,18 +281,31 @@ class ParallelToolsAutoConfigurationTest {
     }
 
     @Test
-    void badValuesFailStartUpNamingTheProperty() {
+    void should_fail_start_up_naming_the_property_when_a_value_is_bad() {
         assertFailsNaming("parallel-tools.turn-timeout", "parallel-tools.turn-timeout=-1s");
         assertFailsNaming("parallel-tools.turn-timeout", "parallel-tools.turn-timeout=soon");
-        assertFailsNaming("parallel-tools.max-batch-size", "parallel-tools.max-batch-size=0");
+        assertFailsNaming("parallel-tools.max-batch-size", "parallel-tools.max-batch-size=-1");
         assertFailsNaming("parallel-tools.default-side-effect", "parallel-tools.default-side-effect=sometimes");
         assertFailsNaming("parallel-tools.max-observation-chars", "parallel-tools.max-observation-chars=10");
         assertFailsNaming("parallel-tools.max-turn-observation-chars", "parallel-tools.max-turn-observation-chars=-5");
-        assertFailsNaming("parallel-tools.max-concurrent-calls", "parallel-tools.max-concurrent-calls=0");
+        assertFailsNaming("parallel-tools.max-concurrent-calls", "parallel-tools.max-concurrent-calls=-2");
         assertFailsNaming("parallel-tools.max-concurrent-calls-per-turn",
                 "parallel-tools.max-concurrent-calls-per-turn=-1");
         assertFailsNaming("parallel-tools.integrations.jira.max-concurrent",
-                "parallel-tools.integrations.jira.max-concurrent=0");
+                "parallel-tools.integrations.jira.max-concurrent=-1");
+        assertFailsNaming("parallel-tools.max-retries-per-turn", "parallel-tools.max-retries-per-turn=-1");
+        assertFailsNaming("parallel-tools.rate-limit-retries", "parallel-tools.rate-limit-retries=-1");
+        assertFailsNaming("parallel-tools.max-retry-after", "parallel-tools.max-retry-after=0s");
+        assertFailsNaming("parallel-tools.tool-observation-chars.logs", "parallel-tools.tool-observation-chars.logs=10");
+        assertFailsNaming("parallel-tools.max-observation-tokens", "parallel-tools.max-observation-tokens=500");
+        assertFailsNaming("parallel-tools.keep-truncated-results.keep-for",
+                "parallel-tools.keep-truncated-results.max-chars=1000");
+        assertFailsNaming("parallel-tools.keep-truncated-results", "parallel-tools.keep-truncated-results.max-chars=0",
+                "parallel-tools.keep-truncated-results.keep-for=1m");
+        assertFailsNaming("parallel-tools.envelope", "parallel-tools.envelope=true",
+                "parallel-tools.observation-format=raw");
+        assertFailsNaming("parallel-tools.integrations.jira.per-key-rates[0].period",
+                "parallel-tools.integrations.jira.per-key-rates[0].permits=5");
         assertFailsNaming("parallel-tools.integrations.jira.rate.period",
                 "parallel-tools.integrations.jira.rate.permits=5");
         assertFailsNaming("parallel-tools.integrations.jira.rate.permits",

@@ -56,7 +56,7 @@ class AiServicesPostProcessorTest {
     }
 
     @Test
-    void anUnknownPropertyOnLangChain4jsFactoryFailsStartUpSayingWhy() {
+    void should_fail_start_up_saying_why_when_langchain4js_factory_has_an_unknown_property() {
         GenericBeanDefinition definition = builtBy(AiServicesPostProcessor.LANGCHAIN4J_FACTORY);
         definition.getPropertyValues().add("toolExecutionErrorHandler", "x");
         runner.withInitializer(register(definition)).run(context -> {
@@ -69,7 +69,7 @@ class AiServicesPostProcessorTest {
     }
 
     @Test
-    void anotherFactoryFailsStartUpOrWithTheSwitchOffWarnsThatParallelExecutionIsInactive(CapturedOutput output) {
+    void should_fail_start_up_or_warn_with_the_switch_off_when_another_factory_builds_the_ai_service(CapturedOutput output) {
         runner.withInitializer(register(builtBy(OtherFactory.class.getName()))).run(context -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).hasMessageContaining("it is built by " + OtherFactory.class.getName());
@@ -83,7 +83,7 @@ class AiServicesPostProcessorTest {
     }
 
     @Test
-    void anAiServiceLangChain4jDidNotProcessFailsStartUp() {
+    void should_fail_start_up_when_langchain4j_did_not_process_an_ai_service() {
         GenericBeanDefinition definition = new GenericBeanDefinition();
         definition.setBeanClass(Assistant.class);
         runner.withInitializer(register(definition)).run(context -> {

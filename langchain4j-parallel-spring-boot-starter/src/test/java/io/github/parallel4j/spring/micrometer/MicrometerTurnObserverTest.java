@@ -72,7 +72,7 @@ class MicrometerTurnObserverTest {
     }
 
     @Test
-    void recordsCallsRetriesThrottlingTruncationCancellationAndTheTurnsShape() {
+    void should_record_calls_retries_throttling_truncation_cancellation_and_shape_when_turns_run() {
         MeterRegistry meters = new SimpleMeterRegistry();
         Tools tools = new Tools();
         ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
