@@ -1,23 +1,22 @@
 package io.github.parallel4j;
 
-import io.github.parallel4j.plan.Plan;
-import io.github.parallel4j.schedule.CallOutcome;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * A finished turn: its plan, and how each call ended with its timings (nanoseconds since the turn started: when
- * it became ready, started to run, and ended). What traces, metrics and the {@code TurnTimeline} are made from.
+ * A finished turn: how each of its calls went, with their timings, and the facts of the turn as a whole. What
+ * {@link TurnListener}s receive, and what traces, metrics and the {@code TurnTimeline} are made from.
  *
  * @param invocationId the AI service invocation the turn belongs to, or null when unknown
- * @param plan the turn's plan
- * @param outcomes one per call, in the model's order
- * @param durationNanos from the turn's start to its last outcome
+ * @param calls one per call, in the model's order
+ * @param waveCount how many waves the turn's plan had (wave <i>n</i> holds the calls whose longest chain of
+ *     predecessors has <i>n</i>-1 links; 0 when nothing could run, e.g. a batch rejected for a cycle)
+ * @param durationNanos from the turn's start to its last call's end
  */
-public record TurnReport(UUID invocationId, Plan plan, List<CallOutcome> outcomes, long durationNanos) {
+public record TurnReport(UUID invocationId, List<CallReport> calls, int waveCount, long durationNanos) {
 
     public TurnReport {
-        outcomes = List.copyOf(outcomes);
+        calls = List.copyOf(calls);
     }
 
     /**
@@ -27,12 +26,12 @@ public record TurnReport(UUID invocationId, Plan plan, List<CallOutcome> outcome
      */
     public int maxOverlap() {
         int max = 0;
-        for (CallOutcome a : outcomes) {
+        for (CallReport a : calls) {
             if (!a.started()) {
                 continue;
             }
             int at = 0;
-            for (CallOutcome b : outcomes) {
+            for (CallReport b : calls) {
                 if (b.started() && b.startNanos() <= a.startNanos() && a.startNanos() < b.endNanos()) {
                     at++;
                 }
@@ -40,5 +39,10 @@ public record TurnReport(UUID invocationId, Plan plan, List<CallOutcome> outcome
             max = Math.max(max, at);
         }
         return max;
+    }
+
+    /** @return whether every call ended ok */
+    public boolean allOk() {
+        return calls.stream().allMatch(CallReport::ok);
     }
 }

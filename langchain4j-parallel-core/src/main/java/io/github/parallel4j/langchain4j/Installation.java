@@ -11,9 +11,9 @@ import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.ObservationFormat;
 import io.github.parallel4j.ParallelToolsConfig;
 import io.github.parallel4j.TurnObserver;
-import io.github.parallel4j.TurnReport;
 import io.github.parallel4j.observe.KeptResults;
 import io.github.parallel4j.observe.ObservationLimits;
+import io.github.parallel4j.observe.TurnReports;
 import io.github.parallel4j.plan.CallRequest;
 import io.github.parallel4j.plan.Plan;
 import io.github.parallel4j.plan.PlannedCall;
@@ -269,8 +269,7 @@ final class Installation {
                         partition, config.maxRetryAfter()),
                 captured);
         if (turn != null) {
-            run.whenDone().thenAccept(outcomes -> turn.turnFinished(new TurnReport(invocation, plan, outcomes,
-                    outcomes.stream().mapToLong(CallOutcome::endNanos).max().orElse(0))));
+            run.whenDone().thenAccept(outcomes -> turn.turnFinished(TurnReports.of(invocation, plan, outcomes)));
         }
         return run;
     }

@@ -35,7 +35,7 @@ public final class JsonTruncator {
      * Cuts a value to at most {@code maxChars} characters of compact JSON.
      *
      * @param value the value
-     * @param maxChars the budget, at least 16
+     * @param maxChars the budget, at least {@value #MIN_BUDGET}
      * @return the value as it is when it fits, else a valid, smaller value that says what it left out
      */
     public Result truncate(JsonNode value, int maxChars) {
@@ -46,7 +46,7 @@ public final class JsonTruncator {
      * Cuts a value whose size is known already (from {@link #measure}), to save measuring it twice.
      *
      * @param value the value
-     * @param maxChars the budget, at least 16
+     * @param maxChars the budget, at least {@value #MIN_BUDGET}
      * @param original {@code measure(value)}
      * @return as {@link #truncate(JsonNode, int)}
      */

@@ -1,8 +1,8 @@
 package io.github.parallel4j.observe;
 
+import io.github.parallel4j.CallReport;
 import io.github.parallel4j.IntegrationLimits;
 import io.github.parallel4j.TurnReport;
-import io.github.parallel4j.schedule.CallOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,21 +39,18 @@ final class TimelineSvg {
 
     static List<Row> rows(TurnReport report, Map<String, IntegrationLimits> limits) {
         List<Row> rows = new ArrayList<>();
-        for (CallOutcome o : report.outcomes()) {
-            String label = o.call().id() + " " + o.call().name() + " " + (o.call().wave() > 0 ? "w" + o.call().wave() : "w-");
-            String integration = o.call().policy().integration().map(name -> {
-                IntegrationLimits l = limits == null ? null : limits.get(name);
-                return l == null ? name : name + " (" + WaitReason.describe(l) + ")";
-            }).orElse("");
+        for (CallReport o : report.calls()) {
+            String label = o.id() + " " + o.tool() + " " + (o.wave() > 0 ? "w" + o.wave() : "w-");
+            String integration = o.integration() == null ? "" : describe(o.integration(), limits);
             String state = o.ok() ? (o.cached() ? "cached" : "ok") : o.errorCode().name();
             String why = WaitReason.of(o, limits);
-            long waited = o.started() ? o.startNanos() - Math.max(0, o.readyNanos()) : 0;
+            long waited = o.waitedNanos();
             String tooltip;
             if (!o.started()) {
-                tooltip = o.call().id() + " " + o.call().name() + ": not run, " + state
+                tooltip = o.id() + " " + o.tool() + ": not run, " + state
                         + (o.error() == null ? "" : ": " + cap(o.error(), 200));
             } else {
-                tooltip = o.call().id() + " " + o.call().name() + " " + cap(o.call().rawArguments(), 120) + ": ran "
+                tooltip = o.id() + " " + o.tool() + " " + cap(o.arguments(), 120) + ": ran "
                         + o.latencyMillis() + " ms, " + state + (o.ok() || o.error() == null ? "" : ": " + cap(o.error(), 200))
                         + (o.attempts() > 1 ? ", " + o.attempts() + " attempts" : "");
             }
@@ -63,6 +60,11 @@ final class TimelineSvg {
                     why == null ? null : "waited " + waited / 1_000_000 + " ms for " + why, tooltip, false));
         }
         return rows;
+    }
+
+    private static String describe(String integration, Map<String, IntegrationLimits> limits) {
+        IntegrationLimits l = limits == null ? null : limits.get(integration);
+        return l == null ? integration : integration + " (" + WaitReason.describe(l) + ")";
     }
 
     static List<Row> rows(List<TurnTimeline.Bar> bars) {

@@ -1,9 +1,8 @@
 package io.github.parallel4j.observe;
 
-import io.github.parallel4j.TurnReport;
-import io.github.parallel4j.plan.PlannedCall;
-import io.github.parallel4j.schedule.CallOutcome;
+import io.github.parallel4j.CallReport;
 import io.github.parallel4j.IntegrationLimits;
+import io.github.parallel4j.TurnReport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,11 +36,11 @@ public final class TurnTimeline {
         int columns = Math.max(10, width);
         long span = Math.max(1, report.durationNanos());
         int names = 8;
-        for (CallOutcome o : report.outcomes()) {
-            names = Math.max(names, label(o.call()).length());
+        for (CallReport o : report.calls()) {
+            names = Math.max(names, label(o).length());
         }
         StringBuilder out = new StringBuilder();
-        for (CallOutcome o : report.outcomes()) {
+        for (CallReport o : report.calls()) {
             char[] bar = new char[columns];
             java.util.Arrays.fill(bar, ' ');
             if (o.started()) {
@@ -55,8 +54,8 @@ public final class TurnTimeline {
                     bar[c] = '#';
                 }
             }
-            out.append(String.format(Locale.ROOT, "%-" + names + "s w%-2d |%s| %-8s %5d ms%n", label(o.call()),
-                    o.call().wave(), new String(bar), o.ok() ? (o.cached() ? "cached" : "ok") : o.errorCode().name(),
+            out.append(String.format(Locale.ROOT, "%-" + names + "s w%-2d |%s| %-8s %5d ms%n", label(o),
+                    o.wave(), new String(bar), o.ok() ? (o.cached() ? "cached" : "ok") : o.errorCode().name(),
                     o.latencyMillis()));
         }
         return out.toString();
@@ -181,8 +180,8 @@ public final class TurnTimeline {
             for (int i = 0; i < turns.size(); i++) {
                 TurnReport report = turns.get(i);
                 longest = Math.max(longest, report.durationNanos());
-                int calls = report.outcomes().size();
-                int waves = report.plan().waveCount();
+                int calls = report.calls().size();
+                int waves = report.waveCount();
                 String caption = (turns.size() > 1 ? "Turn " + (i + 1) + ": " : "") + count(calls, "tool call")
                         + " in one AI message, " + count(waves, "wave") + ", at most " + report.maxOverlap()
                         + " at once, " + report.durationNanos() / 1_000_000 + " ms";
@@ -213,8 +212,8 @@ public final class TurnTimeline {
         return n + " " + noun + (n == 1 ? "" : "s");
     }
 
-    private static String label(PlannedCall call) {
-        return call.id() + " " + call.name();
+    private static String label(CallReport call) {
+        return call.id() + " " + call.tool();
     }
 
     private static int column(long nanos, long span, int columns) {

@@ -1,14 +1,11 @@
 package io.github.parallel4j.observe;
 
+import io.github.parallel4j.CallReport;
 import io.github.parallel4j.IntegrationLimits;
-import io.github.parallel4j.plan.PlannedCall;
-import io.github.parallel4j.policy.ResourceKey;
-import io.github.parallel4j.schedule.CallOutcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Says what a call waited for between the moment its inputs were ready and the moment it started. A report records
@@ -26,28 +23,28 @@ final class WaitReason {
     private WaitReason() {}
 
     /**
-     * @param outcome a call that started
+     * @param call a call that started
      * @param limits the integrations' limits, or null when the page was not told them
      * @return e.g. "a datadog slot or permit (at most 2 at once)", or null when it did not wait (10 ms or more)
      */
-    static String of(CallOutcome outcome, Map<String, IntegrationLimits> limits) {
-        if (!outcome.started() || outcome.startNanos() - Math.max(0, outcome.readyNanos()) < NOTABLE_NANOS) {
+    static String of(CallReport call, Map<String, IntegrationLimits> limits) {
+        if (!call.started() || call.waitedNanos() < NOTABLE_NANOS) {
             return null;
         }
-        PlannedCall call = outcome.call();
         List<String> causes = new ArrayList<>();
-        call.policy().integration().ifPresent(name -> {
+        String name = call.integration();
+        if (name != null) {
             IntegrationLimits configured = limits == null ? null : limits.get(name);
             if (configured != null) {
                 causes.add("a " + name + " slot or permit (" + describe(configured) + ")");
             } else if (limits == null) {
                 causes.add("the " + name + " integration's limits");
             }
-        });
-        if (call.policy().isExclusive()) {
+        }
+        if (call.exclusive()) {
             causes.add("its turn to run alone (a write with no resource key)");
-        } else if (!call.keys().isEmpty()) {
-            causes.add("the lock on " + call.keys().stream().map(ResourceKey::text).collect(Collectors.joining(", ")));
+        } else if (!call.resourceKeys().isEmpty()) {
+            causes.add("the lock on " + String.join(", ", call.resourceKeys()));
         }
         if (causes.isEmpty()) {
             causes.add("a free tool thread or a concurrency cap");

@@ -56,7 +56,7 @@ public final class Plan {
         return calls;
     }
 
-    /** @return the cycle that rejected the batch, such as {@code call_1 -> call_2 -> call_1} */
+    /** @return the cycle that rejected the batch, such as {@code call_1 waits for call_2 waits for call_1} */
     public Optional<String> cycle() {
         return Optional.ofNullable(cycle);
     }

@@ -7,9 +7,7 @@ import io.github.parallel4j.policy.ResourceKey;
 import io.github.parallel4j.policy.ResourceKeyTemplate;
 import io.github.parallel4j.policy.SideEffect;
 import io.github.parallel4j.policy.ToolPolicy;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -340,7 +338,7 @@ public final class Planner {
         }
         Topology topology = new Topology(all);
         if (!topology.complete()) {
-            String cycle = describeCycle(calls, all, topology.done);
+            String cycle = topology.cycle(i -> calls.get(i).id);
             String message = "the calls' references and orderings form a cycle (" + cycle
                     + "), so none ran. Send these calls in separate messages, in the order they must run.";
             for (PlannedCall call : calls) {
@@ -365,101 +363,13 @@ public final class Planner {
             data.get(call.index).or(order.get(call.index));
             data.get(call.index).stream().forEach(p -> successors.get(p).add(call.index));
         }
+        int[] waves = topology.waves(i -> calls.get(i).kind != Kind.REJECTED, i -> calls.get(i).duplicateOf);
         int waveCount = 0;
-        for (int i : topology.order) {
-            PlannedCall call = calls.get(i);
-            call.successors = successors.get(i).stream().mapToInt(Integer::intValue).toArray();
-            if (call.kind == Kind.REJECTED) {
-                continue;
-            }
-            if (call.duplicateOf >= 0) {
-                call.wave = calls.get(call.duplicateOf).wave;
-                continue;
-            }
-            int wave = 1;
-            for (int p : call.dataPredecessors) {
-                wave = Math.max(wave, calls.get(p).wave + 1);
-            }
-            for (int p : call.orderPredecessors) {
-                wave = Math.max(wave, calls.get(p).wave + 1);
-            }
-            call.wave = wave;
-            waveCount = Math.max(waveCount, wave);
+        for (PlannedCall call : calls) {
+            call.successors = successors.get(call.index).stream().mapToInt(Integer::intValue).toArray();
+            call.wave = waves[call.index];
+            waveCount = Math.max(waveCount, call.wave);
         }
         return new Plan(calls, null, waveCount, byId);
-    }
-
-    /** Kahn's algorithm: the calls in an order where each comes after its predecessors, as far as it gets. */
-    private static final class Topology {
-        final int[] order;
-        final boolean[] done;
-        int count;
-
-        Topology(List<BitSet> preds) {
-            int n = preds.size();
-            order = new int[n];
-            done = new boolean[n];
-            int[] indegree = new int[n];
-            List<List<Integer>> succ = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                succ.add(new ArrayList<>());
-            }
-            for (int i = 0; i < n; i++) {
-                indegree[i] = preds.get(i).cardinality();
-                final int to = i;
-                preds.get(i).stream().forEach(p -> succ.get(p).add(to));
-            }
-            ArrayDeque<Integer> ready = new ArrayDeque<>();
-            for (int i = 0; i < n; i++) {
-                if (indegree[i] == 0) {
-                    ready.add(i);
-                }
-            }
-            while (!ready.isEmpty()) {
-                int i = ready.poll();
-                order[count++] = i;
-                done[i] = true;
-                for (int s : succ.get(i)) {
-                    if (--indegree[s] == 0) {
-                        ready.add(s);
-                    }
-                }
-            }
-        }
-
-        boolean complete() {
-            return count == order.length;
-        }
-    }
-
-    /** Walks "waits for" links from a call left on a cycle until one repeats; names that loop. */
-    private static String describeCycle(List<PlannedCall> calls, List<BitSet> preds, boolean[] done) {
-        int n = calls.size();
-        int start = 0;
-        while (done[start]) {
-            start++;
-        }
-        int[] seenAt = new int[n];
-        Arrays.fill(seenAt, -1);
-        List<Integer> walk = new ArrayList<>();
-        int at = start;
-        while (seenAt[at] < 0) {
-            seenAt[at] = walk.size();
-            walk.add(at);
-            BitSet p = preds.get(at);
-            int next = -1;
-            for (int q = p.nextSetBit(0); q >= 0; q = p.nextSetBit(q + 1)) {
-                if (!done[q]) {
-                    next = q;
-                    break;
-                }
-            }
-            at = next;
-        }
-        StringBuilder s = new StringBuilder();
-        for (int i = seenAt[at]; i < walk.size(); i++) {
-            s.append(calls.get(walk.get(i)).id).append(" waits for ");
-        }
-        return s.append(calls.get(at).id).toString();
     }
 }

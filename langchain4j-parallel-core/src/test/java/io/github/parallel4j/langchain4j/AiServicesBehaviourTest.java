@@ -15,12 +15,12 @@ import dev.langchain4j.service.tool.ToolErrorHandlerResult;
 import dev.langchain4j.service.tool.ToolExecutor;
 import dev.langchain4j.service.tool.ToolProvider;
 import dev.langchain4j.service.tool.ToolProviderResult;
+import io.github.parallel4j.CallReport;
 import io.github.parallel4j.ParallelTools;
 import io.github.parallel4j.ToolErrorHandling;
 import io.github.parallel4j.annotation.ParallelSafe;
 import io.github.parallel4j.annotation.Writes;
 import io.github.parallel4j.policy.ToolPolicy;
-import io.github.parallel4j.schedule.CallOutcome;
 import io.github.parallel4j.support.CallLog;
 import io.github.parallel4j.support.ScriptedChatModel;
 import java.time.Duration;
@@ -188,7 +188,7 @@ class AiServicesBehaviourTest {
 
         // The turn is over once the failure was reported: a write released before LangChain4j decided would have
         // started (or run) by now; it was cancelled before it could start.
-        CallOutcome write = report.get(10, TimeUnit.SECONDS).outcomes().get(2);
+        CallReport write = report.get(10, TimeUnit.SECONDS).calls().get(2);
         assertThat(write.errorCode()).isEqualTo(io.github.parallel4j.ErrorCode.CANCELLED);
         assertThat(write.startNanos()).as("the write emitted after the unknown call started").isEqualTo(-1);
         assertThat(tools.log.count("post")).as("the write emitted after the unknown call ran").isZero();

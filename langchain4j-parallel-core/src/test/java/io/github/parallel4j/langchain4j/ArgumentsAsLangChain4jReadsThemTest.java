@@ -9,7 +9,6 @@ import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.service.AiServices;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.ParallelTools;
-import io.github.parallel4j.TurnReport;
 import io.github.parallel4j.annotation.ParallelSafe;
 import io.github.parallel4j.plan.PlannedCall;
 import io.github.parallel4j.support.ScriptedChatModel;
@@ -61,20 +60,20 @@ class ArgumentsAsLangChain4jReadsThemTest {
 
     @Test
     void should_refuse_arguments_nobody_can_read_and_keep_the_original_exception() {
-        List<TurnReport> reports = new CopyOnWriteArrayList<>();
+        PlanRecorder plans = new PlanRecorder();
         Orders orders = new Orders();
         ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
                 call("a", "order", "{\"orderId\": "), call("b", "order", "{\"orderId\": 3}")));
-        ParallelTools.builder().turnListener(reports::add).build()
+        ParallelTools.builder().turnObserver(plans).build()
                 .install(AiServices.builder(Assistant.class), orders).chatModel(model).build().chat("go");
 
         JsonNode refused = model.observations().get(0);
         assertThat(refused.get("error_code").asText()).isEqualTo(ErrorCode.INVALID_ARGUMENTS.name());
         assertThat(refused.get("error").asText()).startsWith("the arguments are not valid JSON");
-        PlannedCall call = reports.get(0).plan().calls().get(0);
+        PlannedCall call = plans.calls(0).get(0);
         assertThat(call.argumentsFailure()).get().satisfies(e -> assertThat(e).hasRootCauseInstanceOf(
                 com.fasterxml.jackson.core.JsonProcessingException.class));
-        assertThat(reports.get(0).plan().calls().get(1).argumentsFailure()).isEmpty();
+        assertThat(plans.calls(0).get(1).argumentsFailure()).isEmpty();
         assertThat(orders.received).containsExactly(3L);
     }
 }

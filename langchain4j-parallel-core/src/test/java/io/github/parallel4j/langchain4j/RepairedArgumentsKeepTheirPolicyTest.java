@@ -7,7 +7,6 @@ import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.service.AiServices;
 import io.github.parallel4j.ParallelTools;
 import io.github.parallel4j.ToolErrorHandling;
-import io.github.parallel4j.TurnReport;
 import io.github.parallel4j.annotation.Writes;
 import io.github.parallel4j.plan.PlannedCall;
 import io.github.parallel4j.support.ScriptedChatModel;
@@ -40,19 +39,19 @@ class RepairedArgumentsKeepTheirPolicyTest {
     @Test
     void should_run_a_keyed_write_with_a_trailing_comma_under_its_keys_when_handlers_judge_arguments() {
         Orders orders = new Orders();
-        Queue<TurnReport> reports = new ConcurrentLinkedQueue<>();
+        PlanRecorder plans = new PlanRecorder();
         ParallelTools parallel = ParallelTools.builder().toolErrorHandling(ToolErrorHandling.LANGCHAIN4J_HANDLERS)
-                .turnListener(reports::add).build();
+                .turnObserver(plans).build();
         ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
                 call("c1", "cancel", "{\"orderId\": \"7\",}"), call("c2", "cancel", "{\"orderId\": \"8\"}")));
 
         parallel.install(AiServices.builder(Assistant.class), orders).chatModel(model).build().chat("go");
 
         assertThat(orders.cancelled).containsExactlyInAnyOrder("7", "8");
-        PlannedCall repaired = reports.peek().plan().calls().get(0);
+        PlannedCall repaired = plans.calls(0).get(0);
         // Not the exclusive write a call its tool must judge becomes: ordered only by its own key.
         assertThat(repaired.policy().isExclusive()).isFalse();
         assertThat(repaired.keys()).extracting(Object::toString).containsExactly("order:7");
-        assertThat(reports.peek().plan().calls().get(1).orderPredecessors()).isEmpty();
+        assertThat(plans.calls(0).get(1).orderPredecessors()).isEmpty();
     }
 }

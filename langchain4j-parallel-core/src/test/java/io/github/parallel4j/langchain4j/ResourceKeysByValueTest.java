@@ -14,7 +14,6 @@ import dev.langchain4j.service.MemoryId;
 import dev.langchain4j.service.UserMessage;
 import dev.langchain4j.service.tool.AiServiceTool;
 import io.github.parallel4j.ParallelTools;
-import io.github.parallel4j.TurnReport;
 import io.github.parallel4j.annotation.CacheFor;
 import io.github.parallel4j.annotation.ParallelSafe;
 import io.github.parallel4j.annotation.Writes;
@@ -26,7 +25,6 @@ import io.github.parallel4j.support.ScriptedChatModel;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -83,7 +81,7 @@ class ResourceKeysByValueTest {
     @Test
     void should_order_every_spelling_of_an_order_after_its_cancel_and_read_it_once() {
         Orders orders = new Orders();
-        List<TurnReport> reports = new CopyOnWriteArrayList<>();
+        PlanRecorder plans = new PlanRecorder();
         ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
                 call("w", "cancel", "{\"orderId\":1}"),
                 call("r1", "order", "{\"orderId\":\"1\"}"),
@@ -91,12 +89,12 @@ class ResourceKeysByValueTest {
                 call("r3", "order", "{\"orderId\":\"01\"}"),
                 call("r4", "order", "{\"orderId\":1.0}"),
                 call("r5", "order", "{\"orderId\":1e0}")));
-        ParallelTools.builder().turnListener(reports::add).build()
+        ParallelTools.builder().turnObserver(plans).build()
                 .install(AiServices.builder(Assistant.class), orders)
                 .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
                 .chatModel(model).build().chat("alice", "cancel order 1 and show it");
 
-        List<PlannedCall> calls = reports.get(0).plan().calls();
+        List<PlannedCall> calls = plans.calls(0);
         assertThat(calls).extracting(PlannedCall::keys).containsOnly(List.of(ResourceKey.of("order:1")));
         assertThat(calls.get(1).orderPredecessors()).containsExactly(0);
         assertThat(calls.subList(2, 6)).extracting(PlannedCall::duplicateOf).containsOnly(1);
@@ -188,16 +186,16 @@ class ResourceKeysByValueTest {
 
     @Test
     void should_keep_two_argument_tuples_apart_when_a_value_holds_the_separator() {
-        List<TurnReport> reports = new CopyOnWriteArrayList<>();
+        PlanRecorder plans = new PlanRecorder();
         ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
                 call("w", "write", "{\"a\":\"x:y\",\"b\":\"z\"}"),
                 call("r", "read", "{\"a\":\"x\",\"b\":\"y:z\"}")));
-        ParallelTools.builder().turnListener(reports::add).build()
+        ParallelTools.builder().turnObserver(plans).build()
                 .install(AiServices.builder(Assistant.class), new Pairs())
                 .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
                 .chatModel(model).build().chat("alice", "go");
 
-        List<PlannedCall> calls = reports.get(0).plan().calls();
+        List<PlannedCall> calls = plans.calls(0);
         assertThat(calls.get(0).keys()).containsExactly(ResourceKey.of("pair:x%3Ay:z"));
         assertThat(calls.get(1).keys()).containsExactly(ResourceKey.of("pair:x:y%3Az"));
         assertThat(calls.get(1).orderPredecessors()).as("different pairs do not conflict").isEmpty();
@@ -205,7 +203,7 @@ class ResourceKeysByValueTest {
 
     @Test
     void should_take_numbers_by_value_and_strings_as_written_for_a_tool_without_a_java_method() {
-        List<TurnReport> reports = new CopyOnWriteArrayList<>();
+        PlanRecorder plans = new PlanRecorder();
         AiServiceTool item = AiServiceTool.builder()
                 .toolSpecification(ToolSpecification.builder().name("item")
                         .parameters(JsonObjectSchema.builder().addNumberProperty("id").build()).build())
@@ -214,12 +212,12 @@ class ResourceKeysByValueTest {
         ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
                 call("a", "item", "{\"id\":1}"), call("b", "item", "{\"id\":1.0}"), call("c", "item", "{\"id\":1e0}"),
                 call("d", "item", "{\"id\":10}"), call("e", "item", "{\"id\":\" 1\"}")));
-        ParallelTools.builder().toolPolicy("item", ToolPolicy.write("item:{id}")).turnListener(reports::add).build()
+        ParallelTools.builder().toolPolicy("item", ToolPolicy.write("item:{id}")).turnObserver(plans).build()
                 .install(AiServices.builder(Assistant.class), item)
                 .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
                 .chatModel(model).build().chat("alice", "go");
 
-        assertThat(reports.get(0).plan().calls()).extracting(c -> c.keys().get(0).text())
+        assertThat(plans.calls(0)).extracting(c -> c.keys().get(0).text())
                 .containsExactly("item:1", "item:1", "item:1", "item:10", "item: 1");
     }
 }

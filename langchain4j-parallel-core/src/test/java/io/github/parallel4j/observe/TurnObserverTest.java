@@ -112,7 +112,7 @@ class TurnObserverTest {
             assertThat(recorder.endedOn.get(tool)).as(tool).isSameAs(tools.ranOn.get(tool));
         }
         assertThat(recorder.errors).containsOnlyKeys("broken");
-        assertThat(recorder.report.get().outcomes()).hasSize(3);
+        assertThat(recorder.report.get().calls()).hasSize(3);
         assertThat(recorder.report.get().maxOverlap()).isGreaterThanOrEqualTo(2);
         assertThat(recorder.events).contains("turn 3", "truncated b true");
         assertThat(recorder.events).noneMatch(e -> e.startsWith("truncated a") || e.startsWith("truncated broken"));

@@ -21,7 +21,7 @@ class TurnTimelineTest {
     void should_report_each_turn_and_draw_the_overlap() throws Exception {
         TurnReport report = finishedTurn();
 
-        assertThat(report.outcomes()).hasSize(3);
+        assertThat(report.calls()).hasSize(3);
         assertThat(report.invocationId()).isNotNull();
         assertThat(report.maxOverlap()).isEqualTo(2);
         String ascii = TurnTimeline.ascii(report, 60);

@@ -4,8 +4,7 @@ import dev.langchain4j.observability.api.event.ToolExecutedEvent;
 import dev.langchain4j.service.AiServiceContext;
 import io.github.parallel4j.TurnListener;
 import io.github.parallel4j.TurnReport;
-import io.github.parallel4j.plan.PlannedCall;
-import io.github.parallel4j.schedule.CallOutcome;
+import io.github.parallel4j.CallReport;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -64,10 +63,9 @@ final class Executions {
     }
 
     private static void turnFinished(TurnReport report) {
-        for (CallOutcome outcome : report.outcomes()) {
-            PlannedCall call = outcome.call();
+        for (CallReport call : report.calls()) {
             planned.add(key(report.invocationId(), call.providerId()));
-            if (outcome.attempts() > 0) {
+            if (call.attempts() > 0) {
                 ran.incrementAndGet();
             }
         }

@@ -1,12 +1,12 @@
 package io.github.parallel4j.spring.micrometer;
 
+import io.github.parallel4j.CallReport;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.RateLimitedException;
 import io.github.parallel4j.TurnObserver;
 import io.github.parallel4j.TurnReport;
 import io.github.parallel4j.plan.Plan;
 import io.github.parallel4j.plan.PlannedCall;
-import io.github.parallel4j.schedule.CallOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -98,8 +98,7 @@ public class MicrometerTurnObserver implements TurnObserver {
             public void turnFinished(TurnReport report) {
                 int overlap = report.maxOverlap();
                 turn.highCardinalityKeyValue("max.overlap", Integer.toString(overlap));
-                boolean allOk = report.outcomes().stream().allMatch(CallOutcome::ok);
-                turn.lowCardinalityKeyValue("outcome", allOk ? "ok" : "partial");
+                turn.lowCardinalityKeyValue("outcome", report.allOk() ? "ok" : "partial");
                 turn.stop();
                 if (meters != null) {
                     record(report, overlap);
@@ -117,29 +116,29 @@ public class MicrometerTurnObserver implements TurnObserver {
 
     private void record(TurnReport report, int overlap) {
         DistributionSummary.builder("parallel.tools.turn.fanout").description("Tool calls per turn")
-                .register(meters).record(report.outcomes().size());
+                .register(meters).record(report.calls().size());
         DistributionSummary.builder("parallel.tools.turn.overlap").description("The most calls of a turn that ran at once")
                 .register(meters).record(overlap);
         Timer.builder("parallel.tools.turn.duration").register(meters)
                 .record(report.durationNanos(), TimeUnit.NANOSECONDS);
-        for (CallOutcome outcome : report.outcomes()) {
-            PlannedCall call = outcome.call();
-            String result = outcome.ok() ? "ok" : lower(outcome.errorCode());
-            counter("parallel.tools.calls", call, "outcome", result).increment();
-            if (outcome.started()) {
-                timer("parallel.tools.call.latency", call).record(outcome.endNanos() - outcome.startNanos(),
+        for (CallReport call : report.calls()) {
+            Tags tags = tags(call.tool(), call.integration());
+            String result = call.ok() ? "ok" : lower(call.errorCode());
+            counter("parallel.tools.calls", tags, "outcome", result).increment();
+            if (call.started()) {
+                timer("parallel.tools.call.latency", tags).record(call.endNanos() - call.startNanos(),
                         TimeUnit.NANOSECONDS);
-                timer("parallel.tools.permit.wait", call).record(Math.max(0, outcome.startNanos() - outcome.readyNanos()),
+                timer("parallel.tools.permit.wait", tags).record(Math.max(0, call.startNanos() - call.readyNanos()),
                         TimeUnit.NANOSECONDS);
             }
-            if (outcome.attempts() > 1) {
-                counter("parallel.tools.retried", call).increment(outcome.attempts() - 1);
+            if (call.attempts() > 1) {
+                counter("parallel.tools.retried", tags).increment(call.attempts() - 1);
             }
-            ErrorCode code = outcome.errorCode();
+            ErrorCode code = call.errorCode();
             if (code == ErrorCode.RATE_LIMITED) {
-                counter("parallel.tools.throttled", call, "reason", "no_permit").increment();
+                counter("parallel.tools.throttled", tags, "reason", "no_permit").increment();
             } else if (code == ErrorCode.BUDGET_EXCEEDED || code == ErrorCode.TIMEOUT || code == ErrorCode.CANCELLED) {
-                counter("parallel.tools.cancelled", call, "reason", lower(code)).increment();
+                counter("parallel.tools.cancelled", tags, "reason", lower(code)).increment();
             }
         }
     }
@@ -155,15 +154,19 @@ public class MicrometerTurnObserver implements TurnObserver {
     }
 
     private Counter counter(String name, PlannedCall call, String... extra) {
-        return Counter.builder(name).tags(tags(call).and(extra)).register(meters);
+        return counter(name, tags(call.name(), integration(call)), extra);
     }
 
-    private Timer timer(String name, PlannedCall call) {
-        return Timer.builder(name).tags(tags(call)).register(meters);
+    private Counter counter(String name, Tags tags, String... extra) {
+        return Counter.builder(name).tags(tags.and(extra)).register(meters);
     }
 
-    private static Tags tags(PlannedCall call) {
-        return Tags.of("tool", call.name(), "integration", integration(call));
+    private Timer timer(String name, Tags tags) {
+        return Timer.builder(name).tags(tags).register(meters);
+    }
+
+    private static Tags tags(String tool, String integration) {
+        return Tags.of("tool", tool, "integration", integration == null ? "none" : integration);
     }
 
     private static String integration(PlannedCall call) {

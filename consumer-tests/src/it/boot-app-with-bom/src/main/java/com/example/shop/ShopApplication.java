@@ -40,7 +40,7 @@ public class ShopApplication {
     TurnListener countingTurns() {
         return report -> {
             TURNS.incrementAndGet();
-            CALLS.addAndGet(report.outcomes().size());
+            CALLS.addAndGet(report.calls().size());
         };
     }
 

@@ -70,7 +70,7 @@ public final class TriageDemo {
                 .turnListener(report -> {
                     turns.add(report);
                     progress.printf(Locale.ROOT, "  turn %d done: %d call%s in %d ms, at most %d at once%n",
-                            turn.incrementAndGet(), report.outcomes().size(), report.outcomes().size() == 1 ? "" : "s",
+                            turn.incrementAndGet(), report.calls().size(), report.calls().size() == 1 ? "" : "s",
                             report.durationNanos() / 1_000_000, report.maxOverlap());
                 })
                 .build();
@@ -172,7 +172,7 @@ public final class TriageDemo {
         for (int i = 0; i < turns.size(); i++) {
             TurnReport turn = turns.get(i);
             out.printf(Locale.ROOT, "turn %d: %d tool call%s in one AI message, %d ms%n", i + 1,
-                    turn.outcomes().size(), turn.outcomes().size() == 1 ? "" : "s", turn.durationNanos() / 1_000_000);
+                    turn.calls().size(), turn.calls().size() == 1 ? "" : "s", turn.durationNanos() / 1_000_000);
             out.print(TurnTimeline.ascii(turn, WIDTH));
         }
 

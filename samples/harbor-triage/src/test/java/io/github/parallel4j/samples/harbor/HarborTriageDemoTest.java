@@ -75,12 +75,12 @@ class HarborTriageDemoTest {
         List<TurnReport> turns = comparison.parallel().turns();
         assertThat(turns).hasSize(1);
         TurnReport turn = turns.get(0);
-        assertThat(turn.outcomes()).hasSize(11).allMatch(o -> o.ok());
+        assertThat(turn.calls()).hasSize(11).allMatch(o -> o.ok());
         assertThat(turn.maxOverlap()).isGreaterThanOrEqualTo(5);
-        var post = turn.outcomes().get(10);
-        assertThat(post.call().name()).isEqualTo("postSlackSummary");
+        var post = turn.calls().get(10);
+        assertThat(post.tool()).isEqualTo("postSlackSummary");
         // a write emitted after the reads in the same message: it starts only once every read has ended
-        long lastReadEnd = turn.outcomes().subList(0, 10).stream().mapToLong(o -> o.endNanos()).max().orElseThrow();
+        long lastReadEnd = turn.calls().subList(0, 10).stream().mapToLong(o -> o.endNanos()).max().orElseThrow();
         assertThat(post.startNanos()).isGreaterThanOrEqualTo(lastReadEnd);
     }
 

@@ -84,7 +84,7 @@ class OpenAiEndpointTest {
 
             TriageRun parallel = comparison.parallel();
             assertThat(parallel.turns()).hasSize(2);
-            assertThat(parallel.turns().get(0).outcomes()).hasSize(10);
+            assertThat(parallel.turns().get(0).calls()).hasSize(10);
             assertThat(parallel.peakReadConcurrency()).isGreaterThanOrEqualTo(4);
             assertThat(parallel.posted()).containsExactly("#inc-4211: INC-4211: p99 up since deploy 9f2c1e7");
             assertThat(parallel.answer()).isEqualTo("Likely the tax engine flag; summary posted.");

@@ -1,0 +1,234 @@
+package io.github.parallel4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Executable;
+import java.lang.reflect.Field;
+import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.lang.reflect.WildcardType;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The public API is the list below, and docs/guide.md's "Public API" section names every type on it. A public type
+ * added to an API package, or a type of a stage package that an API signature starts to expose, fails here: either
+ * it belongs to the API (add it to the list and to the guide) or it should not be public.
+ */
+class PublicApiTest {
+
+    /** The packages users import. Every public type in them is on {@link #API}. */
+    private static final Set<String> API_PACKAGES = Set.of("io.github.parallel4j", "io.github.parallel4j.annotation");
+
+    /** The public API, by binary name. */
+    private static final Set<String> API = Set.of(
+            "io.github.parallel4j.ParallelTools",
+            "io.github.parallel4j.ParallelTools$Builder",
+            "io.github.parallel4j.ParallelToolsConfig",
+            "io.github.parallel4j.ParallelToolsConfig$Builder",
+            "io.github.parallel4j.SettingsBuilder",
+            "io.github.parallel4j.IntegrationLimits",
+            "io.github.parallel4j.IntegrationLimits$Builder",
+            "io.github.parallel4j.IntegrationLimits$Rate",
+            "io.github.parallel4j.ErrorCode",
+            "io.github.parallel4j.ObservationFormat",
+            "io.github.parallel4j.ToolErrorHandling",
+            "io.github.parallel4j.RateLimitedException",
+            "io.github.parallel4j.UnsupportedLangChain4jException",
+            "io.github.parallel4j.LangChain4jVersion",
+            "io.github.parallel4j.ToolCallContext",
+            "io.github.parallel4j.ContextPropagator",
+            "io.github.parallel4j.ContextPropagator$Captured",
+            "io.github.parallel4j.ContextPropagator$Restored",
+            "io.github.parallel4j.Ticker",
+            "io.github.parallel4j.TurnListener",
+            "io.github.parallel4j.TurnObserver",
+            "io.github.parallel4j.TurnObserver$TurnScope",
+            "io.github.parallel4j.TurnObserver$CallScope",
+            "io.github.parallel4j.TurnReport",
+            "io.github.parallel4j.CallReport",
+            "io.github.parallel4j.annotation.ParallelSafe",
+            "io.github.parallel4j.annotation.Writes",
+            "io.github.parallel4j.annotation.Integration",
+            "io.github.parallel4j.annotation.CacheFor",
+            "io.github.parallel4j.annotation.Retry",
+            "io.github.parallel4j.annotation.FailFast",
+            "io.github.parallel4j.annotation.ToolTimeout",
+            // API that still lives in a stage package (moving it is a package move of its own)
+            "io.github.parallel4j.policy.ToolPolicy",
+            "io.github.parallel4j.policy.FailurePolicy",
+            "io.github.parallel4j.policy.FailurePolicy$Mode",
+            "io.github.parallel4j.policy.SideEffect",
+            "io.github.parallel4j.observe.TurnTimeline",
+            "io.github.parallel4j.observe.TurnTimeline$Bar",
+            "io.github.parallel4j.observe.TurnTimeline$Page");
+
+    /**
+     * Stage types an API signature exposes today, each a debt: {@code TurnObserver.turnStarted} and
+     * {@code callStarted} hand out the plan and its calls, {@code ToolPolicy.resourceKeys()} the compiled templates.
+     * A leak that is fixed fails here too, so that the list only shrinks.
+     */
+    private static final Set<String> KNOWN_LEAKS = Set.of(
+            "io.github.parallel4j.plan.Plan",
+            "io.github.parallel4j.plan.PlannedCall",
+            "io.github.parallel4j.policy.ResourceKeyTemplate");
+
+    @Test
+    void should_have_only_the_listed_public_types_when_scanning_the_api_packages() throws Exception {
+        Set<String> inApiPackages = publicTypes().stream()
+                .filter(name -> API_PACKAGES.contains(name.substring(0, name.lastIndexOf('.'))))
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> listedThere = API.stream()
+                .filter(name -> API_PACKAGES.contains(name.substring(0, name.lastIndexOf('.'))))
+                .collect(Collectors.toCollection(TreeSet::new));
+
+        assertThat(inApiPackages).as("public types of the API packages").isEqualTo(listedThere);
+        assertThat(publicTypes()).as("every listed type exists and is public").containsAll(API);
+    }
+
+    @Test
+    void should_expose_no_stage_type_but_the_known_leaks_when_walking_the_api_signatures() throws Exception {
+        Set<String> exposed = new TreeSet<>();
+        for (String name : API) {
+            Class<?> type = Class.forName(name, false, getClass().getClassLoader());
+            for (Class<?> used : signatureTypes(type)) {
+                String n = used.getName();
+                if (n.startsWith("io.github.parallel4j.") && !API.contains(n)) {
+                    exposed.add(n);
+                }
+            }
+        }
+
+        assertThat(exposed).as("library types that API signatures expose but that are not API")
+                .isEqualTo(new TreeSet<>(KNOWN_LEAKS));
+    }
+
+    @Test
+    void should_name_every_api_type_in_the_guides_public_api_section_when_reading_the_guide() throws IOException {
+        String guide = Files.readString(Path.of("../docs/guide.md"));
+        int start = guide.indexOf("\n## Public API\n");
+        assertThat(start).as("docs/guide.md has a \"## Public API\" section").isNotNegative();
+        int end = guide.indexOf("\n## ", start + 1);
+        String section = guide.substring(start, end < 0 ? guide.length() : end);
+
+        for (String name : API) {
+            String simple = name.substring(name.lastIndexOf('.') + 1).replace('$', '.');
+            String written = name.contains(".annotation.") ? "`@" + simple : "`" + simple;
+            assertThat(section).as("the guide's Public API section names " + name).contains(written);
+        }
+    }
+
+    /** @return the binary names of core's public types (nested ones only when every enclosing type is public) */
+    private static Set<String> publicTypes() throws IOException, URISyntaxException, ClassNotFoundException {
+        Path root = Path.of(ParallelTools.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertThat(root).as("core's classes as a directory (the reactor's target/classes)").isDirectory();
+        Set<String> names = new TreeSet<>();
+        List<Path> classFiles;
+        try (Stream<Path> files = Files.walk(root)) {
+            classFiles = files.filter(p -> p.toString().endsWith(".class")).toList();
+        }
+        for (Path file : classFiles) {
+            String name = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), ".");
+            name = name.substring(0, name.length() - ".class".length());
+            if (name.endsWith("module-info") || name.endsWith("package-info")) {
+                continue;
+            }
+            Class<?> type = Class.forName(name, false, PublicApiTest.class.getClassLoader());
+            if (isVisible(type)) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    private static boolean isVisible(Class<?> type) {
+        if (type.isAnonymousClass() || type.isLocalClass() || type.isSynthetic()) {
+            return false;
+        }
+        for (Class<?> t = type; t != null; t = t.getDeclaringClass()) {
+            if (!Modifier.isPublic(t.getModifiers())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Every class a type's public and protected signatures name: supertypes, fields, methods, constructors. */
+    private static Set<Class<?>> signatureTypes(Class<?> type) {
+        Set<Class<?>> used = new java.util.HashSet<>();
+        Set<Type> seen = new java.util.HashSet<>();
+        Deque<Type> todo = new ArrayDeque<>();
+        if (type.getGenericSuperclass() != null) {
+            todo.add(type.getGenericSuperclass());
+        }
+        todo.addAll(List.of(type.getGenericInterfaces()));
+        for (Field f : type.getDeclaredFields()) {
+            if (isExposed(f.getModifiers()) && !f.isSynthetic()) {
+                todo.add(f.getGenericType());
+            }
+        }
+        for (Method m : type.getDeclaredMethods()) {
+            if (isExposed(m.getModifiers()) && !m.isSynthetic() && !m.isBridge()) {
+                todo.add(m.getGenericReturnType());
+                addExecutable(m, todo);
+            }
+        }
+        for (Constructor<?> c : type.getDeclaredConstructors()) {
+            if (isExposed(c.getModifiers()) && !c.isSynthetic()) {
+                addExecutable(c, todo);
+            }
+        }
+        while (!todo.isEmpty()) {
+            Type t = todo.poll();
+            if (!seen.add(t)) {
+                continue; // a type variable bounded by itself, like Enum<E extends Enum<E>>
+            }
+            if (t instanceof Class<?> c) {
+                while (c.isArray()) {
+                    c = c.getComponentType();
+                }
+                used.add(c);
+            } else if (t instanceof ParameterizedType p) {
+                todo.add(p.getRawType());
+                todo.addAll(List.of(p.getActualTypeArguments()));
+            } else if (t instanceof GenericArrayType a) {
+                todo.add(a.getGenericComponentType());
+            } else if (t instanceof WildcardType w) {
+                todo.addAll(List.of(w.getUpperBounds()));
+                todo.addAll(List.of(w.getLowerBounds()));
+            } else if (t instanceof TypeVariable<?> v) {
+                for (Type bound : v.getBounds()) {
+                    if (bound != Object.class) {
+                        todo.add(bound);
+                    }
+                }
+            }
+        }
+        return used;
+    }
+
+    private static void addExecutable(Executable e, Deque<Type> todo) {
+        todo.addAll(List.of(e.getGenericParameterTypes()));
+        todo.addAll(List.of(e.getGenericExceptionTypes()));
+    }
+
+    /** Public, or protected in a class users may extend: what a user's code can name. */
+    private static boolean isExposed(int modifiers) {
+        return Modifier.isPublic(modifiers) || Modifier.isProtected(modifiers);
+    }
+}
