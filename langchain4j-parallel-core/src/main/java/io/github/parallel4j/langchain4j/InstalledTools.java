@@ -190,10 +190,10 @@ final class InstalledTools {
             result = delegate.executeWithContext(actual, context);
         } catch (ToolArgumentsException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new CallFailure(ErrorCode.INVALID_ARGUMENTS, messageOf(cause), e);
+            throw new CallFailure(ErrorCode.INVALID_ARGUMENTS, CallFailure.messageOf(cause), e);
         } catch (ToolExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new CallFailure(ErrorCode.TOOL_ERROR, messageOf(cause), cause);
+            throw new CallFailure(ErrorCode.TOOL_ERROR, CallFailure.messageOf(cause), cause);
         }
         if (result.isError()) {
             throw new CallFailure(ErrorCode.TOOL_ERROR, ToolResults.text(result.resultContents()), null);
@@ -215,10 +215,5 @@ final class InstalledTools {
                 }
             }
         }
-    }
-
-    private static String messageOf(Throwable e) {
-        String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 }

@@ -11,20 +11,20 @@ import io.github.bucket4j.caffeine.CaffeineProxyManager;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.local.LocalBucketBuilder;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.IntegrationLimits;
 import io.github.parallel4j.Ticker;
 import io.github.parallel4j.plan.PlannedCall;
 import io.github.parallel4j.policy.Durations;
-import io.github.parallel4j.schedule.CallFailure;
-import io.github.parallel4j.schedule.CallGate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 
 /**
  * Applies {@link IntegrationLimits} and the JVM-wide cap.
@@ -127,123 +127,90 @@ public final class IntegrationGate implements CallGate {
      * @param partition the key of per-key rate limits, or null
      * @param deadlineNanos the deadline on the gate's ticker, or {@link Long#MAX_VALUE} for none
      * @param unused the scheduler's ticker; the gate reads its own
-     * @throws CallFailure when no permit comes before the deadline ({@code RATE_LIMITED}); nothing is consumed
+     * @throws LimitRefusal when no permit comes before the deadline; nothing is consumed
      * @throws InterruptedException when interrupted while waiting; the permit is given back
      */
     public void pace(PlannedCall call, Object partition, long deadlineNanos, Ticker unused)
-            throws CallFailure, InterruptedException {
+            throws LimitRefusal, InterruptedException {
         pace(call, partition, deadlineNanos);
     }
 
     @Override
-    public void pace(PlannedCall call, Object partition, long deadlineNanos) throws CallFailure, InterruptedException {
+    public void pace(PlannedCall call, Object partition, long deadlineNanos) throws LimitRefusal, InterruptedException {
         long wait = reserve(call, partition, deadlineNanos);
         if (wait > 0) {
             try {
                 sleeper.sleep(wait);
             } catch (InterruptedException e) {
-                unreserve(call, partition);
+                giveBack(buckets(call, partition));
                 throw e;
             }
         }
     }
 
     @Override
-    public long estimate(PlannedCall call, Object partition, long deadlineNanos) throws CallFailure {
-        String integration = integrationOf(call);
-        if (integration == null) {
-            return 0;
-        }
+    public long estimate(PlannedCall call, Object partition, long deadlineNanos) throws LimitRefusal {
         long now = ticker.read();
-        long wait = Math.max(0, pauseBefore(integration, deadlineNanos, now));
-        Limiter limiter = limiters.get(integration);
-        if (limiter == null) {
-            return wait;
-        }
-        if (limiter.bucket != null) {
-            wait = Math.max(wait, estimateIn(limiter.bucket, deadlineNanos, now, integration,
-                    describe(limiter.limits.rates(), limiter.limits.bandwidths().size())));
-        }
-        if (limiter.perKey != null && partition != null) {
-            wait = Math.max(wait, estimateIn(limiter.perKey.builder().build(partition, () -> limiter.perKeyConfiguration),
-                    deadlineNanos, now, integration, describe(limiter.limits.perKeyRates(),
-                            limiter.limits.perKeyBandwidths().size()) + " for '" + partition + "'"));
+        long wait = pausedNanos(call, deadlineNanos);
+        for (Rated rated : buckets(call, partition)) {
+            EstimationProbe probe = rated.bucket().estimateAbilityToConsume(1);
+            long refill = probe.canBeConsumed() ? 0 : probe.getNanosToWaitForRefill();
+            if (refill == Long.MAX_VALUE || Durations.endsAfter(now, refill, deadlineNanos)) {
+                throw noPermit(integrationOf(call), rated.what(), deadlineNanos);
+            }
+            wait = Math.max(wait, refill);
         }
         return wait;
-    }
-
-    private long estimateIn(Bucket bucket, long deadlineNanos, long now, String integration, String what)
-            throws CallFailure {
-        EstimationProbe probe = bucket.estimateAbilityToConsume(1);
-        long wait = probe.canBeConsumed() ? 0 : probe.getNanosToWaitForRefill();
-        if (wait == Long.MAX_VALUE || Durations.endsAfter(now, wait, deadlineNanos)) {
-            throw noPermit(integration, what, deadlineNanos);
-        }
-        return wait;
-    }
-
-    /** @return how long the integration stays paused after an upstream 429, at most; throws if past the deadline */
-    private long pauseBefore(String integration, long deadlineNanos, long now) throws CallFailure {
-        Long paused = pausedUntil.get(integration);
-        if (paused == null || paused - now <= 0) {
-            return 0;
-        }
-        if (paused - deadlineNanos > 0) {
-            throw new CallFailure(ErrorCode.RATE_LIMITED, "integration '" + integration
-                    + "' is paused after an upstream rate limit (429) until after the turn's budget runs"
-                    + " out; the call did not run", null);
-        }
-        return paused - now;
     }
 
     /** Reserves the call's permits (only when they come before the deadline); returns how long until they are valid. */
-    private long reserve(PlannedCall call, Object partition, long deadlineNanos) throws CallFailure {
-        String integration = integrationOf(call);
-        if (integration == null) {
-            return 0;
-        }
-        long wait = Math.max(0, pauseBefore(integration, deadlineNanos, ticker.read()));
-        Limiter limiter = limiters.get(integration);
-        if (limiter == null) {
-            return wait;
-        }
-        if (limiter.bucket != null) {
-            wait = Math.max(wait, reserveIn(limiter.bucket, deadlineNanos, integration,
-                    describe(limiter.limits.rates(), limiter.limits.bandwidths().size())));
-        }
-        if (limiter.perKey != null && partition != null) {
+    private long reserve(PlannedCall call, Object partition, long deadlineNanos) throws LimitRefusal {
+        long wait = pausedNanos(call, deadlineNanos);
+        List<Rated> buckets = buckets(call, partition);
+        for (int k = 0; k < buckets.size(); k++) {
             try {
-                wait = Math.max(wait, reserveIn(limiter.perKey.builder().build(partition, () -> limiter.perKeyConfiguration),
-                        deadlineNanos, integration, describe(limiter.limits.perKeyRates(),
-                                limiter.limits.perKeyBandwidths().size()) + " for '" + partition + "'"));
-            } catch (CallFailure | RuntimeException e) {
-                if (limiter.bucket != null) {
-                    limiter.bucket.addTokens(1); // the call does not run: its shared permit goes back
-                }
+                wait = Math.max(wait, reserveIn(buckets.get(k), deadlineNanos, integrationOf(call)));
+            } catch (LimitRefusal | RuntimeException e) {
+                giveBack(buckets.subList(0, k)); // the call does not run: the permits it took go back
                 throw e;
             }
         }
         return wait;
     }
 
-    /** Gives back the permits {@link #reserve} took for a call that will not run after all. */
-    private void unreserve(PlannedCall call, Object partition) {
+    /** A bucket a call draws a permit from, and how to name its rate to the model. */
+    private record Rated(Bucket bucket, String what) {}
+
+    /** The buckets a call draws on, in the order they are taken: its integration's, then its key's. */
+    private List<Rated> buckets(PlannedCall call, Object partition) {
         String integration = integrationOf(call);
         Limiter limiter = integration == null ? null : limiters.get(integration);
         if (limiter == null) {
-            return;
+            return List.of();
         }
+        List<Rated> buckets = new ArrayList<>(2);
         if (limiter.bucket != null) {
-            limiter.bucket.addTokens(1);
+            buckets.add(new Rated(limiter.bucket,
+                    describe(limiter.limits.rates(), limiter.limits.bandwidths().size())));
         }
         if (limiter.perKey != null && partition != null) {
-            limiter.perKey.builder().build(partition, () -> limiter.perKeyConfiguration).addTokens(1);
+            buckets.add(new Rated(limiter.perKey.builder().build(partition, () -> limiter.perKeyConfiguration),
+                    describe(limiter.limits.perKeyRates(), limiter.limits.perKeyBandwidths().size())
+                            + " for '" + partition + "'"));
+        }
+        return buckets;
+    }
+
+    /** Gives one permit back to each bucket: its call did not run, or the upstream did not count it. */
+    private static void giveBack(List<Rated> buckets) {
+        for (Rated rated : buckets) {
+            rated.bucket().addTokens(1);
         }
     }
 
     private static String describe(List<IntegrationLimits.Rate> rates, int bandwidths) {
         int others = bandwidths - rates.size();
-        String text = rates.stream().map(IntegrationLimits.Rate::toString).collect(java.util.stream.Collectors.joining(", "));
+        String text = rates.stream().map(IntegrationLimits.Rate::toString).collect(Collectors.joining(", "));
         return others == 0 ? text : (text.isEmpty() ? "" : text + " and ") + others + " custom bandwidth(s)";
     }
 
@@ -253,27 +220,32 @@ public final class IntegrationGate implements CallGate {
      *
      * @return nanoseconds until the permit is valid
      */
-    private long reserveIn(Bucket bucket, long deadlineNanos, String integration, String what) throws CallFailure {
+    private long reserveIn(Rated rated, long deadlineNanos, String integration) throws LimitRefusal {
         long maxWait = deadlineNanos == Long.MAX_VALUE ? TimeUnit.DAYS.toNanos(365) : deadlineNanos - ticker.read();
         long[] wait = {0};
         UninterruptibleBlockingStrategy recording = nanos -> wait[0] = nanos;
-        if (maxWait <= 0 || !bucket.asBlocking().tryConsumeUninterruptibly(1, maxWait, recording)) {
-            throw noPermit(integration, what, deadlineNanos);
+        if (maxWait <= 0 || !rated.bucket().asBlocking().tryConsumeUninterruptibly(1, maxWait, recording)) {
+            throw noPermit(integration, rated.what(), deadlineNanos);
         }
         return wait[0];
     }
 
-    private static CallFailure noPermit(String integration, String what, long deadlineNanos) {
+    private static LimitRefusal noPermit(String integration, String what, long deadlineNanos) {
         String within = deadlineNanos == Long.MAX_VALUE ? "within a year" : "before the turn's budget runs out";
-        return new CallFailure(ErrorCode.RATE_LIMITED, "integration '" + integration + "' is rate limited (" + what
-                + ") and no permit would come " + within + "; the call did not run", null);
+        return new LimitRefusal("integration '" + integration + "' is rate limited (" + what
+                + ") and no permit would come " + within + "; the call did not run");
     }
 
     @Override
-    public long pausedNanos(PlannedCall call) {
+    public long pausedNanos(PlannedCall call, long deadlineNanos) throws LimitRefusal {
         String integration = integrationOf(call);
         Long until = integration == null ? null : pausedUntil.get(integration);
-        return until == null ? 0 : Durations.remaining(until, ticker.read());
+        long now = ticker.read();
+        long left = until == null ? 0 : Durations.remaining(until, now);
+        if (left > 0 && Durations.endsAfter(now, left, deadlineNanos)) {
+            throw LimitRefusal.pausedPastBudget(integration);
+        }
+        return left;
     }
 
     @Override
@@ -284,18 +256,9 @@ public final class IntegrationGate implements CallGate {
         }
         long until = Durations.deadline(ticker.read(), Durations.nanos(retryAfter));
         pausedUntil.merge(integration, until, (a, b) -> b - a > 0 ? b : a);
-        Limiter limiter = limiters.get(integration);
-        if (limiter == null) {
-            return;
-        }
         // The upstream did not count the refused request: give its permit back, so that our buckets stay in step
         // with the upstream's instead of running one request ahead of it.
-        if (limiter.bucket != null) {
-            limiter.bucket.addTokens(1);
-        }
-        if (limiter.perKey != null && partition != null) {
-            limiter.perKey.builder().build(partition, () -> limiter.perKeyConfiguration).addTokens(1);
-        }
+        giveBack(buckets(call, partition));
     }
 
     /**
@@ -304,10 +267,10 @@ public final class IntegrationGate implements CallGate {
      * @param integration the integration's name
      * @return the time left, or empty when it is not paused
      */
-    public java.util.Optional<Duration> pauseRemaining(String integration) {
+    public Optional<Duration> pauseRemaining(String integration) {
         Long until = pausedUntil.get(integration);
         long left = until == null ? 0 : Durations.remaining(until, ticker.read());
-        return left > 0 ? java.util.Optional.of(Duration.ofNanos(left)) : java.util.Optional.empty();
+        return left > 0 ? Optional.of(Duration.ofNanos(left)) : Optional.empty();
     }
 
     /**

@@ -213,6 +213,19 @@ public final class References {
         return arguments;
     }
 
+    /**
+     * A ready call's arguments with every reference filled from the output of the call it names.
+     *
+     * @param plan the call's plan
+     * @param call the call, whose data predecessors have all finished
+     * @param outputOf the output of a finished call, or null when it has none
+     * @return the filled arguments ({@link PlannedCall#arguments()} itself when it has no references)
+     * @throws UnresolvedReferenceException when a reference names no call, or no value in its output
+     */
+    public static JsonNode fill(Plan plan, PlannedCall call, Function<PlannedCall, JsonNode> outputOf) {
+        return ReferenceFilling.fill(plan, call, outputOf);
+    }
+
     /** Thrown when a reference cannot be filled: no such call, or no such path in its output. */
     public static final class UnresolvedReferenceException extends RuntimeException {
 

@@ -4,7 +4,7 @@ import io.github.parallel4j.ErrorCode;
 import java.util.Objects;
 
 /**
- * Thrown by a {@link CallRunner} or a {@link CallGate} to end a call with a specific {@link ErrorCode} and a
+ * Thrown by a {@link CallRunner} to end a call with a specific {@link ErrorCode} and a
  * message meant for the model.
  */
 public final class CallFailure extends Exception {
@@ -20,6 +20,17 @@ public final class CallFailure extends Exception {
     public CallFailure(ErrorCode code, String message, Throwable cause) {
         super(message, cause, false, false);
         this.code = Objects.requireNonNull(code, "code");
+    }
+
+    /**
+     * A throwable's message for the model: its own message, or its class's simple name when it has none.
+     *
+     * @param e the throwable
+     * @return the text
+     */
+    public static String messageOf(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 
     /** @return the error code */

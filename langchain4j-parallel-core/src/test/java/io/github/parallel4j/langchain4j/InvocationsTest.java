@@ -83,7 +83,7 @@ class InvocationsTest {
         dev.langchain4j.agent.tool.ToolExecutionRequest request = ScriptedCall.of("c1");
         InvocationState state = awaitingOneCall(id, request);
         io.github.parallel4j.schedule.TurnScheduler scheduler = new io.github.parallel4j.schedule.TurnScheduler(
-                Runnable::run, new io.github.parallel4j.schedule.ResourceLocks(),
+                Runnable::run, new io.github.parallel4j.limit.ResourceLocks(),
                 new io.github.parallel4j.limit.IntegrationGate(java.util.Map.of()), io.github.parallel4j.Ticker.system(),
                 java.util.concurrent.Executors.newSingleThreadScheduledExecutor(), java.util.List.of());
         io.github.parallel4j.plan.Plan plan = new io.github.parallel4j.plan.Planner(10,

@@ -8,7 +8,6 @@ import io.github.parallel4j.Ticker;
 import io.github.parallel4j.plan.CallRequest;
 import io.github.parallel4j.plan.Planner;
 import io.github.parallel4j.policy.ToolPolicy;
-import io.github.parallel4j.schedule.ResourceLocks;
 import io.github.parallel4j.schedule.ToolOutput;
 import io.github.parallel4j.schedule.TurnOptions;
 import io.github.parallel4j.schedule.TurnScheduler;

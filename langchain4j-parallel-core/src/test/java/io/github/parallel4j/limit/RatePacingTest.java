@@ -10,7 +10,7 @@ import io.github.parallel4j.plan.CallRequest;
 import io.github.parallel4j.plan.PlannedCall;
 import io.github.parallel4j.plan.Planner;
 import io.github.parallel4j.policy.ToolPolicy;
-import io.github.parallel4j.schedule.CallFailure;
+import io.github.parallel4j.limit.LimitRefusal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +71,7 @@ class RatePacingTest {
         long before = now.get();
 
         assertThatThrownBy(() -> gate.pace(call, null, now.get() + Duration.ofSeconds(2).toNanos(), ticker))
-                .isInstanceOfSatisfying(CallFailure.class, f -> assertThat(f.code()).isEqualTo(ErrorCode.RATE_LIMITED));
+                .isInstanceOfSatisfying(LimitRefusal.class, f -> assertThat(f.code()).isEqualTo(ErrorCode.RATE_LIMITED));
         assertThat(now.get()).as("no time was spent waiting").isEqualTo(before);
 
         now.addAndGet(Duration.ofSeconds(10).toNanos());
@@ -145,6 +145,6 @@ class RatePacingTest {
         assertThatThrownBy(() -> {
             gate.slowDown(call, null, Duration.ofSeconds(30), ticker);
             gate.pace(call, null, now.get() + Duration.ofSeconds(1).toNanos(), ticker);
-        }).isInstanceOfSatisfying(CallFailure.class, f -> assertThat(f.code()).isEqualTo(ErrorCode.RATE_LIMITED));
+        }).isInstanceOfSatisfying(LimitRefusal.class, f -> assertThat(f.code()).isEqualTo(ErrorCode.RATE_LIMITED));
     }
 }

@@ -13,7 +13,6 @@ import io.github.parallel4j.plan.Planner;
 import io.github.parallel4j.policy.FailurePolicy;
 import io.github.parallel4j.policy.ToolPolicy;
 import io.github.parallel4j.schedule.CallOutcome;
-import io.github.parallel4j.schedule.ResourceLocks;
 import io.github.parallel4j.schedule.ToolOutput;
 import io.github.parallel4j.schedule.TurnOptions;
 import io.github.parallel4j.schedule.TurnRun;

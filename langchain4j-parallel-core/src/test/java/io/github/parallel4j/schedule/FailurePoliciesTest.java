@@ -1,5 +1,6 @@
 package io.github.parallel4j.schedule;
 
+import io.github.parallel4j.limit.ResourceLocks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

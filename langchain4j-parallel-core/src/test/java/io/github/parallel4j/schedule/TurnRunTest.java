@@ -1,5 +1,7 @@
 package io.github.parallel4j.schedule;
 
+import io.github.parallel4j.limit.ResourceLocks;
+import io.github.parallel4j.limit.CallGate;
 import static io.github.parallel4j.schedule.Schedulers.call;
 import static io.github.parallel4j.schedule.Schedulers.plan;
 import static org.assertj.core.api.Assertions.assertThat;

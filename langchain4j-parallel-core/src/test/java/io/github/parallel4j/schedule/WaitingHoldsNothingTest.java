@@ -1,5 +1,7 @@
 package io.github.parallel4j.schedule;
 
+import io.github.parallel4j.limit.ResourceLocks;
+import io.github.parallel4j.limit.CallGate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.TextNode;

@@ -1,7 +1,6 @@
-package io.github.parallel4j.schedule;
+package io.github.parallel4j.limit;
 
 import io.github.parallel4j.Ticker;
-import io.github.parallel4j.limit.FairSlots;
 import io.github.parallel4j.plan.PlannedCall;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +35,7 @@ public interface CallGate {
         public void slowDown(PlannedCall call, Object partition, Duration retryAfter, Ticker ticker) {}
 
         @Override
-        public long pausedNanos(PlannedCall call) {
+        public long pausedNanos(PlannedCall call, long deadlineNanos) {
             return 0;
         }
     };
@@ -69,9 +68,9 @@ public interface CallGate {
      * @param partition the key of per-key rate limits (a conversation, a tenant), or null
      * @param deadlineNanos the turn's deadline on the gate's time source, or {@link Long#MAX_VALUE} for none
      * @return nanoseconds to wait, 0 for at once
-     * @throws CallFailure when the call could not start before the deadline ({@code RATE_LIMITED})
+     * @throws LimitRefusal when the call could not start before the deadline
      */
-    long estimate(PlannedCall call, Object partition, long deadlineNanos) throws CallFailure;
+    long estimate(PlannedCall call, Object partition, long deadlineNanos) throws LimitRefusal;
 
     /**
      * Takes the call's rate permit on its thread, just before it starts, waiting at most until {@code
@@ -82,10 +81,10 @@ public interface CallGate {
      * @param call the call
      * @param partition the key of per-key rate limits, or null
      * @param deadlineNanos the latest moment to start, on the gate's time source
-     * @throws CallFailure when no permit comes before the deadline ({@code RATE_LIMITED}); nothing is consumed
+     * @throws LimitRefusal when no permit comes before the deadline; nothing is consumed
      * @throws InterruptedException when interrupted while waiting; nothing is consumed
      */
-    void pace(PlannedCall call, Object partition, long deadlineNanos) throws CallFailure, InterruptedException;
+    void pace(PlannedCall call, Object partition, long deadlineNanos) throws LimitRefusal, InterruptedException;
 
     /**
      * An upstream refused the call for its rate: slow down the call's integration for {@code retryAfter}, and
@@ -103,7 +102,9 @@ public interface CallGate {
      * before the call takes any slot, so that paused calls hold no capacity.
      *
      * @param call the call
+     * @param deadlineNanos the turn's deadline on the gate's time source, or {@link Long#MAX_VALUE} for none
      * @return nanoseconds of pause left, 0 when none
+     * @throws LimitRefusal when the pause lasts past the deadline: the call cannot run in its turn
      */
-    long pausedNanos(PlannedCall call);
+    long pausedNanos(PlannedCall call, long deadlineNanos) throws LimitRefusal;
 }

@@ -1,4 +1,4 @@
-package io.github.parallel4j.schedule;
+package io.github.parallel4j.limit;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import java.util.function.BooleanSupplier;
  * depend on a batch being known: a call that arrives alone (streaming, re-prompts, another conversation) still
  * never overlaps a write to one of its keys.
  *
- * <p>Like {@link io.github.parallel4j.limit.FairSlots}, it never blocks a thread: a {@link Request} either holds
+ * <p>Like {@link FairSlots}, it never blocks a thread: a {@link Request} either holds
  * its keys at once or waits in each key's line, and releasing a key hands it to the requests first in that line.
  * A waiting call is an entry in a queue, not a parked thread, so a write stuck behind an abandoned call holds no
  * thread of anyone else's. Lines are fair: a read waits behind an earlier write to the same key, and consecutive

@@ -1,4 +1,4 @@
-package io.github.parallel4j.schedule;
+package io.github.parallel4j.limit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
