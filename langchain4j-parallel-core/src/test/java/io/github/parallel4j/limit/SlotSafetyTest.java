@@ -17,6 +17,7 @@ import io.github.parallel4j.schedule.ToolOutput;
 import io.github.parallel4j.schedule.TurnOptions;
 import io.github.parallel4j.schedule.TurnRun;
 import io.github.parallel4j.schedule.TurnScheduler;
+import io.github.parallel4j.testing.FakeTimer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +110,12 @@ class SlotSafetyTest {
 
     @Test
     void should_hold_no_slot_while_the_integration_is_paused_after_a_429() throws Exception {
+        // On fake time: the pause lasts until the test advances the clock, however long the plain call takes.
+        FakeTimer timer = new FakeTimer();
+        IntegrationGate gate = new IntegrationGate(Map.of("jira", IntegrationLimits.builder().maxConcurrent(1).build()),
+                1, timer.ticker(), IntegrationGate.Sleeper.parking());
+        TurnScheduler scheduler = new TurnScheduler(Executors.newCachedThreadPool(), new ResourceLocks(), gate,
+                timer.ticker(), timer, List.of());
         AtomicInteger jiraCalls = new AtomicInteger();
         CountDownLatch refused = new CountDownLatch(1);
         TurnRun first = scheduler.start(plan("jira"), (call, args) -> {
@@ -119,10 +126,7 @@ class SlotSafetyTest {
             return new ToolOutput(TextNode.valueOf("ok"), null);
         }, options(Duration.ofSeconds(10), 0));
         assertThat(refused.await(10, TimeUnit.SECONDS)).isTrue();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (gate.pauseRemaining("jira").isEmpty() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        timer.awaitDue(1, Duration.ofMillis(400)); // the refusal has been handled: the rerun waits on the timer
 
         // While Jira is paused, a plain call gets the only JVM-wide slot at once.
         CallOutcome plain = scheduler.start(plan("plain"), (call, args) -> new ToolOutput(TextNode.valueOf("ok"), null),
@@ -130,6 +134,7 @@ class SlotSafetyTest {
 
         assertThat(plain.ok()).isTrue();
         assertThat(gate.pauseRemaining("jira")).as("the plain call did not wait for the pause").isPresent();
+        timer.advance(Duration.ofMillis(400));
         assertThat(first.outcome(0).get(10, TimeUnit.SECONDS).attempts()).isEqualTo(2);
     }
 

@@ -1,20 +1,23 @@
 package io.github.parallel4j.schedule;
 
-import io.github.parallel4j.limit.ResourceLocks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.RateLimitedException;
 import io.github.parallel4j.Ticker;
 import io.github.parallel4j.ToolCallContext;
+import io.github.parallel4j.limit.CallGate;
 import io.github.parallel4j.limit.IntegrationGate;
+import io.github.parallel4j.limit.ResourceLocks;
 import io.github.parallel4j.plan.CallRequest;
 import io.github.parallel4j.plan.Plan;
 import io.github.parallel4j.plan.Planner;
 import io.github.parallel4j.policy.FailurePolicy;
 import io.github.parallel4j.policy.ToolPolicy;
+import io.github.parallel4j.testing.FakeTimer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -55,8 +58,11 @@ class FailurePoliciesTest {
         return new CallRequest(id, tool, "{\"id\":\"1\"}");
     }
 
+    /** The clock attempt starts are read from: the system's, or a test's fake one. */
+    private volatile Ticker clock = Ticker.system();
+
     private void record(String id) {
-        starts.computeIfAbsent(id, k -> Collections.synchronizedList(new ArrayList<>())).add(System.nanoTime());
+        starts.computeIfAbsent(id, k -> Collections.synchronizedList(new ArrayList<>())).add(clock.read());
         contexts.computeIfAbsent(id, k -> Collections.synchronizedList(new ArrayList<>()))
                 .add(ToolCallContext.current().orElseThrow());
     }
@@ -181,9 +187,11 @@ class FailurePoliciesTest {
     void should_time_out_one_tool_and_let_the_turn_go_on() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         Plan plan = plan(call("stuck", "bounded"), call("fine", "slow"));
-        TurnScheduler scheduler = Schedulers.scheduler();
+        FakeTimer timer = new FakeTimer();
+        TurnScheduler scheduler = new TurnScheduler(Schedulers.POOL, new ResourceLocks(), CallGate.OPEN,
+                timer.ticker(), timer, List.of());
 
-        List<CallOutcome> outcomes = scheduler.start(plan, (call, args) -> {
+        TurnRun run = scheduler.start(plan, (call, args) -> {
             if (call.id().equals("stuck")) {
                 while (release.getCount() > 0) {
                     try {
@@ -194,17 +202,17 @@ class FailurePoliciesTest {
                 }
             }
             return new ToolOutput(TextNode.valueOf("ok"), null);
-        }, options(Duration.ofSeconds(30), 10)).whenDone().get(10, TimeUnit.SECONDS);
+        }, options(Duration.ofSeconds(30), 10));
+        timer.awaitDue(1, Duration.ofMillis(100)); // the stuck tool runs, under its timeout
+        timer.advance(Duration.ofMillis(100));
+        List<CallOutcome> outcomes = run.whenDone().get(10, TimeUnit.SECONDS);
 
         assertThat(outcomes.get(0).errorCode()).isEqualTo(ErrorCode.TIMEOUT);
         assertThat(outcomes.get(0).error()).contains("timeout of 100 ms");
         assertThat(outcomes.get(1).ok()).isTrue();
         assertThat(scheduler.abandonedCalls()).isEqualTo(1);
         release.countDown();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (scheduler.abandonedCalls() != 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.abandonedCalls() == 0);
         assertThat(scheduler.abandonedCalls()).isZero();
     }
 
@@ -224,10 +232,13 @@ class FailurePoliciesTest {
 
     @Test
     void should_rerun_after_an_upstream_429_and_hold_the_whole_integration_meanwhile() throws Exception {
+        // On fake time: the tools record the fake clock, which moves only when the test advances it.
         Duration retryAfter = Duration.ofMillis(300);
-        IntegrationGate gate = new IntegrationGate(Map.of());
-        TurnScheduler scheduler = new TurnScheduler(Schedulers.POOL, new ResourceLocks(), gate, Ticker.system(),
-                Schedulers.TIMER, List.of());
+        FakeTimer timer = new FakeTimer();
+        clock = timer.ticker();
+        IntegrationGate gate = new IntegrationGate(Map.of(), 0, timer.ticker(), IntegrationGate.Sleeper.parking());
+        TurnScheduler scheduler = new TurnScheduler(Schedulers.POOL, new ResourceLocks(), gate, timer.ticker(),
+                timer, List.of());
         CountDownLatch refused = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
         CallRunner runner = (call, args) -> {
@@ -241,12 +252,12 @@ class FailurePoliciesTest {
 
         TurnRun first = scheduler.start(plan(call("first", "jira")), runner, options(Duration.ofSeconds(30), 10));
         assertThat(refused.await(10, TimeUnit.SECONDS)).isTrue();
-        long refusedAt = System.nanoTime();
-        long deadline = refusedAt + TimeUnit.SECONDS.toNanos(10);
-        while (gate.pauseRemaining("jira").isEmpty() && System.nanoTime() < deadline) {
-            Thread.onSpinWait(); // until the refusal has been handled
-        }
+        long refusedAt = clock.read();
+        timer.awaitDue(1, retryAfter); // the refusal has been handled: the rerun waits on the timer
+        assertThat(gate.pauseRemaining("jira")).isPresent();
         TurnRun second = scheduler.start(plan(call("second", "jira")), runner, options(Duration.ofSeconds(30), 10));
+        timer.awaitDue(2, retryAfter); // and so does the second call, paused with the integration
+        timer.advance(retryAfter);
 
         assertThat(first.outcome(0).get(10, TimeUnit.SECONDS).attempts()).isEqualTo(2);
         assertThat(second.outcome(0).get(10, TimeUnit.SECONDS).ok()).isTrue();

@@ -1,9 +1,9 @@
 package io.github.parallel4j.schedule;
 
-import io.github.parallel4j.limit.ResourceLocks;
-import io.github.parallel4j.limit.CallGate;
 import io.github.parallel4j.ContextPropagator;
 import io.github.parallel4j.Ticker;
+import io.github.parallel4j.limit.CallGate;
+import io.github.parallel4j.limit.ResourceLocks;
 import io.github.parallel4j.plan.CallRequest;
 import io.github.parallel4j.plan.Plan;
 import io.github.parallel4j.plan.Planner;

@@ -1,7 +1,5 @@
 package io.github.parallel4j.schedule;
 
-import io.github.parallel4j.limit.ResourceLocks;
-import io.github.parallel4j.limit.CallGate;
 import static io.github.parallel4j.schedule.Schedulers.call;
 import static io.github.parallel4j.schedule.Schedulers.plan;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.github.parallel4j.ContextPropagator;
 import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.limit.CallGate;
+import io.github.parallel4j.limit.ResourceLocks;
 import io.github.parallel4j.plan.Plan;
 import io.github.parallel4j.support.CallLog;
 import java.time.Duration;

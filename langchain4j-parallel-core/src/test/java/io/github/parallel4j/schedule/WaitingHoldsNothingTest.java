@@ -1,14 +1,14 @@
 package io.github.parallel4j.schedule;
 
-import io.github.parallel4j.limit.ResourceLocks;
-import io.github.parallel4j.limit.CallGate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.IntegrationLimits;
 import io.github.parallel4j.Ticker;
+import io.github.parallel4j.limit.CallGate;
 import io.github.parallel4j.limit.IntegrationGate;
+import io.github.parallel4j.limit.ResourceLocks;
 import io.github.parallel4j.plan.CallRequest;
 import io.github.parallel4j.plan.Plan;
 import io.github.parallel4j.plan.Planner;
