@@ -1,5 +1,7 @@
 package io.github.parallel4j.schedule;
 
+import io.github.parallel4j.limit.ResourceLocks;
+
 /**
  * A turn's scope ({@link TurnOptions#scope()}) that wants to know which calls hold or wait for it, so that what
  * owns it outlives them: a tool that ignored its interrupt after its turn ended still holds its invocation's scope,

@@ -1,5 +1,6 @@
 package io.github.parallel4j.schedule;
 
+import io.github.parallel4j.Ticker;
 import io.github.parallel4j.policy.Durations;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,20 +17,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * that finished meanwhile and expires the ones due, then arms itself for the next live deadline, so a steady
  * stream of short turns wakes the timer about once per budget, not once per turn.
  *
- * <p>Deadlines are on {@link System#nanoTime()}, like the timer's own delays, whatever ticker the turns use. A
- * finished turn lets go of its entry ({@link Entry#finished()}), so the line holds only small tombstones until the
- * timer passes them. Entries that join a line out of their deadline order by a few microseconds (threads racing
- * to join) are expired as late as the one before them.
+ * <p>Deadlines are the turns' own ({@link TurnBudget#deadline()}), on the scheduler's ticker, and the timer's delays
+ * are taken as that ticker's nanoseconds: with the system ticker they are {@link System#nanoTime()}'s, and a test that
+ * drives a fake timer from a fake ticker ends budgets exactly when it advances the clock. A finished turn lets go of
+ * its entry ({@link Entry#finished()}), so the line holds only small tombstones until the timer passes them. Entries
+ * that join a line out of their deadline order by a few microseconds (threads racing to join) are expired as late as
+ * the one before them.
  *
  * <p>Thread-safe. The expiring step runs on the timer and is the library's own short code.
  */
 final class TurnDeadlines {
 
     private final ScheduledExecutorService timer;
+    private final Ticker ticker;
     private final Map<Long, Line> lines = new ConcurrentHashMap<>();
 
-    TurnDeadlines(ScheduledExecutorService timer) {
+    TurnDeadlines(ScheduledExecutorService timer, Ticker ticker) {
         this.timer = timer;
+        this.ticker = ticker;
+    }
+
+    TurnDeadlines(ScheduledExecutorService timer) {
+        this(timer, Ticker.system());
     }
 
     /**
@@ -40,7 +49,19 @@ final class TurnDeadlines {
      * @return the entry, to {@link Entry#finished()} when the turn is done
      */
     Entry watch(long budgetNanos, Runnable expire) {
-        Entry entry = new Entry(Durations.deadline(System.nanoTime(), budgetNanos), expire);
+        return watch(budgetNanos, Durations.deadline(ticker.read(), budgetNanos), expire);
+    }
+
+    /**
+     * Watches a turn until its deadline.
+     *
+     * @param budgetNanos the turn's budget: turns of one budget share a line
+     * @param deadline the turn's deadline on the ticker
+     * @param expire ends the turn; run on the timer at the deadline unless the entry was finished before
+     * @return the entry, to {@link Entry#finished()} when the turn is done
+     */
+    Entry watch(long budgetNanos, long deadline, Runnable expire) {
+        Entry entry = new Entry(deadline, expire);
         lines.computeIfAbsent(budgetNanos, b -> new Line()).add(entry);
         return entry;
     }
@@ -69,7 +90,7 @@ final class TurnDeadlines {
         void add(Entry entry) {
             queue.offer(entry);
             if (armed.compareAndSet(false, true)) {
-                arm(entry.deadline - System.nanoTime());
+                arm(entry.deadline - ticker.read());
             }
         }
 
@@ -89,7 +110,7 @@ final class TurnDeadlines {
                     queue.poll();
                     continue;
                 }
-                long left = head.deadline - System.nanoTime();
+                long left = head.deadline - ticker.read();
                 if (left > 0) {
                     arm(left);
                     return;

@@ -26,13 +26,13 @@ import java.util.concurrent.TimeUnit;
  * One turn being run: every call of a {@link Plan} starts the moment the calls it waits for have finished (an
  * eager graph, not wave barriers) and its limits allow, and yields exactly one {@link CallOutcome}.
  *
- * <p>The way of one call: ready (predecessors done, references filled) → what it needs, taken in one fixed order
- * for every call and without holding a thread, so that a waiting call is an entry in a queue and no two calls can
- * wait for each other: the invocation's scope and its resource-key locks ({@link ResourceLocks}), an answer from
- * the read cache if one is kept, its turn's cap, its integration's slots, the time its rate permit should come
- * (waited out on the timer), and last the JVM-wide slot → a tool thread, which takes the permit (so that permits
- * are spent when requests are really made) → the tool, under its own timeout → an outcome, or another attempt
- * (retry with backoff, or re-queue after an upstream 429) → locks and slots released.
+ * <p>The way of one call: ready (predecessors done, references filled) → what it needs, taken in one fixed order for
+ * every call and without holding a thread, so that a waiting call is an entry in a queue and no two calls can wait for
+ * each other: the invocation's scope and its resource-key locks ({@link io.github.parallel4j.limit.ResourceLocks}), an
+ * answer from the read cache if one is kept, its turn's cap, its integration's slots, the time its rate permit should
+ * come (waited out on the timer), and last the JVM-wide slot → a tool thread, which takes the permit (so that permits
+ * are spent when requests are really made) → the tool, under its own timeout → an outcome, or another attempt (retry
+ * with backoff, or re-queue after an upstream 429) → locks and slots released.
  *
  * <p>Tools run only on the executor's threads, never on a thread that awaits the turn (the one that called the AI
  * service, or LangChain4j's): a budget is a promise that the turn returns on time even when a tool ignores its
@@ -131,7 +131,8 @@ public final class TurnRun {
         ArrayDeque<Integer> ready = new ArrayDeque<>(graph.roots());
         if (budget.isLimited() && plan.size() > 0) {
             // No timer task of its own: the turn joins its budget's line (see TurnDeadlines).
-            deadlineEntry = scheduler.deadlines().watch(budget.nanos(), OnTimer.mark(this::expire));
+            deadlineEntry = scheduler.deadlines().watch(budget.nanos(), budget.deadline(),
+                    OnTimer.mark(() -> close(ErrorCode.BUDGET_EXCEEDED, budget.ranOut())));
         }
         drain(ready);
     }
@@ -182,10 +183,6 @@ public final class TurnRun {
      */
     public void cancel(String reason) {
         close(ErrorCode.CANCELLED, reason);
-    }
-
-    private void expire() {
-        close(ErrorCode.BUDGET_EXCEEDED, budget.ranOut());
     }
 
     private void close(ErrorCode code, String reason) {

@@ -49,7 +49,7 @@ public final class TurnScheduler {
         this.gate = Objects.requireNonNull(gate, "gate");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.timer = Objects.requireNonNull(timer, "timer");
-        this.deadlines = new TurnDeadlines(timer);
+        this.deadlines = new TurnDeadlines(timer, ticker);
         this.propagators = List.copyOf(propagators);
     }
 

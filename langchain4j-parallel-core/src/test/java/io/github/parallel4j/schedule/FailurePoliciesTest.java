@@ -85,8 +85,17 @@ class FailurePoliciesTest {
 
     @Test
     void should_retry_a_read_with_growing_jittered_backoff_and_a_stable_idempotency_key() throws Exception {
-        CallOutcome outcome = Schedulers.scheduler().start(plan(call("c1", "flaky")), failing(2),
-                options(Duration.ofSeconds(30), 10)).outcome(0).get(10, TimeUnit.SECONDS);
+        // On fake time: each backoff passes when the test advances the clock past its ceiling.
+        FakeTimer timer = new FakeTimer();
+        clock = timer.ticker();
+        TurnScheduler scheduler = new TurnScheduler(Schedulers.POOL, new ResourceLocks(), CallGate.OPEN,
+                timer.ticker(), timer, List.of());
+        TurnRun run = scheduler.start(plan(call("c1", "flaky")), failing(2), options(Duration.ofSeconds(30), 10));
+        timer.awaitDue(1, BACKOFF); // the first backoff: at most 100 ms
+        timer.advance(BACKOFF);
+        timer.awaitDue(1, BACKOFF.multipliedBy(2)); // the second: at most 200 ms
+        timer.advance(BACKOFF.multipliedBy(2));
+        CallOutcome outcome = run.outcome(0).get(10, TimeUnit.SECONDS);
 
         assertThat(outcome.ok()).isTrue();
         assertThat(outcome.attempts()).isEqualTo(3);

@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
@@ -179,10 +180,7 @@ class TurnRunTest {
 
         release.countDown();
         await(exited);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (scheduler.abandonedCalls() != 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.abandonedCalls() == 0);
         assertThat(scheduler.abandonedCalls()).isZero();
         assertThat(laterRan).isFalse();
     }
