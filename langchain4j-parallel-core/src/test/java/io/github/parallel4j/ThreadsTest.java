@@ -99,7 +99,11 @@ class ThreadsTest {
                 assertThat(late).as("the turn answered %.1f ms after its 100 ms budget ran out, on %s (documented "
                         + "bound: 50 ms)", late / 1e6, pool.getClass().getSimpleName())
                         .isBetween(0L, TimeUnit.MILLISECONDS.toNanos(50));
-                assertThat(parallel.abandonedCalls()).isEqualTo(1);
+                // A loaded machine may not start the call within its 100 ms: then nothing runs on, nothing is abandoned.
+                boolean started = report.get(5, TimeUnit.SECONDS).calls().get(0).started();
+                assertThat(parallel.abandonedCalls())
+                        .as("the call %s when the budget ran out", started ? "was running" : "had not started")
+                        .isEqualTo(started ? 1 : 0);
                 assertThat(pool.getMaximumPoolSize()).isEqualTo(max);
                 assertThat(pool.getCorePoolSize()).isEqualTo(core);
             } finally {
