@@ -359,7 +359,10 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     }
 
     /**
-     * The time source for latencies and budgets. Default {@link Ticker#system()}.
+     * The time source for latencies and budgets. Default {@link Ticker#system()}. Every deadline of a turn (its
+     * budget, tool pauses, retry-afters, rate permits) is read on it, so it must be monotonic like
+     * {@link System#nanoTime()}: a ticker that stands still never ends a turn's budget, and one that jumps moves
+     * every deadline by the jump. In tests, give it together with a {@link #timer} that follows it.
      *
      * @param ticker the ticker
      * @return this builder
