@@ -32,7 +32,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -236,12 +235,12 @@ final class Installation {
     private TurnRun startBatch(Batch batch, InvocationState state, InvocationContext context) {
         TurnRun run = start(batch.requests, state, context, batch.context);
         if (batch.concurrent && !batch.unknownToLangChain4j.isEmpty()) {
-            ScheduledFuture<?> check = scheduler.timer().schedule(
+            ScheduledFuture<?> check = scheduler.schedule(
                     () -> state.cancelIfUndecided(batch, run, "LangChain4j did not answer a call to a tool that does "
                             + "not exist within " + Durations.format(UNKNOWN_TOOL_GRACE) + " (its hallucinated-tool "
                             + "strategy does not tell langchain4j-parallel; wrap it with "
                             + "ParallelTools.unknownToolStrategy(...)), so the calls after it were not run"),
-                    Durations.nanos(UNKNOWN_TOOL_GRACE), TimeUnit.NANOSECONDS);
+                    Durations.nanos(UNKNOWN_TOOL_GRACE));
             run.whenDone().whenComplete((outcomes, error) -> check.cancel(false));
         }
         return run;

@@ -20,7 +20,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One turn being run: every call of a {@link Plan} starts the moment the calls it waits for have finished (an
@@ -359,7 +358,7 @@ public final class TurnRun {
     /** Runs a step after a delay on the timer; if the timer refuses, the call fails rather than hangs. */
     private void later(CallState state, Runnable step, long delayNanos) {
         try {
-            scheduler.timer().schedule(OnTimer.mark(step), delayNanos, TimeUnit.NANOSECONDS);
+            scheduler.schedule(step, delayNanos);
         } catch (RuntimeException e) {
             failNow(state, ErrorCode.TOOL_ERROR, "the call could not be scheduled again: " + CallFailure.messageOf(e));
         }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -142,9 +144,22 @@ public final class TurnScheduler {
         return ticker;
     }
 
-    /** @return the timer that fires budgets, timeouts and retries */
-    public ScheduledExecutorService timer() {
+    /** @return the timer that fires budgets, timeouts and retries; a step put on it goes through {@link #schedule} */
+    ScheduledExecutorService timer() {
         return timer;
+    }
+
+    /**
+     * Runs a step of the library's own on the shared timer after a delay, marked as a timer step: a turn it ends
+     * hands its completion (and the listeners waiting on it) to the tool executor, as a turn its budget ends does.
+     * The only way to the timer from outside this package, so that no step reaches it unmarked.
+     *
+     * @param step a short step of the library's own, never a user's callback
+     * @param delayNanos how long to wait first
+     * @return the scheduled step, to cancel when it is no longer needed
+     */
+    public ScheduledFuture<?> schedule(Runnable step, long delayNanos) {
+        return timer.schedule(OnTimer.mark(step), delayNanos, TimeUnit.NANOSECONDS);
     }
 
     TurnDeadlines deadlines() {

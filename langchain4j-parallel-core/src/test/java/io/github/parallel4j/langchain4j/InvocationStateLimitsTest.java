@@ -125,6 +125,29 @@ class InvocationStateLimitsTest {
     }
 
     @Test
+    void should_report_off_the_timer_when_the_unknown_tool_grace_cancels_the_turn() throws Exception {
+        Tools tools = new Tools();
+        java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                task -> new Thread(task, "the-test-timer"));
+        CompletableFuture<String> reportedOn = new CompletableFuture<>();
+        ParallelTools parallel = ParallelTools.builder().turnTimeout(null).timer(timer)
+                .turnListener(report -> reportedOn.complete(Thread.currentThread().getName())).build();
+        Assistant assistant = parallel.install(AiServices.builder(Assistant.class), tools)
+                .hallucinatedToolNameStrategy(request -> ToolExecutionResultMessage.from(request, "no such tool"))
+                .executeToolsConcurrently()
+                .chatModel(readThenWrite("hallucinated", "{}"))
+                .build();
+        try {
+            CompletableFuture.runAsync(() -> assistant.chat("go")).get(10, TimeUnit.SECONDS);
+
+            // The grace's cancel runs on the timer, which every turn shares: a listener must never run there.
+            assertThat(reportedOn.get(10, TimeUnit.SECONDS)).isNotEqualTo("the-test-timer");
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
     void should_run_what_follows_a_tool_langchain4j_runs_but_did_not_offer_the_model_when_calls_run_concurrently()
             throws Exception {
         Tools tools = new Tools();
