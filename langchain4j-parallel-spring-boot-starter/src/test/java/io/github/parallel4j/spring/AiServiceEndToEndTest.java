@@ -50,6 +50,7 @@ class AiServiceEndToEndTest {
     @Autowired CallLog log;
     @Autowired RecordingObservationHandler spans;
     @Autowired MeterRegistry meters;
+    @Autowired io.github.parallel4j.spring.app.ReportedTurns reported;
     @Autowired ParallelTools parallelTools;
     @Autowired io.github.parallel4j.spring.app.ToolAudit audit;
     @LocalServerPort int port;
@@ -85,9 +86,12 @@ class AiServiceEndToEndTest {
     }
 
     @Test
-    void should_observe_each_turn_and_call_on_overlapping_tool_threads_when_micrometer_is_present() {
+    void should_observe_each_turn_and_call_on_overlapping_tool_threads_when_micrometer_is_present()
+            throws Exception {
         spans.clear();
+        reported.clear();
         assistant.chat("triage INC-8");
+        assertThat(reported.awaitNext()).as("the turn was reported").isTrue();
 
         List<Span> turns = spans.finished(MicrometerTurnObserver.TURN);
         List<Span> calls = spans.finished(MicrometerTurnObserver.CALL);
@@ -108,12 +112,15 @@ class AiServiceEndToEndTest {
     }
 
     @Test
-    void should_count_calls_latency_fan_out_and_overlap_by_tool_and_integration_when_a_meter_registry_exists() {
+    void should_count_calls_latency_fan_out_and_overlap_by_tool_and_integration_when_a_meter_registry_exists()
+            throws Exception {
+        reported.clear();
         double okBefore = count("parallel.tools.calls", "metrics", "datadog", "ok");
         long fanOutBefore = meters.get("parallel.tools.turn.fanout").summaries().stream()
                 .mapToLong(s -> s.count()).sum();
 
         assistant.chat("triage INC-9");
+        assertThat(reported.awaitNext()).as("the turn was reported").isTrue();
 
         assertThat(count("parallel.tools.calls", "metrics", "datadog", "ok")).isEqualTo(okBefore + 1);
         assertThat(meters.get("parallel.tools.call.latency").tag("tool", "incident").tag("integration", "pagerduty")

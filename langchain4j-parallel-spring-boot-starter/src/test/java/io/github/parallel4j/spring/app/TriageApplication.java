@@ -20,6 +20,11 @@ public class TriageApplication {
     }
 
     @Bean
+    ReportedTurns reportedTurns() {
+        return new ReportedTurns();
+    }
+
+    @Bean
     RecordingObservationHandler recordingObservationHandler() {
         return new RecordingObservationHandler();
     }

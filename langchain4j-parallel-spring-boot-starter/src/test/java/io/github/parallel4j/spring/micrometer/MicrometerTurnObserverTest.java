@@ -72,7 +72,9 @@ class MicrometerTurnObserverTest {
     }
 
     @Test
-    void should_record_calls_retries_throttling_truncation_cancellation_and_shape_when_turns_run() {
+    void should_record_calls_retries_throttling_truncation_cancellation_and_shape_when_turns_run() throws Exception {
+        // Listeners are told after every observer, and a report may arrive after the AI service has answered.
+        CountDownLatch reported = new CountDownLatch(1);
         MeterRegistry meters = new SimpleMeterRegistry();
         Tools tools = new Tools();
         ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
@@ -85,9 +87,11 @@ class MicrometerTurnObserverTest {
                 .deduplicateReads(false)
                 .integration("scarce", IntegrationLimits.builder().rate(1, Duration.ofHours(1)).build())
                 .turnObserver(new MicrometerTurnObserver(ObservationRegistry.NOOP, meters))
+                .turnListener(report -> reported.countDown())
                 .build()
                 .install(AiServices.builder(Assistant.class), tools).chatModel(model).build()
                 .chat("go");
+        assertThat(reported.await(10, TimeUnit.SECONDS)).as("the turn was reported").isTrue();
 
         assertThat(count(meters, "parallel.tools.calls", "flaky", "outcome", "ok")).isEqualTo(1);
         assertThat(count(meters, "parallel.tools.retried", "flaky")).isEqualTo(1);
