@@ -128,7 +128,7 @@ public final class IntegrationLimits {
             if (period.isZero() || period.isNegative()) {
                 throw new IllegalArgumentException("A rate's period must be positive, was " + period);
             }
-            io.github.parallel4j.policy.Durations.requireRepresentable("A rate's period", period);
+            io.github.parallel4j.internal.policy.Durations.requireRepresentable("A rate's period", period);
         }
 
         @Override

@@ -2,8 +2,8 @@ package io.github.parallel4j;
 
 import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.model.TokenCountEstimator;
-import io.github.parallel4j.langchain4j.Installations;
-import io.github.parallel4j.policy.Durations;
+import io.github.parallel4j.internal.langchain4j.Installations;
+import io.github.parallel4j.internal.policy.Durations;
 import io.github.parallel4j.policy.ToolPolicy;
 import java.time.Duration;
 import java.util.ArrayList;

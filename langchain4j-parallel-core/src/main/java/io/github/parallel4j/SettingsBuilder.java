@@ -45,7 +45,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     /**
      * The wall-clock budget of one turn (one AI message's calls). Default 60 s.
      *
-     * @param turnTimeout positive and at most {@link io.github.parallel4j.policy.Durations#MAX} (about 292
+     * @param turnTimeout positive and at most {@link io.github.parallel4j.internal.policy.Durations#MAX} (about 292
      *     years, the longest a nanosecond clock counts; a longer one such as {@code ChronoUnit.FOREVER} is
      *     refused), or null for no budget
      * @return this builder

@@ -1,7 +1,6 @@
 package io.github.parallel4j;
 
-import io.github.parallel4j.plan.Plan;
-import io.github.parallel4j.plan.PlannedCall;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -12,16 +11,16 @@ import java.util.UUID;
  * <p>Every method is called with the library's work in progress: keep them quick. An exception any of them
  * throws is logged and otherwise ignored; the turn is unaffected.
  */
+@FunctionalInterface
 public interface TurnObserver {
 
     /**
      * A turn starts: called on the thread running the AI service, after planning, before any call is submitted.
      *
-     * @param invocationId the AI service invocation, or null when unknown
-     * @param plan the turn's plan
-     * @return what follows this turn's calls and its end
+     * @param turn the turn as planned
+     * @return what follows this turn's calls and its end, or null to follow nothing more of it
      */
-    TurnScope turnStarted(UUID invocationId, Plan plan);
+    TurnScope turnStarted(Turn turn);
 
     /**
      * A call's observation was cut to fit its allowance, before the next model call.
@@ -30,7 +29,40 @@ public interface TurnObserver {
      * @param fullChars the observation's length uncut
      * @param keptChars the allowance it was cut to
      */
-    default void observationTruncated(PlannedCall call, int fullChars, int keptChars) {}
+    default void observationTruncated(Call call, int fullChars, int keptChars) {}
+
+    /**
+     * A turn as planned, before any of its calls runs.
+     *
+     * @param invocationId the AI service invocation, or null when unknown
+     * @param calls its calls, in the model's order
+     * @param waveCount how many waves the plan has (the length of its longest chain of dependencies)
+     */
+    record Turn(UUID invocationId, List<Call> calls, int waveCount) {
+
+        /** Copies the list. */
+        public Turn {
+            calls = List.copyOf(calls);
+        }
+    }
+
+    /**
+     * A call as planned: the same facts as the beginning of its {@link CallReport}.
+     *
+     * @param id the call's id in its AI message
+     * @param tool the tool's name
+     * @param integration the integration it counts against, or null for none
+     * @param resourceKeys its resource keys, filled from its arguments (empty when it has none)
+     * @param exclusive whether it runs alone (an exclusive write, or a tool the library does not run)
+     * @param wave its wave, from 0
+     */
+    record Call(String id, String tool, String integration, List<String> resourceKeys, boolean exclusive, int wave) {
+
+        /** Copies the list. */
+        public Call {
+            resourceKeys = resourceKeys == null ? List.of() : List.copyOf(resourceKeys);
+        }
+    }
 
     /** One turn, as it runs. */
     interface TurnScope {
@@ -41,15 +73,15 @@ public interface TurnObserver {
          * cached read) get no call scope; the finished turn's report has their outcomes.
          *
          * @param call the call
-         * @return told when the attempt ends, on the same thread
+         * @return told when the attempt ends, on the same thread; or null
          */
-        CallScope callStarted(PlannedCall call);
+        CallScope callStarted(Call call);
 
         /**
          * The turn ended: every call has its outcome. Called on the thread that completed the last one. A call
          * abandoned at the budget may still be running; its call scope ends when it returns.
          *
-         * @param report the turn's plan, outcomes and timings
+         * @param report the turn's calls, outcomes and timings
          */
         void turnFinished(TurnReport report);
     }

@@ -77,7 +77,7 @@ class ParallelToolsConfigTest {
     @Test
     void should_read_back_every_setting_when_built_with_the_builder() {
         TurnListener listener = report -> {};
-        TurnObserver observer = (invocation, plan) -> null;
+        TurnObserver observer = turn -> null;
         ContextPropagator propagator = () -> () -> () -> {};
         Executor executor = Executors.newCachedThreadPool();
         RecordingTimer timer = new RecordingTimer();

@@ -1,8 +1,8 @@
 package io.github.parallel4j.bench;
 
-import io.github.parallel4j.plan.CallRequest;
-import io.github.parallel4j.plan.Plan;
-import io.github.parallel4j.plan.Planner;
+import io.github.parallel4j.internal.plan.CallRequest;
+import io.github.parallel4j.internal.plan.Plan;
+import io.github.parallel4j.internal.plan.Planner;
 import io.github.parallel4j.policy.ToolPolicy;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.github.parallel4j.bench;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
-import io.github.parallel4j.plan.CallRequest;
-import io.github.parallel4j.plan.Plan;
-import io.github.parallel4j.plan.PlannedCall;
-import io.github.parallel4j.plan.Planner;
+import io.github.parallel4j.internal.plan.CallRequest;
+import io.github.parallel4j.internal.plan.Plan;
+import io.github.parallel4j.internal.plan.PlannedCall;
+import io.github.parallel4j.internal.plan.Planner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,9 +1,5 @@
 /**
- * Observations: how each call's outcome is written for the model, as size-bounded JSON
- * ({@link io.github.parallel4j.observe.ObservationWriter}), within its tool's limit, its share of the turn's and
- * the token limit ({@link io.github.parallel4j.observe.ObservationLimits}).
- *
- * <p>API: {@link io.github.parallel4j.observe.TurnTimeline}, the Gantt chart of a finished turn. Everything else
- * here is internal and free to change in any release.
+ * The turn timeline ({@link TurnTimeline}): a finished turn, or a whole conversation,
+ * as a Gantt chart in text or self-contained HTML, with why each call waited.
  */
 package io.github.parallel4j.observe;

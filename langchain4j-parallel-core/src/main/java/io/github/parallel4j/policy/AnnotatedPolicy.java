@@ -1,5 +1,7 @@
 package io.github.parallel4j.policy;
 
+import io.github.parallel4j.internal.policy.Durations;
+
 import io.github.parallel4j.annotation.CacheFor;
 import io.github.parallel4j.annotation.FailFast;
 import io.github.parallel4j.annotation.Integration;

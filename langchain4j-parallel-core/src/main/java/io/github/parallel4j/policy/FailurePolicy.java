@@ -1,5 +1,7 @@
 package io.github.parallel4j.policy;
 
+import io.github.parallel4j.internal.policy.Durations;
+
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,5 +1,8 @@
 package io.github.parallel4j.policy;
 
+import io.github.parallel4j.internal.policy.Durations;
+import io.github.parallel4j.internal.policy.ResourceKeyTemplate;
+
 import io.github.parallel4j.annotation.Integration;
 import io.github.parallel4j.annotation.ParallelSafe;
 import io.github.parallel4j.annotation.Writes;
@@ -28,14 +31,15 @@ public final class ToolPolicy {
             new ToolPolicy(SideEffect.WRITE, List.of(), null, false, null, FailurePolicy.bestEffort(), null);
 
     private final SideEffect sideEffect;
-    private final List<ResourceKeyTemplate> resourceKeys;
+    /** The templates as written; each was compiled (and so checked) when the policy was made. */
+    private final List<String> resourceKeys;
     private final String integration;
     private final boolean idempotent;
     private final Duration timeout;
     private final FailurePolicy onFailure;
     private final Duration cacheFor;
 
-    private ToolPolicy(SideEffect sideEffect, List<ResourceKeyTemplate> resourceKeys, String integration,
+    private ToolPolicy(SideEffect sideEffect, List<String> resourceKeys, String integration,
             boolean idempotent, Duration timeout, FailurePolicy onFailure, Duration cacheFor) {
         this.sideEffect = Objects.requireNonNull(sideEffect, "sideEffect");
         this.resourceKeys = List.copyOf(resourceKeys);
@@ -187,8 +191,8 @@ public final class ToolPolicy {
         return sideEffect;
     }
 
-    /** @return the compiled resource key templates, possibly empty */
-    public List<ResourceKeyTemplate> resourceKeys() {
+    /** @return the resource key templates as written, such as {@code "order:{orderId}"}; possibly empty */
+    public List<String> resourceKeys() {
         return resourceKeys;
     }
 
@@ -217,8 +221,9 @@ public final class ToolPolicy {
         return sideEffect == SideEffect.WRITE && resourceKeys.isEmpty();
     }
 
-    private static List<ResourceKeyTemplate> compile(String... templates) {
-        return Arrays.stream(templates).map(ResourceKeyTemplate::parse).toList();
+    /** Compiles each template now, so that a bad one fails here rather than in the middle of a turn. */
+    private static List<String> compile(String... templates) {
+        return Arrays.stream(templates).map(ResourceKeyTemplate::compiled).map(ResourceKeyTemplate::template).toList();
     }
 
     @Override

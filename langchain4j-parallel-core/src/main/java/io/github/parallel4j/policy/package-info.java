@@ -1,10 +1,8 @@
 /**
- * Policies: what each tool does ({@link io.github.parallel4j.policy.SideEffect}), which resource keys it touches
- * ({@link io.github.parallel4j.policy.ResourceKeyTemplate}) and which integration it calls, read once from
- * annotations or given by name ({@link io.github.parallel4j.policy.ToolPolicy}).
- *
- * <p>API: {@link io.github.parallel4j.policy.ToolPolicy}, {@link io.github.parallel4j.policy.FailurePolicy} and
- * {@link io.github.parallel4j.policy.SideEffect}, for tools without a Java method. Everything else here is internal
- * and free to change in any release.
+ * Policies for tools without a Java method to annotate (a {@code ToolProvider}'s, an MCP server's): what a tool does
+ * ({@link SideEffect}), which resource keys it touches and which integration it calls
+ * ({@link ToolPolicy}), and what its failure means for its turn
+ * ({@link FailurePolicy}). Annotated {@code @Tool} methods get the same policies from
+ * their annotations.
  */
 package io.github.parallel4j.policy;

@@ -11,8 +11,8 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.service.AiServices;
 import io.github.parallel4j.ParallelTools;
 import io.github.parallel4j.annotation.ParallelSafe;
-import io.github.parallel4j.plan.CallRequest;
-import io.github.parallel4j.plan.Planner;
+import io.github.parallel4j.internal.plan.CallRequest;
+import io.github.parallel4j.internal.plan.Planner;
 import io.github.parallel4j.policy.ToolPolicy;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -82,7 +82,7 @@ public final class OverheadMeasurement {
             big.addObject().put("id", i).put("text", "y".repeat(40)).putArray("tags").add("a").add("b");
         }
         int size = big.toString().length();
-        io.github.parallel4j.observe.JsonTruncator truncator = new io.github.parallel4j.observe.JsonTruncator();
+        io.github.parallel4j.internal.observe.JsonTruncator truncator = new io.github.parallel4j.internal.observe.JsonTruncator();
         for (int i = 0; i < 50; i++) {
             truncator.truncate(big, 16_000);
         }

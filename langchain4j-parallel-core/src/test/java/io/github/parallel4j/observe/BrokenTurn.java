@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** A finished turn whose first call fails, so that the call taking its output never runs. */
-final class BrokenTurn {
+public final class BrokenTurn {
 
     interface Assistant {
         String chat(String message);
@@ -26,7 +26,7 @@ final class BrokenTurn {
 
     private BrokenTurn() {}
 
-    static TurnReport run() throws Exception {
+    public static TurnReport run() throws Exception {
         CompletableFuture<TurnReport> reported = new CompletableFuture<>();
         ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
                 call("c1", "order", "{\"id\":\"42\"}"), call("c2", "customer", "{\"id\":\"$c1.customerId\"}")));

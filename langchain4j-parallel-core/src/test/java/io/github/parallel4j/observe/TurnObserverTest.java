@@ -9,12 +9,9 @@ import io.github.parallel4j.ParallelTools;
 import io.github.parallel4j.TurnObserver;
 import io.github.parallel4j.TurnReport;
 import io.github.parallel4j.annotation.ParallelSafe;
-import io.github.parallel4j.plan.Plan;
-import io.github.parallel4j.plan.PlannedCall;
 import io.github.parallel4j.support.ScriptedChatModel;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -63,17 +60,17 @@ class TurnObserverTest {
         final AtomicReference<TurnReport> report = new AtomicReference<>();
 
         @Override
-        public TurnScope turnStarted(UUID invocationId, Plan plan) {
+        public TurnScope turnStarted(Turn turn) {
             turnStartedOn.set(Thread.currentThread());
-            events.add("turn " + plan.calls().size());
+            events.add("turn " + turn.calls().size());
             return new TurnScope() {
                 @Override
-                public CallScope callStarted(PlannedCall call) {
-                    startedOn.put(call.name(), Thread.currentThread());
+                public CallScope callStarted(Call call) {
+                    startedOn.put(call.tool(), Thread.currentThread());
                     return error -> {
-                        endedOn.put(call.name(), Thread.currentThread());
+                        endedOn.put(call.tool(), Thread.currentThread());
                         if (error != null) {
-                            errors.put(call.name(), error);
+                            errors.put(call.tool(), error);
                         }
                     };
                 }
@@ -87,8 +84,8 @@ class TurnObserverTest {
         }
 
         @Override
-        public void observationTruncated(PlannedCall call, int fullChars, int keptChars) {
-            events.add("truncated " + call.name() + " " + (fullChars > keptChars));
+        public void observationTruncated(Call call, int fullChars, int keptChars) {
+            events.add("truncated " + call.tool() + " " + (fullChars > keptChars));
         }
     }
 
@@ -96,7 +93,7 @@ class TurnObserverTest {
     void observerFollowsTheTurnAndEachCallOnTheToolsThread() throws Exception {
         Tools tools = new Tools();
         Recorder recorder = new Recorder();
-        TurnObserver failing = (id, plan) -> {
+        TurnObserver failing = turn -> {
             throw new IllegalStateException("a broken observer must not break the turn");
         };
         ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(

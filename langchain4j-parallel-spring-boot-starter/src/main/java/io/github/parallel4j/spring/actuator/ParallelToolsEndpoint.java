@@ -2,7 +2,6 @@ package io.github.parallel4j.spring.actuator;
 
 import io.github.parallel4j.IntegrationLimits;
 import io.github.parallel4j.ParallelTools;
-import io.github.parallel4j.policy.ResourceKeyTemplate;
 import io.github.parallel4j.policy.ToolPolicy;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,7 @@ public class ParallelToolsEndpoint {
 
     private static ToolDescription describe(ToolPolicy policy) {
         return new ToolDescription(policy.sideEffect().name().toLowerCase(java.util.Locale.ROOT),
-                policy.resourceKeys().stream().map(ResourceKeyTemplate::template).toList(),
+                policy.resourceKeys(),
                 policy.isExclusive(), policy.integration().orElse(null), policy.isIdempotent(),
                 policy.timeout().map(Object::toString).orElse(null), policy.onFailure().toString(),
                 policy.cachedFor().map(Object::toString).orElse(null));

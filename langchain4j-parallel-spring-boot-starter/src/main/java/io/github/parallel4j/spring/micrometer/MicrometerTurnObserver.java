@@ -5,8 +5,6 @@ import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.RateLimitedException;
 import io.github.parallel4j.TurnObserver;
 import io.github.parallel4j.TurnReport;
-import io.github.parallel4j.plan.Plan;
-import io.github.parallel4j.plan.PlannedCall;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,7 +13,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -64,21 +61,21 @@ public class MicrometerTurnObserver implements TurnObserver {
     }
 
     @Override
-    public TurnScope turnStarted(UUID invocationId, Plan plan) {
+    public TurnScope turnStarted(Turn started) {
         Observation turn = Observation.createNotStarted(TURN, observations)
                 .contextualName("tool calls")
-                .highCardinalityKeyValue("invocation.id", String.valueOf(invocationId))
-                .highCardinalityKeyValue("calls", Integer.toString(plan.size()))
-                .highCardinalityKeyValue("waves", Integer.toString(plan.waveCount()))
+                .highCardinalityKeyValue("invocation.id", String.valueOf(started.invocationId()))
+                .highCardinalityKeyValue("calls", Integer.toString(started.calls().size()))
+                .highCardinalityKeyValue("waves", Integer.toString(started.waveCount()))
                 .start();
         return new TurnScope() {
             @Override
-            public CallScope callStarted(PlannedCall call) {
+            public CallScope callStarted(Call call) {
                 Observation span = Observation.createNotStarted(CALL, observations)
                         .parentObservation(turn)
-                        .contextualName(call.name())
-                        .lowCardinalityKeyValue("tool", call.name())
-                        .lowCardinalityKeyValue("integration", integration(call))
+                        .contextualName(call.tool())
+                        .lowCardinalityKeyValue("tool", call.tool())
+                        .lowCardinalityKeyValue("integration", none(call.integration()))
                         .highCardinalityKeyValue("call.id", call.id())
                         .start();
                 Observation.Scope scope = span.openScope();
@@ -108,7 +105,7 @@ public class MicrometerTurnObserver implements TurnObserver {
     }
 
     @Override
-    public void observationTruncated(PlannedCall call, int fullChars, int keptChars) {
+    public void observationTruncated(Call call, int fullChars, int keptChars) {
         if (meters != null) {
             counter("parallel.tools.truncated", call).increment();
         }
@@ -153,8 +150,8 @@ public class MicrometerTurnObserver implements TurnObserver {
         return false;
     }
 
-    private Counter counter(String name, PlannedCall call, String... extra) {
-        return counter(name, tags(call.name(), integration(call)), extra);
+    private Counter counter(String name, Call call, String... extra) {
+        return counter(name, tags(call.tool(), call.integration()), extra);
     }
 
     private Counter counter(String name, Tags tags, String... extra) {
@@ -166,11 +163,11 @@ public class MicrometerTurnObserver implements TurnObserver {
     }
 
     private static Tags tags(String tool, String integration) {
-        return Tags.of("tool", tool, "integration", integration == null ? "none" : integration);
+        return Tags.of("tool", tool, "integration", none(integration));
     }
 
-    private static String integration(PlannedCall call) {
-        return call.policy() == null ? "none" : call.policy().integration().orElse("none");
+    private static String none(String integration) {
+        return integration == null ? "none" : integration;
     }
 
     private static String lower(ErrorCode code) {

@@ -1,0 +1,66 @@
+package io.github.parallel4j.internal.langchain4j;
+
+import dev.langchain4j.service.AiServiceContext;
+import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.tool.ToolService;
+import java.lang.reflect.Field;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How an AI service is configured, as far as a turn needs to know: whether LangChain4j runs a message's calls
+ * at once ({@code executeToolsConcurrently()}), whether it streams, and which tools it can run (more than it
+ * offers the model when a tool search strategy narrows them). Read from the builder's {@link AiServiceContext}
+ * each time it is asked, since the builder may be configured further after the library was installed on it.
+ *
+ * <p>{@code AiServices} keeps its context in a protected field and has no getter; the library reads it once by
+ * reflection. Should that fail (a future LangChain4j), the answers are the cautious ones: concurrent, streaming,
+ * and no tool known beyond those offered.
+ */
+final class AiServiceConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(AiServiceConfig.class);
+
+    /** Nothing known: the cautious answers. */
+    static final AiServiceConfig UNKNOWN = new AiServiceConfig(null);
+
+    private final AiServiceContext context;
+
+    private AiServiceConfig(AiServiceContext context) {
+        this.context = context;
+    }
+
+    static AiServiceConfig of(AiServices<?> builder) {
+        AiServiceContext context = contextOf(builder);
+        return context == null ? UNKNOWN : new AiServiceConfig(context);
+    }
+
+    /** @return the builder's context, or null when this LangChain4j version keeps it elsewhere */
+    static AiServiceContext contextOf(AiServices<?> builder) {
+        try {
+            Field field = AiServices.class.getDeclaredField("context");
+            field.setAccessible(true);
+            return field.get(builder) instanceof AiServiceContext context ? context : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.debug("Cannot read the AiServices builder's context", e);
+            return null;
+        }
+    }
+
+    /** @return whether LangChain4j runs a message's calls at once, on threads of its own */
+    boolean concurrent() {
+        ToolService tools = context == null ? null : context.toolService;
+        return tools == null || tools.executor() != null;
+    }
+
+    /** @return whether the AI service streams, so that calls may still be delivered after the invocation failed */
+    boolean streaming() {
+        return context == null || context.streamingChatModel != null;
+    }
+
+    /** @return whether LangChain4j has an executor for the tool, offered to the model or not */
+    boolean runs(String tool) {
+        ToolService tools = context == null ? null : context.toolService;
+        return tools != null && tools.toolExecutors().containsKey(tool);
+    }
+}

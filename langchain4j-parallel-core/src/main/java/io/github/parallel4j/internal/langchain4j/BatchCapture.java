@@ -1,0 +1,124 @@
+package io.github.parallel4j.internal.langchain4j;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.invocation.InvocationContext;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.observability.api.listener.AiServiceCompletedListener;
+import dev.langchain4j.observability.api.listener.AiServiceErrorListener;
+import dev.langchain4j.observability.api.listener.AiServiceRequestIssuedListener;
+import dev.langchain4j.observability.api.listener.AiServiceResponseReceivedListener;
+import dev.langchain4j.service.AiServices;
+import io.github.parallel4j.internal.schedule.TurnScheduler;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listeners that tell an installation what LangChain4j does: each AI message with tool calls opens a batch
+ * under its invocation's id (with the caller's thread context, which tools then see), the next model request or
+ * the invocation's end closes it, and a failed invocation cancels its calls.
+ */
+final class BatchCapture {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchCapture.class);
+
+    private final Invocations invocations;
+    private final TurnScheduler scheduler;
+    /** Whether a tool's name is one the installation runs. */
+    private final Predicate<String> ours;
+    private final AiServiceConfig service;
+
+    BatchCapture(Invocations invocations, TurnScheduler scheduler, Predicate<String> ours, AiServiceConfig service) {
+        this.invocations = invocations;
+        this.scheduler = scheduler;
+        this.ours = ours;
+        this.service = service;
+    }
+
+    /** Registers the listeners on the builder. */
+    void listenOn(AiServices<?> builder) {
+        builder.registerListeners(
+                (AiServiceResponseReceivedListener) event -> onResponse(event.invocationContext(), event.request(),
+                        event.response() == null ? null : event.response().aiMessage()),
+                (AiServiceRequestIssuedListener) event -> passed(event.invocationContext()),
+                (AiServiceCompletedListener) event -> passed(event.invocationContext()),
+                (AiServiceErrorListener) event -> failed(event.invocationContext(), event.error()));
+    }
+
+    /**
+     * The invocation failed: its calls are cancelled with a fixed text that names the exception's class only,
+     * since the model reads it (and a transport's message can carry request ids, addresses, masked keys); the
+     * log has the message.
+     */
+    private void failed(InvocationContext context, Throwable error) {
+        if (context == null || context.invocationId() == null) {
+            return;
+        }
+        String kind = error == null ? "unknown error" : error.getClass().getSimpleName();
+        log.warn("AI service invocation {} failed; its tool calls still running or arriving later are cancelled",
+                context.invocationId(), error);
+        invocations.fail(context.invocationId(), null, "the AI service invocation failed (" + kind + ")",
+                service.streaming());
+    }
+
+    private void onResponse(InvocationContext context, ChatRequest request, AiMessage message) {
+        if (context == null || context.invocationId() == null || message == null
+                || !message.hasToolExecutionRequests() || invocations.failed(context.invocationId())) {
+            return;
+        }
+        List<ToolExecutionRequest> calls = message.toolExecutionRequests();
+        Set<String> offered = offeredTools(request);
+        Set<Integer> unknown = new HashSet<>();
+        Set<Integer> mine = new HashSet<>();
+        List<ToolExecutionRequest> unknownCalls = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) {
+            String name = calls.get(i).name();
+            if (ours.test(name)) {
+                mine.add(i);
+            } else if (offered != null && !offered.contains(name) && !service.runs(name)) {
+                // Not offered and not runnable either: LangChain4j applies its hallucinated-tool strategy. A
+                // tool it can run but did not offer (a tool search narrowed the list) it runs like any other.
+                unknown.add(i);
+                unknownCalls.add(calls.get(i));
+            }
+        }
+        UUID id = context.invocationId();
+        InvocationState state = invocations.enter(id);
+        try {
+            // LangChain4j runs a message's calls at once only when it has an executor and more than one call.
+            boolean concurrent = calls.size() > 1 && service.concurrent();
+            state.newBatch(calls, scheduler.capture(), unknown, mine, concurrent);
+            if (concurrent) {
+                invocations.unknownCalls(state, unknownCalls);
+            }
+        } finally {
+            invocations.leave(id, state);
+        }
+    }
+
+    /** The names of the tools the model was offered, or null when the request does not say. */
+    private static Set<String> offeredTools(ChatRequest request) {
+        if (request == null || request.toolSpecifications() == null) {
+            return null;
+        }
+        Set<String> names = new HashSet<>();
+        for (ToolSpecification spec : request.toolSpecifications()) {
+            names.add(spec.name());
+        }
+        return names;
+    }
+
+    /** LangChain4j is done with the invocation's latest batch: it calls the model again, or it completed. */
+    private void passed(InvocationContext context) {
+        if (context != null && context.invocationId() != null) {
+            invocations.passed(context.invocationId());
+        }
+    }
+}

@@ -1,0 +1,335 @@
+package io.github.parallel4j.internal.langchain4j;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import io.github.parallel4j.ContextPropagator;
+import io.github.parallel4j.internal.schedule.TurnRun;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * What the library keeps for one AI service invocation while it needs it: the latest batch of tool calls, every
+ * turn still running for it (the batch's, and those of calls that ran alone), and the lock that keeps an
+ * exclusive write alone among its calls.
+ *
+ * <p>Guarantees. Every call of the invocation, in a batch or alone, runs under this state's lock. The state is
+ * <em>pinned</em> (never dropped, never expired) while an executor or listener of it is between asking and
+ * answering, or a thread holds or waits for its lock (a running tool, or one that ignored its interrupt after its
+ * turn ended). Unpinned, it is dropped at once when nothing more is expected of it, and otherwise (a batch whose
+ * calls LangChain4j has not handed over yet, a turn still waiting for them) kept only for the idle expiry: an
+ * invocation that ends without LangChain4j saying so (a tool that throws an {@code Error}) leaves nothing behind
+ * for longer. Once the invocation has failed or was cancelled ({@link #fail}), every turn of it still running is
+ * cancelled, and every call that comes later is refused: nothing of it starts after the caller was told.
+ *
+ * <p>Thread-safe. The counts that pin the state are atomic; the rest is guarded by this object's monitor, which is
+ * never held while a turn starts, while a turn is told anything, nor while the owner is asked to re-examine the
+ * state (that takes the map's lock, which in turn reads this state).
+ */
+final class InvocationState {
+
+    /** Told when the state may have become idle or busy, so that its owner drops it or renews its expiry. */
+    interface Owner {
+        void changed(InvocationState state);
+    }
+
+    final ScopeLock scope;
+    private final Owner owner;
+    private final AtomicInteger callers = new AtomicInteger();
+    private final AtomicInteger lockUsers = new AtomicInteger();
+
+    // Guarded by this.
+    private Batch batch;
+    /** LangChain4j has not moved on from the batch: calls of ours it has not claimed yet are still to come. */
+    private boolean batchPending;
+    /** Calls that ran alone since the last batch was seen: streaming with concurrent tools runs them early. */
+    private final List<ToolExecutionRequest> ranAlone = new ArrayList<>();
+    private final List<TurnRun> running = new ArrayList<>();
+    private String failure;
+
+    /**
+     * @param owner asked to re-examine this state; called without holding this state's monitor
+     */
+    InvocationState(Owner owner) {
+        this.owner = owner;
+        this.scope = new ScopeLock(new ScopeLock.Users() {
+            @Override
+            public void entered() {
+                if (lockUsers.getAndIncrement() == 0) {
+                    owner.changed(InvocationState.this); // pinned now: its expiry must not run out under the lock
+                }
+            }
+
+            @Override
+            public void left() {
+                if (lockUsers.decrementAndGet() == 0) {
+                    owner.changed(InvocationState.this);
+                }
+            }
+        });
+    }
+
+    /** An executor (or listener) starts using this state: it is pinned until {@link #leave()}. */
+    void enter() {
+        callers.incrementAndGet();
+    }
+
+    void leave() {
+        callers.decrementAndGet();
+    }
+
+    /** @return whether a caller or a lock user is inside: the state must stay, however long that takes */
+    boolean pinned() {
+        return callers.get() > 0 || lockUsers.get() > 0;
+    }
+
+    /** @return whether nothing of the invocation runs, waits or is expected: the state may go now */
+    boolean idle() {
+        if (pinned()) {
+            return false;
+        }
+        synchronized (this) {
+            // Asked from the outcomes, not from whenDone(): a caller woken by its call's outcome may ask before the
+            // turn's completion has reached the whenDone() callbacks.
+            running.removeIf(InvocationState::finished);
+            return running.isEmpty() && !(batchPending && batch.awaitsCalls());
+        }
+    }
+
+    private static boolean finished(TurnRun run) {
+        for (int i = 0; i < run.plan().size(); i++) {
+            if (!run.outcome(i).isDone()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Records the calls of a new AI message. If any of them already ran alone (the streaming handler started it
+     * before the message was complete), the batch is never planned as a whole: the rest run alone too, so that
+     * nothing runs twice.
+     *
+     * @param unknownToLangChain4j positions of calls whose tool the AI service does not have either: LangChain4j
+     *     applies its hallucinated-tool strategy to them
+     * @param ours positions of calls to tools of this installation: LangChain4j will hand each to its executor
+     * @param concurrent whether LangChain4j runs the calls at once ({@code executeToolsConcurrently()}), so that
+     *     the arrival of a call says nothing about the calls before it
+     */
+    synchronized void newBatch(List<ToolExecutionRequest> requests, List<ContextPropagator.Captured> context,
+            Set<Integer> unknownToLangChain4j, Set<Integer> ours, boolean concurrent) {
+        if (failure != null) {
+            return;
+        }
+        Batch next = new Batch(requests, context, concurrent, unknownToLangChain4j, ours);
+        for (ToolExecutionRequest request : requests) {
+            for (ToolExecutionRequest early : ranAlone) {
+                if (early == request || early.equals(request)) {
+                    next.runsAlone = true;
+                }
+            }
+        }
+        ranAlone.clear();
+        batch = next;
+        batchPending = !next.runsAlone;
+    }
+
+    /**
+     * Claims the request's place in the current batch, starting the batch's turn if this is its first call, or
+     * starts a turn of its own for a call that belongs to no batch; either way the turn is this invocation's.
+     * Lets pass the earlier external calls that LangChain4j has shown it has passed. Turns start outside this
+     * state's monitor: planning and the user's turn observers must not hold up the invocation's other threads.
+     *
+     * @param startBatch starts the batch's turn
+     * @param startAlone starts a turn of this call alone
+     * @return the claim, or a refusal when the invocation has failed
+     */
+    Claim claim(ToolExecutionRequest request, Function<Batch, TurnRun> startBatch, Supplier<TurnRun> startAlone) {
+        Batch claimed;
+        int index;
+        int[] release;
+        CompletableFuture<TurnRun> starting = null;
+        CompletableFuture<TurnRun> turn = null;
+        synchronized (this) {
+            if (failure != null) {
+                return Claim.refused(failure);
+            }
+            index = batch == null || batch.runsAlone ? -1 : batch.claim(request);
+            claimed = batch;
+            if (index < 0) {
+                ranAlone.add(request);
+            } else if (batch.run == null) {
+                starting = new CompletableFuture<>();
+                batch.run = starting;
+            }
+            if (index >= 0) {
+                turn = batch.run;
+            }
+        }
+        if (index < 0) {
+            TurnRun alone = startAlone.get();
+            track(alone);
+            return new Claim(alone, 0, null, null);
+        }
+        if (starting != null) {
+            TurnRun run;
+            try {
+                run = startBatch.apply(claimed);
+            } catch (RuntimeException | Error e) {
+                synchronized (this) {
+                    claimed.claimed[index] = false;
+                    claimed.run = null; // the next call of the batch tries again
+                }
+                starting.completeExceptionally(e);
+                throw e;
+            }
+            track(run);
+            starting.complete(run);
+        }
+        TurnRun run = turn.join(); // a failed start is this call's internal failure too
+        synchronized (this) {
+            // Sequentially, LangChain4j reaches this call only after it has dealt with every earlier one. With
+            // executeToolsConcurrently() it starts them all at once on its own threads, so a call arriving says
+            // nothing about an earlier call to a tool nobody has: LangChain4j may yet fail the invocation on it.
+            for (int i = 0; i < index; i++) {
+                if (!claimed.concurrent || !claimed.unknownToLangChain4j.contains(i)) {
+                    claimed.passed[i] = true;
+                }
+            }
+            release = claimed.passedPositions();
+        }
+        release(run, release);
+        return new Claim(run, index, claimed, null);
+    }
+
+    /** Lets the turn go past the given external calls; outside the monitor, since that may start calls. */
+    private static void release(TurnRun run, int[] positions) {
+        if (run != null && positions != null) {
+            for (int i : positions) {
+                run.release(i);
+            }
+        }
+    }
+
+    /** Counts a turn until it is done; a turn started after the invocation failed is cancelled at once. */
+    private void track(TurnRun run) {
+        String failed;
+        synchronized (this) {
+            running.add(run);
+            failed = failure;
+        }
+        if (failed != null) {
+            run.cancel(failed);
+        }
+        run.whenDone().whenComplete((outcomes, error) -> {
+            synchronized (this) {
+                running.remove(run);
+            }
+            owner.changed(this);
+        });
+    }
+
+    /**
+     * LangChain4j has decided on a call of the current batch to a tool it does not have, and the invocation
+     * goes on: what was emitted after it may run.
+     *
+     * @param request the very request LangChain4j handed to its strategy
+     */
+    void decided(ToolExecutionRequest request) {
+        TurnRun run;
+        int[] release;
+        synchronized (this) {
+            if (batch == null || !batch.pass(request)) {
+                return;
+            }
+            run = batch.startedRun();
+            release = batch.passedPositions();
+        }
+        release(run, release);
+        owner.changed(this);
+    }
+
+    /**
+     * Cancels the batch's turn if LangChain4j has still not decided on one of its calls to an unknown tool: the
+     * calls after it must not wait without a limit for a signal that may never come (a strategy of the user's own
+     * that does not tell the library, or a call LangChain4j failed in a way no listener hears).
+     *
+     * @param reason why, for the model
+     */
+    void cancelIfUndecided(Batch which, TurnRun run, String reason) {
+        synchronized (this) {
+            if (which.unknownDecided() || run.whenDone().isDone()) {
+                return;
+            }
+        }
+        run.cancel(reason);
+    }
+
+    /**
+     * LangChain4j has finished with the current batch: it sends the next request to the model, or the
+     * invocation completed. Every external call has been passed, and no call of the batch will come any more.
+     */
+    void passed() {
+        TurnRun run = null;
+        int[] release = null;
+        synchronized (this) {
+            batchPending = false;
+            if (batch != null) {
+                Arrays.fill(batch.passed, true);
+                run = batch.startedRun();
+                release = batch.passedPositions();
+            }
+        }
+        release(run, release);
+        owner.changed(this);
+    }
+
+    /**
+     * The invocation failed or was cancelled: cancels every turn of it still running, and refuses every call
+     * that comes later.
+     *
+     * @param reason why, for the model
+     */
+    void fail(String reason) {
+        cancelAll(reason, true);
+    }
+
+    /**
+     * The state was dropped after its idle expiry: the turns still waiting for calls that never came are
+     * cancelled, so that nothing of them (MDC, outputs, a budget-less wait) stays behind.
+     *
+     * @param reason why, for the model
+     */
+    void expired(String reason) {
+        cancelAll(reason, false);
+    }
+
+    private void cancelAll(String reason, boolean refuseLater) {
+        List<TurnRun> cancel;
+        synchronized (this) {
+            if (refuseLater && failure == null) {
+                failure = reason;
+            }
+            batchPending = false;
+            cancel = List.copyOf(running);
+        }
+        for (TurnRun run : cancel) {
+            run.cancel(reason);
+        }
+        owner.changed(this);
+    }
+
+    /**
+     * A call's place in a running turn; {@code batch} is null for a call that runs alone, {@code run} is null
+     * for a call refused because the invocation had failed ({@code refusal} says why).
+     */
+    record Claim(TurnRun run, int index, Batch batch, String refusal) {
+        static Claim refused(String why) {
+            return new Claim(null, -1, null, why);
+        }
+    }
+}

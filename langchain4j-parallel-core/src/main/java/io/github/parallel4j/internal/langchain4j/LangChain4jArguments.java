@@ -1,0 +1,194 @@
+package io.github.parallel4j.internal.langchain4j;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.langchain4j.agent.tool.P;
+import dev.langchain4j.agent.tool.ToolMemoryId;
+import dev.langchain4j.internal.Json;
+import dev.langchain4j.invocation.InvocationContext;
+import dev.langchain4j.invocation.InvocationParameters;
+import dev.langchain4j.invocation.LangChain4jManaged;
+import dev.langchain4j.service.tool.DefaultToolExecutor;
+import io.github.parallel4j.internal.plan.ArgumentReader;
+import io.github.parallel4j.internal.plan.ParsedArguments;
+import io.github.parallel4j.internal.policy.CanonicalJson;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a call's arguments exactly as LangChain4j's tool executor will, so that the library plans with the values
+ * the tool receives: the text is parsed by LangChain4j's own {@code ToolExecutionRequestUtil.argumentsAsMap}
+ * (which repairs a double-encoded JSON string and trailing commas), and each argument of a Java tool method is
+ * coerced to its parameter's type by {@code DefaultToolExecutor.coerceArgument} ({@code 1}, {@code 1.0},
+ * {@code "1"}, {@code " 1"} and {@code "01"} are all {@code 1L} for a {@code long}). Those two are not public in
+ * LangChain4j 1.19; they are called reflectively, and should a later LangChain4j lack them, arguments are read
+ * as strict JSON and keyed by their JSON values (a warning says so once).
+ *
+ * <p>Tools without a Java method (tool providers, MCP) receive the JSON as the model wrote it, so their values are
+ * taken as JSON: numbers by value, strings exactly as written (no trimming, no change of case).
+ *
+ * <p>Thread-safe. Internal: not part of the public API.
+ */
+final class LangChain4jArguments implements ArgumentReader {
+
+    private static final Logger log = LoggerFactory.getLogger(LangChain4jArguments.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Method ARGUMENTS_AS_MAP = find("dev.langchain4j.service.tool.ToolExecutionRequestUtil",
+            "argumentsAsMap", String.class);
+    private static final Method COERCE = find(DefaultToolExecutor.class.getName(), "coerceArgument",
+            Object.class, String.class, Class.class, Type.class);
+    private static final Method DEFAULT_VALUE = find(DefaultToolExecutor.class.getName(), "parseDefaultValue",
+            String.class, String.class, Class.class, Type.class);
+
+    /** The Java method of each tool that has one, by tool name. */
+    private final Map<String, Method> methods = new ConcurrentHashMap<>();
+
+    /**
+     * Coerces this tool's arguments by its method's parameters from now on, or takes them as JSON.
+     *
+     * @param tool the tool's name
+     * @param method the method LangChain4j's executor prepares arguments for (its original method), or null for a
+     *     tool without one
+     */
+    void method(String tool, Method method) {
+        if (method == null) {
+            methods.remove(tool);
+        } else {
+            methods.put(tool, method);
+        }
+    }
+
+    @Override
+    public ParsedArguments parse(String arguments) {
+        if (ARGUMENTS_AS_MAP == null) {
+            return ArgumentReader.JSON.parse(arguments);
+        }
+        Object map;
+        try {
+            map = ARGUMENTS_AS_MAP.invoke(null, arguments);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            return ParsedArguments.failed(cause instanceof Exception x ? x : e);
+        } catch (IllegalAccessException e) {
+            return ArgumentReader.JSON.parse(arguments);
+        }
+        if (map == null) {
+            return ParsedArguments.failed(new IllegalArgumentException("the arguments must be a JSON object, not null"));
+        }
+        return ParsedArguments.parsed(JSON.valueToTree(map));
+    }
+
+    @Override
+    public JsonNode canonical(String tool, JsonNode arguments, Predicate<String> isReference) {
+        Method method = methods.get(tool);
+        if (method == null || COERCE == null || arguments == null || !arguments.isObject()) {
+            return CanonicalJson.of(arguments);
+        }
+        // Only the method's parameters: LangChain4j ignores any other field, so the tool cannot tell them apart.
+        ObjectNode values = JsonNodeFactory.instance.objectNode();
+        for (Parameter parameter : method.getParameters()) {
+            if (!fromModel(parameter)) {
+                continue;
+            }
+            String name = nameOf(parameter);
+            JsonNode given = arguments.get(name);
+            JsonNode value;
+            if (given != null && given.isTextual() && isReference.test(given.textValue())) {
+                value = given; // another call's output: its value is known only once that call has run
+            } else {
+                value = received(parameter, name, given);
+            }
+            if (value != null) {
+                values.set(name, value);
+            }
+        }
+        return values;
+    }
+
+    /** The canonical value a parameter receives, or null for none. */
+    private static JsonNode received(Parameter parameter, String name, JsonNode given) {
+        Class<?> type = parameter.getType();
+        Type generic = parameter.getParameterizedType();
+        boolean optional = type == Optional.class;
+        if (optional && generic instanceof ParameterizedType p) {
+            generic = p.getActualTypeArguments()[0];
+            type = generic instanceof Class<?> c ? c
+                    : generic instanceof ParameterizedType q ? (Class<?>) q.getRawType() : Object.class;
+        }
+        try {
+            if (given == null || given.isNull()) {
+                P p = parameter.getAnnotation(P.class);
+                if (optional || p == null || P.NO_DEFAULT.equals(p.defaultValue()) || DEFAULT_VALUE == null) {
+                    return null;
+                }
+                return toJson(DEFAULT_VALUE.invoke(null, p.defaultValue(), name, type, generic));
+            }
+            Object argument = JSON.treeToValue(given, Object.class);
+            return toJson(COERCE.invoke(null, argument, name, type, generic));
+        } catch (InvocationTargetException | IllegalAccessException | JsonProcessingException | RuntimeException e) {
+            // The tool will refuse this argument when it runs; until then it is keyed by its JSON value.
+            return CanonicalJson.of(given);
+        }
+    }
+
+    /** A Java value as canonical JSON: scalars directly, anything else through LangChain4j's own JSON codec. */
+    private static JsonNode toJson(Object value) throws JsonProcessingException {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        if (value == null) {
+            return nodes.nullNode();
+        }
+        if (value instanceof String || value instanceof Character || value instanceof UUID) {
+            return nodes.textNode(value.toString());
+        }
+        if (value instanceof Enum<?> e) {
+            return nodes.textNode(e.name());
+        }
+        if (value instanceof Boolean b) {
+            return nodes.booleanNode(b);
+        }
+        if (value instanceof Number) {
+            return CanonicalJson.of(JSON.valueToTree(value));
+        }
+        return CanonicalJson.of(JSON.readTree(Json.toJson(value)));
+    }
+
+    /** Whether the model gives this parameter (LangChain4j fills the others from the invocation). */
+    private static boolean fromModel(Parameter parameter) {
+        Class<?> type = parameter.getType();
+        return !parameter.isAnnotationPresent(ToolMemoryId.class)
+                && !InvocationParameters.class.isAssignableFrom(type)
+                && type != InvocationContext.class
+                && !LangChain4jManaged.class.isAssignableFrom(type);
+    }
+
+    /** The argument's name as LangChain4j looks it up: {@code @P(name)}, else the parameter's name. */
+    private static String nameOf(Parameter parameter) {
+        P p = parameter.getAnnotation(P.class);
+        return p != null && p.name() != null && !p.name().isBlank() ? p.name() : parameter.getName();
+    }
+
+    private static Method find(String type, String name, Class<?>... parameters) {
+        try {
+            Method method = Class.forName(type).getDeclaredMethod(name, parameters);
+            method.setAccessible(true);
+            return method;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.warn("LangChain4j's {}.{} is not available ({}): tool arguments are read as strict JSON and resource"
+                    + " keys filled from JSON values, not from the values the tool receives", type, name, e.toString());
+            return null;
+        }
+    }
+}

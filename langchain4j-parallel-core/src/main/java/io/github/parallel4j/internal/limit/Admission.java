@@ -1,0 +1,260 @@
+package io.github.parallel4j.internal.limit;
+
+import io.github.parallel4j.internal.plan.PlannedCall;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * What one attempt of a call must hold before it is given a thread, taken in one fixed order for every call and
+ * without holding a thread, so that a waiting call is an entry in a queue and no two calls can wait for each
+ * other: its scope and resource-key locks ({@link #lock}); then, once the caller has had its say (an answer from
+ * the read cache spends nothing), its turn's cap and its integration's slots ({@link #acquire}); the time its rate
+ * permit should come, waited out on the timer ({@link #pace}); and last the JVM-wide slot. Whatever it took is
+ * released exactly once ({@link #release()}, or {@link #withdraw()} when its turn closes while it waits).
+ *
+ * <p>Internal: public only so that the scheduler's package can use it.
+ *
+ * <p>Thread-safe. Its bookkeeping is guarded by its own monitor; the liveness check it is given may take the
+ * caller's monitor while it is held, so the caller never calls into an admission while holding its own.
+ */
+public final class Admission {
+
+    private final BooleanSupplier live;
+
+    // Guarded by this.
+    /** The concurrency slots it holds, released in reverse order. */
+    private final List<FairSlots> held = new ArrayList<>(3);
+    /** Whether someone has taken its resources to release: exactly one does, after which nothing is kept. */
+    private boolean taken;
+    /** The slot request it waits on, if any, so that closing the turn can withdraw it. */
+    private FairSlots.Ticket ticket;
+    /** Its scope and resource-key locks, null when it needs none; {@code locked} once they are held. */
+    private ResourceLocks.Request locks;
+    private boolean locked;
+    /** The timer task waiting until a rate permit should be there. */
+    private Future<?> paceWait;
+
+    /**
+     * @param live whether the attempt still wants what it asked for; a grant to a dead attempt is declined and
+     *     passes on to the next in line
+     */
+    public Admission(BooleanSupplier live) {
+        this.live = live;
+    }
+
+    /**
+     * Asks for the attempt's locks, all in one request; {@code then} runs once they are held (at once, or on the
+     * thread that releases them).
+     *
+     * @param request the scope and key locks, made with {@link #onLocked} as its grant callback
+     */
+    public void lock(ResourceLocks.Request request) {
+        synchronized (this) {
+            locks = request; // before placing it: closing the turn can withdraw it from here on
+        }
+        request.place();
+    }
+
+    /**
+     * The grant callback of the request given to {@link #lock}: keeps the locks and runs {@code then}, or declines
+     * them if the attempt is dead by now.
+     *
+     * @param then the next step
+     * @return whether the locks are kept
+     */
+    public boolean onLocked(Runnable then) {
+        synchronized (this) {
+            if (!live.getAsBoolean() || taken) {
+                return false; // closed meanwhile: its outcome is written, and the locks pass on
+            }
+            locked = true;
+        }
+        then.run();
+        return true;
+    }
+
+    /**
+     * Takes the slots of {@code chain} one by one, in order and without blocking, then runs {@code then}.
+     *
+     * @param chain the caps, in the fixed order
+     * @param then the next step, run on the thread that granted the last slot
+     */
+    public void acquire(List<FairSlots> chain, Runnable then) {
+        acquire(chain, 0, then);
+    }
+
+    private void acquire(List<FairSlots> chain, int k, Runnable then) {
+        if (k == chain.size()) {
+            then.run();
+            return;
+        }
+        FairSlots slots = chain.get(k);
+        FairSlots.Ticket next = slots.ticket(() -> onGranted(chain, k, then));
+        Held release = null;
+        synchronized (this) {
+            if (live.getAsBoolean() && !taken) {
+                ticket = next;
+            } else {
+                release = take();
+            }
+        }
+        if (release != null) {
+            release.release(); // closed meanwhile: its outcome is written
+            return;
+        }
+        slots.enqueue(next);
+    }
+
+    /** A slot was granted: keep it and go on to the next, or decline it if the attempt is dead by now. */
+    private boolean onGranted(List<FairSlots> chain, int k, Runnable then) {
+        Held release = null;
+        synchronized (this) {
+            ticket = null;
+            if (live.getAsBoolean() && !taken) {
+                held.add(chain.get(k));
+            } else {
+                release = take();
+            }
+        }
+        if (release != null) {
+            release.release();
+            return false;
+        }
+        acquire(chain, k + 1, then);
+        return true;
+    }
+
+    /**
+     * Waits on the timer until the rate permit should be there, holding no thread and no JVM-wide slot.
+     *
+     * @param timer the shared timer
+     * @param waitNanos how long
+     * @param onTimer marks the task as the library's own step on the shared timer
+     * @param then the step to run after the wait
+     * @return false when the attempt is dead already (what it held is released) and nothing was scheduled
+     * @throws java.util.concurrent.RejectedExecutionException when the timer refuses the task
+     */
+    public boolean pace(ScheduledExecutorService timer, long waitNanos, UnaryOperator<Runnable> onTimer,
+            Runnable then) {
+        Held release = null;
+        synchronized (this) {
+            if (!live.getAsBoolean() || taken) {
+                release = take();
+            }
+        }
+        if (release != null) {
+            release.release(); // closed meanwhile: its outcome is written
+            return false;
+        }
+        Future<?> waiting = timer.schedule(onTimer.apply(then), waitNanos, TimeUnit.NANOSECONDS);
+        synchronized (this) {
+            paceWait = waiting;
+        }
+        return true;
+    }
+
+    /**
+     * Gives back one slot early, while keeping the rest: a call whose permit did not come in time gives up its
+     * JVM-wide slot (with its thread) and waits on the timer again.
+     *
+     * @param slots the cap whose slot to give back, or null for none
+     */
+    public void giveBack(FairSlots slots) {
+        boolean release;
+        synchronized (this) {
+            release = slots != null && !taken && held.remove(slots);
+        }
+        if (release) {
+            slots.release();
+        }
+    }
+
+    /** Releases whatever the attempt holds or waits for; only the first release or withdrawal does anything. */
+    public void release() {
+        Held release;
+        synchronized (this) {
+            release = take();
+        }
+        release.release();
+    }
+
+    /**
+     * Takes what the attempt holds away from it, for a turn that closed while the attempt had no thread, and
+     * withdraws its slot request and timer wait at once; what it held is released by the returned step, which a
+     * closing turn runs once every attempt's waits are withdrawn.
+     *
+     * @return releases what the attempt held; does nothing when it was released already
+     */
+    public Runnable withdraw() {
+        Held release;
+        FairSlots.Ticket waitingFor;
+        Future<?> waiting;
+        synchronized (this) {
+            release = take();
+            waitingFor = ticket;
+            waiting = paceWait;
+            ticket = null;
+        }
+        if (release != Held.NOTHING) {
+            if (waitingFor != null) {
+                waitingFor.cancel(); // if it is being granted instead, the grant sees the attempt dead and passes it on
+            }
+            if (waiting != null) {
+                waiting.cancel(false);
+            }
+        }
+        return release::release;
+    }
+
+    /** Takes the resources for release; only the first caller gets them. Called holding this. */
+    private Held take() {
+        if (taken) {
+            return Held.NOTHING;
+        }
+        taken = true;
+        List<FairSlots> slots = held.isEmpty() ? List.of() : new ArrayList<>(held);
+        held.clear();
+        return new Held(slots, locks, locked);
+    }
+
+    /** What one attempt held, taken for release by exactly one caller. */
+    private record Held(List<FairSlots> slots, ResourceLocks.Request locks, boolean locked) {
+        static final Held NOTHING = new Held(List.of(), null, false);
+
+        /** Releases the slots, newest first, then the locks (or withdraws them while they are still waited for). */
+        void release() {
+            for (int k = slots.size() - 1; k >= 0; k--) {
+                slots.get(k).release();
+            }
+            if (locks != null) {
+                if (locked) {
+                    locks.release();
+                } else {
+                    locks.cancel(); // if it is being granted instead, the grant sees the attempt dead and declines
+                }
+            }
+        }
+    }
+
+    /**
+     * The caps a call takes after its locks, in order: its turn's, then its integration's.
+     *
+     * @param turn the turn's cap, or null
+     * @param gate the gate of integration limits
+     * @param call the call
+     * @return the chain
+     */
+    public static List<FairSlots> caps(FairSlots turn, CallGate gate, PlannedCall call) {
+        List<FairSlots> chain = new ArrayList<>(2);
+        if (turn != null) {
+            chain.add(turn);
+        }
+        chain.addAll(gate.slots(call));
+        return chain;
+    }
+}

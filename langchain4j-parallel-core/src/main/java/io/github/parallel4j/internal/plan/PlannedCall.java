@@ -1,0 +1,232 @@
+package io.github.parallel4j.internal.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.internal.policy.ResourceKey;
+import io.github.parallel4j.internal.policy.ResourceKeyTemplate;
+import io.github.parallel4j.policy.ToolPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One call of a {@link Plan}: what the model asked for, the policy that applies, what it waits for, and, when the
+ * planner already knows it cannot run, why.
+ *
+ * <p>Immutable once the plan is built.
+ */
+public final class PlannedCall {
+
+    /** What the scheduler does with a call. */
+    public enum Kind {
+        /** Runs as soon as its predecessors are done and its limits allow. */
+        RUN,
+        /**
+         * A call this library does not run (another tool of the AI service, or a name no tool has): an exclusive
+         * barrier, so nothing emitted after it starts before the AI service has passed it.
+         */
+        EXTERNAL,
+        /** Never runs: its observation is {@link #rejection()}. */
+        REJECTED
+    }
+
+    final int index;
+    final String id;
+    final String providerId;
+    String note;
+    final String name;
+    final String rawArguments;
+    final JsonNode arguments;
+    final Exception argumentsFailure;
+    final ArgumentReader reader;
+    JsonNode canonicalArguments;
+    final ToolPolicy policy;
+    Kind kind;
+    ErrorCode rejection;
+    String rejectionMessage;
+    List<ResourceKey> keys = List.of();
+    List<Reference> references = List.of();
+    int[] dataPredecessors = new int[0];
+    int[] orderPredecessors = new int[0];
+    int[] successors = new int[0];
+    int wave;
+    int duplicateOf = -1;
+
+    PlannedCall(
+            int index,
+            String id,
+            String providerId,
+            String note,
+            String name,
+            String rawArguments,
+            ParsedArguments parsed,
+            ToolPolicy policy,
+            Kind kind,
+            ArgumentReader reader) {
+        this.index = index;
+        this.id = id;
+        this.providerId = providerId;
+        this.note = note;
+        this.name = name;
+        this.rawArguments = rawArguments;
+        this.arguments = parsed.value();
+        this.argumentsFailure = parsed.failure();
+        this.policy = policy;
+        this.kind = kind;
+        this.reader = reader;
+    }
+
+    void reject(ErrorCode code, String message) {
+        if (kind != Kind.REJECTED) {
+            kind = Kind.REJECTED;
+            rejection = code;
+            rejectionMessage = message;
+        }
+    }
+
+    /** @return the position in the model's message, from 0 */
+    public int index() {
+        return index;
+    }
+
+    /** @return the call's id: the provider's, or a synthesized one when the provider's was missing or repeated */
+    public String id() {
+        return id;
+    }
+
+    /** @return the id the provider sent, possibly null */
+    public String providerId() {
+        return providerId;
+    }
+
+    /** @return why the id was synthesized, if it was */
+    public Optional<String> note() {
+        return Optional.ofNullable(note);
+    }
+
+    /** @return the tool's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the arguments as the model sent them */
+    public String rawArguments() {
+        return rawArguments;
+    }
+
+    /** @return the parsed arguments (a JSON object), or null when they could not be parsed */
+    public JsonNode arguments() {
+        return arguments;
+    }
+
+    /**
+     * @return why the arguments could not be read, the exception as the reader threw it (LangChain4j's, in the
+     *     library); empty when they were read
+     */
+    public Optional<Exception> argumentsFailure() {
+        return Optional.ofNullable(argumentsFailure);
+    }
+
+    /**
+     * @return the arguments as the tool will receive them, in canonical form (see {@link ArgumentReader#canonical});
+     *     null when they could not be read or the call was not planned to run
+     */
+    public JsonNode canonicalArguments() {
+        return canonicalArguments;
+    }
+
+    /**
+     * The canonical form of this call's arguments once its references are filled: what resource keys and the
+     * read cache are filled from when the call runs.
+     *
+     * @param resolved the arguments with references filled ({@link #arguments()} itself when it has none)
+     * @return the canonical arguments
+     */
+    public JsonNode canonicalArguments(JsonNode resolved) {
+        if (resolved == arguments && canonicalArguments != null) {
+            return canonicalArguments;
+        }
+        return reader.canonical(name, resolved, text -> false);
+    }
+
+    /**
+     * The texts of this call's resource keys once it runs, each {@code {param}} filled from the arguments as the
+     * tool receives them ({@code 1}, {@code 1.0} and {@code "1"} for a {@code long} fill one key), in its policy's
+     * order: what it locks and what its write makes the read cache forget.
+     *
+     * @param resolved the arguments with references filled ({@link #arguments()} itself when it has none)
+     * @return the filled keys, possibly empty
+     * @throws ResourceKeyTemplate.MissingArgumentException when a key names an argument the call does not have
+     */
+    public List<String> filledKeys(JsonNode resolved) {
+        JsonNode values = canonicalArguments(resolved);
+        List<String> keys = new ArrayList<>(policy.resourceKeys().size());
+        for (ResourceKeyTemplate template : ResourceKeyTemplate.compiled(policy.resourceKeys())) {
+            keys.add(template.fill(values, text -> false).text());
+        }
+        return keys;
+    }
+
+    /** @return the tool's policy, or null for an {@link Kind#EXTERNAL} call */
+    public ToolPolicy policy() {
+        return policy;
+    }
+
+    /** @return what the scheduler does with this call */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** @return why the call cannot run, for a {@link Kind#REJECTED} call */
+    public ErrorCode rejection() {
+        return rejection;
+    }
+
+    /** @return the message that goes with {@link #rejection()} */
+    public String rejectionMessage() {
+        return rejectionMessage;
+    }
+
+    /** @return the resource keys as known when planning (some may be open) */
+    public List<ResourceKey> keys() {
+        return keys;
+    }
+
+    /** @return the references in the arguments */
+    public List<Reference> references() {
+        return references;
+    }
+
+    /** @return indexes of the calls whose output this call needs */
+    public int[] dataPredecessors() {
+        return dataPredecessors.clone();
+    }
+
+    /** @return indexes of the calls that must finish first because they conflict with this one */
+    public int[] orderPredecessors() {
+        return orderPredecessors.clone();
+    }
+
+    /** @return indexes of the calls that wait for this one */
+    public int[] successors() {
+        return successors.clone();
+    }
+
+    /**
+     * @return the index of an identical read earlier in the batch whose result this call shares instead of
+     *     running, or -1
+     */
+    public int duplicateOf() {
+        return duplicateOf;
+    }
+
+    /** @return the wave, from 1; 0 for a call that never runs */
+    public int wave() {
+        return wave;
+    }
+
+    @Override
+    public String toString() {
+        return id + " " + name;
+    }
+}

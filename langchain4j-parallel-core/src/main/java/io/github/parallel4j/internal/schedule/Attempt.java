@@ -1,0 +1,317 @@
+package io.github.parallel4j.internal.schedule;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.parallel4j.ContextPropagator;
+import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.ToolCallContext;
+import io.github.parallel4j.internal.limit.Admission;
+import io.github.parallel4j.internal.limit.CallGate;
+import io.github.parallel4j.internal.limit.FairSlots;
+import io.github.parallel4j.internal.limit.LimitRefusal;
+import io.github.parallel4j.internal.limit.ResourceLocks;
+import io.github.parallel4j.internal.plan.PlannedCall;
+import io.github.parallel4j.internal.policy.Durations;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One run of a call's tool: what it holds on its way to a thread ({@link Admission}), and, once it has one, the
+ * steps on that thread: the caller's context restored, the rate permit taken, the tool run under its timeout, and
+ * the outcome handed back to its turn.
+ *
+ * <p>Fields are guarded by the turn's monitor; the admission keeps its own.
+ */
+final class Attempt implements Runnable {
+
+    /**
+     * How long a call's thread may wait for its rate permit: the timer wakes a paced call when a permit should be
+     * there, and the thread takes it (waiting this long at most, for calls woken together); short enough that
+     * waiting holds no thread to speak of. A call that gets no permit by then gives its thread and JVM-wide slot
+     * up and waits on the timer again.
+     */
+    static final long PACE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    final TurnRun turn;
+    final CallState state;
+    final int number;
+    final JsonNode arguments;
+    final Admission admission;
+
+    // Guarded by the turn's monitor.
+    Thread thread;
+    boolean started;
+    boolean returned;
+    boolean abandoned;
+    long startNanos = -1;
+    ScheduledFuture<?> timeout;
+
+    Attempt(TurnRun turn, CallState state, int number, JsonNode arguments) {
+        this.turn = turn;
+        this.state = state;
+        this.number = number;
+        this.arguments = arguments;
+        this.admission = new Admission(() -> turn.isLive(this));
+    }
+
+    PlannedCall call() {
+        return state.call;
+    }
+
+    /** Asks for the call's scope and key locks, then goes on ({@link #afterLocks}) once they are held. */
+    void lock(TreeMap<String, Boolean> keys) {
+        ResourceLocks.Request request = CallLocks.request(turn.scheduler.locks(), turn.options.scope(), call(), keys,
+                () -> admission.onLocked(this::afterLocks));
+        if (request == null) {
+            afterLocks();
+        } else {
+            admission.lock(request);
+        }
+    }
+
+    /**
+     * With its locks held no write to its keys is running, so a kept result is as good as a fresh one; and it is
+     * answered before any cap or permit, so it spends neither. Otherwise the call goes on to its caps.
+     */
+    void afterLocks() {
+        PlannedCall call = call();
+        ToolOutput kept = cachedOrNull(call);
+        if (kept != null) {
+            admission.release();
+            end(CallOutcome.fromCache(call, kept, turn.now()));
+            return;
+        }
+        admission.acquire(Admission.caps(turn.turnSlots, turn.scheduler.gate(), call), this::pace);
+    }
+
+    private ToolOutput cachedOrNull(PlannedCall call) {
+        try {
+            return turn.runner.cached(call, arguments).orElse(null);
+        } catch (RuntimeException e) {
+            return null; // a broken cache must not stop the call: run it
+        }
+    }
+
+    /**
+     * Waits on the timer until the call's rate permit should be there (consuming nothing), holding no thread and no
+     * JVM-wide slot; then takes the JVM-wide slot and a thread, which takes the permit ({@link #paceOnThread}).
+     */
+    private void pace() {
+        CallGate gate = turn.scheduler.gate();
+        long wait;
+        try {
+            wait = gate.estimate(call(), turn.options.partition(), turn.budget.deadline());
+        } catch (LimitRefusal refusal) {
+            failBeforeStart(refusal.code(), refusal.getMessage(), null);
+            return;
+        } catch (RuntimeException e) {
+            failBeforeStart(ErrorCode.TOOL_ERROR, "the call's limits could not be applied: "
+                    + CallFailure.messageOf(e), e);
+            return;
+        }
+        if (wait <= 0) {
+            FairSlots global = gate.global();
+            admission.acquire(global == null ? List.of() : List.of(global), this::submit);
+            return;
+        }
+        try {
+            admission.pace(turn.scheduler.timer(), wait, OnTimer::mark, this::pace);
+        } catch (RuntimeException e) {
+            failBeforeStart(ErrorCode.TOOL_ERROR, "the call could not wait for its rate permit: "
+                    + CallFailure.messageOf(e), e);
+        }
+    }
+
+    private void submit() {
+        try {
+            turn.scheduler.executor().execute(this);
+        } catch (RuntimeException | Error e) {
+            failBeforeStart(ErrorCode.TOOL_ERROR, "the tool could not be started: the executor refused it ("
+                    + CallFailure.messageOf(e) + ")", e);
+        }
+    }
+
+    /** The attempt's end before it ran: answers the call (or retries it) with a failure. */
+    void failBeforeStart(ErrorCode code, String message, Throwable cause) {
+        admission.release();
+        end(CallOutcome.failure(call(), code, message, cause, state.readyAt(), -1, turn.now(), number));
+    }
+
+    /** On a tool thread: restores the caller's context around the attempt. */
+    @Override
+    public void run() {
+        List<ContextPropagator.Captured> context = turn.context;
+        if (context.isEmpty()) {
+            runOnThread();
+            return;
+        }
+        List<ContextPropagator.Restored> restored = new ArrayList<>(context.size());
+        try {
+            for (ContextPropagator.Captured captured : context) {
+                restored.add(captured.restore());
+            }
+        } catch (RuntimeException | Error e) {
+            closeAll(restored);
+            failBeforeStart(ErrorCode.TOOL_ERROR, "the tool could not be started: restoring the caller's context"
+                    + " failed (" + CallFailure.messageOf(e) + ")", e);
+            return;
+        }
+        try {
+            runOnThread();
+        } finally {
+            closeAll(restored);
+        }
+    }
+
+    private static void closeAll(List<ContextPropagator.Restored> restored) {
+        for (int k = restored.size() - 1; k >= 0; k--) {
+            restored.get(k).close();
+        }
+    }
+
+    private void runOnThread() {
+        PlannedCall call = call();
+        boolean live;
+        synchronized (turn) {
+            live = turn.isLive(this);
+            if (live) {
+                thread = Thread.currentThread();
+            }
+        }
+        if (!live) {
+            admission.release(); // closed while queued: its outcome is written already
+            return;
+        }
+        CallOutcome outcome;
+        Throwable fatal = null;
+        boolean waitsAgain = false;
+        try {
+            if (!paceOnThread()) {
+                waitsAgain = true;
+                return; // back to waiting on the timer, without this thread, keeping its locks and other slots
+            }
+            long start;
+            synchronized (turn) {
+                if (!turn.isLive(this)) {
+                    throw new InterruptedException();
+                }
+                start = turn.now();
+                startNanos = start;
+                started = true;
+                call.policy().timeout().ifPresent(t -> timeout = turn.scheduler.timer().schedule(
+                        OnTimer.mark(this::timeOut), Durations.nanos(t), TimeUnit.NANOSECONDS));
+            }
+            ToolCallContext toolContext = new ToolCallContext(call.id(), call.name(), number, idempotencyKey());
+            ToolOutput output = toolContext.bind(() -> turn.runner.run(call, arguments));
+            outcome = CallOutcome.success(call, output, state.readyAt(), start, turn.now(), number);
+        } catch (CallFailure f) {
+            outcome = CallOutcome.failure(call, f.code(), f.getMessage(), f.getCause(), state.readyAt(),
+                    startNanos(), turn.now(), number);
+        } catch (InterruptedException e) {
+            outcome = CallOutcome.failure(call, ErrorCode.CANCELLED, "the call was interrupted", e, state.readyAt(),
+                    startNanos(), turn.now(), number);
+        } catch (Throwable e) {
+            if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+                fatal = e;
+            }
+            outcome = CallOutcome.failure(call, ErrorCode.TOOL_ERROR, CallFailure.messageOf(e), e, state.readyAt(),
+                    startNanos(), turn.now(), number);
+        } finally {
+            if (!waitsAgain) {
+                synchronized (turn) {
+                    returned = true; // from here on, a timeout can no longer claim this attempt
+                }
+                admission.release(); // its locks too: an abandoned call keeps them until its tool returns
+            }
+        }
+        end(outcome);
+        if (fatal instanceof Error error) {
+            throw error; // after the outcome is recorded: the caller is answered, the thread dies as it should
+        }
+    }
+
+    /** The same for every attempt of the call: an upstream can tell a retry from a new request. */
+    private String idempotencyKey() {
+        return UUID.nameUUIDFromBytes((turn.key + "/" + call().id()).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private long startNanos() {
+        synchronized (turn) {
+            return startNanos;
+        }
+    }
+
+    /**
+     * Takes the call's rate permit just before it starts, so that permits are spent when requests are really made.
+     * When none comes within {@link #PACE_WINDOW_NANOS} (calls woken together, one permit), the call gives up its
+     * thread and JVM-wide slot and waits on the timer again.
+     *
+     * @return true to start now, false when the call went back to waiting
+     */
+    private boolean paceOnThread() throws CallFailure, InterruptedException {
+        TurnBudget budget = turn.budget;
+        long window = turn.scheduler.ticker().read() + PACE_WINDOW_NANOS;
+        boolean last = budget.reachedBy(window);
+        try {
+            turn.scheduler.gate().pace(call(), turn.options.partition(), last ? budget.deadline() : window);
+            return true;
+        } catch (LimitRefusal refusal) {
+            if (last) {
+                throw new CallFailure(refusal.code(), refusal.getMessage(), null);
+            }
+        }
+        synchronized (turn) {
+            if (!turn.isLive(this)) {
+                throw new InterruptedException(); // closed meanwhile: end through the usual path
+            }
+            thread = null;
+        }
+        admission.giveBack(turn.scheduler.gate().global());
+        pace();
+        return false;
+    }
+
+    /** Decides what the attempt's end means: the call's outcome, another attempt, or nothing (superseded). */
+    void end(CallOutcome outcome) {
+        RetryDecision next;
+        synchronized (turn) {
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
+            thread = null;
+            if (abandoned) {
+                turn.scheduler.abandoned(-1);
+                // Whatever close() or the timeout sent this thread is spent: a pooled thread must not carry it on.
+                Thread.interrupted();
+            }
+            if (!turn.isLive(this)) {
+                return; // closed, timed out and replaced, or answered already
+            }
+            next = turn.decide(state, outcome);
+        }
+        turn.conclude(this, outcome, next);
+    }
+
+    /** The tool ran past its own timeout: interrupt it, and answer (or retry) without waiting for it to stop. */
+    private void timeOut() {
+        PlannedCall call = call();
+        CallOutcome outcome;
+        RetryDecision next;
+        synchronized (turn) {
+            if (!turn.isLive(this) || thread == null || returned) {
+                return;
+            }
+            outcome = CallOutcome.failure(call, ErrorCode.TIMEOUT, "the tool ran past its timeout of "
+                    + Durations.format(call.policy().timeout().orElseThrow()) + "; it was interrupted", null,
+                    state.readyAt(), startNanos, turn.now(), number);
+            turn.abandon(this);
+            state.current = null; // its thread may linger; whatever it returns is ignored
+            next = turn.decide(state, outcome);
+        }
+        turn.conclude(this, outcome, next);
+    }
+}

@@ -1,0 +1,79 @@
+package io.github.parallel4j.internal.schedule;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.internal.limit.ResourceLocks;
+import io.github.parallel4j.internal.plan.PlannedCall;
+import io.github.parallel4j.internal.policy.ResourceKeyTemplate;
+import io.github.parallel4j.policy.SideEffect;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The locks one attempt of a call asks for: its invocation's scope first (exclusive for an exclusive write), then
+ * its resource keys, filled from the arguments it will really receive and sorted, so that every call takes them in
+ * one order and no two calls can wait for each other.
+ */
+final class CallLocks {
+
+    private CallLocks() {}
+
+    /**
+     * The call's resource keys with whether it writes them, sorted.
+     *
+     * @param call the call
+     * @param arguments its arguments with every reference filled
+     * @return the keys
+     * @throws CallFailure {@code INVALID_ARGUMENTS} when a key names an argument the call does not have
+     */
+    static TreeMap<String, Boolean> keys(PlannedCall call, JsonNode arguments) throws CallFailure {
+        TreeMap<String, Boolean> keys = new TreeMap<>();
+        boolean writes = call.policy().sideEffect() == SideEffect.WRITE;
+        JsonNode values = call.canonicalArguments(arguments); // as the tool receives them: 1, 1.0 and "01" are one key
+        for (ResourceKeyTemplate template : ResourceKeyTemplate.compiled(call.policy().resourceKeys())) {
+            try {
+                keys.merge(template.fill(values, text -> false).text(), writes, Boolean::logicalOr);
+            } catch (ResourceKeyTemplate.MissingArgumentException e) {
+                throw new CallFailure(ErrorCode.INVALID_ARGUMENTS, e.getMessage(), null);
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * The call's scope lock (first) and resource-key locks, as one request, not placed yet.
+     *
+     * @param locks the locks shared by every turn
+     * @param scope the invocation's scope, or null
+     * @param call the call
+     * @param keys its keys ({@link #keys})
+     * @param onGranted runs once every lock is held; answers whether they are kept
+     * @return the request, or null when the call needs no lock
+     */
+    static ResourceLocks.Request request(ResourceLocks locks, ReadWriteLock scope, PlannedCall call,
+            TreeMap<String, Boolean> keys, BooleanSupplier onGranted) {
+        int n = keys.size() + (scope != null ? 1 : 0);
+        if (n == 0) {
+            return null;
+        }
+        List<Object> names = new ArrayList<>(n);
+        boolean[] writes = new boolean[n];
+        int k = 0;
+        if (scope != null) {
+            names.add(scope); // by identity: the invocation's, taken before any key by every call
+            writes[k++] = call.policy().isExclusive();
+        }
+        for (var key : keys.entrySet()) {
+            names.add(key.getKey());
+            writes[k++] = key.getValue();
+        }
+        if (scope instanceof ScopeHolders holders) {
+            holders.entered(); // the scope's owner outlives this call while it holds or waits for the scope
+            return locks.request(names, writes, onGranted, holders::left);
+        }
+        return locks.request(names, writes, onGranted);
+    }
+}

@@ -1,0 +1,77 @@
+package io.github.parallel4j.internal.schedule;
+
+import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.internal.plan.PlannedCall;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One call of a running turn: its outcome, when it became ready, and the bookkeeping of its attempts. The
+ * counters and flags are guarded by the turn's monitor ({@link TurnRun}); the outcome and ready time are safe to
+ * read from any thread.
+ */
+final class CallState {
+
+    final PlannedCall call;
+    /** Completed exactly once. */
+    final CompletableFuture<CallOutcome> outcome = new CompletableFuture<>();
+    /** When it became ready, on the turn's clock (nanoseconds since the turn started); -1 until then. */
+    private volatile long readyAt = -1;
+
+    // Guarded by the turn's monitor.
+    /** Its live attempt, or null between attempts (and after a timeout abandoned one). */
+    Attempt current;
+    /** Attempts made so far. */
+    int attempts;
+    /** Retries after a failure so far. */
+    int retries;
+    /** Runs again after an upstream 429 so far. */
+    int rateLimitRuns;
+    /** Waiting (on the timer) to be run again. */
+    boolean waitingAgain;
+    /** Its own outcome is being written by the thread that ended its last attempt. */
+    boolean finishing;
+
+    CallState(PlannedCall call) {
+        this.call = call;
+    }
+
+    /**
+     * The outcome of a call its turn closed before it finished, saying how far it had come. Called holding the
+     * turn's monitor.
+     *
+     * @param code {@code BUDGET_EXCEEDED} or {@code CANCELLED}
+     * @param reason why the turn closed, for the model
+     * @param now the turn's clock
+     * @return the outcome
+     */
+    CallOutcome closedOutcome(ErrorCode code, String reason, long now) {
+        Attempt a = current;
+        String what;
+        long start = -1;
+        if (a != null && a.started && a.thread != null) {
+            what = " while the call was running; it was interrupted and its result discarded";
+            start = a.startNanos;
+        } else if (waitingAgain) {
+            what = " while the call waited to be run again after attempt " + attempts + "; it was not";
+        } else {
+            what = " before the call could start; it did not run";
+        }
+        return CallOutcome.failure(call, code, reason + what, null, readyAt, start, now, attempts);
+    }
+
+    int index() {
+        return call.index();
+    }
+
+    long readyAt() {
+        return readyAt;
+    }
+
+    void readyAt(long nanos) {
+        readyAt = nanos;
+    }
+
+    boolean isDone() {
+        return outcome.isDone();
+    }
+}

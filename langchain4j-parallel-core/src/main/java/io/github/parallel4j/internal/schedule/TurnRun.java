@@ -1,0 +1,397 @@
+package io.github.parallel4j.internal.schedule;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.parallel4j.ContextPropagator;
+import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.internal.limit.Admission;
+import io.github.parallel4j.internal.limit.FairSlots;
+import io.github.parallel4j.internal.limit.LimitRefusal;
+import io.github.parallel4j.internal.plan.Plan;
+import io.github.parallel4j.internal.plan.PlannedCall;
+import io.github.parallel4j.internal.plan.PlannedCall.Kind;
+import io.github.parallel4j.internal.plan.References;
+import io.github.parallel4j.internal.policy.Durations;
+import io.github.parallel4j.policy.FailurePolicy;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One turn being run: every call of a {@link Plan} starts the moment the calls it waits for have finished (an
+ * eager graph, not wave barriers) and its limits allow, and yields exactly one {@link CallOutcome}.
+ *
+ * <p>The way of one call: ready (predecessors done, references filled) → what it needs, taken in one fixed order for
+ * every call and without holding a thread, so that a waiting call is an entry in a queue and no two calls can wait for
+ * each other: the invocation's scope and its resource-key locks
+ * ({@link io.github.parallel4j.internal.limit.ResourceLocks}), an
+ * answer from the read cache if one is kept, its turn's cap, its integration's slots, the time its rate permit should
+ * come (waited out on the timer), and last the JVM-wide slot → a tool thread, which takes the permit (so that permits
+ * are spent when requests are really made) → the tool, under its own timeout → an outcome, or another attempt (retry
+ * with backoff, or re-queue after an upstream 429) → locks and slots released.
+ *
+ * <p>Tools run only on the executor's threads, never on a thread that awaits the turn (the one that called the AI
+ * service, or LangChain4j's): a budget is a promise that the turn returns on time even when a tool ignores its
+ * interrupt, and a thread inside such a tool could not return. The hand-off that costs is kept small instead:
+ * the thread that plans submits the ready calls itself, and a budget is a place in a shared line rather than a
+ * timer task ({@link TurnDeadlines}).
+ *
+ * <p>The timer is shared by every turn in the JVM, so only the library's own short steps run on it: when it ends a
+ * turn (the budget), {@link #whenDone()} is completed on the tool executor, and listeners waiting on it never
+ * delay another turn's budget.
+ *
+ * <p>Guarantees: each attempt runs at most once and a call has at most one live attempt, except that an attempt
+ * abandoned after its timeout (a tool ignoring the interrupt) may still be finishing, holding its locks, while the
+ * next runs; a call whose data dependency failed does not run ({@code DEPENDENCY_FAILED}); a reference that
+ * cannot be filled stops only its own call ({@code UNRESOLVED_REFERENCE}). When the budget runs out or the turn is
+ * cancelled (by the caller or by a fail-fast failure), every unfinished call gets its outcome at once
+ * ({@code BUDGET_EXCEEDED} or {@code CANCELLED}), running tools are interrupted, and nothing starts afterwards:
+ * the outcomes never wait for a tool that ignores interruption.
+ *
+ * <p>Thread-safe: outcomes may be awaited from any thread. Internally, a call's bookkeeping is guarded by this
+ * object's monitor, and no lock of another object is ever taken while holding it (what a call holds on its way to
+ * a thread keeps its own monitor: {@link Admission}).
+ */
+public final class TurnRun {
+
+    private final Plan plan;
+    // What its attempts read.
+    final CallRunner runner;
+    final TurnScheduler scheduler;
+    final TurnOptions options;
+    final List<ContextPropagator.Captured> context;
+    final TurnBudget budget;
+    final FairSlots turnSlots;
+    /** The turn's name, stable and unique: idempotency keys derive from it. */
+    final String key;
+    private final CallState[] calls;
+    private final CallGraph graph;
+    private final CompletableFuture<List<CallOutcome>> done;
+    /** The turn's place in its budget's line, let go of when the turn is done; null without a budget. */
+    private volatile TurnDeadlines.Entry deadlineEntry;
+
+    // Guarded by this.
+    private int retriesLeft;
+    private ErrorCode closedWith;
+
+    TurnRun(Plan plan, CallRunner runner, TurnScheduler scheduler, TurnOptions options,
+            List<ContextPropagator.Captured> context) {
+        this.plan = plan;
+        this.runner = runner;
+        this.scheduler = scheduler;
+        this.options = options;
+        this.context = context;
+        this.key = options.key() != null ? options.key() : UUID.randomUUID().toString();
+        this.budget = TurnBudget.starting(options.budget(), scheduler.ticker().read());
+        this.turnSlots = options.maxConcurrent() > 0 ? new FairSlots(options.maxConcurrent()) : null;
+        this.retriesLeft = options.maxRetries();
+        this.calls = new CallState[plan.size()];
+        CompletableFuture<?>[] outcomes = new CompletableFuture<?>[calls.length];
+        for (PlannedCall call : plan.calls()) {
+            calls[call.index()] = new CallState(call);
+            outcomes[call.index()] = calls[call.index()].outcome;
+        }
+        this.graph = new CallGraph(plan);
+        this.done = new CompletableFuture<>();
+        CompletableFuture.allOf(outcomes).thenRun(this::allDone);
+    }
+
+    /**
+     * Completes {@link #whenDone()}: whatever waits on it (turn listeners, observers, the AI service's glue) runs on
+     * the thread that ended the last call (or on a thread waiting in {@code get()} for an outcome, which a
+     * {@code CompletableFuture} lends to the completion it wakes from), except on the timer, which is shared by
+     * every turn in the JVM: there it is handed to the tool executor, so that a slow listener delays no other turn.
+     */
+    private void allDone() {
+        TurnDeadlines.Entry entry = deadlineEntry;
+        if (entry != null) {
+            entry.finished();
+        }
+        List<CallOutcome> all = new ArrayList<>(calls.length);
+        for (CallState call : calls) {
+            all.add(call.outcome.join());
+        }
+        List<CallOutcome> result = List.copyOf(all);
+        if (OnTimer.isCurrent()) {
+            try {
+                scheduler.executor().execute(() -> done.complete(result));
+                return;
+            } catch (RuntimeException e) {
+                // the executor refused: complete here rather than never
+            }
+        }
+        done.complete(result);
+    }
+
+    void begin() {
+        ArrayDeque<Integer> ready = new ArrayDeque<>(graph.roots());
+        if (budget.isLimited() && plan.size() > 0) {
+            // No timer task of its own: the turn joins its budget's line (see TurnDeadlines).
+            deadlineEntry = scheduler.deadlines().watch(budget.nanos(), budget.deadline(),
+                    OnTimer.mark(() -> close(ErrorCode.BUDGET_EXCEEDED, budget.ranOut())));
+        }
+        drain(ready);
+    }
+
+    /** @return the plan being run */
+    public Plan plan() {
+        return plan;
+    }
+
+    /**
+     * The outcome of one call.
+     *
+     * @param index the call's position in the batch
+     * @return a future completed exactly once
+     */
+    public CompletableFuture<CallOutcome> outcome(int index) {
+        return calls[index].outcome;
+    }
+
+    /** @return a future of every outcome, in the model's order, completed when the last call ends */
+    public CompletableFuture<List<CallOutcome>> whenDone() {
+        return done;
+    }
+
+    /** @return the nanosecond ticker value at which the turn started */
+    public long originNanos() {
+        return budget.origin();
+    }
+
+    /**
+     * Lets an {@link Kind#EXTERNAL} call pass once its predecessors are done: the caller has reached it, so
+     * what was emitted after it may run. Has no effect on other calls or when called twice.
+     *
+     * @param index the external call's position
+     */
+    public void release(int index) {
+        if (graph.pass(index)) {
+            ArrayDeque<Integer> ready = new ArrayDeque<>();
+            ready.add(index);
+            drain(ready);
+        }
+    }
+
+    /**
+     * Cancels the turn: unfinished calls get {@code CANCELLED}, running tools are interrupted, nothing starts.
+     *
+     * @param reason why, for the model
+     */
+    public void cancel(String reason) {
+        close(ErrorCode.CANCELLED, reason);
+    }
+
+    private void close(ErrorCode code, String reason) {
+        List<CallOutcome> closed = new ArrayList<>();
+        List<Attempt> waiting = new ArrayList<>();
+        synchronized (this) {
+            if (closedWith != null || done.isDone()) {
+                return;
+            }
+            closedWith = code;
+            long now = now();
+            for (CallState state : calls) {
+                if (state.isDone() || state.finishing) {
+                    continue; // a finishing call's own outcome is being written by its thread
+                }
+                Attempt a = state.current;
+                closed.add(state.closedOutcome(code, reason, now));
+                if (a != null && a.thread == null) {
+                    waiting.add(a);
+                }
+                abandon(a);
+            }
+        }
+        // Outside the monitor (an admission's callbacks take it): withdraw every wait first, then release; a grant
+        // racing with the withdrawal sees the turn closed and passes the slot on.
+        List<Runnable> release = new ArrayList<>(waiting.size());
+        for (Attempt a : waiting) {
+            release.add(a.admission.withdraw());
+        }
+        release.forEach(Runnable::run);
+        for (CallOutcome outcome : closed) {
+            calls[outcome.call().index()].outcome.complete(outcome);
+        }
+    }
+
+    /** Interrupts an attempt's thread, if it has one, and counts it until it returns. Called holding this. */
+    void abandon(Attempt a) {
+        if (a != null && a.thread != null && !a.abandoned) {
+            a.abandoned = true;
+            scheduler.abandoned(1);
+            a.thread.interrupt();
+        }
+        if (a != null && a.timeout != null) {
+            a.timeout.cancel(false);
+        }
+    }
+
+    private void drain(ArrayDeque<Integer> ready) {
+        while (!ready.isEmpty()) {
+            onReady(calls[ready.poll()], ready);
+        }
+    }
+
+    private void onReady(CallState state, ArrayDeque<Integer> ready) {
+        PlannedCall call = state.call;
+        long now = now();
+        state.readyAt(now);
+        synchronized (this) {
+            if (closedWith != null) {
+                return; // its outcome was written by close()
+            }
+        }
+        CallOutcome answered = Readiness.answerWithoutRunning(plan, state, this::outcomeNow, now);
+        if (answered != null) {
+            complete(state, answered, ready);
+            return;
+        }
+        JsonNode arguments;
+        try {
+            arguments = References.fill(plan, call, this::outputOf);
+        } catch (References.UnresolvedReferenceException e) {
+            complete(state, CallOutcome.failure(call, ErrorCode.UNRESOLVED_REFERENCE, e.getMessage(), null, now, -1,
+                    now, 0), ready);
+            return;
+        }
+        admit(state, arguments);
+    }
+
+    private JsonNode outputOf(PlannedCall call) {
+        return Optional.ofNullable(outcomeNow(call.index())).flatMap(CallOutcome::value).orElse(null);
+    }
+
+    private CallOutcome outcomeNow(int index) {
+        return calls[index].outcome.getNow(null);
+    }
+
+    /**
+     * Starts a new attempt of a call: waits out a pause of its integration (after an upstream 429) on the timer,
+     * then takes what it needs ({@link Admission}): the invocation's scope and its resource-key locks, an answer
+     * from the read cache if one is kept, the turn's cap, its integration's slots, the wait for its rate permit
+     * (on the timer), and last the JVM-wide slot; then it is given a thread.
+     */
+    private void admit(CallState state, JsonNode arguments) {
+        PlannedCall call = state.call;
+        try {
+            long paused = scheduler.gate().pausedNanos(call, budget.deadline());
+            if (paused > 0) {
+                later(state, () -> admit(state, arguments), paused);
+                return;
+            }
+        } catch (LimitRefusal refusal) {
+            failNow(state, refusal.code(), refusal.getMessage());
+            return;
+        }
+        TreeMap<String, Boolean> keys;
+        try {
+            keys = CallLocks.keys(call, arguments);
+        } catch (CallFailure f) {
+            failNow(state, f.code(), f.getMessage());
+            return;
+        }
+        Attempt attempt;
+        synchronized (this) {
+            if (closedWith != null || state.isDone()) {
+                return;
+            }
+            state.waitingAgain = false;
+            attempt = new Attempt(this, state, ++state.attempts, arguments);
+            state.current = attempt;
+        }
+        attempt.lock(keys);
+    }
+
+    /** What follows an attempt; spends its count and marks the call finishing or waiting. Called holding this. */
+    RetryDecision decide(CallState state, CallOutcome outcome) {
+        RetryDecision next = RetryDecision.after(state.call, outcome,
+                new RetryDecision.Counts(state.retries, state.rateLimitRuns, retriesLeft), options, budget,
+                scheduler.ticker().read(), ThreadLocalRandom.current());
+        switch (next.spends()) {
+            case A_RETRY -> {
+                retriesLeft--;
+                state.retries++;
+            }
+            case A_RATE_LIMIT_RUN -> state.rateLimitRuns++;
+            case NOTHING -> { }
+        }
+        if (next.isFinal()) {
+            state.finishing = true;
+        } else {
+            state.waitingAgain = true;
+        }
+        return next;
+    }
+
+    /** Acts on a decision taken under the monitor: another attempt later, or the call's outcome now. */
+    void conclude(Attempt attempt, CallOutcome outcome, RetryDecision next) {
+        CallState state = attempt.state;
+        if (next.slowDown() != null) {
+            try {
+                scheduler.gate().slowDown(state.call, options.partition(), next.slowDown(), scheduler.ticker());
+            } catch (RuntimeException e) {
+                // Slowing down is a courtesy to the upstream; the call's own outcome must not depend on it.
+            }
+        }
+        if (!next.isFinal()) {
+            later(state, () -> admit(state, attempt.arguments), Durations.nanos(next.again()));
+            return;
+        }
+        answer(state, next.decorate(state.call, outcome), outcome);
+    }
+
+    /** Writes a call's outcome, lets its dependents go on, and cancels the turn if a fail-fast call failed. */
+    private void answer(CallState state, CallOutcome outcome, CallOutcome last) {
+        ArrayDeque<Integer> ready = new ArrayDeque<>();
+        complete(state, outcome, ready);
+        drain(ready);
+        PlannedCall call = state.call;
+        if (!last.ok() && call.policy().onFailure().mode() == FailurePolicy.Mode.FAIL_FAST) {
+            close(ErrorCode.CANCELLED, call.id() + " (" + call.name() + ") failed (" + last.errorCode()
+                    + ") and is fail-fast, so the turn was cancelled");
+        }
+    }
+
+    /** Runs a step after a delay on the timer; if the timer refuses, the call fails rather than hangs. */
+    private void later(CallState state, Runnable step, long delayNanos) {
+        try {
+            scheduler.schedule(step, delayNanos);
+        } catch (RuntimeException e) {
+            failNow(state, ErrorCode.TOOL_ERROR, "the call could not be scheduled again: " + CallFailure.messageOf(e));
+        }
+    }
+
+    /** Ends a call that is not running with a failure, and lets its dependents go on. */
+    private void failNow(CallState state, ErrorCode code, String message) {
+        int made;
+        synchronized (this) {
+            if (closedWith != null || state.isDone()) {
+                return;
+            }
+            made = state.attempts;
+            state.finishing = true;
+        }
+        CallOutcome outcome = CallOutcome.failure(state.call, code, message, null, state.readyAt(), -1, now(), made);
+        answer(state, outcome, outcome);
+    }
+
+    private void complete(CallState state, CallOutcome outcome, ArrayDeque<Integer> ready) {
+        if (state.outcome.complete(outcome)) {
+            graph.finished(state.index(), ready);
+        }
+    }
+
+    synchronized boolean isLive(Attempt attempt) {
+        CallState state = attempt.state;
+        return closedWith == null && state.current == attempt && !state.isDone();
+    }
+
+    /** @return nanoseconds since the turn started */
+    long now() {
+        return budget.elapsed(scheduler.ticker().read());
+    }
+}

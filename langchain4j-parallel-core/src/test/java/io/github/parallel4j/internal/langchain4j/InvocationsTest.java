@@ -1,0 +1,131 @@
+package io.github.parallel4j.internal.langchain4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** What the registry of invocations remembers of a failure, and for how long. */
+class InvocationsTest {
+
+    private final AtomicLong now = new AtomicLong();
+    private final Invocations invocations = new Invocations(Duration.ofMinutes(30), now::get);
+
+    @Test
+    void should_remember_no_failure_of_an_invocation_without_state_that_does_not_stream() {
+        UUID id = UUID.randomUUID();
+
+        invocations.fail(id, null, "the AI service invocation failed (IllegalStateException)", false);
+
+        assertThat(invocations.failed(id)).as("no call of it can come later: nothing to refuse").isFalse();
+    }
+
+    @Test
+    void should_remember_a_streaming_failure_for_late_calls_and_forget_it_after_the_failure_memory() {
+        UUID id = UUID.randomUUID();
+
+        invocations.fail(id, null, "the AI service invocation failed (IllegalStateException)", true);
+
+        assertThat(invocations.failed(id)).isTrue();
+        now.addAndGet(Invocations.FAILURE_MEMORY.plusSeconds(1).toNanos());
+        assertThat(invocations.failed(id)).isFalse();
+    }
+
+    @Test
+    void should_remember_the_failure_of_an_invocation_that_has_state_and_refuse_its_next_call() {
+        UUID id = UUID.randomUUID();
+        InvocationState state = invocations.enter(id);
+
+        invocations.fail(id, state, "the AI service invocation failed (IllegalStateException)", false);
+        invocations.leave(id, state);
+
+        assertThat(invocations.failed(id)).isTrue();
+        InvocationState late = invocations.enter(id);
+        assertThat(late.claim(ScriptedCall.of("c1"), batch -> null, () -> null).refusal())
+                .contains("IllegalStateException");
+        invocations.leave(id, late);
+    }
+
+    @Test
+    void should_keep_an_unpinned_state_awaiting_its_calls_only_for_the_idle_expiry() {
+        UUID id = UUID.randomUUID();
+        InvocationState state = awaitingOneCall(id, ScriptedCall.of("c1"));
+        invocations.leave(id, state);
+
+        assertThat(invocations.size()).isEqualTo(1);
+        now.addAndGet(Duration.ofMinutes(30).plusSeconds(1).toNanos());
+        assertThat(invocations.size()).isZero();
+    }
+
+    @Test
+    void should_never_expire_a_state_while_a_thread_holds_its_lock() {
+        UUID id = UUID.randomUUID();
+        InvocationState state = awaitingOneCall(id, ScriptedCall.of("c1"));
+        state.scope.readLock().lock(); // a tool that ignored its interrupt
+        try {
+            invocations.leave(id, state);
+            now.addAndGet(Duration.ofDays(1).toNanos());
+            assertThat(invocations.size()).isEqualTo(1);
+        } finally {
+            state.scope.readLock().unlock();
+        }
+        // Unpinned once its last lock user left; its batch still awaits a call, so it gets the idle expiry from then.
+        assertThat(invocations.size()).isEqualTo(1);
+        now.addAndGet(Duration.ofMinutes(30).plusSeconds(1).toNanos());
+        assertThat(invocations.size()).isZero();
+    }
+
+    @Test
+    void should_let_the_invocations_other_threads_use_its_lock_while_a_turn_of_it_starts() throws Exception {
+        UUID id = UUID.randomUUID();
+        dev.langchain4j.agent.tool.ToolExecutionRequest request = ScriptedCall.of("c1");
+        InvocationState state = awaitingOneCall(id, request);
+        io.github.parallel4j.internal.schedule.TurnScheduler scheduler = new io.github.parallel4j.internal.schedule.TurnScheduler(
+                Runnable::run, new io.github.parallel4j.internal.limit.ResourceLocks(),
+                new io.github.parallel4j.internal.limit.IntegrationGate(java.util.Map.of()), io.github.parallel4j.Ticker.system(),
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(), java.util.List.of());
+        io.github.parallel4j.internal.plan.Plan plan = new io.github.parallel4j.internal.plan.Planner(10,
+                name -> io.github.parallel4j.policy.ToolPolicy.read(), io.github.parallel4j.internal.plan.Planner.UnknownTools.BARRIER)
+                .plan(java.util.List.of(new io.github.parallel4j.internal.plan.CallRequest("c1", "lookup", "{}")));
+        java.util.concurrent.CountDownLatch used = new java.util.concurrent.CountDownLatch(1);
+
+        // Starting a turn runs planning and the user's observers; meanwhile a tool of the same invocation (here:
+        // another thread) takes and leaves the invocation's lock, as an abandoned tool finishing does.
+        InvocationState.Claim claim = state.claim(request, batch -> {
+            Thread other = new Thread(() -> {
+                state.scope.readLock().lock();
+                state.scope.readLock().unlock();
+                used.countDown();
+            });
+            other.start();
+            try {
+                assertThat(used.await(10, java.util.concurrent.TimeUnit.SECONDS))
+                        .as("the lock was usable while the turn started").isTrue();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return scheduler.start(plan, (call, args) -> new io.github.parallel4j.internal.schedule.ToolOutput(
+                    com.fasterxml.jackson.databind.node.TextNode.valueOf("ok"), null),
+                    new io.github.parallel4j.internal.schedule.TurnOptions(null, state.scope));
+        }, () -> null);
+
+        assertThat(claim.run().outcome(0).get(10, java.util.concurrent.TimeUnit.SECONDS).ok()).isTrue();
+        invocations.leave(id, state);
+    }
+
+    /** Enters the invocation's state, whose batch awaits one call of ours. */
+    private InvocationState awaitingOneCall(UUID id, dev.langchain4j.agent.tool.ToolExecutionRequest request) {
+        InvocationState state = invocations.enter(id);
+        state.newBatch(java.util.List.of(request), java.util.List.of(), java.util.Set.of(), java.util.Set.of(0), false);
+        return state;
+    }
+
+    private static final class ScriptedCall {
+        static dev.langchain4j.agent.tool.ToolExecutionRequest of(String id) {
+            return dev.langchain4j.agent.tool.ToolExecutionRequest.builder().id(id).name("lookup").arguments("{}")
+                    .build();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.github.parallel4j.internal.langchain4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.langchain4j.agent.tool.P;
+import dev.langchain4j.agent.tool.ToolMemoryId;
+import io.github.parallel4j.internal.plan.ParsedArguments;
+import io.github.parallel4j.internal.policy.ResourceKeyTemplate;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The values a Java tool method receives, as LangChain4j's own coercion makes them, fill its resource keys. */
+class LangChain4jArgumentsTest {
+
+    enum Status { OPEN, CLOSED }
+
+    record Customer(String id, int tier) {}
+
+    @SuppressWarnings("unused")
+    static class Tools {
+        String typed(long id, String text, Status status, Optional<Integer> page,
+                @P(value = "region", defaultValue = "eu") String region, Customer customer,
+                @ToolMemoryId Object memory) {
+            return "";
+        }
+    }
+
+    private final LangChain4jArguments reader = new LangChain4jArguments();
+
+    private JsonNode canonical(String arguments) throws Exception {
+        Method method = Arrays.stream(Tools.class.getDeclaredMethods()).filter(m -> m.getName().equals("typed"))
+                .findFirst().orElseThrow();
+        reader.method("typed", method);
+        ParsedArguments parsed = reader.parse(arguments);
+        assertThat(parsed.ok()).as(String.valueOf(parsed.failure())).isTrue();
+        return reader.canonical("typed", parsed.value(), text -> text.startsWith("$call_"));
+    }
+
+    private static String key(String template, JsonNode values) {
+        return ResourceKeyTemplate.parse(template).fill(values, text -> text.startsWith("$call_")).toString();
+    }
+
+    @Test
+    void should_key_each_argument_by_the_value_the_method_receives() throws Exception {
+        JsonNode a = canonical("{\"id\":\" 01\",\"text\":1.0,\"status\":\"open\",\"page\":\"2\","
+                + "\"customer\":{\"id\":\"c7\",\"tier\":\"3\"},\"unknown\":true}");
+        JsonNode b = canonical("{\"id\":1e0,\"text\":\"1.0\",\"status\":\"OPEN\",\"page\":2.0,"
+                + "\"customer\":{\"tier\":3,\"id\":\"c7\"}}");
+
+        assertThat(a).isEqualTo(b);
+        assertThat(key("k:{id}:{text}:{status}:{page}:{region}:{customer.tier}", a))
+                .as("the absent region takes its @P default").isEqualTo("k:1:1.0:OPEN:2:eu:3");
+        assertThat(a.has("unknown")).as("a field no parameter takes is ignored, as LangChain4j ignores it").isFalse();
+        assertThat(a.has("memory")).isFalse();
+    }
+
+    @Test
+    void should_tell_apart_what_the_method_can_tell_apart() throws Exception {
+        assertThat(canonical("{\"id\":1,\"text\":1}")).isNotEqualTo(canonical("{\"id\":1,\"text\":1.0}"));
+        assertThat(canonical("{\"id\":1}")).isNotEqualTo(canonical("{\"id\":2}"));
+    }
+
+    @Test
+    void should_leave_references_and_refused_values_as_json() throws Exception {
+        JsonNode values = canonical("{\"id\":\"$call_1.id\",\"text\":\"x\"}");
+        assertThat(key("order:{id}", values)).isEqualTo("order:*");
+
+        JsonNode refused = canonical("{\"id\":\"abc\"}");
+        assertThat(key("order:{id}", refused)).as("the tool will refuse it; until then it keys by its JSON")
+                .isEqualTo("order:abc");
+    }
+
+    @Test
+    void should_parse_as_langchain4j_does_and_keep_its_exception() {
+        assertThat(reader.parse("\"{\\\"id\\\": 7}\"").value().get("id").asInt()).isEqualTo(7);
+        assertThat(reader.parse("{\"id\": 7,}").value().get("id").asInt()).isEqualTo(7);
+        assertThat(reader.parse("  ").value().isEmpty()).isTrue();
+        ParsedArguments broken = reader.parse("{\"id\": ");
+        assertThat(broken.ok()).isFalse();
+        assertThat(broken.failure()).hasRootCauseInstanceOf(com.fasterxml.jackson.core.JsonProcessingException.class);
+    }
+}
