@@ -43,16 +43,17 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     }
 
     /**
-     * The wall-clock budget of one turn (one AI message's calls). Default 60 s.
+     * The wall-clock budget of one turn (one AI message's calls). Default 60 s. Without a budget a turn waits for
+     * its slowest call, however long; each call's own timeout still applies.
      *
-     * @param turnTimeout positive and at most {@link io.github.parallel4j.internal.policy.Durations#MAX} (about 292
-     *     years, the longest a nanosecond clock counts; a longer one such as {@code ChronoUnit.FOREVER} is
-     *     refused), or null for no budget
+     * @param turnTimeout positive and at most about 292 years (the longest a nanosecond clock counts; a longer one
+     *     such as {@code ChronoUnit.FOREVER} is refused); or {@link Duration#ZERO} or null for no budget, as 0 means
+     *     "no limit" for every limit of the library
      * @return this builder
      */
     public B turnTimeout(Duration turnTimeout) {
-        settings.turnTimeout = turnTimeout == null ? null
-                : Settings.positive("turnTimeout", turnTimeout, "turnTimeout (null for no budget)");
+        settings.turnTimeout = turnTimeout == null || turnTimeout.isZero() ? null
+                : Settings.positive("turnTimeout", turnTimeout, "turnTimeout (0 or null for no budget)");
         return self();
     }
 

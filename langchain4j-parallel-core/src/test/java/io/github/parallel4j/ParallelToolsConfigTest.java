@@ -179,6 +179,8 @@ class ParallelToolsConfigTest {
         assertThat(List.of(config.maxBatchSize(), config.maxConcurrentCalls(), config.maxConcurrentCallsPerTurn(),
                 config.maxObservationChars(), config.maxTurnObservationChars())).containsOnly(ParallelToolsConfig.NO_LIMIT);
         assertThat(IntegrationLimits.builder().maxConcurrent(0).build().maxConcurrent()).isEmpty();
+        assertThat(ParallelToolsConfig.custom().turnTimeout(Duration.ZERO).build().turnTimeout())
+                .as("a turn budget of 0 is no budget").isEmpty();
     }
 
     @Test

@@ -18,12 +18,21 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 public @interface Retry {
 
+    /** The attempts in all when not given, here and for retries configured by name (the Spring properties). */
+    int DEFAULT_MAX_ATTEMPTS = 3;
+
+    /** The first backoff in milliseconds when not given. */
+    long DEFAULT_BACKOFF_MILLIS = 200;
+
+    /** The longest backoff in milliseconds when not given. */
+    long DEFAULT_MAX_BACKOFF_MILLIS = 5_000;
+
     /** @return attempts in all, the first included; at least 2 */
-    int maxAttempts() default 3;
+    int maxAttempts() default DEFAULT_MAX_ATTEMPTS;
 
     /** @return the first backoff in milliseconds */
-    long backoffMillis() default 200;
+    long backoffMillis() default DEFAULT_BACKOFF_MILLIS;
 
     /** @return the longest backoff in milliseconds */
-    long maxBackoffMillis() default 5_000;
+    long maxBackoffMillis() default DEFAULT_MAX_BACKOFF_MILLIS;
 }

@@ -32,7 +32,10 @@ public class ParallelToolsProperties {
      */
     private boolean failIfUnsupported = true;
 
-    /** The wall-clock budget of one turn (one AI message's tool calls). In-flight calls are cancelled when it runs out. Default 60s. */
+    /**
+     * The wall-clock budget of one turn (one AI message's tool calls). In-flight calls are cancelled when it runs out.
+     * Default 60s; 0 for no budget.
+     */
     private Duration turnTimeout;
 
     /** The most tool calls one AI message may carry (0 for no limit); larger batches are rejected with BATCH_TOO_LARGE. Default 64. */

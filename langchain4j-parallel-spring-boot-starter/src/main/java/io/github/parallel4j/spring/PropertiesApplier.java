@@ -8,6 +8,7 @@ import io.github.parallel4j.ParallelToolsConfig;
 import io.github.parallel4j.policy.FailurePolicy;
 import io.github.parallel4j.policy.SideEffect;
 import io.github.parallel4j.policy.ToolPolicy;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -156,20 +157,40 @@ final class PropertiesApplier {
             ToolPolicy current = policy;
             policy = checked(at + ".timeout", tool.getTimeout(), () -> current.withTimeout(tool.getTimeout()));
         }
+        RetryProperties retry = tool.getRetry();
+        if (retry.isSet() && tool.getOnFailure() != FailurePolicy.Mode.RETRY) {
+            throw invalid(at + ".retry", retrySettings(retry), "retry settings apply only to a tool that retries, and "
+                    + PREFIX + at + ".on-failure is " + (tool.getOnFailure() == null ? "not set"
+                            : tool.getOnFailure().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                    + ": set it to retry, or remove the retry settings");
+        }
         if (tool.getOnFailure() != null) {
-            RetryProperties retry = tool.getRetry();
             FailurePolicy failure = switch (tool.getOnFailure()) {
                 case BEST_EFFORT -> FailurePolicy.bestEffort();
                 case FAIL_FAST -> FailurePolicy.failFast();
-                case RETRY -> checked(at + ".retry", Map.of("max-attempts", retry.getMaxAttempts(),
-                                "initial-backoff", retry.getInitialBackoff(), "max-backoff", retry.getMaxBackoff()),
-                        () -> FailurePolicy.retry(retry.getMaxAttempts(), retry.getInitialBackoff(),
-                                retry.getMaxBackoff()));
+                case RETRY -> checked(at + ".retry", retrySettings(retry),
+                        () -> FailurePolicy.retry(retry.maxAttemptsOrDefault(), retry.initialBackoffOrDefault(),
+                                retry.maxBackoffOrDefault()));
             };
             ToolPolicy current = policy;
             policy = checked(at + ".on-failure", tool.getOnFailure(), () -> current.withFailurePolicy(failure));
         }
         return policy;
+    }
+
+    /** @return the retry settings as given, for messages (unset ones left out) */
+    private static Map<String, Object> retrySettings(RetryProperties retry) {
+        Map<String, Object> given = new LinkedHashMap<>();
+        if (retry.getMaxAttempts() != null) {
+            given.put("max-attempts", retry.getMaxAttempts());
+        }
+        if (retry.getInitialBackoff() != null) {
+            given.put("initial-backoff", retry.getInitialBackoff());
+        }
+        if (retry.getMaxBackoff() != null) {
+            given.put("max-backoff", retry.getMaxBackoff());
+        }
+        return given;
     }
 
     private static void check(String property, Object value, Runnable apply) {

@@ -331,6 +331,25 @@ class ParallelToolsAutoConfigurationTest {
         assertFailsNaming("parallel-tools.tools.post.retry", "parallel-tools.tools.post.side-effect=write",
                 "parallel-tools.tools.post.idempotent=true", "parallel-tools.tools.post.on-failure=retry",
                 "parallel-tools.tools.post.retry.max-attempts=1");
+        assertFailsNaming("parallel-tools.tools.search.retry", "parallel-tools.tools.search.side-effect=read",
+                "parallel-tools.tools.search.on-failure=fail-fast", "parallel-tools.tools.search.retry.max-attempts=5");
+        assertFailsNaming("parallel-tools.tools.search.retry", "parallel-tools.tools.search.side-effect=read",
+                "parallel-tools.tools.search.retry.initial-backoff=1s");
+    }
+
+    @Test
+    void should_run_without_a_budget_and_fill_unset_retry_settings_from_retrys_defaults_when_so_configured() {
+        runner.withPropertyValues("parallel-tools.turn-timeout=0",
+                "parallel-tools.tools.search.side-effect=read",
+                "parallel-tools.tools.search.on-failure=retry",
+                "parallel-tools.tools.search.retry.max-attempts=5")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    ParallelTools tools = context.getBean(ParallelTools.class);
+                    assertThat(tools.config().turnTimeout()).isEmpty();
+                    assertThat(tools.toolPolicies().get("search")).isEqualTo(ToolPolicy.read().withFailurePolicy(
+                            FailurePolicy.retry(5, Duration.ofMillis(200), Duration.ofSeconds(5))));
+                });
     }
 
     private void assertFailsNaming(String property, String... values) {
