@@ -9,8 +9,8 @@ import java.util.List;
  * <p>Times are nanoseconds since the turn started, on the library's {@link Ticker}: {@code readyNanos} when the
  * calls it depends on had finished and it began waiting for its locks and permits, {@code startNanos} when the tool
  * began to run, {@code endNanos} when its outcome was decided. A call that never ran (a failed dependency, the
- * budget, a cached read, a rejection) has {@code startNanos} {@code -1}; one that was never ready has
- * {@code readyNanos} {@code -1}.
+ * budget, a cached read, a read that shared an identical one's result, a rejection) has {@code startNanos}
+ * {@code -1}; one that was never ready has {@code readyNanos} {@code -1}.
  *
  * @param id the call's id: the model's, or the one the library gave it when the model's was missing or repeated
  *     (what {@code $id.path} references and {@code ToolCallContext.callId()} use)
@@ -27,6 +27,8 @@ import java.util.List;
  * @param cause what the tool (or the library) threw, if anything; never shown to the model
  * @param attempts how many times the tool was started (0 when it never ran)
  * @param cached whether the result came from the read cache instead of running the tool
+ * @param sharedWith the id of the identical read earlier in the turn whose result this call was given instead of
+ *     running (its {@code endNanos} is that read's; it has no start and no attempts of its own), or null
  * @param readyNanos when it became ready to run, or -1
  * @param startNanos when the tool began to run, or -1
  * @param endNanos when its outcome was decided
@@ -46,6 +48,7 @@ public record CallReport(
         Throwable cause,
         int attempts,
         boolean cached,
+        String sharedWith,
         long readyNanos,
         long startNanos,
         long endNanos) {

@@ -54,7 +54,7 @@ public interface TurnObserver {
      * @param integration the integration it counts against, or null for none
      * @param resourceKeys its resource keys, filled from its arguments (empty when it has none)
      * @param exclusive whether it runs alone (an exclusive write, or a tool the library does not run)
-     * @param wave its wave, from 0
+     * @param wave its wave, from 1; 0 for a call that was never planned to run
      */
     record Call(String id, String tool, String integration, List<String> resourceKeys, boolean exclusive, int wave) {
 

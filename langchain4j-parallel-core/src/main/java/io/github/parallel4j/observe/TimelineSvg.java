@@ -42,7 +42,7 @@ final class TimelineSvg {
         for (CallReport o : report.calls()) {
             String label = o.id() + " " + o.tool() + " " + (o.wave() > 0 ? "w" + o.wave() : "w-");
             String integration = o.integration() == null ? "" : describe(o.integration(), limits);
-            String state = o.ok() ? (o.cached() ? "cached" : "ok") : o.errorCode().name();
+            String state = TurnTimeline.state(o) + (o.sharedWith() == null ? "" : " with " + o.sharedWith());
             String why = WaitReason.of(o, limits);
             long waited = o.waitedNanos();
             String tooltip;

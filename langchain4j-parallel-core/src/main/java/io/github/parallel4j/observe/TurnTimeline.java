@@ -55,10 +55,17 @@ public final class TurnTimeline {
                 }
             }
             out.append(String.format(Locale.ROOT, "%-" + names + "s w%-2d |%s| %-8s %5d ms%n", label(o),
-                    o.wave(), new String(bar), o.ok() ? (o.cached() ? "cached" : "ok") : o.errorCode().name(),
-                    o.latencyMillis()));
+                    o.wave(), new String(bar), state(o), o.latencyMillis()));
         }
         return out.toString();
+    }
+
+    /** @return how a call ended, in a word: ok, cached, shared (an identical read's result) or its error code */
+    static String state(CallReport o) {
+        if (!o.ok()) {
+            return o.errorCode().name();
+        }
+        return o.cached() ? "cached" : o.sharedWith() != null ? "shared" : "ok";
     }
 
     /**

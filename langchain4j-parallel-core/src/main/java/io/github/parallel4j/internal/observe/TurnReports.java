@@ -47,22 +47,27 @@ public final class TurnReports {
      * @return the report
      */
     public static TurnReport of(UUID invocationId, Plan plan, List<CallOutcome> outcomes) {
-        return new TurnReport(invocationId, outcomes.stream().map(TurnReports::call).toList(), plan.waveCount(),
-                outcomes.stream().mapToLong(CallOutcome::endNanos).max().orElse(0));
+        return new TurnReport(invocationId, outcomes.stream().map(outcome -> call(plan, outcome)).toList(),
+                plan.waveCount(), outcomes.stream().mapToLong(CallOutcome::endNanos).max().orElse(0));
     }
 
     /**
-     * @param outcome how a call ended
+     * @param plan the turn's plan
+     * @param outcome how one of its calls ended
      * @return its report
      */
-    static CallReport call(CallOutcome outcome) {
+    static CallReport call(Plan plan, CallOutcome outcome) {
         PlannedCall call = outcome.call();
         // Arguments nobody could read have no thrown cause of their own: the reader's exception is theirs.
         Throwable cause = outcome.cause() != null || outcome.ok() ? outcome.cause()
                 : call.argumentsFailure().orElse(null);
+        // A read that shared an identical one's result did not run: the run, its start and attempts are the other's.
+        boolean shared = call.duplicateOf() >= 0;
         return new CallReport(call.id(), call.providerId(), call.name(), call.rawArguments(), integration(call),
                 keys(call), exclusive(call), call.wave(), outcome.ok(), outcome.errorCode(), outcome.error(), cause,
-                outcome.attempts(), outcome.cached(), outcome.readyNanos(), outcome.startNanos(), outcome.endNanos());
+                shared ? 0 : outcome.attempts(), outcome.cached(),
+                shared ? plan.calls().get(call.duplicateOf()).id() : null, outcome.readyNanos(),
+                shared ? -1 : outcome.startNanos(), outcome.endNanos());
     }
 
     private static String integration(PlannedCall call) {

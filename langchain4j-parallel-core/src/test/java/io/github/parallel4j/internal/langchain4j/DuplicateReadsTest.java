@@ -7,11 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.service.AiServices;
+import io.github.parallel4j.CallReport;
 import io.github.parallel4j.ParallelTools;
+import io.github.parallel4j.TurnReport;
 import io.github.parallel4j.annotation.ParallelSafe;
 import io.github.parallel4j.annotation.Writes;
 import io.github.parallel4j.support.ScriptedChatModel;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +67,29 @@ class DuplicateReadsTest {
         assertThat(observations.get(3).at("/result/price")).isEqualTo(observations.get(0).at("/result/price"));
         assertThat(observations.get(1).get("note").asText()).contains("the same call as a");
         assertThat(observations.get(0).has("note")).isFalse();
+    }
+
+    @Test
+    void should_report_a_shared_read_as_not_run_naming_the_read_it_shared_when_the_turn_ends() throws Exception {
+        Tools tools = new Tools();
+        CompletableFuture<TurnReport> reported = new CompletableFuture<>();
+        ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
+                call("a", "price", "{\"sku\":\"X1\"}"), call("b", "price", "{\"sku\":\"X1\"}")));
+        ParallelTools.builder().turnListener(reported::complete).build()
+                .install(AiServices.builder(Assistant.class), tools).chatModel(model).build().chat("go");
+
+        TurnReport report = reported.get(10, TimeUnit.SECONDS);
+        CallReport ran = report.calls().get(0);
+        CallReport shared = report.calls().get(1);
+        assertThat(ran.started()).isTrue();
+        assertThat(ran.attempts()).isEqualTo(1);
+        assertThat(ran.sharedWith()).isNull();
+        assertThat(shared.ok()).isTrue();
+        assertThat(shared.sharedWith()).isEqualTo("a");
+        assertThat(shared.started()).as("the shared read did not run a tool of its own").isFalse();
+        assertThat(shared.attempts()).isZero();
+        assertThat(shared.endNanos()).isEqualTo(ran.endNanos());
+        assertThat(report.maxOverlap()).as("one tool ran").isEqualTo(1);
     }
 
     @Test
