@@ -13,10 +13,12 @@ class RetryDefaultsTest {
     void should_default_like_the_retry_annotation_when_no_retry_property_is_set() throws Exception {
         RetryProperties property = new RetryProperties();
 
-        assertThat(property.getMaxAttempts()).isEqualTo(Retry.class.getMethod("maxAttempts").getDefaultValue());
-        assertThat(property.getInitialBackoff())
+        assertThat(property.isSet()).isFalse();
+
+        assertThat(property.maxAttemptsOrDefault()).isEqualTo(Retry.class.getMethod("maxAttempts").getDefaultValue());
+        assertThat(property.initialBackoffOrDefault())
                 .isEqualTo(Duration.ofMillis((Long) Retry.class.getMethod("backoffMillis").getDefaultValue()));
-        assertThat(property.getMaxBackoff())
+        assertThat(property.maxBackoffOrDefault())
                 .isEqualTo(Duration.ofMillis((Long) Retry.class.getMethod("maxBackoffMillis").getDefaultValue()));
     }
 }
