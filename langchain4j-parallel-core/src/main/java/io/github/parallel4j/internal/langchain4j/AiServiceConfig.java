@@ -58,6 +58,16 @@ final class AiServiceConfig {
         return context == null || context.streamingChatModel != null;
     }
 
+    /**
+     * @return whether LangChain4j hands each tool call to its executor the moment the call has streamed in, before
+     *     the message is complete ({@code executeToolsConcurrently()} with a streaming model); false when the
+     *     builder could not be read, so that such an AI service keeps whole-message planning
+     */
+    boolean streamsCalls() {
+        return context != null && context.streamingChatModel != null && context.toolService != null
+                && context.toolService.executor() != null;
+    }
+
     /** @return whether LangChain4j has an executor for the tool, offered to the model or not */
     boolean runs(String tool) {
         ToolService tools = context == null ? null : context.toolService;

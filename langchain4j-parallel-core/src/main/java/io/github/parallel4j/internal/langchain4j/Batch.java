@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * first of them reaches a wrapped executor. Guarded by the owning {@link InvocationState}, except where a method
  * says otherwise.
  */
-final class Batch {
+final class Batch implements TurnShares {
 
     final List<ToolExecutionRequest> requests;
     final boolean[] claimed;
@@ -54,7 +54,8 @@ final class Batch {
     }
 
     /** Guarded by its own monitor: read by the callers of the batch after they have claimed their places. */
-    synchronized int[] shares(Supplier<int[]> compute) {
+    @Override
+    public synchronized int[] shares(Supplier<int[]> compute) {
         if (shares == null) {
             shares = compute.get();
         }

@@ -12,10 +12,13 @@ import dev.langchain4j.observability.api.listener.AiServiceResponseReceivedListe
 import dev.langchain4j.service.AiServices;
 import io.github.parallel4j.internal.schedule.TurnScheduler;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +37,12 @@ final class BatchCapture {
     /** Whether a tool's name is one the installation runs. */
     private final Predicate<String> ours;
     private final AiServiceConfig service;
+    /** Opens the batch of a message whose calls stream in. */
+    private final BiFunction<InvocationState, InvocationContext, StreamedBatch> streamedBatches;
 
-    BatchCapture(Invocations invocations, TurnScheduler scheduler, Predicate<String> ours, AiServiceConfig service) {
+    BatchCapture(Invocations invocations, TurnScheduler scheduler, Predicate<String> ours, AiServiceConfig service,
+            BiFunction<InvocationState, InvocationContext, StreamedBatch> streamedBatches) {
+        this.streamedBatches = streamedBatches;
         this.invocations = invocations;
         this.scheduler = scheduler;
         this.ours = ours;
@@ -92,6 +99,20 @@ final class BatchCapture {
         UUID id = context.invocationId();
         InvocationState state = invocations.enter(id);
         try {
+            if (service.streamsCalls()) {
+                // Its calls have been handed to the executor as they streamed in; this closes their batch.
+                List<ToolExecutionRequest> ourCalls = new ArrayList<>();
+                Map<String, String> notRun = new HashMap<>();
+                for (int i = 0; i < calls.size(); i++) {
+                    if (mine.contains(i)) {
+                        ourCalls.add(calls.get(i));
+                    } else if (calls.get(i).id() != null) {
+                        notRun.put(calls.get(i).id(), String.valueOf(calls.get(i).name()));
+                    }
+                }
+                state.streamedMessage(ourCalls, notRun, () -> streamedBatches.apply(state, context));
+                return;
+            }
             // LangChain4j runs a message's calls at once only when it has an executor and more than one call.
             boolean concurrent = calls.size() > 1 && service.concurrent();
             state.newBatch(calls, scheduler.capture(), unknown, mine, concurrent);

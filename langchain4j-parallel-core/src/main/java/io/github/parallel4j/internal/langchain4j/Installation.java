@@ -115,7 +115,8 @@ final class Installation {
                     + " know): @CompensateFor is refused, and error handlers set on the builder are honoured only"
                     + " with ToolErrorHandling.LANGCHAIN4J_HANDLERS, and its calls are taken to run concurrently");
         }
-        new BatchCapture(invocations, scheduler, name -> tools.policy(name) != null, service).listenOn(builder);
+        new BatchCapture(invocations, scheduler, name -> tools.policy(name) != null, service, this::openBatch)
+                .listenOn(builder);
     }
 
     /**
@@ -203,8 +204,10 @@ final class Installation {
             InvocationState.Claim claim;
             CallOutcome outcome;
             try {
-                claim = state.claim(request, batch -> startBatch(batch, state, context),
-                        () -> start(List.of(request), state, context, scheduler.capture()));
+                claim = service.streamsCalls()
+                        ? state.joinStreamed(request, () -> openBatch(state, context))
+                        : state.claim(request, batch -> startBatch(batch, state, context),
+                                () -> start(List.of(request), state, context, scheduler.capture()));
                 outcome = claim.run() == null ? refused(request, claim.refusal()) : await(claim, id, state);
             } catch (RuntimeException e) {
                 return internalFailure(request, e);
@@ -246,9 +249,24 @@ final class Installation {
         return run;
     }
 
+    /**
+     * Opens the batch of a message whose calls stream in: its turn starts with the first call to arrive, on the thread
+     * that brought it, so its budget runs from that call's arrival.
+     */
+    StreamedBatch openBatch(InvocationState state, InvocationContext context) {
+        return new StreamedBatch(planner.open(), empty -> {
+            List<ContextPropagator.Captured> captured = scheduler.capture();
+            return start(empty, state, context, captured, true);
+        });
+    }
+
     private TurnRun start(List<ToolExecutionRequest> requests, InvocationState state, InvocationContext context,
             List<ContextPropagator.Captured> captured) {
-        Plan plan = plan(requests);
+        return start(plan(requests), state, context, captured, false);
+    }
+
+    private TurnRun start(Plan plan, InvocationState state, InvocationContext context,
+            List<ContextPropagator.Captured> captured, boolean streamed) {
         Object cacheScope = cacheScope(context);
         if (plan.calls().stream().anyMatch(c -> c.kind() == PlannedCall.Kind.EXTERNAL)) {
             CachedReads.unknownWrite(readCache, cacheScope);
@@ -262,13 +280,15 @@ final class Installation {
         Object partition = context == null ? null : config.rateLimitKey().apply(context);
         TurnObserver.TurnScope turn = observers.turnStarted(invocation, plan);
         CallRunner calls = (call, arguments) -> tools.run(call, arguments, context, builderTools);
-        TurnRun run = scheduler.start(plan, new CachedReads(TurnObservers.around(calls, turn), readCache, cacheScope),
-                new TurnOptions(config.turnTimeout().orElse(null), state.scope, key,
-                        config.maxConcurrentCallsPerTurn(), config.maxRetriesPerTurn(), config.rateLimitRetries(),
-                        partition, config.maxRetryAfter()),
-                captured);
+        CallRunner runner = new CachedReads(TurnObservers.around(calls, turn), readCache, cacheScope);
+        TurnOptions options = new TurnOptions(config.turnTimeout().orElse(null), state.scope, key,
+                config.maxConcurrentCallsPerTurn(), config.maxRetriesPerTurn(), config.rateLimitRetries(), partition,
+                config.maxRetryAfter());
+        TurnRun run = streamed ? scheduler.open(plan, runner, options, captured)
+                : scheduler.start(plan, runner, options, captured);
         if (turn != null) {
-            run.whenDone().thenAccept(outcomes -> turn.turnFinished(TurnReports.of(invocation, plan, outcomes)));
+            // A streamed turn's plan grows while it runs: the report has the plan its last call joined.
+            run.whenDone().thenAccept(outcomes -> turn.turnFinished(TurnReports.of(invocation, run.plan(), outcomes)));
         }
         return run;
     }
@@ -293,8 +313,10 @@ final class Installation {
             return 0; // its slices are sized to fit already; cutting them again would lose what was asked for
         }
         int own = limits.ownLimit(outcome.call().name());
-        if (own == 0 || !limits.sharesTurns() || claim.batch() == null || claim.run().plan().size() < 2
-                || claim.run().plan().calls().stream().anyMatch(c -> c.kind() == PlannedCall.Kind.EXTERNAL)) {
+        boolean streamed = claim.batch() instanceof StreamedBatch; // its size is known when its turn is done
+        if (own == 0 || !limits.sharesTurns() || claim.batch() == null
+                || !streamed && (claim.run().plan().size() < 2
+                || claim.run().plan().calls().stream().anyMatch(c -> c.kind() == PlannedCall.Kind.EXTERNAL))) {
             // With an external call in the batch, the rest of the turn waits for the AI service to pass it,
             // which it does only after this observation is returned: no waiting for the whole turn then.
             return own;
@@ -307,6 +329,9 @@ final class Installation {
             return own;
         } catch (ExecutionException e) {
             return own;
+        }
+        if (all.size() < 2 || claim.index() >= all.size()) {
+            return own; // a streamed call that came after its turn had closed is none of the turn's
         }
         return Math.min(own, claim.batch().shares(() -> limits.shares(all))[claim.index()]);
     }

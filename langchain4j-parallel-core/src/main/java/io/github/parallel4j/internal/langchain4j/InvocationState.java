@@ -6,6 +6,7 @@ import io.github.parallel4j.internal.schedule.TurnRun;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,6 +50,8 @@ final class InvocationState {
     /** Calls that ran alone since the last batch was seen: streaming with concurrent tools runs them early. */
     private final List<ToolExecutionRequest> ranAlone = new ArrayList<>();
     private final List<TurnRun> running = new ArrayList<>();
+    /** The message streaming in now, when its calls run as they arrive; null between messages. */
+    private StreamedBatch streamed;
     private String failure;
 
     /**
@@ -95,18 +98,10 @@ final class InvocationState {
         synchronized (this) {
             // Asked from the outcomes, not from whenDone(): a caller woken by its call's outcome may ask before the
             // turn's completion has reached the whenDone() callbacks.
-            running.removeIf(InvocationState::finished);
-            return running.isEmpty() && !(batchPending && batch.awaitsCalls());
+            running.removeIf(TurnRun::settled);
+            return running.isEmpty() && !(batchPending && batch.awaitsCalls())
+                    && !(streamed != null && streamed.expectsCalls());
         }
-    }
-
-    private static boolean finished(TurnRun run) {
-        for (int i = 0; i < run.plan().size(); i++) {
-            if (!run.outcome(i).isDone()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -206,6 +201,65 @@ final class InvocationState {
         return new Claim(run, index, claimed, null);
     }
 
+    /**
+     * Joins a call that streamed in to its message's turn, opening the message's batch at its first call (the
+     * response that completes the message comes after its calls). The turn starts with that first call, outside
+     * this state's monitor.
+     *
+     * @param open opens the batch of a new message
+     * @return the claim, or a refusal when the invocation has failed
+     */
+    Claim joinStreamed(ToolExecutionRequest request, Supplier<StreamedBatch> open) {
+        while (true) {
+            StreamedBatch current;
+            synchronized (this) {
+                if (failure != null) {
+                    return Claim.refused(failure);
+                }
+                if (streamed == null) {
+                    streamed = open.get();
+                }
+                current = streamed;
+            }
+            StreamedBatch.Joined joined = current.join(request);
+            if (joined == null) {
+                synchronized (this) { // a call of the next message: the last one is over
+                    if (streamed == current) {
+                        streamed = null;
+                    }
+                }
+                continue;
+            }
+            if (joined.started()) {
+                track(joined.run());
+            }
+            return new Claim(joined.run(), joined.index(), current, null);
+        }
+    }
+
+    /**
+     * The response that completes a streamed message came: its batch is closed (and opened first, when none of its
+     * calls has arrived yet).
+     *
+     * @param ours the message's calls to this installation's tools, in the model's order
+     * @param notRun the message's other calls, by id, with their tools' names
+     * @param open opens the batch when none is
+     */
+    void streamedMessage(List<ToolExecutionRequest> ours, Map<String, String> notRun, Supplier<StreamedBatch> open) {
+        StreamedBatch current;
+        synchronized (this) {
+            if (failure != null) {
+                return;
+            }
+            if (streamed == null) {
+                streamed = open.get();
+            }
+            current = streamed;
+        }
+        current.close(ours, notRun);
+        owner.changed(this);
+    }
+
     /** Lets the turn go past the given external calls; outside the monitor, since that may start calls. */
     private static void release(TurnRun run, int[] positions) {
         if (run != null && positions != null) {
@@ -276,7 +330,10 @@ final class InvocationState {
     void passed() {
         TurnRun run = null;
         int[] release = null;
+        StreamedBatch ended;
         synchronized (this) {
+            ended = streamed;
+            streamed = null;
             batchPending = false;
             if (batch != null) {
                 Arrays.fill(batch.passed, true);
@@ -285,6 +342,11 @@ final class InvocationState {
             }
         }
         release(run, release);
+        TurnRun streamedRun = ended == null ? null : ended.run();
+        if (streamedRun != null && !streamedRun.settled()) {
+            // LangChain4j has every result it waits for: whatever is left would wait for calls that never come.
+            streamedRun.cancel("LangChain4j moved on from the streamed message before every call of it had arrived");
+        }
         owner.changed(this);
     }
 
@@ -315,6 +377,7 @@ final class InvocationState {
                 failure = reason;
             }
             batchPending = false;
+            streamed = null;
             cancel = List.copyOf(running);
         }
         for (TurnRun run : cancel) {
@@ -327,7 +390,7 @@ final class InvocationState {
      * A call's place in a running turn; {@code batch} is null for a call that runs alone, {@code run} is null
      * for a call refused because the invocation had failed ({@code refusal} says why).
      */
-    record Claim(TurnRun run, int index, Batch batch, String refusal) {
+    record Claim(TurnRun run, int index, TurnShares batch, String refusal) {
         static Claim refused(String why) {
             return new Claim(null, -1, null, why);
         }

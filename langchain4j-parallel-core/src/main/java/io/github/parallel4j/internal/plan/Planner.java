@@ -152,40 +152,50 @@ public final class Planner {
         Set<String> used = new HashSet<>();
         List<PlannedCall> calls = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
-            CallRequest r = requests.get(i);
-            String providerId = r.id();
-            String id = providerId;
-            String note = null;
-            if (providerId == null || providerId.isBlank()) {
-                id = unique("call_" + (i + 1), used, providerIds);
-                note = "the provider sent no call id; this call is identified as " + id;
-            } else if (used.contains(providerId)) {
-                id = unique(providerId + "#" + (i + 1), used, providerIds);
-                note = "the provider repeated call id '" + providerId + "'; this call is identified as " + id;
-            }
-            used.add(id);
-            String name = r.name() == null ? "" : r.name();
-            ToolPolicy policy = policies.apply(name);
-            Kind kind = policy != null ? Kind.RUN : unknownTools == UnknownTools.BARRIER ? Kind.EXTERNAL : Kind.REJECTED;
-            ParsedArguments parsed = reader.parse(r.arguments());
-            boolean judgedByTool = kind == Kind.RUN && !parsed.ok() && toolJudges;
-            if (judgedByTool) {
-                // Its executor sees the arguments as the model sent them. With no keys to order it by, it runs alone
-                // within its invocation (other invocations may overlap it); its integration's limits, timeout and
-                // failure policy still apply.
-                policy = policy.asExclusiveWrite();
-            }
-            PlannedCall call = new PlannedCall(i, id, providerId, note, name, r.arguments(), parsed, policy, kind,
-                    reader);
-            if (kind == Kind.REJECTED) {
-                call.rejection = ErrorCode.UNKNOWN_TOOL;
-                call.rejectionMessage = "there is no tool named '" + name + "'";
-            } else if (kind == Kind.RUN && !parsed.ok() && !judgedByTool) {
-                call.reject(ErrorCode.INVALID_ARGUMENTS, describe(parsed.failure(), r.arguments()));
-            }
-            calls.add(call);
+            calls.add(identify(i, requests.get(i), used, providerIds, toolJudges));
         }
         return calls;
+    }
+
+    /**
+     * Identifies one call: its id (the provider's, or one made unique), its policy and kind, its parsed arguments,
+     * or why it is rejected already.
+     *
+     * @param used the ids given so far; this call's is added
+     * @param providerIds ids a made-up id must not take
+     * @param toolJudges whether a call whose arguments do not parse still goes to its tool
+     */
+    PlannedCall identify(int i, CallRequest r, Set<String> used, Set<String> providerIds, boolean toolJudges) {
+        String providerId = r.id();
+        String id = providerId;
+        String note = null;
+        if (providerId == null || providerId.isBlank()) {
+            id = unique("call_" + (i + 1), used, providerIds);
+            note = "the provider sent no call id; this call is identified as " + id;
+        } else if (used.contains(providerId)) {
+            id = unique(providerId + "#" + (i + 1), used, providerIds);
+            note = "the provider repeated call id '" + providerId + "'; this call is identified as " + id;
+        }
+        used.add(id);
+        String name = r.name() == null ? "" : r.name();
+        ToolPolicy policy = policies.apply(name);
+        Kind kind = policy != null ? Kind.RUN : unknownTools == UnknownTools.BARRIER ? Kind.EXTERNAL : Kind.REJECTED;
+        ParsedArguments parsed = reader.parse(r.arguments());
+        boolean judgedByTool = kind == Kind.RUN && !parsed.ok() && toolJudges;
+        if (judgedByTool) {
+            // Its executor sees the arguments as the model sent them. With no keys to order it by, it runs alone
+            // within its invocation (other invocations may overlap it); its integration's limits, timeout and
+            // failure policy still apply.
+            policy = policy.asExclusiveWrite();
+        }
+        PlannedCall call = new PlannedCall(i, id, providerId, note, name, r.arguments(), parsed, policy, kind, reader);
+        if (kind == Kind.REJECTED) {
+            call.rejection = ErrorCode.UNKNOWN_TOOL;
+            call.rejectionMessage = "there is no tool named '" + name + "'";
+        } else if (kind == Kind.RUN && !parsed.ok() && !judgedByTool) {
+            call.reject(ErrorCode.INVALID_ARGUMENTS, describe(parsed.failure(), r.arguments()));
+        }
+        return call;
     }
 
     private static String unique(String candidate, Set<String> used, Set<String> providerIds) {
@@ -197,7 +207,7 @@ public final class Planner {
     }
 
     /** What the model is told about arguments that could not be read: the JSON parser's own words when it has some. */
-    private static String describe(Exception failure, String arguments) {
+    static String describe(Exception failure, String arguments) {
         for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
             if (e instanceof JsonProcessingException json) {
                 return "the arguments are not valid JSON: " + json.getOriginalMessage();
@@ -226,7 +236,8 @@ public final class Planner {
         return byId;
     }
 
-    private void readReferencesAndKeys(PlannedCall call, Predicate<String> isCallId) {
+    /** Finds a call's references and fills its resource keys; rejects it when either cannot be read. */
+    void readReferencesAndKeys(PlannedCall call, Predicate<String> isCallId) {
         if (call.arguments == null) {
             return;
         }
@@ -258,24 +269,33 @@ public final class Planner {
     private static void markDuplicates(List<PlannedCall> calls) {
         Map<List<Object>, Integer> first = new HashMap<>();
         for (PlannedCall call : calls) {
-            if (call.kind == Kind.EXTERNAL || call.kind == Kind.RUN && call.policy.isExclusive()) {
-                first.clear();
-                continue;
-            }
-            if (call.kind == Kind.RUN && call.policy.sideEffect() == SideEffect.WRITE) {
-                first.values().removeIf(read -> calls.get(read).keys.stream()
-                        .anyMatch(k -> call.keys.stream().anyMatch(k::mayMatch)));
-                continue;
-            }
-            if (call.kind != Kind.RUN || call.policy.sideEffect() != SideEffect.READ || call.canonicalArguments == null) {
-                continue;
-            }
-            Integer original = first.putIfAbsent(List.of(call.name, call.canonicalArguments), call.index);
-            if (original != null) {
-                call.duplicateOf = original;
-                String same = "the same call as " + calls.get(original).id + ": it ran once and its result is shared";
-                call.note = call.note == null ? same : call.note + "; " + same;
-            }
+            markDuplicate(call, calls, first);
+        }
+    }
+
+    /**
+     * One step of {@link #markDuplicates}: the calls come in the model's order.
+     *
+     * @param first the first read of each tool and arguments since the last write that could change it
+     */
+    static void markDuplicate(PlannedCall call, List<PlannedCall> calls, Map<List<Object>, Integer> first) {
+        if (call.kind == Kind.EXTERNAL || call.kind == Kind.RUN && call.policy.isExclusive()) {
+            first.clear();
+            return;
+        }
+        if (call.kind == Kind.RUN && call.policy.sideEffect() == SideEffect.WRITE) {
+            first.values().removeIf(read -> calls.get(read).keys.stream()
+                    .anyMatch(k -> call.keys.stream().anyMatch(k::mayMatch)));
+            return;
+        }
+        if (call.kind != Kind.RUN || call.policy.sideEffect() != SideEffect.READ || call.canonicalArguments == null) {
+            return;
+        }
+        Integer original = first.putIfAbsent(List.of(call.name, call.canonicalArguments), call.index);
+        if (original != null) {
+            call.duplicateOf = original;
+            String same = "the same call as " + calls.get(original).id + ": it ran once and its result is shared";
+            call.note = call.note == null ? same : call.note + "; " + same;
         }
     }
 
@@ -315,16 +335,45 @@ public final class Planner {
         List<BitSet> order = new ArrayList<>(calls.size());
         ConflictIndex index = new ConflictIndex();
         for (PlannedCall call : calls) {
-            BitSet after = new BitSet();
-            if (call.kind == Kind.EXTERNAL) {
-                index.add(call.index, true, true, List.of(), after::set);
-            } else if (call.kind == Kind.RUN && call.duplicateOf < 0) {
-                boolean writes = call.policy.sideEffect() == SideEffect.WRITE;
-                index.add(call.index, call.policy.isExclusive(), writes, call.keys, after::set);
-            }
-            order.add(after);
+            order.add(conflictsOf(call, index));
         }
         return order;
+    }
+
+    /** The earlier calls a call must follow for its resource keys (the calls come in the model's order). */
+    static BitSet conflictsOf(PlannedCall call, ConflictIndex index) {
+        BitSet after = new BitSet();
+        if (call.kind == Kind.EXTERNAL) {
+            index.add(call.index, true, true, List.of(), after::set);
+        } else if (call.kind == Kind.RUN && call.duplicateOf < 0) {
+            boolean writes = call.policy.sideEffect() == SideEffect.WRITE;
+            index.add(call.index, call.policy.isExclusive(), writes, call.keys, after::set);
+        }
+        return after;
+    }
+
+    /** @return the most calls one message may hold */
+    int maxBatchSize() {
+        return maxBatchSize;
+    }
+
+    /** @return whether identical reads share one result */
+    boolean deduplicatesReads() {
+        return deduplicateReads;
+    }
+
+    /** @return asked once per message: whether a call whose arguments do not parse still goes to its tool */
+    boolean toolJudgesMalformedArguments() {
+        return toolJudgesMalformedArguments.getAsBoolean();
+    }
+
+    /**
+     * Opens the plan of a message whose calls stream in: each call joins it as it arrives (see {@link OpenPlan}).
+     *
+     * @return an empty open plan with this planner's policies and limits
+     */
+    public OpenPlan open() {
+        return new OpenPlan(this);
     }
 
     private static Plan finish(

@@ -6,35 +6,45 @@ import io.github.parallel4j.internal.plan.PlannedCall.Kind;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The eager graph of one turn: for every call, how many of the calls it waits for (data and order predecessors,
- * and for an {@link Kind#EXTERNAL} call the caller passing it) have not finished yet. A call is ready the moment
- * its count reaches zero, not at a wave's barrier. Pure bookkeeping: no threads, no time.
+ * for an {@link Kind#EXTERNAL} call the caller passing it, and in a streamed message the calls it refers to that have
+ * not arrived yet) have not finished. A call is ready the moment its count reaches zero, not at a wave's barrier.
+ * Pure bookkeeping: no threads, no time.
  *
- * <p>Thread-safe: each call is {@linkplain #finished finished} and {@linkplain #pass passed} at most once, from
- * any thread, and each successor becomes ready exactly once.
+ * <p>A streamed message's calls are {@linkplain #add added} as they arrive: an edge to a call that has finished
+ * already is no edge, and an edge to one still running is counted, atomically with that call finishing.
+ *
+ * <p>Thread-safe (this object's monitor, held only for the counting): each call is {@linkplain #finished finished}
+ * and {@linkplain #pass passed} at most once, from any thread, and each successor becomes ready exactly once.
  */
 final class CallGraph {
 
-    private final Plan plan;
-    private final AtomicIntegerArray pending;
-    private final AtomicIntegerArray passed;
+    private static final class Node {
+        final boolean external;
+        int pending;
+        boolean finished;
+        boolean passed;
+        final List<Integer> successors = new ArrayList<>(2);
+
+        Node(boolean external) {
+            this.external = external;
+        }
+    }
+
+    private final List<Node> nodes = new ArrayList<>();
     private final List<Integer> roots = new ArrayList<>();
 
     CallGraph(Plan plan) {
-        this.plan = plan;
-        int n = plan.size();
-        this.pending = new AtomicIntegerArray(n);
-        this.passed = new AtomicIntegerArray(n);
         for (PlannedCall call : plan.calls()) {
-            int waits = call.dataPredecessors().length + call.orderPredecessors().length;
-            if (call.kind() == Kind.EXTERNAL) {
-                waits++; // and for pass(): the caller passing the call
+            Node node = new Node(call.kind() == Kind.EXTERNAL);
+            node.pending = call.dataPredecessors().length + call.orderPredecessors().length + (node.external ? 1 : 0);
+            for (int s : call.successors()) {
+                node.successors.add(s);
             }
-            pending.set(call.index(), waits);
-            if (waits == 0) {
+            nodes.add(node);
+            if (node.pending == 0) {
                 roots.add(call.index());
             }
         }
@@ -46,17 +56,60 @@ final class CallGraph {
     }
 
     /**
+     * Adds the call that streamed in next.
+     *
+     * @param index its position: the number of calls added so far
+     * @param waitsFor the earlier calls it waits for
+     * @param awaits how many calls it waits for that have not arrived yet; each is {@linkplain #link linked} when it
+     *     arrives
+     * @return whether it is ready now
+     */
+    synchronized boolean add(int index, int[] waitsFor, int awaits) {
+        if (index != nodes.size()) {
+            throw new IllegalStateException("call " + index + " added after " + nodes.size() + " calls");
+        }
+        Node node = new Node(false);
+        node.pending = awaits;
+        for (int p : waitsFor) {
+            Node predecessor = nodes.get(p);
+            if (!predecessor.finished) {
+                predecessor.successors.add(index);
+                node.pending++;
+            }
+        }
+        nodes.add(node);
+        return node.pending == 0;
+    }
+
+    /**
+     * A call that was waiting for {@code arrived} to arrive now waits for it to finish (its count already holds it).
+     *
+     * @param arrived a call just added, not finished yet
+     * @param waiter the call that refers to it
+     */
+    synchronized void link(int arrived, int waiter) {
+        nodes.get(arrived).successors.add(waiter);
+    }
+
+    /**
      * A call finished: its successors whose last predecessor it was become ready.
      *
      * @param call the finished call's index; called once per call
      * @param ready where the newly ready calls are added, in the model's order
      */
     void finished(int call, Collection<Integer> ready) {
-        for (int s : plan.calls().get(call).successors()) {
-            if (pending.decrementAndGet(s) == 0) {
-                ready.add(s);
+        List<Integer> now = new ArrayList<>();
+        synchronized (this) {
+            Node node = nodes.get(call);
+            node.finished = true;
+            for (int s : node.successors) {
+                if (--nodes.get(s).pending == 0) {
+                    now.add(s);
+                }
             }
         }
+        now.sort(null);
+        ready.addAll(now);
     }
 
     /**
@@ -66,18 +119,20 @@ final class CallGraph {
      * @return true when the call became ready now; false for a call that is not external, a second pass, or a
      *     call that still waits for a predecessor
      */
-    boolean pass(int call) {
-        if (plan.calls().get(call).kind() != Kind.EXTERNAL || !passed.compareAndSet(call, 0, 1)) {
+    synchronized boolean pass(int call) {
+        Node node = nodes.get(call);
+        if (!node.external || node.passed) {
             return false;
         }
-        return pending.decrementAndGet(call) == 0;
+        node.passed = true;
+        return --node.pending == 0;
     }
 
     /**
      * @param call a call's index
      * @return how many of the calls it waits for have not finished
      */
-    int pending(int call) {
-        return pending.get(call);
+    synchronized int pending(int call) {
+        return nodes.get(call).pending;
     }
 }

@@ -6,6 +6,7 @@ import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.internal.limit.Admission;
 import io.github.parallel4j.internal.limit.FairSlots;
 import io.github.parallel4j.internal.limit.LimitRefusal;
+import io.github.parallel4j.internal.plan.OpenPlan;
 import io.github.parallel4j.internal.plan.Plan;
 import io.github.parallel4j.internal.plan.PlannedCall;
 import io.github.parallel4j.internal.plan.PlannedCall.Kind;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -58,7 +60,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class TurnRun {
 
-    private final Plan plan;
+    /** Replaced as a streamed message's calls arrive: every call's plan is the latest one. */
+    private volatile Plan plan;
     // What its attempts read.
     final CallRunner runner;
     final TurnScheduler scheduler;
@@ -68,18 +71,25 @@ public final class TurnRun {
     final FairSlots turnSlots;
     /** The turn's name, stable and unique: idempotency keys derive from it. */
     final String key;
-    private final CallState[] calls;
+    private final List<CallState> calls = new CopyOnWriteArrayList<>();
     private final CallGraph graph;
     private final CompletableFuture<List<CallOutcome>> done;
+    private final TurnCompletion completion;
     /** The turn's place in its budget's line, let go of when the turn is done; null without a budget. */
     private volatile TurnDeadlines.Entry deadlineEntry;
 
     // Guarded by this.
     private int retriesLeft;
     private ErrorCode closedWith;
+    private String closedReason;
 
     TurnRun(Plan plan, CallRunner runner, TurnScheduler scheduler, TurnOptions options,
             List<ContextPropagator.Captured> context) {
+        this(plan, runner, scheduler, options, context, false);
+    }
+
+    private TurnRun(Plan plan, CallRunner runner, TurnScheduler scheduler, TurnOptions options,
+            List<ContextPropagator.Captured> context, boolean open) {
         this.plan = plan;
         this.runner = runner;
         this.scheduler = scheduler;
@@ -89,15 +99,22 @@ public final class TurnRun {
         this.budget = TurnBudget.starting(options.budget(), scheduler.ticker().read());
         this.turnSlots = options.maxConcurrent() > 0 ? new FairSlots(options.maxConcurrent()) : null;
         this.retriesLeft = options.maxRetries();
-        this.calls = new CallState[plan.size()];
-        CompletableFuture<?>[] outcomes = new CompletableFuture<?>[calls.length];
         for (PlannedCall call : plan.calls()) {
-            calls[call.index()] = new CallState(call);
-            outcomes[call.index()] = calls[call.index()].outcome;
+            calls.add(new CallState(call));
         }
         this.graph = new CallGraph(plan);
         this.done = new CompletableFuture<>();
-        CompletableFuture.allOf(outcomes).thenRun(this::allDone);
+        this.completion = new TurnCompletion(calls.size(), open, this::allDone);
+        for (CallState state : calls) {
+            state.outcome.whenComplete((outcome, error) -> completion.ended());
+        }
+        completion.start();
+    }
+
+    /** A turn of a streamed message: its calls {@linkplain #add come} while it runs, until it is {@link #seal}ed. */
+    static TurnRun open(Plan empty, CallRunner runner, TurnScheduler scheduler, TurnOptions options,
+            List<ContextPropagator.Captured> context) {
+        return new TurnRun(empty, runner, scheduler, options, context, true);
     }
 
     /**
@@ -111,9 +128,10 @@ public final class TurnRun {
         if (entry != null) {
             entry.finished();
         }
-        List<CallOutcome> all = new ArrayList<>(calls.length);
-        for (CallState call : calls) {
-            all.add(call.outcome.join());
+        int members = completion.members();
+        List<CallOutcome> all = new ArrayList<>(members);
+        for (int i = 0; i < members; i++) {
+            all.add(calls.get(i).outcome.join());
         }
         List<CallOutcome> result = List.copyOf(all);
         if (OnTimer.isCurrent()) {
@@ -129,12 +147,99 @@ public final class TurnRun {
 
     void begin() {
         ArrayDeque<Integer> ready = new ArrayDeque<>(graph.roots());
-        if (budget.isLimited() && plan.size() > 0) {
+        if (budget.isLimited() && (plan.size() > 0 || completion.isOpen())) {
             // No timer task of its own: the turn joins its budget's line (see TurnDeadlines).
             deadlineEntry = scheduler.deadlines().watch(budget.nanos(), budget.deadline(),
                     OnTimer.mark(() -> close(ErrorCode.BUDGET_EXCEEDED, budget.ranOut())));
         }
         drain(ready);
+    }
+
+    /**
+     * Adds the call of a streamed message that arrived next ({@link OpenPlan#add}, in the same order): it starts as
+     * soon as what it waits for has finished, and the earlier calls its arrival rejected get their outcomes. A call
+     * that comes after the turn closed (budget, cancellation, fail-fast) is answered at once and does not run.
+     *
+     * @param arrival what the open plan made of the call
+     */
+    public void add(OpenPlan.Arrival arrival) {
+        CallState state = new CallState(arrival.call());
+        int index = arrival.call().index();
+        CallOutcome answered = null;
+        boolean joined;
+        synchronized (this) {
+            if (index != calls.size()) {
+                throw new IllegalStateException("call " + index + " of a streamed message added after " + calls.size());
+            }
+            plan = arrival.plan();
+            calls.add(state);
+            joined = completion.join();
+            long now = now();
+            if (closedWith != null) {
+                answered = state.closedOutcome(closedWith, closedReason, now);
+            } else if (!joined) {
+                answered = CallOutcome.failure(state.call, ErrorCode.CANCELLED, "the call arrived after its message's"
+                        + " turn had ended; it did not run", null, now, -1, now, 0);
+            }
+        }
+        if (joined) {
+            state.outcome.whenComplete((outcome, error) -> completion.ended());
+        }
+        ArrayDeque<Integer> ready = new ArrayDeque<>();
+        boolean isReady = graph.add(index, arrival.waitsFor(), arrival.awaits());
+        for (int waiter : arrival.waitedBy()) {
+            graph.link(index, waiter);
+        }
+        rejectWaiting(arrival.rejected(), ready);
+        if (answered != null) {
+            complete(state, answered, ready);
+        } else if (isReady) {
+            ready.add(index);
+        }
+        drain(ready);
+    }
+
+    /**
+     * The streamed message is complete: the calls that waited for a call it does not hold get their outcomes.
+     *
+     * @param closing what the open plan made of the message's end
+     */
+    public void messageClosed(OpenPlan.Closing closing) {
+        plan = closing.plan();
+        ArrayDeque<Integer> ready = new ArrayDeque<>();
+        rejectWaiting(closing.rejected(), ready);
+        drain(ready);
+    }
+
+    /** Every call of the streamed message has been {@linkplain #add added}: none joins any more. */
+    public void seal() {
+        completion.seal();
+    }
+
+    /**
+     * @return whether no call of the turn runs or waits and none can join it: each has its outcome (read from the
+     *     outcomes, which the callers woken by them see before {@link #whenDone()} is completed)
+     */
+    public boolean settled() {
+        if (completion.isOpen()) {
+            return false;
+        }
+        int members = completion.members();
+        for (int i = 0; i < members; i++) {
+            if (!calls.get(i).isDone()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Answers calls the open plan rejected while they waited (none of them had started) with their rejection. */
+    private void rejectWaiting(List<PlannedCall> rejected, ArrayDeque<Integer> ready) {
+        for (PlannedCall call : rejected) {
+            long now = now();
+            complete(calls.get(call.index()), CallOutcome.failure(call, call.rejection(), call.rejectionMessage(), null,
+                    now, -1, now, 0), ready);
+        }
     }
 
     /** @return the plan being run */
@@ -149,7 +254,7 @@ public final class TurnRun {
      * @return a future completed exactly once
      */
     public CompletableFuture<CallOutcome> outcome(int index) {
-        return calls[index].outcome;
+        return calls.get(index).outcome;
     }
 
     /** @return a future of every outcome, in the model's order, completed when the last call ends */
@@ -193,6 +298,7 @@ public final class TurnRun {
                 return;
             }
             closedWith = code;
+            closedReason = reason;
             long now = now();
             for (CallState state : calls) {
                 if (state.isDone() || state.finishing) {
@@ -214,8 +320,9 @@ public final class TurnRun {
         }
         release.forEach(Runnable::run);
         for (CallOutcome outcome : closed) {
-            calls[outcome.call().index()].outcome.complete(outcome);
+            calls.get(outcome.call().index()).outcome.complete(outcome);
         }
+        completion.seal(); // a streamed call that comes later is answered at once, outside the report
     }
 
     /** Interrupts an attempt's thread, if it has one, and counts it until it returns. Called holding this. */
@@ -232,15 +339,18 @@ public final class TurnRun {
 
     private void drain(ArrayDeque<Integer> ready) {
         while (!ready.isEmpty()) {
-            onReady(calls[ready.poll()], ready);
+            onReady(calls.get(ready.poll()), ready);
         }
     }
 
     private void onReady(CallState state, ArrayDeque<Integer> ready) {
         PlannedCall call = state.call;
         long now = now();
-        state.readyAt(now);
         synchronized (this) {
+            if (state.isDone()) {
+                return; // a streamed call rejected while it waited (a cycle that closed, a reference never filled)
+            }
+            state.readyAt(now);
             if (closedWith != null) {
                 return; // its outcome was written by close()
             }
@@ -266,7 +376,7 @@ public final class TurnRun {
     }
 
     private CallOutcome outcomeNow(int index) {
-        return calls[index].outcome.getNow(null);
+        return calls.get(index).outcome.getNow(null);
     }
 
     /**

@@ -99,6 +99,22 @@ public final class TurnScheduler {
     }
 
     /**
+     * Starts the turn of a streamed message, which holds no call yet: each call joins it as it arrives
+     * ({@link TurnRun#add}), and its budget runs from now.
+     *
+     * @param empty the open plan's snapshot before its first call
+     * @param runner runs each call's tool
+     * @param options the turn's budget and scope
+     * @param captured what {@link #capture()} returned on the thread whose context the tools should see
+     * @return the running turn, open until {@link TurnRun#seal} or until it closes
+     */
+    public TurnRun open(Plan empty, CallRunner runner, TurnOptions options, List<ContextPropagator.Captured> captured) {
+        TurnRun run = TurnRun.open(empty, runner, this, options, List.copyOf(captured));
+        run.begin();
+        return run;
+    }
+
+    /**
      * Captures the current thread's context with every propagator, in order.
      *
      * @return the captured context, to restore on tool threads

@@ -1,0 +1,162 @@
+package io.github.parallel4j.internal.langchain4j;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import io.github.parallel4j.internal.plan.CallRequest;
+import io.github.parallel4j.internal.plan.OpenPlan;
+import io.github.parallel4j.internal.plan.Plan;
+import io.github.parallel4j.internal.schedule.TurnRun;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The calls of one AI message that streams in while LangChain4j runs its tools at once
+ * ({@code executeToolsConcurrently()} with a {@code StreamingChatModel}): LangChain4j hands each call to its executor
+ * the moment the call is complete, before the message is. Each call joins the message's one turn as it arrives
+ * ({@link OpenPlan}), and starts as soon as what it waits for allows; the complete response closes the batch, and once
+ * each of the message's calls to this installation's tools has arrived the turn is sealed.
+ *
+ * <p>Thread-safe: this object's monitor orders the arrivals, so that the plan and the turn see them in the same order.
+ * It is taken before the invocation state's monitor, never inside it.
+ */
+final class StreamedBatch implements TurnShares {
+
+    private final OpenPlan plan;
+    /** Starts the message's turn with the plan before its first call; called once, at the first arrival. */
+    private final Function<Plan, TurnRun> start;
+
+    // Guarded by this.
+    private TurnRun run;
+    private final List<ToolExecutionRequest> arrived = new ArrayList<>();
+    /** The message's calls to this installation's tools, once the complete response came; null until then. */
+    private List<ToolExecutionRequest> message;
+    /** Which of the message's calls have arrived. */
+    private boolean[] matched;
+    private int[] shares;
+
+    StreamedBatch(OpenPlan plan, Function<Plan, TurnRun> start) {
+        this.plan = plan;
+        this.start = start;
+    }
+
+    /** A call's place in the message's turn. */
+    record Joined(TurnRun run, int index, boolean started) {}
+
+    /**
+     * Adds a call that arrived at a wrapped executor.
+     *
+     * @return its place, or null when the message is complete and this is none of its calls (a new message's)
+     */
+    synchronized Joined join(ToolExecutionRequest request) {
+        if (message != null && match(request) < 0) {
+            return null;
+        }
+        boolean started = run == null;
+        if (started) {
+            run = start.apply(plan.snapshot());
+        }
+        arrived.add(request);
+        OpenPlan.Arrival arrival = plan.add(new CallRequest(request.id(), request.name(), request.arguments()));
+        run.add(arrival);
+        sealIfComplete();
+        return new Joined(run, arrival.call().index(), started);
+    }
+
+    /**
+     * The complete response came: the message's calls to this installation's tools are known.
+     *
+     * @param ours those calls, in the model's order
+     * @param notRun the message's other calls, by id, with their tools' names
+     */
+    synchronized void close(List<ToolExecutionRequest> ours, Map<String, String> notRun) {
+        if (message != null) {
+            return;
+        }
+        message = List.copyOf(ours);
+        matched = new boolean[message.size()];
+        List<ToolExecutionRequest> unmatched = new ArrayList<>();
+        for (ToolExecutionRequest request : arrived) {
+            if (match(request) < 0) {
+                unmatched.add(request);
+            }
+        }
+        Set<String> coming = new HashSet<>();
+        for (int i = 0; i < message.size(); i++) {
+            if (!matched[i] && message.get(i).id() != null) {
+                coming.add(message.get(i).id());
+            }
+        }
+        if (!unmatched.isEmpty()) {
+            // Not expected: every call LangChain4j hands over is one of the message's. The turn still ends.
+            message = new ArrayList<>(message);
+            message.addAll(unmatched);
+            boolean[] grown = new boolean[message.size()];
+            System.arraycopy(matched, 0, grown, 0, matched.length);
+            for (int i = matched.length; i < grown.length; i++) {
+                grown[i] = true;
+            }
+            matched = grown;
+        }
+        OpenPlan.Closing closing = plan.close(coming, notRun);
+        if (run != null) {
+            run.messageClosed(closing);
+            sealIfComplete();
+        }
+    }
+
+    /** Marks the message's call this request is (the same object first, else an equal one) as arrived. */
+    private int match(ToolExecutionRequest request) {
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < message.size(); i++) {
+                ToolExecutionRequest candidate = message.get(i);
+                if (!matched[i] && (pass == 0 ? candidate == request : candidate.equals(request))) {
+                    matched[i] = true;
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private void sealIfComplete() {
+        if (run == null || message == null) {
+            return;
+        }
+        for (boolean m : matched) {
+            if (!m) {
+                return;
+            }
+        }
+        run.seal();
+    }
+
+    /** @return whether calls of the message may still arrive: it is not complete, or not all of them came yet */
+    synchronized boolean expectsCalls() {
+        if (message == null) {
+            return true;
+        }
+        for (boolean m : matched) {
+            if (!m) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the message's turn, or null when none of its calls has arrived */
+    synchronized TurnRun run() {
+        return run;
+    }
+
+    @Override
+    public synchronized int[] shares(Supplier<int[]> compute) {
+        if (shares == null) {
+            shares = compute.get();
+        }
+        return shares;
+    }
+}

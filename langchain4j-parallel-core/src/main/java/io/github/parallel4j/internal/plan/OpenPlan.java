@@ -1,0 +1,329 @@
+package io.github.parallel4j.internal.plan;
+
+import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.internal.plan.PlannedCall.Kind;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The plan of one AI message whose tool calls stream in: each call joins it the moment it arrives, in arrival order
+ * (the model's), and is planned once, never again.
+ *
+ * <p>What a call waits for is decided when it arrives and points backwards only: the earlier calls whose output it
+ * refers to, the earlier calls it conflicts with (a shared resource key with a write, an exclusive write), the earlier
+ * identical read whose result it shares. A reference to a call that has not arrived yet is an edge still to come: the
+ * call waits until that call arrives (and then for it to finish), or, once the message is {@linkplain #close closed}
+ * without it, is rejected with {@link ErrorCode#UNRESOLVED_REFERENCE}. A forward reference is recognised when its name
+ * starts with {@code call} (as OpenAI's ids and the {@code call_N} convention do); a reference to an earlier call works
+ * with any id. Such an edge is the only one that can close a cycle, and it closes when its target arrives: then every
+ * call of the cycle is rejected with {@link ErrorCode#CYCLE} (none of them can have started, since each waits for the
+ * call that just arrived). A whole-message plan rejects every call of a cycle's batch instead; here the calls outside
+ * the cycle may have run already. A call beyond the message's size limit is rejected alone, for the same reason.
+ *
+ * <p>Thread-safe: every method takes this object's monitor. The {@link PlannedCall}s it hands out are complete, as far
+ * as the scheduler reads them, by the time the call can become ready (a call that waits for a later one learns of that
+ * edge in the same {@link #add} that tells the scheduler).
+ */
+public final class OpenPlan {
+
+    /**
+     * What the scheduler learns when a call arrives.
+     *
+     * @param plan the plan so far, with the new call last
+     * @param call the new call
+     * @param waitsFor the earlier calls it waits for (data, order and its shared read's original); empty when rejected
+     * @param awaits how many calls it waits for that have not arrived yet (one per id)
+     * @param waitedBy earlier calls that were waiting for this one to arrive and now wait for it to finish
+     * @param rejected earlier calls rejected by this arrival (a cycle closed, or they refer to a call that cannot be
+     *     referred to); none of them has started
+     */
+    public record Arrival(Plan plan, PlannedCall call, int[] waitsFor, int awaits, int[] waitedBy,
+            List<PlannedCall> rejected) {}
+
+    /**
+     * What closing the message changes.
+     *
+     * @param plan the plan with its waves
+     * @param rejected calls that waited for a call the message does not hold; none of them has started
+     */
+    public record Closing(Plan plan, List<PlannedCall> rejected) {}
+
+    private final Planner planner;
+    private final boolean toolJudges;
+    private final List<PlannedCall> calls = new ArrayList<>();
+    private final List<BitSet> data = new ArrayList<>();
+    private final List<BitSet> order = new ArrayList<>();
+    private final Map<String, Integer> byId = new HashMap<>();
+    private final Set<String> used = new HashSet<>();
+    private final ConflictIndex conflicts = new ConflictIndex();
+    private final Map<List<Object>, Integer> firstReads = new HashMap<>();
+    /** Calls waiting for a call id that has not arrived, by that id, in arrival order. */
+    private final Map<String, List<Integer>> awaiting = new LinkedHashMap<>();
+    /** Once closed: the ids of the message's calls still to arrive here. */
+    private Set<String> coming;
+    /** Once closed: the ids of the message's calls this library does not run, with their tools. */
+    private Map<String, String> external;
+
+    OpenPlan(Planner planner) {
+        this.planner = planner;
+        this.toolJudges = planner.toolJudgesMalformedArguments();
+    }
+
+    /**
+     * Adds the call that arrived next.
+     *
+     * @param request the call as the model sent it
+     * @return what the scheduler needs to run it
+     */
+    public synchronized Arrival add(CallRequest request) {
+        int index = calls.size();
+        PlannedCall call = planner.identify(index, request, used, Set.of(), toolJudges);
+        calls.add(call);
+        data.add(new BitSet());
+        order.add(new BitSet());
+        if (index >= planner.maxBatchSize()) {
+            call.reject(ErrorCode.BATCH_TOO_LARGE, "the model sent more than " + planner.maxBatchSize() + " tool calls"
+                    + " in one message; at most " + planner.maxBatchSize() + " are allowed, so this call did not run"
+                    + " (the calls before it had started as they streamed in). Send fewer calls per message.");
+        }
+        byId.putIfAbsent(call.id, index);
+        if (call.kind == Kind.RUN) {
+            planner.readReferencesAndKeys(call, byId::containsKey);
+        }
+        if (planner.deduplicatesReads()) {
+            Planner.markDuplicate(call, calls, firstReads);
+        }
+        List<String> forward = linkReferences(call);
+        order.set(index, Planner.conflictsOf(call, conflicts));
+        List<PlannedCall> rejected = new ArrayList<>();
+        List<Integer> waiters = new ArrayList<>(take(call.id));
+        if (call.providerId != null && !call.providerId.equals(call.id) && !byId.containsKey(call.providerId)) {
+            byId.put(call.providerId, index);
+            waiters.addAll(take(call.providerId));
+        }
+        for (int w : waiters) {
+            data.get(w).set(index);
+            calls.get(w).dataPredecessors = data.get(w).stream().toArray();
+            if (call.kind == Kind.EXTERNAL) {
+                rejected.add(calls.get(w));
+                calls.get(w).reject(ErrorCode.UNRESOLVED_REFERENCE, "a reference names " + call.id + ", a call of tool '"
+                        + call.name + "', which langchain4j-parallel does not run, so its output cannot be referenced");
+            }
+        }
+        if (call.kind != Kind.REJECTED && !waiters.isEmpty()) {
+            rejectCycle(index, rejected);
+        }
+        if (call.kind == Kind.REJECTED) {
+            forward = List.of();
+            data.get(index).clear();
+            order.get(index).clear();
+        }
+        for (String id : forward) {
+            awaiting.computeIfAbsent(id, k -> new ArrayList<>()).add(index);
+        }
+        call.dataPredecessors = data.get(index).stream().toArray();
+        call.orderPredecessors = order.get(index).stream().filter(p -> !data.get(index).get(p)).toArray();
+        BitSet all = (BitSet) data.get(index).clone();
+        all.or(order.get(index));
+        rejected.remove(call);
+        return new Arrival(snapshot(), call, all.stream().toArray(), forward.size(),
+                waiters.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(rejected));
+    }
+
+    /**
+     * Links a new call's references to the earlier calls they name; a reference to an id not seen yet waits for that
+     * call, unless the message is closed and does not hold it.
+     *
+     * @return the ids of calls it waits for that have not arrived
+     */
+    private List<String> linkReferences(PlannedCall call) {
+        List<String> forward = new ArrayList<>();
+        if (call.kind != Kind.RUN) {
+            return forward;
+        }
+        if (call.duplicateOf >= 0) {
+            data.get(call.index).set(call.duplicateOf); // its original's references are resolved there
+            return forward;
+        }
+        for (Reference ref : call.references) {
+            Integer target = byId.get(ref.callId());
+            if (target == null) {
+                String missing = closedWithout(ref.callId(), ref.text());
+                if (missing != null) {
+                    call.reject(ErrorCode.UNRESOLVED_REFERENCE, missing);
+                    return List.of();
+                }
+                if (!forward.contains(ref.callId())) {
+                    forward.add(ref.callId());
+                }
+            } else if (target == call.index) {
+                call.reject(ErrorCode.CYCLE, "reference " + ref.text() + " names this call itself, which cannot wait"
+                        + " for its own output, so it did not run");
+                return List.of();
+            } else if (calls.get(target).kind == Kind.EXTERNAL) {
+                call.reject(ErrorCode.UNRESOLVED_REFERENCE, "reference " + ref.text() + " names a call of tool '"
+                        + calls.get(target).name + "', which langchain4j-parallel does not run, so its output cannot"
+                        + " be referenced");
+                return List.of();
+            } else {
+                data.get(call.index).set(target);
+            }
+        }
+        return forward;
+    }
+
+    /** @return why a reference to an id not seen can never be filled, or null while its call may still arrive */
+    private String closedWithout(String id, String text) {
+        if (coming == null || coming.contains(id)) {
+            return null;
+        }
+        String tool = external.get(id);
+        if (tool != null) {
+            return "reference " + text + " names a call of tool '" + tool + "', which langchain4j-parallel does not"
+                    + " run, so its output cannot be referenced";
+        }
+        return "reference " + text + " names no call of this message (no call has id '" + id + "')";
+    }
+
+    private List<Integer> take(String id) {
+        List<Integer> waiters = awaiting.remove(id);
+        return waiters == null ? List.of() : waiters;
+    }
+
+    /**
+     * Rejects the cycle the new call closed, if it closed one: the calls it waits for (transitively) that also wait
+     * for it. Rejected calls are left out: they finish at once and hold nothing up.
+     */
+    private void rejectCycle(int index, List<PlannedCall> rejected) {
+        BitSet ahead = reach(index, true);
+        if (!ahead.get(index)) {
+            return;
+        }
+        BitSet members = reach(index, false);
+        members.and(ahead);
+        String cycle = describeCycle(index, members);
+        String message = "the calls' references and orderings form a cycle (" + cycle + "), which closed when "
+                + calls.get(index).id + " streamed in, so none of them ran. Send these calls in separate messages, in"
+                + " the order they must run.";
+        members.stream().forEach(m -> {
+            PlannedCall member = calls.get(m);
+            member.kind = Kind.REJECTED;
+            member.rejection = ErrorCode.CYCLE;
+            member.rejectionMessage = message;
+            rejected.add(member);
+            awaiting.values().forEach(list -> list.remove(Integer.valueOf(m)));
+        });
+    }
+
+    /** The live calls reachable from one by "waits for" edges (forwards) or by "is waited for by" edges. */
+    private BitSet reach(int from, boolean waitsFor) {
+        BitSet seen = new BitSet();
+        ArrayDeque<Integer> next = new ArrayDeque<>(List.of(from));
+        while (!next.isEmpty()) {
+            int c = next.poll();
+            for (int other = 0; other < calls.size(); other++) {
+                boolean edge = waitsFor ? waits(c, other) : waits(other, c);
+                if (edge && !seen.get(other) && calls.get(other).kind != Kind.REJECTED) {
+                    seen.set(other);
+                    next.add(other);
+                }
+            }
+        }
+        return seen;
+    }
+
+    private boolean waits(int call, int on) {
+        return data.get(call).get(on) || order.get(call).get(on);
+    }
+
+    /** A path from the new call back to itself through the cycle's members, such as {@code c1 waits for c2 ...}. */
+    private String describeCycle(int index, BitSet members) {
+        Map<Integer, Integer> parent = new HashMap<>();
+        ArrayDeque<Integer> next = new ArrayDeque<>(List.of(index));
+        Integer last = null;
+        while (!next.isEmpty() && last == null) {
+            int c = next.poll();
+            for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+                if (!waits(c, m)) {
+                    continue;
+                }
+                if (m == index) {
+                    last = c;
+                    break;
+                }
+                if (!parent.containsKey(m)) {
+                    parent.put(m, c);
+                    next.add(m);
+                }
+            }
+        }
+        List<String> path = new ArrayList<>();
+        for (Integer c = last; c != null && c != index; c = parent.get(c)) {
+            path.add(0, calls.get(c).id);
+        }
+        StringBuilder s = new StringBuilder(calls.get(index).id);
+        for (String id : path) {
+            s.append(" waits for ").append(id);
+        }
+        return s.append(" waits for ").append(calls.get(index).id).toString();
+    }
+
+    /**
+     * The message is complete: a call that still waits for a call the message does not hold (or holds as a call
+     * this library does not run) is rejected; one waiting for a call still on its way goes on waiting.
+     *
+     * @param stillComing the ids of the message's calls of this library's tools that have not arrived here yet
+     * @param notRun the ids of the message's calls this library does not run, with their tools' names
+     * @return the calls rejected now, and the plan
+     */
+    public synchronized Closing close(Set<String> stillComing, Map<String, String> notRun) {
+        coming = Set.copyOf(stillComing);
+        external = Map.copyOf(notRun);
+        List<PlannedCall> rejected = new ArrayList<>();
+        for (var it = awaiting.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, List<Integer>> waiting = it.next();
+            if (coming.contains(waiting.getKey())) {
+                continue;
+            }
+            for (int w : waiting.getValue()) {
+                PlannedCall call = calls.get(w);
+                if (call.kind != Kind.REJECTED) {
+                    String text = call.references.stream().filter(r -> r.callId().equals(waiting.getKey()))
+                            .map(Reference::text).findFirst().orElse("$" + waiting.getKey());
+                    call.reject(ErrorCode.UNRESOLVED_REFERENCE, closedWithout(waiting.getKey(), text));
+                    rejected.add(call);
+                }
+            }
+            it.remove();
+        }
+        return new Closing(snapshot(), List.copyOf(rejected));
+    }
+
+    /** @return the plan so far, with waves over the edges known now */
+    public synchronized Plan snapshot() {
+        int n = calls.size();
+        List<BitSet> all = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            BitSet preds = new BitSet();
+            if (calls.get(i).kind != Kind.REJECTED) {
+                preds.or(data.get(i));
+                preds.or(order.get(i));
+            }
+            all.add(preds);
+        }
+        int[] waves = new Topology(all).waves(i -> calls.get(i).kind != Kind.REJECTED, i -> calls.get(i).duplicateOf);
+        int waveCount = 0;
+        for (PlannedCall call : calls) {
+            call.wave = waves[call.index];
+            waveCount = Math.max(waveCount, call.wave);
+        }
+        return new Plan(calls, null, waveCount, byId);
+    }
+}
