@@ -43,17 +43,21 @@ public final class OpenPlan {
      * @param waitedBy earlier calls that were waiting for this one to arrive and now wait for it to finish
      * @param rejected earlier calls rejected by this arrival (a cycle closed, or they refer to a call that cannot be
      *     referred to); none of them has started
+     * @param moreWaits pairs {@code {call, predecessor}}: an earlier call that was ordered after a call rejected now
+     *     waits for what that call was ordered after, so that rejecting it orders nothing differently; to add before
+     *     the rejected calls get their outcomes
      */
     public record Arrival(Plan plan, PlannedCall call, int[] waitsFor, int awaits, int[] waitedBy,
-            List<PlannedCall> rejected) {}
+            List<PlannedCall> rejected, List<int[]> moreWaits) {}
 
     /**
      * What closing the message changes.
      *
      * @param plan the plan with its waves
      * @param rejected calls that waited for a call the message does not hold; none of them has started
+     * @param moreWaits as for {@link Arrival#moreWaits()}
      */
-    public record Closing(Plan plan, List<PlannedCall> rejected) {}
+    public record Closing(Plan plan, List<PlannedCall> rejected, List<int[]> moreWaits) {}
 
     private final Planner planner;
     private final boolean toolJudges;
@@ -101,7 +105,7 @@ public final class OpenPlan {
             Planner.markDuplicate(call, calls, firstReads);
         }
         List<String> forward = linkReferences(call);
-        order.set(index, Planner.conflictsOf(call, conflicts));
+        order.set(index, live(Planner.conflictsOf(call, conflicts)));
         List<PlannedCall> rejected = new ArrayList<>();
         List<Integer> waiters = new ArrayList<>(take(call.id));
         if (call.providerId != null && !call.providerId.equals(call.id) && !byId.containsKey(call.providerId)) {
@@ -121,20 +125,67 @@ public final class OpenPlan {
             rejectCycle(index, rejected);
         }
         if (call.kind == Kind.REJECTED) {
-            forward = List.of();
-            data.get(index).clear();
-            order.get(index).clear();
+            forward = List.of(); // its edges stay recorded (keepOrder reads them), but it waits for nothing
         }
         for (String id : forward) {
             awaiting.computeIfAbsent(id, k -> new ArrayList<>()).add(index);
         }
-        call.dataPredecessors = data.get(index).stream().toArray();
-        call.orderPredecessors = order.get(index).stream().filter(p -> !data.get(index).get(p)).toArray();
-        BitSet all = (BitSet) data.get(index).clone();
-        all.or(order.get(index));
+        List<int[]> moreWaits = keepOrder(rejected);
+        describeEdges(index);
+        BitSet all = new BitSet();
+        if (call.kind != Kind.REJECTED) {
+            all.or(data.get(index));
+            all.or(order.get(index));
+        }
         rejected.remove(call);
         return new Arrival(snapshot(), call, all.stream().toArray(), forward.size(),
-                waiters.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(rejected));
+                waiters.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(rejected), moreWaits);
+    }
+
+    private void describeEdges(int index) {
+        PlannedCall call = calls.get(index);
+        call.dataPredecessors = data.get(index).stream().toArray();
+        call.orderPredecessors = order.get(index).stream().filter(p -> !data.get(index).get(p)).toArray();
+    }
+
+    /**
+     * The conflict index links a call to the last calls it must follow, and orders the rest through them: a call
+     * rejected after it joined (which then finishes at once) would break that chain. So the calls ordered after it are
+     * ordered after what it was ordered after instead.
+     *
+     * @return the new waits, as {@code {call, predecessor}}
+     */
+    private List<int[]> keepOrder(List<PlannedCall> rejected) {
+        List<int[]> added = new ArrayList<>();
+        for (PlannedCall r : rejected) {
+            BitSet inherited = live(order.get(r.index));
+            for (int s = r.index + 1; s < calls.size(); s++) {
+                if (calls.get(s).kind == Kind.REJECTED || !order.get(s).get(r.index)) {
+                    continue;
+                }
+                for (int p = inherited.nextSetBit(0); p >= 0; p = inherited.nextSetBit(p + 1)) {
+                    if (!order.get(s).get(p)) {
+                        order.get(s).set(p);
+                        added.add(new int[] {s, p});
+                    }
+                }
+                describeEdges(s);
+            }
+        }
+        return added;
+    }
+
+    /** The calls given, with each rejected one replaced by the live calls it was ordered after (transitively). */
+    private BitSet live(BitSet predecessors) {
+        BitSet result = new BitSet();
+        for (int p = predecessors.nextSetBit(0); p >= 0; p = predecessors.nextSetBit(p + 1)) {
+            if (calls.get(p).kind != Kind.REJECTED) {
+                result.set(p);
+            } else {
+                result.or(live(order.get(p)));
+            }
+        }
+        return result;
     }
 
     /**
@@ -303,7 +354,8 @@ public final class OpenPlan {
             }
             it.remove();
         }
-        return new Closing(snapshot(), List.copyOf(rejected));
+        List<int[]> moreWaits = keepOrder(rejected);
+        return new Closing(snapshot(), List.copyOf(rejected), moreWaits);
     }
 
     /** @return the plan so far, with waves over the edges known now */

@@ -92,6 +92,18 @@ final class CallGraph {
     }
 
     /**
+     * A call that has not become ready yet also waits for another (an ordering inherited from a call rejected while
+     * both waited); nothing when that one has finished.
+     */
+    synchronized void addWait(int waiter, int predecessor) {
+        Node p = nodes.get(predecessor);
+        if (!p.finished) {
+            p.successors.add(waiter);
+            nodes.get(waiter).pending++;
+        }
+    }
+
+    /**
      * A call finished: its successors whose last predecessor it was become ready.
      *
      * @param call the finished call's index; called once per call

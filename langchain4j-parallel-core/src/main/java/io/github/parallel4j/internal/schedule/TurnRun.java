@@ -190,6 +190,7 @@ public final class TurnRun {
         for (int waiter : arrival.waitedBy()) {
             graph.link(index, waiter);
         }
+        arrival.moreWaits().forEach(pair -> graph.addWait(pair[0], pair[1]));
         rejectWaiting(arrival.rejected(), ready);
         if (answered != null) {
             complete(state, answered, ready);
@@ -207,6 +208,7 @@ public final class TurnRun {
     public void messageClosed(OpenPlan.Closing closing) {
         plan = closing.plan();
         ArrayDeque<Integer> ready = new ArrayDeque<>();
+        closing.moreWaits().forEach(pair -> graph.addWait(pair[0], pair[1]));
         rejectWaiting(closing.rejected(), ready);
         drain(ready);
     }

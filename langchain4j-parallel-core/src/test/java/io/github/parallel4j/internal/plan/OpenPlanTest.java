@@ -1,0 +1,144 @@
+package io.github.parallel4j.internal.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.internal.plan.PlannedCall.Kind;
+import io.github.parallel4j.policy.ToolPolicy;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** A message's plan built call by call as the calls stream in: every edge decided at arrival, pointing backwards. */
+class OpenPlanTest {
+
+    private static final Map<String, ToolPolicy> POLICIES = Map.of(
+            "read", ToolPolicy.read(),
+            "order", ToolPolicy.read("order:{orderId}"),
+            "cancel", ToolPolicy.write("order:{orderId}"),
+            "slack", ToolPolicy.exclusiveWrite());
+
+    private final Planner planner = new Planner(64, POLICIES::get, Planner.UnknownTools.BARRIER, true);
+
+    private static CallRequest call(String id, String name, String arguments) {
+        return new CallRequest(id, name, arguments);
+    }
+
+    private static int[] sorted(int[] values) {
+        int[] copy = values.clone();
+        Arrays.sort(copy);
+        return copy;
+    }
+
+    @Test
+    void should_link_a_backward_reference_and_conflicts_at_arrival() {
+        OpenPlan plan = planner.open();
+
+        OpenPlan.Arrival first = plan.add(call("call_1", "order", "{\"orderId\":\"1\"}"));
+        OpenPlan.Arrival second = plan.add(call("call_2", "cancel", "{\"orderId\":\"$call_1.id\"}"));
+        OpenPlan.Arrival third = plan.add(call("call_3", "cancel", "{\"orderId\":\"1\"}"));
+
+        assertThat(first.waitsFor()).isEmpty();
+        assertThat(second.waitsFor()).containsExactly(0);
+        assertThat(second.call().dataPredecessors()).containsExactly(0);
+        // The write's key depends on call_1's output, so it may be order 1: the later write follows it.
+        assertThat(sorted(third.waitsFor())).contains(1);
+        assertThat(third.awaits()).isZero();
+        assertThat(third.plan().size()).isEqualTo(3);
+    }
+
+    @Test
+    void should_let_a_forward_reference_wait_for_its_call_and_then_for_its_end() {
+        OpenPlan plan = planner.open();
+
+        OpenPlan.Arrival early = plan.add(call("call_1", "order", "{\"orderId\":\"$call_2.next\"}"));
+        OpenPlan.Arrival target = plan.add(call("call_2", "order", "{\"orderId\":\"2\"}"));
+
+        assertThat(early.waitsFor()).isEmpty();
+        assertThat(early.awaits()).isEqualTo(1);
+        assertThat(early.call().kind()).isEqualTo(Kind.RUN);
+        assertThat(target.waitedBy()).containsExactly(0);
+        assertThat(early.call().dataPredecessors()).containsExactly(1);
+        OpenPlan.Closing closing = plan.close(Set.of(), Map.of());
+        assertThat(closing.rejected()).isEmpty();
+        assertThat(closing.plan().waveCount()).isEqualTo(2);
+    }
+
+    @Test
+    void should_reject_a_forward_reference_the_complete_message_does_not_hold() {
+        OpenPlan plan = planner.open();
+        OpenPlan.Arrival waiting = plan.add(call("call_1", "order", "{\"orderId\":\"$call_9.next\"}"));
+        OpenPlan.Arrival external = plan.add(call("call_2", "order", "{\"orderId\":\"$call_7.next\"}"));
+
+        OpenPlan.Closing closing = plan.close(Set.of("call_3"), Map.of("call_7", "search"));
+
+        assertThat(closing.rejected()).containsExactly(waiting.call(), external.call());
+        assertThat(waiting.call().rejection()).isEqualTo(ErrorCode.UNRESOLVED_REFERENCE);
+        assertThat(waiting.call().rejectionMessage()).contains("$call_9.next").contains("no call has id 'call_9'");
+        assertThat(external.call().rejectionMessage()).contains("'search'").contains("does not run");
+        // A call still on its way may be referred to; one the message does not hold is refused at once.
+        assertThat(plan.add(call("call_4", "order", "{\"orderId\":\"$call_3.next\"}")).awaits()).isEqualTo(1);
+        OpenPlan.Arrival late = plan.add(call("call_5", "order", "{\"orderId\":\"$call_8.next\"}"));
+        assertThat(late.call().rejection()).isEqualTo(ErrorCode.UNRESOLVED_REFERENCE);
+    }
+
+    @Test
+    void should_reject_the_calls_of_a_cycle_that_closes_later_and_no_other() {
+        OpenPlan plan = planner.open();
+        OpenPlan.Arrival bystander = plan.add(call("call_0", "read", "{}"));
+        OpenPlan.Arrival a = plan.add(call("call_1", "order", "{\"orderId\":\"$call_2.id\"}"));
+        OpenPlan.Arrival b = plan.add(call("call_2", "order", "{\"orderId\":\"$call_1.id\"}"));
+
+        assertThat(b.call().rejection()).isEqualTo(ErrorCode.CYCLE);
+        assertThat(b.rejected()).containsExactly(a.call());
+        assertThat(b.waitsFor()).isEmpty();
+        assertThat(a.call().rejectionMessage()).contains("call_2 waits for call_1 waits for call_2")
+                .contains("closed when call_2 streamed in");
+        assertThat(bystander.call().kind()).isEqualTo(Kind.RUN);
+    }
+
+    @Test
+    void should_reject_a_cycle_through_a_conflict() {
+        OpenPlan plan = planner.open();
+        OpenPlan.Arrival write = plan.add(call("call_1", "cancel", "{\"orderId\":\"1\",\"why\":\"$call_2.reason\"}"));
+        OpenPlan.Arrival read = plan.add(call("call_2", "order", "{\"orderId\":\"1\"}"));
+
+        // call_2 reads order 1 after the write to it (model order), and the write needs call_2's output.
+        assertThat(read.call().rejection()).isEqualTo(ErrorCode.CYCLE);
+        assertThat(read.rejected()).containsExactly(write.call());
+    }
+
+    @Test
+    void should_keep_the_order_of_writes_around_one_rejected_after_it_joined() {
+        OpenPlan plan = planner.open();
+        plan.add(call("call_1", "cancel", "{\"orderId\":\"1\"}"));
+        plan.add(call("call_2", "cancel", "{\"orderId\":\"1\",\"why\":\"$call_9.reason\"}"));
+        OpenPlan.Arrival third = plan.add(call("call_3", "cancel", "{\"orderId\":\"1\"}"));
+        assertThat(third.waitsFor()).containsExactly(1);
+
+        OpenPlan.Closing closing = plan.close(Set.of(), Map.of());
+
+        // call_2 never runs; call_3 must still follow call_1, which it was ordered after through call_2.
+        assertThat(closing.rejected()).extracting(PlannedCall::id).containsExactly("call_2");
+        assertThat(closing.moreWaits()).anySatisfy(pair -> assertThat(pair).containsExactly(2, 0));
+        OpenPlan.Arrival fourth = plan.add(call("call_4", "cancel", "{\"orderId\":\"1\"}"));
+        assertThat(fourth.waitsFor()).containsExactly(2);
+    }
+
+    @Test
+    void should_share_an_identical_read_and_reject_only_the_calls_beyond_the_size_limit() {
+        OpenPlan plan = new Planner(2, POLICIES::get, Planner.UnknownTools.BARRIER, true).open();
+        plan.add(call("call_1", "order", "{\"orderId\":\"1\"}"));
+        OpenPlan.Arrival same = plan.add(call("call_2", "order", "{\"orderId\":\"1\"}"));
+        OpenPlan.Arrival third = plan.add(call("call_3", "read", "{}"));
+
+        assertThat(same.call().duplicateOf()).isZero();
+        assertThat(same.waitsFor()).containsExactly(0);
+        assertThat(third.call().rejection()).isEqualTo(ErrorCode.BATCH_TOO_LARGE);
+        assertThat(third.call().rejectionMessage()).contains("at most 2");
+        assertThat(List.of(plan.snapshot().calls().get(0).kind(), plan.snapshot().calls().get(1).kind()))
+                .containsOnly(Kind.RUN);
+    }
+}
