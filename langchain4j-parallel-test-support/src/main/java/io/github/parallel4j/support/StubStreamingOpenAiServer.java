@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
  * A minimal OpenAI-compatible streaming chat completions server on 127.0.0.1: each request's JSON body goes to a
@@ -30,8 +31,15 @@ public final class StubStreamingOpenAiServer implements AutoCloseable {
      *
      * @param chunks the {@code chat.completion.chunk} objects, in order
      * @param beforeDrop if not null, run after the chunks are sent; then the connection is dropped mid-body
+     * @param beforeChunk run with each chunk's position before that chunk is sent: a test streams slowly by waiting
+     *     there (for a latch, never for a time)
      */
-    public record Reply(List<ObjectNode> chunks, Runnable beforeDrop) {}
+    public record Reply(List<ObjectNode> chunks, Runnable beforeDrop, IntConsumer beforeChunk) {
+
+        public Reply(List<ObjectNode> chunks, Runnable beforeDrop) {
+            this(chunks, beforeDrop, i -> {});
+        }
+    }
 
     private final ServerSocket socket;
     private final Thread acceptor;
@@ -79,8 +87,9 @@ public final class StubStreamingOpenAiServer implements AutoCloseable {
             OutputStream out = connection.getOutputStream();
             out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n"
                     + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            for (ObjectNode chunk : reply.chunks()) {
-                writeChunk(out, "data: " + JSON.writeValueAsString(chunk) + "\n\n");
+            for (int i = 0; i < reply.chunks().size(); i++) {
+                reply.beforeChunk().accept(i);
+                writeChunk(out, "data: " + JSON.writeValueAsString(reply.chunks().get(i)) + "\n\n");
             }
             if (reply.beforeDrop() != null) {
                 reply.beforeDrop().run();
@@ -123,6 +132,12 @@ public final class StubStreamingOpenAiServer implements AutoCloseable {
         call.put("type", "function");
         call.putObject("function").put("name", name).put("arguments", arguments);
         return chunk(delta, null);
+    }
+
+    /** The chunk that ends a message with no content of its own, such as {@code "tool_calls"}. */
+    public static ObjectNode finishChunk(String finishReason) {
+        ObjectNode delta = JSON.createObjectNode();
+        return chunk(delta, finishReason);
     }
 
     /** A chunk of text, ending the message when {@code last}. */

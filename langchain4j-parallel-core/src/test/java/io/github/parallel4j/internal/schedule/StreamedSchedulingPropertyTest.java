@@ -1,0 +1,201 @@
+package io.github.parallel4j.internal.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.internal.plan.CallRequest;
+import io.github.parallel4j.internal.plan.OpenPlan;
+import io.github.parallel4j.internal.plan.Planner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+
+/**
+ * The streaming variant of {@link TurnSchedulingPropertyTest}: random messages whose calls arrive one by one with
+ * random gaps while the earlier ones run, references pointing backward and forward (to calls not arrived yet, or to
+ * none), checked against an oracle written from the rules, not from the open plan's graph: every call runs at most
+ * once and gets exactly one outcome; a call that ran had every call it refers to finished, successfully, before it
+ * started; conflicting calls that both ran never overlapped and kept the model's order; and, when references and
+ * conflicts form no cycle, every call ran unless it was meant not to (a missing key, a reference to no call, a failed
+ * dependency).
+ */
+class StreamedSchedulingPropertyTest {
+
+    /**
+     * 0 unkeyed read, 1 keyed read, 2 keyed write, 3 exclusive write, 4 keyed write missing its key argument.
+     * A reference names {@code call_r} for any r, itself included, or {@code call_99}, which no call has.
+     */
+    record Call(int kind, int key, List<Integer> refs, int latencyMicros, int gapMicros, boolean fails) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] TOOLS = {"read", "order", "cancel", "slack", "cancel"};
+    private static final int NO_CALL = 99;
+    private static final TurnScheduler SCHEDULER = Schedulers.scheduler();
+
+    @Provide
+    Arbitrary<List<Call>> messages() {
+        return Arbitraries.integers().between(1, 8).flatMap(n -> {
+            Arbitrary<List<Integer>> refs = Arbitraries.oneOf(
+                    Arbitraries.just(List.of()),
+                    Arbitraries.just(List.of()),
+                    Arbitraries.integers().between(0, n).map(r -> r == n ? NO_CALL : r).list().ofMinSize(1)
+                            .ofMaxSize(2));
+            return Combinators.combine(
+                            Arbitraries.integers().between(0, 4).edgeCases(c -> c.includeOnly(0, 3)),
+                            Arbitraries.integers().between(0, 2),
+                            refs,
+                            Arbitraries.integers().between(0, 1500),
+                            Arbitraries.integers().between(0, 1500),
+                            Arbitraries.integers().between(0, 9).map(x -> x == 0))
+                    .as(Call::new).list().ofSize(n);
+        });
+    }
+
+    @Property(tries = 400)
+    void every_streamed_message_runs_safely(@ForAll("messages") List<Call> message) throws Exception {
+        int n = message.size();
+        AtomicIntegerArray runs = new AtomicIntegerArray(n);
+        AtomicLongArray starts = new AtomicLongArray(n);
+        AtomicLongArray ends = new AtomicLongArray(n);
+        OpenPlan plan = new Planner(64, Schedulers.POLICIES::get, Planner.UnknownTools.REJECT).open();
+        TurnRun run = SCHEDULER.open(plan.snapshot(), (call, arguments) -> {
+            int i = call.index();
+            runs.incrementAndGet(i);
+            starts.set(i, System.nanoTime());
+            try {
+                LockSupport.parkNanos(message.get(i).latencyMicros() * 1_000L);
+                if (message.get(i).fails()) {
+                    throw new IllegalStateException("boom " + i);
+                }
+                return new ToolOutput(JSON.readTree("{\"v\":" + i + "}"), null);
+            } finally {
+                ends.set(i, System.nanoTime());
+            }
+        }, new TurnOptions(null, null), SCHEDULER.capture());
+        for (int i = 0; i < n; i++) {
+            run.add(plan.add(request(i, message.get(i))));
+            LockSupport.parkNanos(message.get(i).gapMicros() * 1_000L); // the model still decoding the next call
+        }
+        run.messageClosed(plan.close(Set.of(), Map.of()));
+        run.seal();
+        List<CallOutcome> outcomes = run.whenDone().get(30, TimeUnit.SECONDS);
+
+        boolean cycle = hasCycle(message);
+        Statistics.label("message").collect(cycle ? "cycle" : outcomes.stream().allMatch(CallOutcome::ok)
+                ? "all ok" : "some failed");
+        assertThat(outcomes).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            Call c = message.get(i);
+            CallOutcome o = outcomes.get(i);
+            assertThat(o.call().index()).isEqualTo(i);
+            assertThat(runs.get(i)).as("call %d ran at most once", i).isLessThanOrEqualTo(1);
+            if (runs.get(i) == 1) {
+                for (int r : c.refs()) {
+                    assertThat(r).as("call %d ran with a reference to no call", i).isNotIn(NO_CALL, i);
+                    assertThat(outcomes.get(r).ok()).as("call %d ran although call %d failed", i, r).isTrue();
+                    assertThat(ends.get(r)).as("call %d finished before %d started", r, i)
+                            .isLessThanOrEqualTo(starts.get(i));
+                }
+            }
+            for (int j = i + 1; j < n; j++) {
+                if (conflict(c, message.get(j)) && runs.get(i) == 1 && runs.get(j) == 1) {
+                    assertThat(ends.get(i)).as("call %d ended before conflicting %d started", i, j)
+                            .isLessThanOrEqualTo(starts.get(j));
+                }
+            }
+            if (cycle) {
+                continue;
+            }
+            boolean unresolved = c.refs().contains(NO_CALL);
+            boolean dependencyFailed = c.refs().stream().anyMatch(r -> r != NO_CALL && !outcomes.get(r).ok());
+            if (c.kind() == 4) {
+                assertThat(o.errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENTS);
+            } else if (unresolved) {
+                assertThat(o.errorCode()).isEqualTo(ErrorCode.UNRESOLVED_REFERENCE);
+            } else if (dependencyFailed) {
+                assertThat(o.errorCode()).isEqualTo(ErrorCode.DEPENDENCY_FAILED);
+            } else {
+                assertThat(runs.get(i)).as("call %d ran", i).isEqualTo(1);
+                assertThat(o.ok()).isEqualTo(!c.fails());
+            }
+        }
+    }
+
+    private static CallRequest request(int i, Call c) {
+        StringBuilder args = new StringBuilder("{\"refs\":[");
+        for (int r = 0; r < c.refs().size(); r++) {
+            args.append(r == 0 ? "" : ",").append("\"$call_").append(c.refs().get(r)).append(".v\"");
+        }
+        args.append("]");
+        if (c.kind() != 4) {
+            args.append(",\"orderId\":\"k").append(c.key()).append('"');
+        }
+        return new CallRequest("call_" + i, TOOLS[c.kind()], args.append('}').toString());
+    }
+
+    private static boolean conflict(Call a, Call b) {
+        if (a.kind() == 4 || b.kind() == 4) {
+            return false; // never runs
+        }
+        if (a.kind() == 3 || b.kind() == 3) {
+            return true;
+        }
+        boolean keyed = (a.kind() == 1 || a.kind() == 2) && (b.kind() == 1 || b.kind() == 2);
+        return keyed && a.key() == b.key() && (a.kind() == 2 || b.kind() == 2);
+    }
+
+    /** Whether "must finish before" (model order for conflicts, references for data) has a cycle. */
+    private static boolean hasCycle(List<Call> message) {
+        int n = message.size();
+        List<List<Integer>> before = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            before.add(new ArrayList<>());
+        }
+        for (int j = 0; j < n; j++) {
+            for (int r : message.get(j).refs()) {
+                if (r != NO_CALL) {
+                    before.get(r).add(j);
+                }
+            }
+            for (int i = 0; i < j; i++) {
+                if (conflict(message.get(i), message.get(j))) {
+                    before.get(i).add(j);
+                }
+            }
+        }
+        int[] state = new int[n];
+        for (int i = 0; i < n; i++) {
+            if (visit(i, before, state)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean visit(int i, List<List<Integer>> before, int[] state) {
+        if (state[i] != 0) {
+            return state[i] == 1;
+        }
+        state[i] = 1;
+        for (int j : before.get(i)) {
+            if (visit(j, before, state)) {
+                return true;
+            }
+        }
+        state[i] = 2;
+        return false;
+    }
+}
