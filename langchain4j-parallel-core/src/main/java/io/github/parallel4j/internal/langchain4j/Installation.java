@@ -22,6 +22,7 @@ import io.github.parallel4j.internal.policy.Durations;
 import io.github.parallel4j.internal.schedule.CallOutcome;
 import io.github.parallel4j.internal.schedule.CallRunner;
 import io.github.parallel4j.internal.schedule.TurnOptions;
+import io.github.parallel4j.internal.schedule.StreamedTurn;
 import io.github.parallel4j.internal.schedule.TurnRun;
 import io.github.parallel4j.internal.schedule.TurnScheduler;
 import io.github.parallel4j.policy.ToolPolicy;
@@ -254,19 +255,17 @@ final class Installation {
      * that brought it, so its budget runs from that call's arrival.
      */
     StreamedBatch openBatch(InvocationState state, InvocationContext context) {
-        return new StreamedBatch(planner.open(), empty -> {
-            List<ContextPropagator.Captured> captured = scheduler.capture();
-            return start(empty, state, context, captured, true);
-        });
+        return new StreamedBatch(planner.open(),
+                (empty, batch) -> (StreamedTurn) start(empty, state, context, scheduler.capture(), batch));
     }
 
     private TurnRun start(List<ToolExecutionRequest> requests, InvocationState state, InvocationContext context,
             List<ContextPropagator.Captured> captured) {
-        return start(plan(requests), state, context, captured, false);
+        return start(plan(requests), state, context, captured, null);
     }
 
     private TurnRun start(Plan plan, InvocationState state, InvocationContext context,
-            List<ContextPropagator.Captured> captured, boolean streamed) {
+            List<ContextPropagator.Captured> captured, StreamedBatch streamed) {
         Object cacheScope = cacheScope(context);
         if (plan.calls().stream().anyMatch(c -> c.kind() == PlannedCall.Kind.EXTERNAL)) {
             CachedReads.unknownWrite(readCache, cacheScope);
@@ -284,11 +283,12 @@ final class Installation {
         TurnOptions options = new TurnOptions(config.turnTimeout().orElse(null), state.scope, key,
                 config.maxConcurrentCallsPerTurn(), config.maxRetriesPerTurn(), config.rateLimitRetries(), partition,
                 config.maxRetryAfter());
-        TurnRun run = streamed ? scheduler.open(plan, runner, options, captured)
+        TurnRun run = streamed != null ? scheduler.open(plan, runner, options, captured)
                 : scheduler.start(plan, runner, options, captured);
         if (turn != null) {
             // A streamed turn's plan grows while it runs: the report has the plan its last call joined.
-            run.whenDone().thenAccept(outcomes -> turn.turnFinished(TurnReports.of(invocation, run.plan(), outcomes)));
+            run.whenDone().thenAccept(outcomes -> turn.turnFinished(TurnReports.of(invocation, run.plan(),
+                    streamed == null ? outcomes : streamed.inModelOrder(outcomes))));
         }
         return run;
     }

@@ -2,6 +2,7 @@ package io.github.parallel4j.internal.langchain4j;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import io.github.parallel4j.ContextPropagator;
+import io.github.parallel4j.internal.schedule.StreamedTurn;
 import io.github.parallel4j.internal.schedule.TurnRun;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -98,7 +99,7 @@ final class InvocationState {
         synchronized (this) {
             // Asked from the outcomes, not from whenDone(): a caller woken by its call's outcome may ask before the
             // turn's completion has reached the whenDone() callbacks.
-            running.removeIf(TurnRun::settled);
+            running.removeIf(StreamedTurn::finished);
             return running.isEmpty() && !(batchPending && batch.awaitsCalls())
                     && !(streamed != null && streamed.expectsCalls());
         }
@@ -211,15 +212,11 @@ final class InvocationState {
      */
     Claim joinStreamed(ToolExecutionRequest request, Supplier<StreamedBatch> open) {
         while (true) {
-            StreamedBatch current;
-            synchronized (this) {
-                if (failure != null) {
+            StreamedBatch current = streamed(open);
+            if (current == null) {
+                synchronized (this) {
                     return Claim.refused(failure);
                 }
-                if (streamed == null) {
-                    streamed = open.get();
-                }
-                current = streamed;
             }
             StreamedBatch.Joined joined = current.join(request);
             if (joined == null) {
@@ -238,26 +235,26 @@ final class InvocationState {
     }
 
     /**
-     * The response that completes a streamed message came: its batch is closed (and opened first, when none of its
-     * calls has arrived yet).
+     * The response that completes a streamed message came: its batch is closed (opened first if no call came yet).
      *
      * @param ours the message's calls to this installation's tools, in the model's order
      * @param notRun the message's other calls, by id, with their tools' names
      * @param open opens the batch when none is
      */
     void streamedMessage(List<ToolExecutionRequest> ours, Map<String, String> notRun, Supplier<StreamedBatch> open) {
-        StreamedBatch current;
-        synchronized (this) {
-            if (failure != null) {
-                return;
-            }
-            if (streamed == null) {
-                streamed = open.get();
-            }
-            current = streamed;
+        StreamedBatch current = streamed(open);
+        if (current != null) {
+            current.close(ours, notRun);
+            owner.changed(this);
         }
-        current.close(ours, notRun);
-        owner.changed(this);
+    }
+
+    /** @return the streamed message's batch, opened if need be; null once the invocation has failed */
+    private synchronized StreamedBatch streamed(Supplier<StreamedBatch> open) {
+        if (failure == null && streamed == null) {
+            streamed = open.get();
+        }
+        return failure == null ? streamed : null;
     }
 
     /** Lets the turn go past the given external calls; outside the monitor, since that may start calls. */
@@ -342,7 +339,7 @@ final class InvocationState {
             }
         }
         release(run, release);
-        TurnRun streamedRun = ended == null ? null : ended.run();
+        StreamedTurn streamedRun = ended == null ? null : ended.run();
         if (streamedRun != null && !streamedRun.settled()) {
             // LangChain4j has every result it waits for: whatever is left would wait for calls that never come.
             streamedRun.cancel("LangChain4j moved on from the streamed message before every call of it had arrived");

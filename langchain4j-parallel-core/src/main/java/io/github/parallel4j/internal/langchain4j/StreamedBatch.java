@@ -4,13 +4,15 @@ import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import io.github.parallel4j.internal.plan.CallRequest;
 import io.github.parallel4j.internal.plan.OpenPlan;
 import io.github.parallel4j.internal.plan.Plan;
-import io.github.parallel4j.internal.schedule.TurnRun;
+import io.github.parallel4j.internal.schedule.CallOutcome;
+import io.github.parallel4j.internal.schedule.StreamedTurn;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -27,24 +29,27 @@ final class StreamedBatch implements TurnShares {
 
     private final OpenPlan plan;
     /** Starts the message's turn with the plan before its first call; called once, at the first arrival. */
-    private final Function<Plan, TurnRun> start;
+    private final BiFunction<Plan, StreamedBatch, StreamedTurn> start;
 
     // Guarded by this.
-    private TurnRun run;
+    private StreamedTurn run;
     private final List<ToolExecutionRequest> arrived = new ArrayList<>();
     /** The message's calls to this installation's tools, once the complete response came; null until then. */
     private List<ToolExecutionRequest> message;
     /** Which of the message's calls have arrived. */
     private boolean[] matched;
+    /** For each arrived call, its position in the complete message (once known). */
+    private final List<Integer> positions = new ArrayList<>();
     private int[] shares;
+    private int lastMatch = -1;
 
-    StreamedBatch(OpenPlan plan, Function<Plan, TurnRun> start) {
+    StreamedBatch(OpenPlan plan, BiFunction<Plan, StreamedBatch, StreamedTurn> start) {
         this.plan = plan;
         this.start = start;
     }
 
     /** A call's place in the message's turn. */
-    record Joined(TurnRun run, int index, boolean started) {}
+    record Joined(StreamedTurn run, int index, boolean started) {}
 
     /**
      * Adds a call that arrived at a wrapped executor.
@@ -57,9 +62,10 @@ final class StreamedBatch implements TurnShares {
         }
         boolean started = run == null;
         if (started) {
-            run = start.apply(plan.snapshot());
+            run = start.apply(plan.snapshot(), this);
         }
         arrived.add(request);
+        positions.add(message == null ? -1 : lastMatch);
         OpenPlan.Arrival arrival = plan.add(new CallRequest(request.id(), request.name(), request.arguments()));
         run.add(arrival);
         sealIfComplete();
@@ -79,9 +85,11 @@ final class StreamedBatch implements TurnShares {
         message = List.copyOf(ours);
         matched = new boolean[message.size()];
         List<ToolExecutionRequest> unmatched = new ArrayList<>();
-        for (ToolExecutionRequest request : arrived) {
-            if (match(request) < 0) {
-                unmatched.add(request);
+        for (int a = 0; a < arrived.size(); a++) {
+            int position = match(arrived.get(a));
+            positions.set(a, position < 0 ? Integer.MAX_VALUE : position);
+            if (position < 0) {
+                unmatched.add(arrived.get(a));
             }
         }
         Set<String> coming = new HashSet<>();
@@ -115,6 +123,7 @@ final class StreamedBatch implements TurnShares {
                 ToolExecutionRequest candidate = message.get(i);
                 if (!matched[i] && (pass == 0 ? candidate == request : candidate.equals(request))) {
                     matched[i] = true;
+                    lastMatch = i;
                     return i;
                 }
             }
@@ -147,8 +156,22 @@ final class StreamedBatch implements TurnShares {
         return false;
     }
 
+    /**
+     * Calls that streamed in at the same moment reach the library on LangChain4j's threads in either order; the
+     * report lists them as the model sent them.
+     *
+     * @param outcomes the turn's outcomes, in arrival order
+     * @return the same outcomes in the message's order
+     */
+    synchronized List<CallOutcome> inModelOrder(List<CallOutcome> outcomes) {
+        List<CallOutcome> sorted = new ArrayList<>(outcomes);
+        sorted.sort(Comparator.comparingInt(o -> o.call().index() < positions.size()
+                ? positions.get(o.call().index()) : Integer.MAX_VALUE));
+        return sorted;
+    }
+
     /** @return the message's turn, or null when none of its calls has arrived */
-    synchronized TurnRun run() {
+    synchronized StreamedTurn run() {
         return run;
     }
 

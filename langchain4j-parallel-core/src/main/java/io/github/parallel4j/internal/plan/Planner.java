@@ -1,6 +1,5 @@
 package io.github.parallel4j.internal.plan;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.internal.plan.PlannedCall.Kind;
 import io.github.parallel4j.internal.policy.ResourceKey;
@@ -193,7 +192,7 @@ public final class Planner {
             call.rejection = ErrorCode.UNKNOWN_TOOL;
             call.rejectionMessage = "there is no tool named '" + name + "'";
         } else if (kind == Kind.RUN && !parsed.ok() && !judgedByTool) {
-            call.reject(ErrorCode.INVALID_ARGUMENTS, describe(parsed.failure(), r.arguments()));
+            call.reject(ErrorCode.INVALID_ARGUMENTS, ArgumentFailures.describe(parsed.failure(), r.arguments()));
         }
         return call;
     }
@@ -204,22 +203,6 @@ public final class Planner {
             id = candidate + "_" + n;
         }
         return id;
-    }
-
-    /** What the model is told about arguments that could not be read: the JSON parser's own words when it has some. */
-    static String describe(Exception failure, String arguments) {
-        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof JsonProcessingException json) {
-                return "the arguments are not valid JSON: " + json.getOriginalMessage();
-            }
-        }
-        String message = failure.getMessage();
-        return (message == null || message.isBlank() ? "the arguments could not be read" : message) + ", got: "
-                + abbreviate(arguments);
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
     }
 
     private static Map<String, Integer> indexById(List<PlannedCall> calls) {
@@ -273,11 +256,7 @@ public final class Planner {
         }
     }
 
-    /**
-     * One step of {@link #markDuplicates}: the calls come in the model's order.
-     *
-     * @param first the first read of each tool and arguments since the last write that could change it
-     */
+    /** One step of {@link #markDuplicates} ({@code first}: each read's first since a write that could change it). */
     static void markDuplicate(PlannedCall call, List<PlannedCall> calls, Map<List<Object>, Integer> first) {
         if (call.kind == Kind.EXTERNAL || call.kind == Kind.RUN && call.policy.isExclusive()) {
             first.clear();
@@ -352,26 +331,20 @@ public final class Planner {
         return after;
     }
 
-    /** @return the most calls one message may hold */
     int maxBatchSize() {
         return maxBatchSize;
     }
 
-    /** @return whether identical reads share one result */
     boolean deduplicatesReads() {
         return deduplicateReads;
     }
 
-    /** @return asked once per message: whether a call whose arguments do not parse still goes to its tool */
+    /** Asked once per message: whether a call whose arguments do not parse still goes to its tool. */
     boolean toolJudgesMalformedArguments() {
         return toolJudgesMalformedArguments.getAsBoolean();
     }
 
-    /**
-     * Opens the plan of a message whose calls stream in: each call joins it as it arrives (see {@link OpenPlan}).
-     *
-     * @return an empty open plan with this planner's policies and limits
-     */
+    /** @return the empty plan of a message whose calls stream in, with this planner's policies and limits */
     public OpenPlan open() {
         return new OpenPlan(this);
     }

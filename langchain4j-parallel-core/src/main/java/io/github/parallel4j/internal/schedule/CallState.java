@@ -59,6 +59,30 @@ final class CallState {
         return CallOutcome.failure(call, code, reason + what, null, readyAt, start, now, attempts);
     }
 
+    /**
+     * Counts what the next step after an attempt uses up, and marks the call finishing or waiting to run again.
+     * Called holding the turn's monitor.
+     *
+     * @return whether it spends one of the turn's retries
+     */
+    boolean spend(RetryDecision next) {
+        boolean turnRetry = false;
+        switch (next.spends()) {
+            case A_RETRY -> {
+                retries++;
+                turnRetry = true;
+            }
+            case A_RATE_LIMIT_RUN -> rateLimitRuns++;
+            case NOTHING -> { }
+        }
+        if (next.isFinal()) {
+            finishing = true;
+        } else {
+            waitingAgain = true;
+        }
+        return turnRetry;
+    }
+
     int index() {
         return call.index();
     }

@@ -6,7 +6,6 @@ import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.internal.limit.Admission;
 import io.github.parallel4j.internal.limit.FairSlots;
 import io.github.parallel4j.internal.limit.LimitRefusal;
-import io.github.parallel4j.internal.plan.OpenPlan;
 import io.github.parallel4j.internal.plan.Plan;
 import io.github.parallel4j.internal.plan.PlannedCall;
 import io.github.parallel4j.internal.plan.PlannedCall.Kind;
@@ -58,10 +57,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * object's monitor, and no lock of another object is ever taken while holding it (what a call holds on its way to
  * a thread keeps its own monitor: {@link Admission}).
  */
-public final class TurnRun {
+public class TurnRun {
 
     /** Replaced as a streamed message's calls arrive: every call's plan is the latest one. */
-    private volatile Plan plan;
+    volatile Plan plan;
     // What its attempts read.
     final CallRunner runner;
     final TurnScheduler scheduler;
@@ -71,24 +70,19 @@ public final class TurnRun {
     final FairSlots turnSlots;
     /** The turn's name, stable and unique: idempotency keys derive from it. */
     final String key;
-    private final List<CallState> calls = new CopyOnWriteArrayList<>();
-    private final CallGraph graph;
+    final List<CallState> calls = new CopyOnWriteArrayList<>();
+    final CallGraph graph;
     private final CompletableFuture<List<CallOutcome>> done;
-    private final TurnCompletion completion;
+    final TurnCompletion completion;
     /** The turn's place in its budget's line, let go of when the turn is done; null without a budget. */
     private volatile TurnDeadlines.Entry deadlineEntry;
 
     // Guarded by this.
     private int retriesLeft;
-    private ErrorCode closedWith;
-    private String closedReason;
+    ErrorCode closedWith;
+    String closedReason;
 
     TurnRun(Plan plan, CallRunner runner, TurnScheduler scheduler, TurnOptions options,
-            List<ContextPropagator.Captured> context) {
-        this(plan, runner, scheduler, options, context, false);
-    }
-
-    private TurnRun(Plan plan, CallRunner runner, TurnScheduler scheduler, TurnOptions options,
             List<ContextPropagator.Captured> context, boolean open) {
         this.plan = plan;
         this.runner = runner;
@@ -109,12 +103,6 @@ public final class TurnRun {
             state.outcome.whenComplete((outcome, error) -> completion.ended());
         }
         completion.start();
-    }
-
-    /** A turn of a streamed message: its calls {@linkplain #add come} while it runs, until it is {@link #seal}ed. */
-    static TurnRun open(Plan empty, CallRunner runner, TurnScheduler scheduler, TurnOptions options,
-            List<ContextPropagator.Captured> context) {
-        return new TurnRun(empty, runner, scheduler, options, context, true);
     }
 
     /**
@@ -153,95 +141,6 @@ public final class TurnRun {
                     OnTimer.mark(() -> close(ErrorCode.BUDGET_EXCEEDED, budget.ranOut())));
         }
         drain(ready);
-    }
-
-    /**
-     * Adds the call of a streamed message that arrived next ({@link OpenPlan#add}, in the same order): it starts as
-     * soon as what it waits for has finished, and the earlier calls its arrival rejected get their outcomes. A call
-     * that comes after the turn closed (budget, cancellation, fail-fast) is answered at once and does not run.
-     *
-     * @param arrival what the open plan made of the call
-     */
-    public void add(OpenPlan.Arrival arrival) {
-        CallState state = new CallState(arrival.call());
-        int index = arrival.call().index();
-        CallOutcome answered = null;
-        boolean joined;
-        synchronized (this) {
-            if (index != calls.size()) {
-                throw new IllegalStateException("call " + index + " of a streamed message added after " + calls.size());
-            }
-            plan = arrival.plan();
-            calls.add(state);
-            joined = completion.join();
-            long now = now();
-            if (closedWith != null) {
-                answered = state.closedOutcome(closedWith, closedReason, now);
-            } else if (!joined) {
-                answered = CallOutcome.failure(state.call, ErrorCode.CANCELLED, "the call arrived after its message's"
-                        + " turn had ended; it did not run", null, now, -1, now, 0);
-            }
-        }
-        if (joined) {
-            state.outcome.whenComplete((outcome, error) -> completion.ended());
-        }
-        ArrayDeque<Integer> ready = new ArrayDeque<>();
-        boolean isReady = graph.add(index, arrival.waitsFor(), arrival.awaits());
-        for (int waiter : arrival.waitedBy()) {
-            graph.link(index, waiter);
-        }
-        arrival.moreWaits().forEach(pair -> graph.addWait(pair[0], pair[1]));
-        rejectWaiting(arrival.rejected(), ready);
-        if (answered != null) {
-            complete(state, answered, ready);
-        } else if (isReady) {
-            ready.add(index);
-        }
-        drain(ready);
-    }
-
-    /**
-     * The streamed message is complete: the calls that waited for a call it does not hold get their outcomes.
-     *
-     * @param closing what the open plan made of the message's end
-     */
-    public void messageClosed(OpenPlan.Closing closing) {
-        plan = closing.plan();
-        ArrayDeque<Integer> ready = new ArrayDeque<>();
-        closing.moreWaits().forEach(pair -> graph.addWait(pair[0], pair[1]));
-        rejectWaiting(closing.rejected(), ready);
-        drain(ready);
-    }
-
-    /** Every call of the streamed message has been {@linkplain #add added}: none joins any more. */
-    public void seal() {
-        completion.seal();
-    }
-
-    /**
-     * @return whether no call of the turn runs or waits and none can join it: each has its outcome (read from the
-     *     outcomes, which the callers woken by them see before {@link #whenDone()} is completed)
-     */
-    public boolean settled() {
-        if (completion.isOpen()) {
-            return false;
-        }
-        int members = completion.members();
-        for (int i = 0; i < members; i++) {
-            if (!calls.get(i).isDone()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Answers calls the open plan rejected while they waited (none of them had started) with their rejection. */
-    private void rejectWaiting(List<PlannedCall> rejected, ArrayDeque<Integer> ready) {
-        for (PlannedCall call : rejected) {
-            long now = now();
-            complete(calls.get(call.index()), CallOutcome.failure(call, call.rejection(), call.rejectionMessage(), null,
-                    now, -1, now, 0), ready);
-        }
     }
 
     /** @return the plan being run */
@@ -339,7 +238,7 @@ public final class TurnRun {
         }
     }
 
-    private void drain(ArrayDeque<Integer> ready) {
+    void drain(ArrayDeque<Integer> ready) {
         while (!ready.isEmpty()) {
             onReady(calls.get(ready.poll()), ready);
         }
@@ -423,18 +322,8 @@ public final class TurnRun {
         RetryDecision next = RetryDecision.after(state.call, outcome,
                 new RetryDecision.Counts(state.retries, state.rateLimitRuns, retriesLeft), options, budget,
                 scheduler.ticker().read(), ThreadLocalRandom.current());
-        switch (next.spends()) {
-            case A_RETRY -> {
-                retriesLeft--;
-                state.retries++;
-            }
-            case A_RATE_LIMIT_RUN -> state.rateLimitRuns++;
-            case NOTHING -> { }
-        }
-        if (next.isFinal()) {
-            state.finishing = true;
-        } else {
-            state.waitingAgain = true;
+        if (state.spend(next)) {
+            retriesLeft--;
         }
         return next;
     }
@@ -491,7 +380,7 @@ public final class TurnRun {
         answer(state, outcome, outcome);
     }
 
-    private void complete(CallState state, CallOutcome outcome, ArrayDeque<Integer> ready) {
+    void complete(CallState state, CallOutcome outcome, ArrayDeque<Integer> ready) {
         if (state.outcome.complete(outcome)) {
             graph.finished(state.index(), ready);
         }

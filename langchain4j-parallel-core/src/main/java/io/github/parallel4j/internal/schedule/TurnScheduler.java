@@ -93,23 +93,24 @@ public final class TurnScheduler {
      * @return the running turn
      */
     public TurnRun start(Plan plan, CallRunner runner, TurnOptions options, List<ContextPropagator.Captured> captured) {
-        TurnRun run = new TurnRun(plan, runner, this, options, List.copyOf(captured));
+        TurnRun run = new TurnRun(plan, runner, this, options, List.copyOf(captured), false);
         run.begin();
         return run;
     }
 
     /**
      * Starts the turn of a streamed message, which holds no call yet: each call joins it as it arrives
-     * ({@link TurnRun#add}), and its budget runs from now.
+     * ({@link StreamedTurn#add}), and its budget runs from now.
      *
      * @param empty the open plan's snapshot before its first call
      * @param runner runs each call's tool
      * @param options the turn's budget and scope
      * @param captured what {@link #capture()} returned on the thread whose context the tools should see
-     * @return the running turn, open until {@link TurnRun#seal} or until it closes
+     * @return the running turn, open until {@link StreamedTurn#seal} or until it closes
      */
-    public TurnRun open(Plan empty, CallRunner runner, TurnOptions options, List<ContextPropagator.Captured> captured) {
-        TurnRun run = TurnRun.open(empty, runner, this, options, List.copyOf(captured));
+    public StreamedTurn open(Plan empty, CallRunner runner, TurnOptions options,
+            List<ContextPropagator.Captured> captured) {
+        StreamedTurn run = new StreamedTurn(empty, runner, this, options, List.copyOf(captured));
         run.begin();
         return run;
     }

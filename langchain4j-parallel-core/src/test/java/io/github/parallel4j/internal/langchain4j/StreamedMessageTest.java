@@ -248,7 +248,9 @@ class StreamedMessageTest {
         assertThat(observations).extracting(o -> o.path("error_code").asText())
                 .containsExactly("UNRESOLVED_REFERENCE", "CYCLE", "CYCLE", "");
         assertThat(observations.get(0).get("error").asText()).contains("no call has id 'call_9'");
-        assertThat(observations.get(1).get("error").asText()).contains("call_3 waits for call_2 waits for call_3");
+        // call_2 and call_3 stream in at once: whichever reaches the library second closes the cycle.
+        assertThat(observations.get(1).get("error").asText()).containsAnyOf(
+                "call_3 waits for call_2 waits for call_3", "call_2 waits for call_3 waits for call_2");
         assertThat(tools.log.intervals()).extracting(CallLog.Interval::detail).containsExactly("4");
     }
 

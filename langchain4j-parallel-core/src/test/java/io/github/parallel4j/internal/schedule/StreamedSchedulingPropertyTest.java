@@ -71,7 +71,7 @@ class StreamedSchedulingPropertyTest {
         AtomicLongArray starts = new AtomicLongArray(n);
         AtomicLongArray ends = new AtomicLongArray(n);
         OpenPlan plan = new Planner(64, Schedulers.POLICIES::get, Planner.UnknownTools.REJECT).open();
-        TurnRun run = SCHEDULER.open(plan.snapshot(), (call, arguments) -> {
+        StreamedTurn run = SCHEDULER.open(plan.snapshot(), (call, arguments) -> {
             int i = call.index();
             runs.incrementAndGet(i);
             starts.set(i, System.nanoTime());
