@@ -108,10 +108,11 @@ class StreamedMessageTest {
     }
 
     private final List<TurnReport> reports = new CopyOnWriteArrayList<>();
+    private ParallelTools parallel;
 
     private StreamingAssistant assistant(ParallelTools.Builder builder, Tools tools, GappedStreamingModel model) {
-        return builder.turnListener(reports::add).build()
-                .install(AiServices.builder(StreamingAssistant.class), tools)
+        parallel = builder.turnListener(reports::add).build();
+        return parallel.install(AiServices.builder(StreamingAssistant.class), tools)
                 .streamingChatModel(model)
                 .executeToolsConcurrently()
                 .build();
@@ -271,5 +272,34 @@ class StreamedMessageTest {
             assertThat(o.get("ok").asBoolean()).isTrue();
             assertThat(o.toString()).contains("\"orderId\":\"7\"");
         });
+    }
+
+    @Test
+    void should_cancel_a_call_waiting_for_a_later_one_when_the_stream_fails_and_run_none_delivered_after()
+            throws Exception {
+        Tools tools = new Tools();
+        GappedStreamingModel model = new GappedStreamingModel(List.of(
+                call(ScriptedChatModel.call("call_2", "order", "{\"orderId\":\"$call_3.next\"}")),
+                new GappedStreamingModel.Error(new IllegalStateException("connection reset")),
+                // As langchain4j-open-ai does when the connection drops: the last call still comes, then the response.
+                call(ScriptedChatModel.call("call_3", "order", "{\"orderId\":\"3\"}"))));
+        StreamingAssistant assistant = assistant(ParallelTools.builder(), tools, model);
+        CompletableFuture<Throwable> error = new CompletableFuture<>();
+
+        assistant.chat("go").onPartialResponse(p -> {}).onError(error::complete).start();
+
+        assertThat(error.get(10, TimeUnit.SECONDS)).hasMessageContaining("connection reset");
+        List<JsonNode> observations = new ArrayList<>();
+        for (String text : ScriptedChatModel.toolResults(model.answered.get(10, TimeUnit.SECONDS))) {
+            observations.add(JSON.readTree(text));
+        }
+        assertThat(tools.log.intervals()).as("nothing ran: the waiting call was cancelled, the late one refused")
+                .isEmpty();
+        assertThat(observations).extracting(o -> o.path("error_code").asText())
+                .containsExactly("CANCELLED", "CANCELLED");
+        assertThat(observations).allSatisfy(o -> assertThat(o.get("error").asText()).contains("did not run")
+                .contains("the AI service invocation failed (IllegalStateException)")
+                .doesNotContain("connection reset"));
+        StreamingLifecycleTest.awaitNoInvocationState(parallel);
     }
 }
