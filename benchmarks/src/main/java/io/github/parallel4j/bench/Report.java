@@ -30,7 +30,8 @@ final class Report {
             The JMH run takes about eight minutes, the scenarios about twelve (the hand-off probe three of them). Run
             with Java 17, they write `docs/benchmarks.md`; the same two `java` commands run by a Java 21+ `java`
             (`/usr/lib/jvm/<temurin-25>/bin/java`), with `--out docs/benchmarks-java25.md`, write the virtual-thread
-            report. `--only triage,graph,storm,conversations,handoff` runs some workloads. `mvn -B -ntp verify` runs neither; it runs one smoke test that drives every scenario
+            report. `--only triage,graph,storm,conversations,handoff` runs some workloads; `--only streaming` runs the
+            streamed turn on demand and prints it (it is not part of the report). `mvn -B -ntp verify` runs neither; it runs one smoke test that drives every scenario
             at tiny sizes (`--smoke`: latencies ÷ 20, 40 conversations) and checks the report's shape and that the
             library kept its caps.
             """;

@@ -291,10 +291,11 @@ public final class Scenarios {
      * Runs the scenarios and writes the report.
      *
      * @param args {@code --out <file>} (default {@code docs/benchmarks.md}), {@code --jmh <jmh json result>},
-     *     {@code --smoke} for tiny sizes, {@code --only triage,graph,storm,conversations,handoff} for some workloads
-     * @throws IOException when the report cannot be written
+     *     {@code --smoke} for tiny sizes, {@code --only triage,graph,storm,conversations,handoff} for some workloads;
+     *     {@code --only streaming} runs the streamed turn ({@link StreamedTurnScenario}) and prints it
+     * @throws Exception when the report cannot be written, or the streamed turn failed
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
         Path out = Path.of("docs/benchmarks.md");
         Path jmh = null;
         ScenarioSettings settings = ScenarioSettings.full();
@@ -306,11 +307,19 @@ public final class Scenarios {
                 case "--smoke" -> settings = ScenarioSettings.smoke();
                 case "--only" -> only = List.of(args[++i].split(","));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use --out <file>, --jmh <jmh-result.json>, --smoke, --only triage,graph,storm,conversations,handoff");
+                        + "; use --out <file>, --jmh <jmh-result.json>, --smoke,"
+                        + " --only triage,graph,storm,conversations,handoff,streaming");
             }
         }
         Machine before = Machine.now();
         System.out.println(before.describe());
+        if (only.contains("streaming")) {
+            // On demand, printed rather than reported: a streamed turn of 8 calls 100 ms apart (StreamedTurnScenario).
+            new StreamedTurnScenario(settings.timeScale(), settings.repetitions(), System.out::println).run();
+            if (only.size() == 1) {
+                return;
+            }
+        }
         List<ScenarioResult> results = new Scenarios(settings, System.out::println).run(only);
         HandOff.Settings handOffSettings = settings.timeScale() == 1.0 ? HandOff.Settings.full() : HandOff.Settings.smoke();
         List<HandOff.Row> handOff = only.isEmpty() || only.contains("handoff")
