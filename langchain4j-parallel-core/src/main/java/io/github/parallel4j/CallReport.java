@@ -32,6 +32,9 @@ import java.util.List;
  * @param readyNanos when it became ready to run, or -1
  * @param startNanos when the tool began to run, or -1
  * @param endNanos when its outcome was decided
+ * @param arrivedNanos when the call reached the library: 0 for a planned batch, whose calls are all there when its
+ *     turn starts; for a message whose calls stream in and start as they arrive, when this one streamed in (its turn
+ *     starts with its first call)
  */
 public record CallReport(
         String id,
@@ -51,10 +54,20 @@ public record CallReport(
         String sharedWith,
         long readyNanos,
         long startNanos,
-        long endNanos) {
+        long endNanos,
+        long arrivedNanos) {
 
     public CallReport {
         resourceKeys = resourceKeys == null ? List.of() : List.copyOf(resourceKeys);
+    }
+
+    /** A call of a planned batch, there when its turn started ({@code arrivedNanos} 0). */
+    public CallReport(String id, String providerId, String tool, String arguments, String integration,
+            List<String> resourceKeys, boolean exclusive, int wave, boolean ok, ErrorCode errorCode, String error,
+            Throwable cause, int attempts, boolean cached, String sharedWith, long readyNanos, long startNanos,
+            long endNanos) {
+        this(id, providerId, tool, arguments, integration, resourceKeys, exclusive, wave, ok, errorCode, error, cause,
+                attempts, cached, sharedWith, readyNanos, startNanos, endNanos, 0);
     }
 
     /** @return whether the tool began to run */

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Draws a finished turn as a Gantt chart, one row per call: {@code .} while it waited for its limits or locks
- * after its predecessors were done, {@code #} while it ran, then its outcome.
+ * after its predecessors were done, {@code #} while it ran, then its outcome. In a message whose calls started as
+ * they streamed in, {@code >} marks when each call arrived.
  *
  * <pre>
  * call_1 incident    w1  |#########                   | ok      600 ms
@@ -53,6 +54,10 @@ public final class TurnTimeline {
                 for (int c = start; c < end && c < columns; c++) {
                     bar[c] = '#';
                 }
+            }
+            int arrived = column(o.arrivedNanos(), span, columns);
+            if (o.arrivedNanos() > 0 && arrived < columns && bar[arrived] == ' ') {
+                bar[arrived] = '>';
             }
             out.append(String.format(Locale.ROOT, "%-" + names + "s w%-2d |%s| %-8s %5d ms%n", label(o),
                     o.wave(), new String(bar), state(o), o.latencyMillis()));

@@ -287,8 +287,10 @@ final class Installation {
                 : scheduler.start(plan, runner, options, captured);
         if (turn != null) {
             // A streamed turn's plan grows while it runs: the report has the plan its last call joined.
-            run.whenDone().thenAccept(outcomes -> turn.turnFinished(TurnReports.of(invocation, run.plan(),
-                    streamed == null ? outcomes : streamed.inModelOrder(outcomes))));
+            run.whenDone().thenAccept(outcomes -> turn.turnFinished(streamed == null
+                    ? TurnReports.of(invocation, plan, outcomes)
+                    : TurnReports.of(invocation, run.plan(), streamed.inModelOrder(outcomes),
+                            ((StreamedTurn) run)::arrivedNanos)));
         }
         return run;
     }

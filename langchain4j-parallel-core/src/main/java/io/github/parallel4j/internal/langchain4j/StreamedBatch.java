@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -23,7 +24,8 @@ import java.util.function.Supplier;
  * each of the message's calls to this installation's tools has arrived the turn is sealed.
  *
  * <p>Thread-safe: this object's monitor orders the arrivals, so that the plan and the turn see them in the same order.
- * It is taken before the invocation state's monitor, never inside it.
+ * The turn may complete while it is held (and its listeners take the invocation state's monitor), so nothing holding
+ * the invocation state's monitor takes it: {@link #expectsCalls()} and {@link #run()} read volatile fields.
  */
 final class StreamedBatch implements TurnShares {
 
@@ -31,15 +33,19 @@ final class StreamedBatch implements TurnShares {
     /** Starts the message's turn with the plan before its first call; called once, at the first arrival. */
     private final BiFunction<Plan, StreamedBatch, StreamedTurn> start;
 
+    /** Written under this object's monitor. */
+    private volatile StreamedTurn run;
+    /** Whether the message is complete and each of its calls of this installation's tools has arrived. */
+    private volatile boolean complete;
+
     // Guarded by this.
-    private StreamedTurn run;
     private final List<ToolExecutionRequest> arrived = new ArrayList<>();
     /** The message's calls to this installation's tools, once the complete response came; null until then. */
     private List<ToolExecutionRequest> message;
     /** Which of the message's calls have arrived. */
     private boolean[] matched;
-    /** For each arrived call, its position in the complete message (once known). */
-    private final List<Integer> positions = new ArrayList<>();
+    /** For each arrived call, its position in the complete message (once known); read without the monitor. */
+    private final List<Integer> positions = new CopyOnWriteArrayList<>();
     private int[] shares;
     private int lastMatch = -1;
 
@@ -112,8 +118,8 @@ final class StreamedBatch implements TurnShares {
         OpenPlan.Closing closing = plan.close(coming, notRun);
         if (run != null) {
             run.messageClosed(closing);
-            sealIfComplete();
         }
+        sealIfComplete(); // a message with none of this installation's calls is complete at once
     }
 
     /** Marks the message's call this request is (the same object first, else an equal one) as arrived. */
@@ -132,7 +138,7 @@ final class StreamedBatch implements TurnShares {
     }
 
     private void sealIfComplete() {
-        if (run == null || message == null) {
+        if (message == null) {
             return;
         }
         for (boolean m : matched) {
@@ -140,20 +146,15 @@ final class StreamedBatch implements TurnShares {
                 return;
             }
         }
-        run.seal();
+        complete = true;
+        if (run != null) {
+            run.seal();
+        }
     }
 
     /** @return whether calls of the message may still arrive: it is not complete, or not all of them came yet */
-    synchronized boolean expectsCalls() {
-        if (message == null) {
-            return true;
-        }
-        for (boolean m : matched) {
-            if (!m) {
-                return true;
-            }
-        }
-        return false;
+    boolean expectsCalls() {
+        return !complete;
     }
 
     /**
@@ -163,7 +164,7 @@ final class StreamedBatch implements TurnShares {
      * @param outcomes the turn's outcomes, in arrival order
      * @return the same outcomes in the message's order
      */
-    synchronized List<CallOutcome> inModelOrder(List<CallOutcome> outcomes) {
+    List<CallOutcome> inModelOrder(List<CallOutcome> outcomes) {
         List<CallOutcome> sorted = new ArrayList<>(outcomes);
         sorted.sort(Comparator.comparingInt(o -> o.call().index() < positions.size()
                 ? positions.get(o.call().index()) : Integer.MAX_VALUE));
@@ -171,7 +172,7 @@ final class StreamedBatch implements TurnShares {
     }
 
     /** @return the message's turn, or null when none of its calls has arrived */
-    synchronized StreamedTurn run() {
+    StreamedTurn run() {
         return run;
     }
 

@@ -10,6 +10,7 @@ import io.github.parallel4j.internal.schedule.CallOutcome;
 import io.github.parallel4j.policy.ToolPolicy;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.IntToLongFunction;
 
 /**
  * Internal: not part of the public API. Turns the stages' own view of a turn (its {@link Plan} and
@@ -47,16 +48,29 @@ public final class TurnReports {
      * @return the report
      */
     public static TurnReport of(UUID invocationId, Plan plan, List<CallOutcome> outcomes) {
-        return new TurnReport(invocationId, outcomes.stream().map(outcome -> call(plan, outcome)).toList(),
+        return of(invocationId, plan, outcomes, index -> 0);
+    }
+
+    /**
+     * @param invocationId the AI service invocation, or null when unknown
+     * @param plan the turn's plan
+     * @param outcomes one per call of the plan, in the order to report them
+     * @param arrivals when each call (by its index in the plan) reached the turn, on the turn's clock
+     * @return the report
+     */
+    public static TurnReport of(UUID invocationId, Plan plan, List<CallOutcome> outcomes, IntToLongFunction arrivals) {
+        return new TurnReport(invocationId, outcomes.stream()
+                .map(outcome -> call(plan, outcome, arrivals.applyAsLong(outcome.call().index()))).toList(),
                 plan.waveCount(), outcomes.stream().mapToLong(CallOutcome::endNanos).max().orElse(0));
     }
 
     /**
      * @param plan the turn's plan
      * @param outcome how one of its calls ended
+     * @param arrived when the call reached the turn, on its clock
      * @return its report
      */
-    static CallReport call(Plan plan, CallOutcome outcome) {
+    static CallReport call(Plan plan, CallOutcome outcome, long arrived) {
         PlannedCall call = outcome.call();
         // Arguments nobody could read have no thrown cause of their own: the reader's exception is theirs.
         Throwable cause = outcome.cause() != null || outcome.ok() ? outcome.cause()
@@ -67,7 +81,7 @@ public final class TurnReports {
                 keys(call), exclusive(call), call.wave(), outcome.ok(), outcome.errorCode(), outcome.error(), cause,
                 shared ? 0 : outcome.attempts(), outcome.cached(),
                 shared ? plan.calls().get(call.duplicateOf()).id() : null, outcome.readyNanos(),
-                shared ? -1 : outcome.startNanos(), outcome.endNanos());
+                shared ? -1 : outcome.startNanos(), outcome.endNanos(), arrived);
     }
 
     private static String integration(PlannedCall call) {

@@ -16,6 +16,8 @@ final class CallState {
     final CompletableFuture<CallOutcome> outcome = new CompletableFuture<>();
     /** When it became ready, on the turn's clock (nanoseconds since the turn started); -1 until then. */
     private volatile long readyAt = -1;
+    /** When it joined the turn, on the turn's clock: 0 for a planned batch's calls, its arrival for a streamed one. */
+    volatile long arrivedAt;
 
     // Guarded by the turn's monitor.
     /** Its live attempt, or null between attempts (and after a timeout abandoned one). */

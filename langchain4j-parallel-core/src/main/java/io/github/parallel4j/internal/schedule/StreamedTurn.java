@@ -43,6 +43,7 @@ public final class StreamedTurn extends TurnRun {
                 throw new IllegalStateException("call " + index + " of a streamed message added after " + calls.size());
             }
             plan = arrival.plan();
+            state.arrivedAt = now();
             calls.add(state);
             joined = completion.join();
             long now = now();
@@ -131,5 +132,13 @@ public final class StreamedTurn extends TurnRun {
             }
         }
         return true;
+    }
+
+    /**
+     * @param index a call's position in the plan
+     * @return when it streamed in, on the turn's clock (nanoseconds since the first call arrived)
+     */
+    public long arrivedNanos(int index) {
+        return calls.get(index).arrivedAt;
     }
 }

@@ -15,6 +15,7 @@ import io.github.parallel4j.TurnReport;
 import io.github.parallel4j.annotation.FailFast;
 import io.github.parallel4j.annotation.ParallelSafe;
 import io.github.parallel4j.annotation.Writes;
+import io.github.parallel4j.observe.TurnTimeline;
 import io.github.parallel4j.support.CallLog;
 import io.github.parallel4j.support.ScriptedChatModel;
 import java.time.Duration;
@@ -163,6 +164,11 @@ class StreamedMessageTest {
         assertThat(reports.get(0).calls()).extracting(CallReport::id)
                 .containsExactly("call_1", "call_2", "call_3", "call_4");
         assertThat(reports.get(0).waveCount()).isEqualTo(2);
+        CallReport third = reports.get(0).calls().get(2);
+        CallReport fourth = reports.get(0).calls().get(3);
+        assertThat(fourth.arrivedNanos()).as("call_4 streamed in after call_3 had started")
+                .isGreaterThan(third.startNanos());
+        assertThat(TurnTimeline.ascii(reports.get(0), 60)).as("the timeline marks arrivals").contains(">");
     }
 
     @Test
