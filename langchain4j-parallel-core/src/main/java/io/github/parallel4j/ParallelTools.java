@@ -38,7 +38,7 @@ import java.util.function.Function;
  * observation, and LangChain4j sends them back in the model's order. A call starts as soon as the calls it
  * references ({@code $call_1.order_id}) and the calls it conflicts with (same resource key with a write, or an
  * exclusive write) have finished; conflicting calls never overlap and keep the model's order. A cycle runs
- * nothing. Resource-key exclusion also holds across turns and conversations, and for calls that arrive alone.
+ * nothing. Resource-key exclusion also holds across turns and conversations.
  * When the turn's budget runs out, running tools are interrupted, nothing more starts, and the turn returns on
  * time even if a tool ignores the interrupt.
  *
@@ -109,8 +109,8 @@ public final class ParallelTools {
      *
      * <p>Works with LangChain4j's sequential default and with {@code executeToolsConcurrently()}, with its error
      * handlers (see {@link Builder#toolErrorHandling}; a handler set on the builder is always honoured for errors of
-     * its kind), and with streaming (where, with {@code executeToolsConcurrently()}, calls run as they arrive,
-     * alone, still under resource-key locks). A tool object is registered as {@code builder.tools(object)} would
+     * its kind), and with streaming (where, with {@code executeToolsConcurrently()}, each call starts as it streams
+     * in, and the message is still one turn: see docs/streaming.md). A tool object is registered as {@code builder.tools(object)} would
      * register it, so LangChain4j finds and validates its {@code @CompensateFor} actions and runs them with
      * {@code compensateOnToolErrors(true)}; a tool whose return behavior sends its result to the application
      * ({@code IMMEDIATE}) gives the application its own result, not the envelope.

@@ -200,7 +200,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     /**
      * The most characters of one turn's observations together, shared fairly: observations under an equal
      * share stay whole, large ones split what is left equally (each keeps at least 256). Applies to batches the
-     * library runs whole (not to calls that run alone, nor to batches with calls of tools it does not run).
+     * library runs whole, streamed messages included (not to batches with calls of tools it does not run).
      * Default 48 000.
      *
      * @param maxTurnObservationChars at least 256, or {@link ParallelToolsConfig#NO_LIMIT 0} for no turn budget

@@ -44,8 +44,10 @@ import org.slf4j.LoggerFactory;
  * <p>How a turn runs: the response listener stores the AI message's calls under the invocation's id; the first
  * wrapped executor LangChain4j calls plans the whole batch and starts it; each wrapped executor then waits for
  * its own call's outcome. This works whether LangChain4j calls the executors one by one (its default) or all at
- * once ({@code executeToolsConcurrently()}). A call that belongs to no known batch (streaming with
- * {@code executeToolsConcurrently()}, where calls run before the message is complete) runs alone, still under
+ * once ({@code executeToolsConcurrently()}). Streaming with {@code executeToolsConcurrently()}, LangChain4j hands
+ * each call over as it streams in, before the message is complete: each joins its message's {@link StreamedBatch}
+ * and starts as its edges allow, and the complete response closes the batch. A call that belongs to no known batch
+ * (when the builder could not be read, so the library cannot tell that calls stream in) runs alone, still under
  * resource-key locks and the invocation's exclusive-write lock.
  *
  * <p>Invocation state lives only while the invocation needs it; see {@link Invocations}.

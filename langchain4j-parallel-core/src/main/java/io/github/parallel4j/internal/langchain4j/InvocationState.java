@@ -16,8 +16,8 @@ import java.util.function.Supplier;
 
 /**
  * What the library keeps for one AI service invocation while it needs it: the latest batch of tool calls, every
- * turn still running for it (the batch's, and those of calls that ran alone), and the lock that keeps an
- * exclusive write alone among its calls.
+ * turn still running for it (the batch's, a streamed message's, and those of calls that ran alone), and the lock
+ * that keeps an exclusive write alone among its calls.
  *
  * <p>Guarantees. Every call of the invocation, in a batch or alone, runs under this state's lock. The state is
  * <em>pinned</em> (never dropped, never expired) while an executor or listener of it is between asking and

@@ -31,7 +31,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * Streaming with {@code executeToolsConcurrently()} when the model fails mid-message: calls that ran alone belong
+ * Streaming with {@code executeToolsConcurrently()} when the model fails mid-message: calls that started early belong
  * to their invocation, are cancelled with it, and a call delivered after the failure does not run.
  */
 class StreamingLifecycleTest {

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Streaming: without {@code executeToolsConcurrently()} LangChain4j runs tools after the message is complete, so
- * the whole batch is known and planned; with it, each call runs as soon as it has streamed in, alone, and the
- * library still keeps resource-key and exclusive-write exclusion.
+ * the whole batch is known and planned; with it, each call runs as soon as it has streamed in, and the library still
+ * keeps resource-key and exclusive-write exclusion (the rest of a streamed message's guarantees:
+ * {@link StreamedMessageTest}).
  */
 class StreamingTest {
 
