@@ -99,6 +99,15 @@ class StreamedMessageTest {
         }
 
         @Tool
+        @ParallelSafe
+        String logs(String service) {
+            return log.record("logs", service, () -> {
+                started("logs " + service).countDown();
+                return "[" + ("\"" + service + " " + "z".repeat(80) + "\",").repeat(300) + "\"end\"]"; // ~27 KB
+            });
+        }
+
+        @Tool
         @Writes(resourceKey = "card:{id}")
         @FailFast
         String charge(String id) {
@@ -307,5 +316,32 @@ class StreamedMessageTest {
                 .contains("the AI service invocation failed (IllegalStateException)")
                 .doesNotContain("connection reset"));
         StreamingLifecycleTest.awaitNoInvocationState(parallel);
+    }
+
+    @Test
+    void should_hold_the_per_turn_cap_and_the_turns_observation_share_across_the_message() throws Exception {
+        Tools tools = new Tools();
+        GappedStreamingModel model = new GappedStreamingModel(List.of(
+                call(ScriptedChatModel.call("call_1", "logs", "{\"service\":\"a\"}")),
+                gap(tools.started("logs a")),
+                call(ScriptedChatModel.call("call_2", "order", "{\"orderId\":\"1\"}")),
+                call(ScriptedChatModel.call("call_3", "order", "{\"orderId\":\"2\"}")),
+                call(ScriptedChatModel.call("call_4", "logs", "{\"service\":\"b\"}"))));
+
+        List<JsonNode> observations = run(assistant(ParallelTools.builder().maxConcurrentCallsPerTurn(1)
+                .maxObservationChars(16_000).maxTurnObservationChars(12_000), tools, model), model);
+
+        model.assertGapsOpened();
+        List<CallLog.Interval> runs = tools.log.intervals();
+        assertThat(runs).hasSize(4);
+        for (CallLog.Interval a : runs) {
+            for (CallLog.Interval b : runs) {
+                assertThat(a != b && a.overlaps(b)).as("%s overlaps %s under a cap of 1 per turn", a, b).isFalse();
+            }
+        }
+        int total = observations.stream().mapToInt(o -> o.toString().length()).sum();
+        assertThat(total).as("the message's observations share one turn budget").isLessThanOrEqualTo(12_000);
+        assertThat(observations.get(0).get("truncated").asBoolean()).isTrue();
+        assertThat(observations.get(3).get("truncated").asBoolean()).isTrue();
     }
 }
