@@ -30,7 +30,7 @@ final class TimelineSvg {
 
     /** One drawn row. Times are nanoseconds since its section's start; {@code ready} is -1 when unknown. */
     record Row(String label, String integration, boolean ran, long ready, long start, long end, String colour,
-            String outcome, String why, String tooltip, boolean comparison) {}
+            String outcome, String why, String tooltip, boolean comparison, long arrived) {}
 
     /** One section: a caption and its rows. */
     record Section(String caption, List<Row> rows) {}
@@ -57,7 +57,8 @@ final class TimelineSvg {
             rows.add(new Row(label, integration, o.started(), o.readyNanos(), o.startNanos(), o.endNanos(),
                     !o.started() ? NOT_RUN : o.ok() ? RAN : FAILED,
                     state + (o.started() ? " " + o.latencyMillis() + " ms" : ""),
-                    why == null ? null : "waited " + waited / 1_000_000 + " ms for " + why, tooltip, false));
+                    why == null ? null : "waited " + waited / 1_000_000 + " ms for " + why, tooltip, false,
+                    o.arrivedNanos()));
         }
         return rows;
     }
@@ -73,7 +74,7 @@ final class TimelineSvg {
             long millis = (bar.endNanos() - bar.startNanos()) / 1_000_000;
             rows.add(new Row(bar.label(), bar.integration() == null ? "" : bar.integration(), true, -1,
                     bar.startNanos(), bar.endNanos(), RAN, "ok " + millis + " ms", null,
-                    bar.label() + ": ran " + millis + " ms", true));
+                    bar.label() + ": ran " + millis + " ms", true, 0));
         }
         return rows;
     }
@@ -154,6 +155,11 @@ final class TimelineSvg {
 
     private static String bars(Row r, TimelineScale scale, int y) {
         StringBuilder svg = new StringBuilder();
+        if (r.arrived() > 0) { // a streamed call: when it arrived, before which it could not start
+            double x = scale.at(r.arrived());
+            svg.append(String.format(Locale.ROOT, "<path class=\"arrival\" d=\"M%.1f %d l-4 -5 h8 z\" fill=\"%s\">"
+                    + "<title>%s</title></path>%n", x, y + 4, WAITED, escape(r.label() + ": streamed in")));
+        }
         if (!r.ran()) {
             return svg.append(notRunMark(scale.at(r.end()), y + 4 + BAR / 2.0, r.tooltip())).toString();
         }

@@ -178,6 +178,7 @@ class StreamedMessageTest {
         assertThat(fourth.arrivedNanos()).as("call_4 streamed in after call_3 had started")
                 .isGreaterThan(third.startNanos());
         assertThat(TurnTimeline.ascii(reports.get(0), 60)).as("the timeline marks arrivals").contains(">");
+        assertThat(TurnTimeline.html(reports.get(0), "streamed")).contains("class=\"arrival\"");
     }
 
     @Test
