@@ -1,9 +1,11 @@
 package io.github.parallel4j.internal.langchain4j;
 
 import dev.langchain4j.agent.tool.CompensateFor;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.exception.ToolArgumentsException;
 import dev.langchain4j.exception.ToolExecutionException;
+import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.service.AiServiceContext;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.tool.AiServiceTool;
@@ -12,12 +14,15 @@ import dev.langchain4j.service.tool.ToolService;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.ToolErrorHandling;
 import io.github.parallel4j.internal.schedule.CallOutcome;
+import io.github.parallel4j.internal.schedule.TurnRun;
 import java.lang.reflect.Method;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One {@code AiServices} builder's tools as LangChain4j keeps them (its {@link ToolService}): where tool objects
@@ -27,22 +32,30 @@ import java.util.concurrent.ConcurrentHashMap;
  * with {@code tools(Object...)}, and runs them only for tools it registered so; and it offers no getter for the
  * builder's context, nor for whether the user set a handler. So an object is registered exactly as
  * {@code tools(...)} would register it, and then the library's executor is put in place of each of its tools'
- * executors: compensation, chat-memory rewriting and validation stay LangChain4j's own. The context is a
- * protected field of {@code AiServices}, read once per builder; on a version without it, compensation is refused
- * at install with a message and only {@link ToolErrorHandling#LANGCHAIN4J_HANDLERS} hands errors to handlers.
+ * executors: compensation, chat-memory rewriting and validation stay LangChain4j's own, except for the order of a
+ * rollback, which {@link CompensationOrder} makes the reverse of the order in which the calls finished. The context
+ * is a protected field of {@code AiServices}, read once per builder; on a version without it, compensation is
+ * refused at install with a message and only {@link ToolErrorHandling#LANGCHAIN4J_HANDLERS} hands errors to
+ * handlers.
  */
 final class BuilderTools {
 
+    private static final Logger log = LoggerFactory.getLogger(BuilderTools.class);
     private static final ToolService PRISTINE = new ToolService();
 
     private final ToolService service;
     private final ToolErrorHandling handling;
     /** The tools a registered object declares a {@code @CompensateFor} action for. */
     private final Set<String> compensated = ConcurrentHashMap.newKeySet();
+    /** Orders rollbacks by completion; null without a service, or on a version that keeps its actions elsewhere. */
+    private final CompensationOrder order;
+    /** The tools whose action {@link #order} runs: their calls report their end times. */
+    private volatile Set<String> ordered = Set.of();
 
     private BuilderTools(ToolService service, ToolErrorHandling handling) {
         this.service = service;
         this.handling = handling;
+        this.order = service == null ? null : CompensationOrder.of(service);
     }
 
     /** @return the tools of no builder: objects are registered as wrapped tools, handlers follow {@code handling} */
@@ -83,7 +96,8 @@ final class BuilderTools {
             return;
         }
         builder.tools(List.<Object>of(toolObject));
-        compensated.addAll(compensatedTools(toolObject.getClass()));
+        Set<String> declared = compensatedTools(toolObject.getClass());
+        compensated.addAll(declared);
         Map<String, ToolExecutor> executors = service.toolExecutors();
         List<ToolSpecification> specifications = service.toolSpecifications();
         for (AiServiceTool tool : wrapped) {
@@ -94,6 +108,45 @@ final class BuilderTools {
                     break;
                 }
             }
+        }
+        orderRollbacks(executors, !declared.isEmpty());
+    }
+
+    /**
+     * Wraps the compensating actions LangChain4j has found so far, and makes the executors of their tools report
+     * what they return (an action may name a tool of an object registered earlier); or, on a LangChain4j version
+     * whose actions cannot be wrapped, says once that rollbacks follow LangChain4j's order.
+     */
+    private void orderRollbacks(Map<String, ToolExecutor> executors, boolean declares) {
+        boolean wrapped = order != null && order.wrapNew();
+        if (order == null || !wrapped) {
+            if (declares) {
+                log.warn("This LangChain4j version keeps its compensating actions where langchain4j-parallel cannot"
+                        + " order them: a rollback runs them in LangChain4j's order (the reverse of the model's), not"
+                        + " the reverse of the order in which the calls finished");
+            }
+            if (order == null) {
+                return;
+            }
+        }
+        Set<String> tools = order.tools();
+        for (String tool : tools) {
+            if (executors.get(tool) instanceof MethodToolExecutor executor) {
+                executors.put(tool, executor.reportingTo(order));
+            }
+        }
+        ordered = tools;
+    }
+
+    /**
+     * A call ended: when it went well and its tool has a compensating action, its end time is kept for the order
+     * of a rollback.
+     *
+     * @param run its turn, or null when it was refused
+     */
+    void finished(ToolExecutionRequest request, InvocationContext context, TurnRun run, CallOutcome outcome) {
+        if (order != null && run != null && context != null && outcome.ok() && ordered.contains(request.name())) {
+            order.finished(request, context, run.originNanos() + outcome.endNanos());
         }
     }
 

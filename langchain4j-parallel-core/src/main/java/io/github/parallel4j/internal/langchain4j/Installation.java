@@ -215,6 +215,7 @@ final class Installation {
             } catch (RuntimeException e) {
                 return internalFailure(request, e);
             }
+            builderTools.finished(request, context, claim.run(), outcome); // end times order a rollback
             builderTools.handOver(outcome); // on purpose: LangChain4j's handlers word the tool's own failure
             try {
                 if (config.observationFormat() == ObservationFormat.RAW
