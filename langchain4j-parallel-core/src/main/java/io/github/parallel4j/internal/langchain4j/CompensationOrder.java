@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * {@code compensateOnToolErrors(true)} is set, runs the compensating action of every call that succeeded since
  * its last rollback, last first, on the thread of the AI service, then rewrites the chat memory. Its "last" is the
  * model's order; the library ran the calls at once, so the call that finished last is undone first: the order is
- * the reverse of the calls' end times, which the scheduler records for every call (a tie keeps LangChain4j's order).
+ * the reverse of the calls' end times, which the scheduler records for every call.
  * A call that never started (cancelled, refused, a failed dependency) or failed has nothing to undo; LangChain4j
  * does not list it, and neither does this. Everything else is LangChain4j's: which actions exist and whether they
  * are valid, which calls are compensable, the rewriting of the chat memory, and the warning it logs when an action
@@ -138,11 +138,16 @@ final class CompensationOrder {
         }
     }
 
-    private void warnOnce(String why) {
+    private void warnOnce(String message) {
         if (warned.compareAndSet(false, true)) {
-            log.warn("Compensating actions of this AI service run in LangChain4j's order (the reverse of the model's),"
-                    + " not the reverse of the order in which the calls finished: {}", why);
+            log.warn(message);
         }
+    }
+
+    private void warnNotOurs(String tool) {
+        warnOnce("A rolled-back call of tool '" + tool + "' did not run through langchain4j-parallel: its compensating"
+                + " action runs in LangChain4j's order (the reverse of the model's), not in the reverse of the order"
+                + " in which the calls finished");
     }
 
     /** What LangChain4j will roll back for one invocation, and what was rolled back already in its current pass. */
@@ -213,7 +218,7 @@ final class CompensationOrder {
             }
             Calls calls = context == null ? null : invocations.getIfPresent(context);
             if (calls == null) {
-                warnOnce("a rolled-back call of tool '" + tool + "' did not run through langchain4j-parallel");
+                warnNotOurs(tool);
                 runAlone(execution, context);
                 return;
             }
@@ -230,7 +235,7 @@ final class CompensationOrder {
                 }
             }
             if (pass != null && pass.isEmpty()) {
-                warnOnce("a rolled-back call of tool '" + tool + "' did not run through langchain4j-parallel");
+                warnNotOurs(tool);
                 runAlone(execution, context);
                 return;
             }
@@ -253,11 +258,12 @@ final class CompensationOrder {
         /** Runs the pass's actions, the call that ended last first; an action that throws does not stop the rest. */
         private List<Undone> undo(List<Compensable> pass, ToolExecution asked, InvocationContext context) {
             if (actions.values().stream().anyMatch(a -> !(a instanceof Action))) {
-                warnOnce("some compensating actions were registered on the builder without ParallelTools.install;"
-                        + " those run where LangChain4j puts them");
+                warnOnce("Some compensating actions of this AI service were registered on the builder without"
+                        + " ParallelTools.install: LangChain4j runs them in its own order (the reverse of the model's),"
+                        + " not in the reverse of the order in which the calls finished");
             }
             List<Compensable> order = new ArrayList<>(pass);
-            Collections.reverse(order); // a tie keeps LangChain4j's order: the model's, reversed
+            Collections.reverse(order); // a tie (one ticker value): the call reported later is undone first
             order.sort(Comparator.comparingLong(Compensable::endNanos).reversed());
             List<Undone> undone = new ArrayList<>(order.size());
             for (Compensable call : order) {

@@ -220,6 +220,49 @@ class RollbackOrderTest {
                 .filteredOn(text -> text.contains("rolled back due to failure of tool 'fail'")).hasSize(3);
     }
 
+    static class Reservations {
+        final Queue<String> log;
+
+        Reservations(Queue<String> log) {
+            this.log = log;
+        }
+
+        @Tool
+        String reserve(String room) {
+            log.add("reserve " + room);
+            return "R-" + room;
+        }
+
+        @CompensateFor("reserve")
+        void unreserve(String room) {
+            log.add("unreserve " + room);
+        }
+    }
+
+    @Test
+    void should_say_so_when_an_action_registered_without_install_keeps_langchain4js_order() {
+        Bookings bookings = new Bookings(Map.of(), Set.of(), 1);
+        ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
+                call("c1", "book", "{\"account\": \"A\"}"), call("c2", "reserve", "{\"room\": \"R\"}"),
+                call("c3", "fail", "{\"why\": \"no\"}")));
+        Logger order = (Logger) LoggerFactory.getLogger(CompensationOrder.class);
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.start();
+        order.addAppender(warnings);
+        try {
+            assistant(bookings, model, b -> b.tools(new Reservations(bookings.log))).chat("go");
+        } finally {
+            order.detachAppender(warnings);
+        }
+
+        assertThat(bookings.log).containsExactlyInAnyOrder("book A", "reserve R", "unbook A", "unreserve R");
+        assertThat(warnings.list).singleElement().satisfies(event -> {
+            assertThat(event.getLevel()).isEqualTo(Level.WARN);
+            assertThat(event.getFormattedMessage()).contains(
+                    "registered on the builder without ParallelTools.install", "LangChain4j runs them in its own order");
+        });
+    }
+
     static class Shipping {
         final Queue<String> log = new ConcurrentLinkedQueue<>();
         final CountDownLatch never = new CountDownLatch(1);
