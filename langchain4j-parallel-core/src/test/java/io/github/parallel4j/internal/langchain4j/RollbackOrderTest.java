@@ -17,12 +17,14 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.tool.ToolExecution;
 import dev.langchain4j.service.tool.ToolService;
 import io.github.parallel4j.ParallelTools;
 import io.github.parallel4j.Ticker;
 import io.github.parallel4j.annotation.FailFast;
 import io.github.parallel4j.annotation.Writes;
 import io.github.parallel4j.support.ScriptedChatModel;
+import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -35,7 +37,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -218,6 +223,33 @@ class RollbackOrderTest {
         });
         assertThat(ScriptedChatModel.toolResults(model.lastRequest()))
                 .filteredOn(text -> text.contains("rolled back due to failure of tool 'fail'")).hasSize(3);
+    }
+
+    @Test
+    void should_run_only_the_action_asked_for_when_anyone_but_a_rollback_of_langchain4j_calls_it() throws Exception {
+        Method handOut;
+        try {
+            handOut = ToolService.class.getMethod("onCompensableToolExecution", BiConsumer.class);
+        } catch (NoSuchMethodException e) {
+            Assumptions.abort("this LangChain4j hands out no compensating actions (1.19 does, to the agentic module)");
+            return;
+        }
+        Bookings bookings = new Bookings(Map.of(), Set.of(), 1);
+        ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
+                call("c1", "book", "{\"account\": \"A\"}"), call("c2", "book", "{\"account\": \"B\"}")));
+        Map<String, Map.Entry<ToolExecution, Consumer<ToolExecution>>> handedOut = new ConcurrentHashMap<>();
+        AiServices<Assistant> builder = ParallelTools.builder().ticker(bookings.ticker).build()
+                .install(AiServices.builder(Assistant.class), bookings);
+        handOut.invoke(AiServiceConfig.contextOf(builder).toolService,
+                (BiConsumer<ToolExecution, Consumer<ToolExecution>>) (execution, action) ->
+                        handedOut.put(execution.request().id(), Map.entry(execution, action)));
+        builder.chatModel(model).build().chat("go");
+
+        Map.Entry<ToolExecution, Consumer<ToolExecution>> first = handedOut.get("c1");
+        first.getValue().accept(first.getKey());
+
+        // Not a rollback of the invocation: B, which also succeeded, stays booked.
+        assertThat(bookings.log).containsExactlyInAnyOrder("book A", "book B", "unbook A");
     }
 
     static class Reservations {
