@@ -39,16 +39,16 @@ import org.slf4j.LoggerFactory;
  * <p>How: LangChain4j keeps a builder's actions in a private map of its {@code ToolService}, and calls them one by
  * one. Each is wrapped here. The library's executors of tools with an action report each call that LangChain4j
  * will see as a success, with its end time, under the AI service invocation ({@link InvocationContext}, so two
- * invocations of one AI service never mix). When LangChain4j calls the first wrapped action of a rollback, every
- * reported call of that invocation is undone, in the reverse of their end times; LangChain4j's further calls of
- * that rollback then only hand back, one by one, what their own action threw, so that LangChain4j logs it as it
- * always does.
+ * invocations of one AI service never mix). When LangChain4j calls the first wrapped action of a rollback, each
+ * call of that invocation reported since its last rollback is undone, in the reverse of their end times; the
+ * further calls of that rollback only hand back, one by one, what their own action threw, so that LangChain4j
+ * logs it as it always does.
  *
  * <p>Where that cannot hold, LangChain4j's own order stands and a warning says so, once per builder: a version of
  * LangChain4j that keeps its actions elsewhere (nothing is wrapped), an action registered on the builder without
  * {@code install}, a rolled-back call the library did not run. An action called by anyone but LangChain4j's tool
  * service (the agentic module hands them out) runs alone, as it would without the library. Streaming AI services:
- * LangChain4j 1.19 runs no compensating action there, with or without the library.
+ * LangChain4j (1.17 to 1.19) runs no compensating action there, with or without the library.
  *
  * <p>Thread-safe. What is kept per invocation is guarded by its own monitor, never held while an action runs, and
  * goes with the invocation (weakly keyed by its context).
