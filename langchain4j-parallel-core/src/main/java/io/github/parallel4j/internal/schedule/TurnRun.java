@@ -239,12 +239,17 @@ public class TurnRun {
     }
 
     void drain(ArrayDeque<Integer> ready) {
+        drain(ready, true);
+    }
+
+    /** Lets ready calls go on; unless they may {@code start}, only those that need no run of their own end. */
+    private void drain(ArrayDeque<Integer> ready, boolean start) {
         while (!ready.isEmpty()) {
-            onReady(calls.get(ready.poll()), ready);
+            onReady(calls.get(ready.poll()), ready, start);
         }
     }
 
-    private void onReady(CallState state, ArrayDeque<Integer> ready) {
+    private void onReady(CallState state, ArrayDeque<Integer> ready, boolean start) {
         PlannedCall call = state.call;
         long now = now();
         synchronized (this) {
@@ -257,13 +262,14 @@ public class TurnRun {
             }
         }
         CallOutcome answered = Readiness.answerWithoutRunning(plan, state, this::outcomeNow, now);
-        if (answered != null) {
-            complete(state, answered, ready);
+        if (answered != null || !start) {
+            Optional.ofNullable(answered).ifPresent(outcome -> complete(state, outcome, ready));
             return;
         }
         JsonNode arguments;
         try {
-            arguments = References.fill(plan, call, this::outputOf);
+            arguments = References.fill(plan, call,
+                    c -> Optional.ofNullable(outcomeNow(c.index())).flatMap(CallOutcome::value).orElse(null));
         } catch (References.UnresolvedReferenceException e) {
             complete(state, CallOutcome.failure(call, ErrorCode.UNRESOLVED_REFERENCE, e.getMessage(), null, now, -1,
                     now, 0), ready);
@@ -272,19 +278,13 @@ public class TurnRun {
         admit(state, arguments);
     }
 
-    private JsonNode outputOf(PlannedCall call) {
-        return Optional.ofNullable(outcomeNow(call.index())).flatMap(CallOutcome::value).orElse(null);
-    }
-
     private CallOutcome outcomeNow(int index) {
         return calls.get(index).outcome.getNow(null);
     }
 
     /**
      * Starts a new attempt of a call: waits out a pause of its integration (after an upstream 429) on the timer,
-     * then takes what it needs ({@link Admission}): the invocation's scope and its resource-key locks, an answer
-     * from the read cache if one is kept, the turn's cap, its integration's slots, the wait for its rate permit
-     * (on the timer), and last the JVM-wide slot; then it is given a thread.
+     * then takes what it needs in the order of the class comment ({@link Admission}); then it is given a thread.
      */
     private void admit(CallState state, JsonNode arguments) {
         PlannedCall call = state.call;
@@ -349,9 +349,10 @@ public class TurnRun {
     private void answer(CallState state, CallOutcome outcome, CallOutcome last) {
         ArrayDeque<Integer> ready = new ArrayDeque<>();
         complete(state, outcome, ready);
-        drain(ready);
         PlannedCall call = state.call;
-        if (!last.ok() && call.policy().onFailure().mode() == FailurePolicy.Mode.FAIL_FAST) {
+        boolean failFast = !last.ok() && call.policy().onFailure().mode() == FailurePolicy.Mode.FAIL_FAST;
+        drain(ready, !failFast); // after a fail-fast failure nothing queued behind it starts: close() cancels that
+        if (failFast) {
             close(ErrorCode.CANCELLED, call.id() + " (" + call.name() + ") failed (" + last.errorCode()
                     + ") and is fail-fast, so the turn was cancelled");
         }

@@ -38,6 +38,7 @@ class FailurePoliciesTest {
                     .withFailurePolicy(FailurePolicy.retry(3, BACKOFF, Duration.ofSeconds(1))),
             "write", ToolPolicy.write("order:{id}"),
             "charge", ToolPolicy.write("card:{id}").withFailurePolicy(FailurePolicy.failFast()),
+            "refund", ToolPolicy.write("card:{id}"),
             "slow", ToolPolicy.read(),
             "ship", ToolPolicy.exclusiveWrite(),
             "bounded", ToolPolicy.read().withTimeout(Duration.ofMillis(100)),
@@ -190,6 +191,29 @@ class FailurePoliciesTest {
         assertThat(outcomes.get(2).error()).contains("did not run");
         assertThat(shipped.get()).isZero();
         assertThat(slowInterrupted.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void should_start_nothing_queued_behind_a_fail_fast_call_when_it_fails() throws Exception {
+        AtomicInteger refunded = new AtomicInteger();
+        Plan plan = plan(call("charge", "charge"), call("refund", "refund"),
+                new CallRequest("receipt", "slow", "{\"id\":\"$charge.id\"}"));
+
+        List<CallOutcome> outcomes = Schedulers.scheduler().start(plan, (call, args) -> {
+            if (call.name().equals("charge")) {
+                throw new IllegalStateException("card declined");
+            }
+            refunded.incrementAndGet();
+            return new ToolOutput(TextNode.valueOf("ok"), null);
+        }, options(Duration.ofSeconds(30), 10)).whenDone().get(10, TimeUnit.SECONDS);
+
+        assertThat(outcomes.get(0).errorCode()).isEqualTo(ErrorCode.TOOL_ERROR);
+        assertThat(outcomes.get(1).errorCode()).as("the write on the same card, queued behind the failed charge")
+                .isEqualTo(ErrorCode.CANCELLED);
+        assertThat(outcomes.get(1).error()).contains("charge (charge) failed (TOOL_ERROR) and is fail-fast");
+        assertThat(outcomes.get(2).errorCode()).as("the call that needs the charge's output")
+                .isEqualTo(ErrorCode.DEPENDENCY_FAILED);
+        assertThat(refunded.get()).as("tools started after the fail-fast failure").isZero();
     }
 
     @Test
