@@ -25,5 +25,10 @@ public enum ErrorCode {
     /** No rate-limit permit could be had within the turn's budget. */
     RATE_LIMITED,
     /** The model sent more calls in one message than the configured maximum; nothing in the batch ran. */
-    BATCH_TOO_LARGE
+    BATCH_TOO_LARGE,
+    /**
+     * The shared limits' backend ({@link SharedLimits}) could not be reached and the configuration refuses to run a
+     * call without it ({@link SharedLimits.OnFailure#REFUSE}); the call did not run.
+     */
+    LIMITS_UNAVAILABLE
 }

@@ -10,12 +10,14 @@ import io.github.parallel4j.internal.langchain4j.ModelGuidance;
 import io.github.parallel4j.internal.limit.IntegrationGate;
 import io.github.parallel4j.internal.limit.ResourceLocks;
 import io.github.parallel4j.internal.schedule.TurnScheduler;
+import io.github.parallel4j.internal.limit.SharedGate;
 import io.github.parallel4j.policy.ToolPolicy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
@@ -54,6 +56,7 @@ public final class ParallelTools {
 
     private final ParallelToolsConfig config;
     private final IntegrationGate gate;
+    private final SharedGate shared;
     private final TurnScheduler scheduler;
     private final Installations installations;
 
@@ -61,13 +64,15 @@ public final class ParallelTools {
         this.config = config;
         this.gate = new IntegrationGate(config.integrations(), config.maxConcurrentCalls(), config.ticker(),
                 IntegrationGate.Sleeper.parking());
+        this.shared = config.sharedLimits()
+                .map(limits -> new SharedGate(gate, config.integrations(), limits, config.ticker())).orElse(null);
         List<ContextPropagator> propagators = new ArrayList<>();
         propagators.add(new MdcPropagator());
         propagators.addAll(config.contextPropagators());
         config.executor().ifPresent(
                 given -> ToolThreads.warnIfSmall(given, config.maxConcurrentCalls(), config.integrations()));
         this.scheduler = new TurnScheduler(config.executor().orElseGet(ToolThreads::defaultExecutor),
-                new ResourceLocks(), gate, config.ticker(), config.timer().orElseGet(ToolThreads::sharedTimer),
+                new ResourceLocks(), shared != null ? shared : gate, config.ticker(), config.timer().orElseGet(ToolThreads::sharedTimer),
                 propagators);
         this.installations = new Installations(config, scheduler);
     }
@@ -218,6 +223,27 @@ public final class ParallelTools {
      */
     public int inFlight(String integration) {
         return gate.inFlight(integration);
+    }
+
+    /**
+     * How the {@link Builder#sharedLimits shared limits} fare: their backend, whether it answers, and how many
+     * calls fell back to the in-JVM limits or were refused because it did not.
+     *
+     * @return the status, or empty without shared limits
+     */
+    public Optional<SharedLimits.Status> sharedLimitsStatus() {
+        return Optional.ofNullable(shared).map(SharedGate::status);
+    }
+
+    /**
+     * How many of an integration's shared permits every JVM holds right now, asked of the backend (waiting at
+     * most its {@link SharedLimits#timeout()}).
+     *
+     * @param integration the integration's name
+     * @return the count, or empty without shared limits or when the backend does not answer in time
+     */
+    public Optional<Integer> sharedInFlight(String integration) {
+        return shared == null ? Optional.empty() : shared.sharedInFlight(integration);
     }
 
     /**

@@ -108,6 +108,7 @@ public final class ParallelToolsConfig {
     private final List<TurnObserver> turnObservers;
     private final List<ContextPropagator> contextPropagators;
     private final Executor executor;
+    private final SharedLimits sharedLimits;
     private final Ticker ticker;
     private final ScheduledExecutorService timer;
 
@@ -139,6 +140,7 @@ public final class ParallelToolsConfig {
         this.turnObservers = List.copyOf(b.turnObservers);
         this.contextPropagators = List.copyOf(b.contextPropagators);
         this.executor = b.executor;
+        this.sharedLimits = b.sharedLimits;
         this.ticker = b.ticker;
         this.timer = b.timer;
     }
@@ -289,6 +291,11 @@ public final class ParallelToolsConfig {
     /** @return the propagators of thread-bound context besides the MDC, which is always carried */
     public List<ContextPropagator> contextPropagators() {
         return contextPropagators;
+    }
+
+    /** @return the backend of limits shared outside this instance, empty when every limit is its own */
+    public Optional<SharedLimits> sharedLimits() {
+        return Optional.ofNullable(sharedLimits);
     }
 
     /** @return the executor that runs tools, empty for the library's default */

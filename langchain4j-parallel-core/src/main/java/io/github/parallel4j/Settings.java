@@ -50,6 +50,7 @@ final class Settings {
     final List<TurnObserver> turnObservers = new ArrayList<>();
     final List<ContextPropagator> contextPropagators = new ArrayList<>();
     Executor executor;
+    SharedLimits sharedLimits;
     Ticker ticker = Ticker.system();
     ScheduledExecutorService timer;
 
@@ -85,6 +86,7 @@ final class Settings {
         turnObservers.addAll(base.turnObservers());
         contextPropagators.addAll(base.contextPropagators());
         executor = base.executor().orElse(null);
+        sharedLimits = base.sharedLimits().orElse(null);
         ticker = base.ticker();
         timer = base.timer().orElse(null);
     }

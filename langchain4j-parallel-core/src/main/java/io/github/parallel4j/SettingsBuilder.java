@@ -398,4 +398,17 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
         settings.contextPropagators.add(Objects.requireNonNull(propagator, "propagator"));
         return self();
     }
+
+    /**
+     * Holds every integration's limits and, optionally, its keyed-write locks together with every other JVM (or
+     * {@code ParallelTools}) given the same backend, on top of the in-JVM limits: see {@link SharedLimits} and
+     * {@code docs/distributed.md}. Default: none, every limit is this instance's own.
+     *
+     * @param sharedLimits the backend, for instance {@code RedisSharedLimits.builder(redisson).build()}
+     * @return this builder
+     */
+    public B sharedLimits(SharedLimits sharedLimits) {
+        settings.sharedLimits = Objects.requireNonNull(sharedLimits, "sharedLimits");
+        return self();
+    }
 }

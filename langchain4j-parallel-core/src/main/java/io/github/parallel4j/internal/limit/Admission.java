@@ -7,13 +7,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
  * What one attempt of a call must hold before it is given a thread, taken in one fixed order for every call and
  * without holding a thread, so that a waiting call is an entry in a queue and no two calls can wait for each
  * other: its scope and resource-key locks ({@link #lock}); then, once the caller has had its say (an answer from
- * the read cache spends nothing), its turn's cap and its integration's slots ({@link #acquire}); the time its rate
+ * the read cache spends nothing), its turn's cap and its integration's slots ({@link #acquire}); its share of limits
+ * held outside the JVM, when there are any ({@link #share}); the time its rate
  * permit should come, waited out on the timer ({@link #pace}); and last the JVM-wide slot. Whatever it took is
  * released exactly once ({@link #release()}, or {@link #withdraw()} when its turn closes while it waits).
  *
@@ -38,6 +40,8 @@ public final class Admission {
     private boolean locked;
     /** The timer task waiting until a rate permit should be there. */
     private Future<?> paceWait;
+    /** What it takes of limits shared outside the JVM, or null. */
+    private SharedHold shared;
 
     /**
      * @param live whether the attempt still wants what it asked for; a grant to a dead attempt is declined and
@@ -130,6 +134,38 @@ public final class Admission {
     }
 
     /**
+     * Takes the call's share of limits held outside the JVM ({@link SharedHold}), holding no thread, then runs
+     * {@code then}; or answers {@code refused} when the call cannot run (what it held is released first).
+     *
+     * @param hold what to take, from {@link CallGate#shared}
+     * @param then the next step, run on the shared limits' thread
+     * @param refused the step for a refusal ({@code RATE_LIMITED}, {@code LIMITS_UNAVAILABLE})
+     */
+    public void share(SharedHold hold, Runnable then, Consumer<LimitRefusal> refused) {
+        Held release = null;
+        synchronized (this) {
+            if (live.getAsBoolean() && !taken) {
+                shared = hold; // from here on, whoever takes the attempt's resources releases the hold too
+            } else {
+                release = take();
+            }
+        }
+        if (release != null) {
+            release.release(); // closed meanwhile: its outcome is written
+            hold.release();
+            return;
+        }
+        hold.start(() -> {
+            synchronized (this) {
+                if (!live.getAsBoolean() || taken) {
+                    return; // closed meanwhile: the one who took its resources released the hold
+                }
+            }
+            then.run();
+        }, refused);
+    }
+
+    /**
      * Waits on the timer until the rate permit should be there, holding no thread and no JVM-wide slot.
      *
      * @param timer the shared timer
@@ -219,15 +255,21 @@ public final class Admission {
         taken = true;
         List<FairSlots> slots = held.isEmpty() ? List.of() : new ArrayList<>(held);
         held.clear();
-        return new Held(slots, locks, locked);
+        return new Held(slots, locks, locked, shared);
     }
 
     /** What one attempt held, taken for release by exactly one caller. */
-    private record Held(List<FairSlots> slots, ResourceLocks.Request locks, boolean locked) {
-        static final Held NOTHING = new Held(List.of(), null, false);
+    private record Held(List<FairSlots> slots, ResourceLocks.Request locks, boolean locked, SharedHold shared) {
+        static final Held NOTHING = new Held(List.of(), null, false, null);
 
-        /** Releases the slots, newest first, then the locks (or withdraws them while they are still waited for). */
+        /**
+         * Releases the shared hold (or stops its waits), the slots, newest first, then the locks (or withdraws them
+         * while they are still waited for).
+         */
         void release() {
+            if (shared != null) {
+                shared.release();
+            }
             for (int k = slots.size() - 1; k >= 0; k--) {
                 slots.get(k).release();
             }

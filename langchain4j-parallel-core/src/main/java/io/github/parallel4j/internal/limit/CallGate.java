@@ -4,6 +4,7 @@ import io.github.parallel4j.Ticker;
 import io.github.parallel4j.internal.plan.PlannedCall;
 import java.time.Duration;
 import java.util.List;
+import java.util.SortedMap;
 
 /**
  * Applies limits to calls: the concurrency slots a call must hold while it runs, and the pacing (rate permits,
@@ -107,4 +108,18 @@ public interface CallGate {
      * @throws LimitRefusal when the pause lasts past the deadline: the call cannot run in its turn
      */
     long pausedNanos(PlannedCall call, long deadlineNanos) throws LimitRefusal;
+
+    /**
+     * What the call must take of limits shared outside the JVM, after its in-JVM caps and before its rate wait:
+     * the scheduler starts it with {@link Admission#share}. Must not throw; must not block.
+     *
+     * @param call the call
+     * @param partition the key of per-key rate limits, or null
+     * @param deadlineNanos the turn's deadline on the gate's time source, or {@link Long#MAX_VALUE} for none
+     * @param keys the call's resource keys (sorted) with whether it writes them
+     * @return the hold, or null when nothing is shared for this call
+     */
+    default SharedHold shared(PlannedCall call, Object partition, long deadlineNanos, SortedMap<String, Boolean> keys) {
+        return null;
+    }
 }

@@ -208,7 +208,7 @@ public final class IntegrationGate implements CallGate {
         }
     }
 
-    private static String describe(List<IntegrationLimits.Rate> rates, int bandwidths) {
+    static String describe(List<IntegrationLimits.Rate> rates, int bandwidths) {
         int others = bandwidths - rates.size();
         String text = rates.stream().map(IntegrationLimits.Rate::toString).collect(Collectors.joining(", "));
         return others == 0 ? text : (text.isEmpty() ? "" : text + " and ") + others + " custom bandwidth(s)";

@@ -4,23 +4,36 @@ import io.github.parallel4j.ErrorCode;
 
 /**
  * Thrown by a {@link CallGate} when a call cannot get what its limits require in time: no rate permit before the
- * turn's deadline, or its integration paused (after an upstream 429) until after it. Nothing was consumed; the
- * scheduler answers the call {@code RATE_LIMITED} with this message, which is written for the model.
+ * turn's deadline, or its integration paused (after an upstream 429) until after it; or, with shared limits that
+ * refuse to run without their backend, the backend could not be reached. Nothing was consumed; the scheduler
+ * answers the call with {@link #code()} ({@code RATE_LIMITED}, {@code LIMITS_UNAVAILABLE}) and this message, which
+ * is written for the model.
  */
 public final class LimitRefusal extends Exception {
 
     private static final long serialVersionUID = 1L;
 
+    private final ErrorCode code;
+
     /**
      * @param message why the call did not run, for the model
      */
     public LimitRefusal(String message) {
-        super(message, null, false, false);
+        this(message, ErrorCode.RATE_LIMITED);
     }
 
-    /** @return the error code the call is answered with: always {@link ErrorCode#RATE_LIMITED} */
+    /**
+     * @param message why the call did not run, for the model
+     * @param code the error code the call is answered with
+     */
+    public LimitRefusal(String message, ErrorCode code) {
+        super(message, null, false, false);
+        this.code = code;
+    }
+
+    /** @return the error code the call is answered with: {@link ErrorCode#RATE_LIMITED} unless told otherwise */
     public ErrorCode code() {
-        return ErrorCode.RATE_LIMITED;
+        return code;
     }
 
     /**

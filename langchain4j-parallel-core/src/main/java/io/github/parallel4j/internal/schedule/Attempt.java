@@ -11,6 +11,7 @@ import io.github.parallel4j.internal.limit.LimitRefusal;
 import io.github.parallel4j.internal.limit.ResourceLocks;
 import io.github.parallel4j.internal.plan.PlannedCall;
 import io.github.parallel4j.internal.policy.Durations;
+import io.github.parallel4j.internal.limit.SharedHold;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,8 @@ final class Attempt implements Runnable {
     final int number;
     final JsonNode arguments;
     final Admission admission;
+    /** Its resource keys with whether it writes them, sorted; set before its locks are asked for. */
+    private TreeMap<String, Boolean> keys;
 
     // Guarded by the turn's monitor.
     Thread thread;
@@ -64,6 +67,7 @@ final class Attempt implements Runnable {
 
     /** Asks for the call's scope and key locks, then goes on ({@link #afterLocks}) once they are held. */
     void lock(TreeMap<String, Boolean> keys) {
+        this.keys = keys;
         ResourceLocks.Request request = CallLocks.request(turn.scheduler.locks(), turn.options.scope(), call(), keys,
                 () -> admission.onLocked(this::afterLocks));
         if (request == null) {
@@ -85,7 +89,32 @@ final class Attempt implements Runnable {
             end(CallOutcome.fromCache(call, kept, turn.now()));
             return;
         }
-        admission.acquire(Admission.caps(turn.turnSlots, turn.scheduler.gate(), call), this::pace);
+        List<FairSlots> caps;
+        try {
+            caps = Admission.caps(turn.turnSlots, turn.scheduler.gate(), call);
+        } catch (RuntimeException e) {
+            failBeforeStart(ErrorCode.TOOL_ERROR, "the call's limits could not be applied: "
+                    + CallFailure.messageOf(e), e);
+            return;
+        }
+        admission.acquire(caps, this::share);
+    }
+
+    /** Takes the call's share of limits held outside the JVM, if any (holding no thread), then paces it. */
+    private void share() {
+        SharedHold hold;
+        try {
+            hold = turn.scheduler.gate().shared(call(), turn.options.partition(), turn.budget.deadline(), keys);
+        } catch (RuntimeException e) {
+            failBeforeStart(ErrorCode.TOOL_ERROR, "the call's shared limits could not be applied: "
+                    + CallFailure.messageOf(e), e);
+            return;
+        }
+        if (hold == null) {
+            pace();
+            return;
+        }
+        admission.share(hold, this::pace, refusal -> failBeforeStart(refusal.code(), refusal.getMessage(), null));
     }
 
     private ToolOutput cachedOrNull(PlannedCall call) {

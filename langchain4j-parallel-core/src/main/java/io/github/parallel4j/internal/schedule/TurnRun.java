@@ -297,6 +297,9 @@ public class TurnRun {
         } catch (LimitRefusal refusal) {
             failNow(state, refusal.code(), refusal.getMessage());
             return;
+        } catch (RuntimeException e) {
+            failNow(state, ErrorCode.TOOL_ERROR, "the call's limits could not be applied: " + CallFailure.messageOf(e));
+            return;
         }
         TreeMap<String, Boolean> keys;
         try {

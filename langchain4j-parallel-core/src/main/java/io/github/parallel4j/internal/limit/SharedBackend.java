@@ -1,0 +1,146 @@
+package io.github.parallel4j.internal.limit;
+
+import io.github.parallel4j.SharedLimits;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@link SharedLimits} backend as the library talks to it: every call bounded in time (its own
+ * {@link SharedLimits#timeout()}, never past the asking call's deadline), its answers handed to the library's own
+ * thread (never run on the backend's I/O threads), its health tracked: a WARN once when it stops answering, an INFO
+ * when it answers again, and while it is down only one call per {@link #PROBE_INTERVAL_NANOS} asks it, the others
+ * going straight to the configured {@link SharedLimits.OnFailure} instead of waiting for a timeout each.
+ *
+ * <p>Thread-safe; one per {@code ParallelTools}.
+ */
+final class SharedBackend {
+
+    private static final Logger log = LoggerFactory.getLogger(SharedLimits.class);
+
+    /** While the backend is down, how often a call still asks it (and so finds out that it is back). */
+    static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    final SharedLimits limits;
+    private final ScheduledExecutorService timer;
+    private final AtomicBoolean available = new AtomicBoolean(true);
+    private final AtomicLong lastProbe = new AtomicLong(System.nanoTime());
+    private final AtomicLong fallbacks = new AtomicLong();
+    private final AtomicLong refusals = new AtomicLong();
+    private final AtomicLong lastLatencyNanos = new AtomicLong();
+
+    SharedBackend(SharedLimits limits) {
+        this.limits = limits;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "parallel-tools-shared-limits-" + limits.backend());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** @return whether a call may skip the backend now: it is down and another call probed it a moment ago */
+    boolean skip() {
+        if (available.get()) {
+            return false;
+        }
+        long last = lastProbe.get();
+        long now = System.nanoTime();
+        return now - last < PROBE_INTERVAL_NANOS || !lastProbe.compareAndSet(last, now);
+    }
+
+    /**
+     * Asks the backend, within {@code timeoutNanos}; {@code then} runs once, on the library's thread, with the
+     * answer or the failure ({@link TimeoutException} when it came too late). An answer that comes after the
+     * timeout is given to {@code late} (to release what it granted).
+     */
+    <T> void ask(Supplier<CompletionStage<T>> request, long timeoutNanos, BiConsumer<T, Throwable> then,
+            Consumer<T> late) {
+        AtomicBoolean decided = new AtomicBoolean();
+        long start = System.nanoTime();
+        CompletionStage<T> stage;
+        try {
+            stage = request.get();
+        } catch (RuntimeException e) {
+            failed(e);
+            run(() -> then.accept(null, e));
+            return;
+        }
+        Future<?> timeout = timer.schedule(() -> {
+            if (decided.compareAndSet(false, true)) {
+                TimeoutException e = new TimeoutException(limits.backend() + " did not answer within "
+                        + Duration.ofNanos(timeoutNanos).toMillis() + " ms");
+                failed(e);
+                then.accept(null, e);
+            }
+        }, Math.max(1, timeoutNanos), TimeUnit.NANOSECONDS);
+        stage.whenComplete((value, error) -> {
+            if (!decided.compareAndSet(false, true)) {
+                if (value != null && late != null) {
+                    run(() -> late.accept(value));
+                }
+                return;
+            }
+            timeout.cancel(false);
+            if (error == null) {
+                lastLatencyNanos.set(System.nanoTime() - start);
+                answered();
+            } else {
+                failed(error);
+            }
+            run(() -> then.accept(value, error));
+        });
+    }
+
+    /** Runs a step on the library's thread, or on the caller's when the thread is gone (shut down). */
+    void run(Runnable step) {
+        try {
+            timer.execute(step);
+        } catch (RuntimeException e) {
+            step.run();
+        }
+    }
+
+    /** Runs a step after a delay on the library's thread; the returned future cancels it. */
+    Future<?> later(Runnable step, long nanos) {
+        return timer.schedule(step, Math.max(1, nanos), TimeUnit.NANOSECONDS);
+    }
+
+    private void answered() {
+        if (available.compareAndSet(false, true)) {
+            log.info("Shared limits ({}) answer again: calls take the shared limits again", limits.backend());
+        }
+    }
+
+    private void failed(Throwable error) {
+        if (available.compareAndSet(true, false)) {
+            lastProbe.set(System.nanoTime());
+            log.warn("Shared limits ({}) are unavailable ({}): calls {} until they answer again", limits.backend(),
+                    error, limits.onFailure() == SharedLimits.OnFailure.FALLBACK
+                            ? "run under this JVM's limits alone" : "are refused with LIMITS_UNAVAILABLE");
+        }
+    }
+
+    void fellBack() {
+        fallbacks.incrementAndGet();
+    }
+
+    void refused() {
+        refusals.incrementAndGet();
+    }
+
+    SharedLimits.Status status() {
+        return new SharedLimits.Status(limits.backend(), available.get(), fallbacks.get(), refusals.get(),
+                Duration.ofNanos(lastLatencyNanos.get()));
+    }
+}

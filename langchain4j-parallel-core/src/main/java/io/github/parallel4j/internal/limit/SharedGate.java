@@ -1,0 +1,131 @@
+package io.github.parallel4j.internal.limit;
+
+import io.github.parallel4j.IntegrationLimits;
+import io.github.parallel4j.SharedLimits;
+import io.github.parallel4j.Ticker;
+import io.github.parallel4j.internal.plan.PlannedCall;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+
+/**
+ * The in-JVM {@link IntegrationGate} with {@link SharedLimits} on top: every in-JVM limit still holds (and is what
+ * a call falls back to when the backend is unavailable), and each call also takes its share of the limits every
+ * JVM holds together ({@link SharedHold}): its integration's permits and rates, and its keyed-write locks when the
+ * backend shares them. Pauses after an upstream 429 stay per JVM; the refused request's shared token is given back.
+ *
+ * <p>Internal: public only so that {@code ParallelTools} can make one. Thread-safe.
+ */
+public final class SharedGate implements CallGate {
+
+    private final IntegrationGate local;
+    private final Map<String, IntegrationLimits> limits;
+    private final SharedBackend backend;
+    private final Ticker ticker;
+
+    /**
+     * @param local the in-JVM gate
+     * @param limits the limits by integration name, as the local gate has them
+     * @param shared the backend
+     * @param ticker the time source of deadlines
+     */
+    public SharedGate(IntegrationGate local, Map<String, IntegrationLimits> limits, SharedLimits shared,
+            Ticker ticker) {
+        this.local = local;
+        this.limits = Map.copyOf(limits);
+        this.backend = new SharedBackend(shared);
+        this.ticker = ticker;
+    }
+
+    @Override
+    public SharedHold shared(PlannedCall call, Object partition, long deadlineNanos, SortedMap<String, Boolean> keys) {
+        String integration = call.policy() == null ? null : call.policy().integration().orElse(null);
+        IntegrationLimits limit = integration == null ? null : limits.get(integration);
+        boolean locks = backend.limits.sharesKeyedWrites() && !keys.isEmpty();
+        if (limit == null && !locks) {
+            return null;
+        }
+        int capacity = limit == null ? 0 : limit.maxConcurrent().orElse(0);
+        List<SharedHold.Rate> rates = limit == null ? List.of() : rates(integration, limit, partition);
+        return new SharedHold(backend, integration, capacity, rates,
+                locks ? List.copyOf(keys.keySet()) : List.of(), locks ? List.copyOf(keys.values()) : List.of(),
+                deadlineNanos, ticker, call.policy().timeout());
+    }
+
+    private static List<SharedHold.Rate> rates(String integration, IntegrationLimits limit, Object partition) {
+        List<SharedHold.Rate> rates = new ArrayList<>(2);
+        if (!limit.bandwidths().isEmpty()) {
+            rates.add(new SharedHold.Rate("rate:" + integration, limit.bandwidths(),
+                    IntegrationGate.describe(limit.rates(), limit.bandwidths().size())));
+        }
+        if (!limit.perKeyBandwidths().isEmpty() && partition != null) {
+            rates.add(new SharedHold.Rate("rate:" + integration + ":" + partition, limit.perKeyBandwidths(),
+                    IntegrationGate.describe(limit.perKeyRates(), limit.perKeyBandwidths().size()) + " for '"
+                            + partition + "'"));
+        }
+        return rates;
+    }
+
+    @Override
+    public List<FairSlots> slots(PlannedCall call) {
+        return local.slots(call);
+    }
+
+    @Override
+    public FairSlots global() {
+        return local.global();
+    }
+
+    @Override
+    public long estimate(PlannedCall call, Object partition, long deadlineNanos) throws LimitRefusal {
+        return local.estimate(call, partition, deadlineNanos);
+    }
+
+    @Override
+    public void pace(PlannedCall call, Object partition, long deadlineNanos) throws LimitRefusal, InterruptedException {
+        local.pace(call, partition, deadlineNanos);
+    }
+
+    @Override
+    public void slowDown(PlannedCall call, Object partition, Duration retryAfter, Ticker ticker) {
+        local.slowDown(call, partition, retryAfter, ticker);
+        String integration = call.policy() == null ? null : call.policy().integration().orElse(null);
+        IntegrationLimits limit = integration == null ? null : limits.get(integration);
+        if (limit != null && !backend.skip()) {
+            // The upstream did not count the refused request: its shared tokens go back, as the local ones do.
+            for (SharedHold.Rate rate : rates(integration, limit, partition)) {
+                backend.ask(() -> backend.limits.refund(rate.bucket(), rate.bandwidths()),
+                        backend.limits.timeout().toNanos(), (ok, error) -> {}, null);
+            }
+        }
+    }
+
+    @Override
+    public long pausedNanos(PlannedCall call, long deadlineNanos) throws LimitRefusal {
+        return local.pausedNanos(call, deadlineNanos);
+    }
+
+    /** @return how the backend fares */
+    public SharedLimits.Status status() {
+        return backend.status();
+    }
+
+    /**
+     * @param integration the integration's name
+     * @return the permits every JVM holds now, or empty when the backend does not answer in time
+     */
+    public Optional<Integer> sharedInFlight(String integration) {
+        try {
+            return Optional.of(backend.limits.inFlight(integration).toCompletableFuture()
+                    .get(backend.limits.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return Optional.empty();
+        }
+    }
+}

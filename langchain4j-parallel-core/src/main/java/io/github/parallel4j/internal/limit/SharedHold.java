@@ -1,0 +1,278 @@
+package io.github.parallel4j.internal.limit;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.SharedLimits;
+import io.github.parallel4j.Ticker;
+import io.github.parallel4j.internal.policy.Durations;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * What one attempt of a call takes of the {@link SharedLimits}, after its in-JVM caps and before its in-JVM rate
+ * and JVM-wide slot: its shared key locks (when the backend shares keyed writes), one of its integration's shared
+ * permits, and a token of each of its shared rates, one after the other. No step holds a thread: the backend
+ * answers asynchronously, a permit or lock not free yet is asked for again (the backend waits for it, bounded by a
+ * short window), and a token not there yet is waited for on the timer. A token that cannot come before the turn's
+ * deadline refuses the call ({@code RATE_LIMITED}, nothing consumed).
+ *
+ * <p>A backend that fails or answers late makes the call fall back to the in-JVM limits (what it took already it
+ * keeps) or refuses it with {@code LIMITS_UNAVAILABLE}, as {@link SharedLimits#onFailure()} says. Leases cover the
+ * call's own timeout, or what is left of its turn's budget, plus the backend's margin, and are renewed at half of
+ * that while the call holds them, so a stuck call past its budget keeps its permit until it really ends, while a
+ * dead JVM's permits come back when their lease runs out.
+ *
+ * <p>{@link #release()} gives everything back exactly once and stops every wait and renewal; an answer that comes
+ * after it (a grant the backend made meanwhile) is given back at once. Thread-safe; guarded by its own monitor,
+ * which is never held while calling out.
+ */
+public final class SharedHold {
+
+    /** The longest the backend is asked to wait for a permit or a lock in one request. */
+    static final long WAIT_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** The lease when neither the call nor its turn has a time limit. */
+    static final Duration UNBOUNDED_LEASE = Duration.ofSeconds(60);
+
+    private final SharedBackend backend;
+    private final String integration;
+    private final int capacity;
+    private final List<Rate> rates;
+    private final List<String> keys;
+    private final List<Boolean> writes;
+    private final long deadlineNanos;
+    private final Ticker ticker;
+    private final Duration lease;
+
+    // Guarded by this.
+    private final List<SharedLimits.Lease> held = new ArrayList<>(2);
+    private final List<Rate> consumed = new ArrayList<>(2);
+    private boolean released;
+    private boolean fellBack;
+    private Future<?> waiting;
+    private Future<?> renewal;
+
+    /** A shared rate: its bucket's name and bandwidths. */
+    record Rate(String bucket, List<Bandwidth> bandwidths, String what) {}
+
+    SharedHold(SharedBackend backend, String integration, int capacity, List<Rate> rates, List<String> keys,
+            List<Boolean> writes, long deadlineNanos, Ticker ticker, Optional<Duration> callTimeout) {
+        this.backend = backend;
+        this.integration = integration;
+        this.capacity = capacity;
+        this.rates = rates;
+        this.keys = keys;
+        this.writes = writes;
+        this.deadlineNanos = deadlineNanos;
+        this.ticker = ticker;
+        Duration base = callTimeout.orElseGet(() -> deadlineNanos == Long.MAX_VALUE ? UNBOUNDED_LEASE
+                : Duration.ofNanos(Math.max(0, Durations.remaining(deadlineNanos, ticker.read()))));
+        this.lease = base.plus(backend.limits.leaseMargin()).plusMillis(1);
+    }
+
+    /** @return whether the call fell back to the in-JVM limits alone */
+    public synchronized boolean fellBack() {
+        return fellBack;
+    }
+
+    /**
+     * Takes everything, then runs {@code granted}; or answers {@code refused} (holding nothing then). Neither runs
+     * once the hold is released.
+     *
+     * @param granted the next step, run on the library's shared-limits thread
+     * @param refused why the call cannot run: {@code RATE_LIMITED} or {@code LIMITS_UNAVAILABLE}
+     */
+    public void start(Runnable granted, Consumer<LimitRefusal> refused) {
+        backend.run(() -> step(keys.isEmpty() ? 1 : 0, granted, refused));
+    }
+
+    private void step(int step, Runnable granted, Consumer<LimitRefusal> refused) {
+        if (isReleased()) {
+            return;
+        }
+        if (step >= 2 + rates.size()) {
+            startRenewing();
+            granted.run();
+            return;
+        }
+        if (step == 1 && capacity <= 0) {
+            step(2, granted, refused);
+            return;
+        }
+        if (backend.skip()) {
+            unavailable(null, step, granted, refused);
+            return;
+        }
+        long window = Math.min(WAIT_WINDOW_NANOS, Math.max(0, Durations.remaining(deadlineNanos, ticker.read())));
+        long timeout = backend.limits.timeout().toNanos() + (step < 2 ? window : 0);
+        if (step < 2) {
+            Duration maxWait = Duration.ofNanos(window);
+            backend.<Optional<SharedLimits.Lease>>ask(
+                    () -> step == 0 ? backend.limits.lock(keys, writes, maxWait, lease)
+                            : backend.limits.acquire(integration, capacity, maxWait, lease),
+                    timeout,
+                    (got, error) -> {
+                        if (error != null) {
+                            unavailable(error, step, granted, refused);
+                        } else if (got.isPresent()) {
+                            if (keep(got.get())) {
+                                step(step + 1, granted, refused);
+                            }
+                        } else {
+                            step(step, granted, refused); // not free within the window: ask again
+                        }
+                    },
+                    late -> late.ifPresent(SharedLimits.Lease::release));
+            return;
+        }
+        Rate rate = rates.get(step - 2);
+        backend.<Long>ask(() -> backend.limits.consume(rate.bucket(), rate.bandwidths()), timeout,
+                (wait, error) -> {
+                    if (error != null) {
+                        unavailable(error, step, granted, refused);
+                    } else if (wait == 0) {
+                        if (keepToken(rate)) {
+                            step(step + 1, granted, refused);
+                        }
+                    } else if (wait == Long.MAX_VALUE || Durations.endsAfter(ticker.read(), wait, deadlineNanos)) {
+                        refuse(new LimitRefusal("integration '" + integration + "' is rate limited across every JVM ("
+                                + rate.what() + ") and no permit would come before the turn's budget runs out;"
+                                + " the call did not run"), refused);
+                    } else {
+                        waitThen(() -> step(step, granted, refused), wait);
+                    }
+                },
+                late -> {
+                    if (late == 0) {
+                        backend.limits.refund(rate.bucket(), rate.bandwidths());
+                    }
+                });
+    }
+
+    private void unavailable(Throwable error, int step, Runnable granted, Consumer<LimitRefusal> refused) {
+        if (backend.limits.onFailure() == SharedLimits.OnFailure.FALLBACK) {
+            synchronized (this) {
+                fellBack = true;
+            }
+            backend.fellBack();
+            startRenewing();
+            granted.run(); // under the in-JVM limits alone, keeping what it took of the shared ones
+            return;
+        }
+        backend.refused();
+        refuse(new LimitRefusal("the shared limits (" + backend.limits.backend() + ") could not be reached"
+                + (error == null ? "" : " (" + error.getClass().getSimpleName() + ")")
+                + " and this configuration refuses to run without them; the call did not run",
+                ErrorCode.LIMITS_UNAVAILABLE), refused);
+    }
+
+    private void refuse(LimitRefusal refusal, Consumer<LimitRefusal> refused) {
+        if (isReleased()) {
+            return;
+        }
+        refundTokens();
+        release(); // the call does not run: what it took goes back
+        refused.accept(refusal);
+    }
+
+    private boolean keep(SharedLimits.Lease got) {
+        synchronized (this) {
+            if (!released) {
+                held.add(got);
+                return true;
+            }
+        }
+        got.release(); // released meanwhile: the grant goes back at once
+        return false;
+    }
+
+    private boolean keepToken(Rate rate) {
+        synchronized (this) {
+            if (!released) {
+                consumed.add(rate);
+                return true;
+            }
+        }
+        backend.limits.refund(rate.bucket(), rate.bandwidths());
+        return false;
+    }
+
+    private void waitThen(Runnable step, long nanos) {
+        synchronized (this) {
+            if (!released) {
+                waiting = backend.later(step, nanos);
+            }
+        }
+    }
+
+    private synchronized boolean isReleased() {
+        return released;
+    }
+
+    private void startRenewing() {
+        long period = Math.max(1, lease.toNanos() / 2);
+        synchronized (this) {
+            if (released || held.isEmpty()) {
+                return;
+            }
+            renewal = backend.later(this::renew, period);
+        }
+    }
+
+    private void renew() {
+        List<SharedLimits.Lease> leases;
+        synchronized (this) {
+            if (released) {
+                return;
+            }
+            leases = List.copyOf(held);
+        }
+        for (SharedLimits.Lease each : leases) {
+            backend.ask(() -> each.renew(lease), backend.limits.timeout().toNanos(), (ok, error) -> {}, null);
+        }
+        startRenewing();
+    }
+
+    /**
+     * Gives back a token taken for a call that did not run after all, or whose request the upstream refused (429).
+     */
+    public void refundTokens() {
+        List<Rate> tokens;
+        synchronized (this) {
+            tokens = List.copyOf(consumed);
+            consumed.clear();
+        }
+        for (Rate rate : tokens) {
+            backend.ask(() -> backend.limits.refund(rate.bucket(), rate.bandwidths()),
+                    backend.limits.timeout().toNanos(), (ok, error) -> {}, null);
+        }
+    }
+
+    /** Gives back every permit and lock, stops every wait and renewal; only the first call does anything. */
+    public void release() {
+        List<SharedLimits.Lease> leases;
+        synchronized (this) {
+            if (released) {
+                return;
+            }
+            released = true;
+            leases = new ArrayList<>(held);
+            held.clear();
+            if (waiting != null) {
+                waiting.cancel(false);
+            }
+            if (renewal != null) {
+                renewal.cancel(false);
+            }
+        }
+        for (int k = leases.size() - 1; k >= 0; k--) {
+            SharedLimits.Lease each = leases.get(k);
+            // A release the backend does not answer is covered by the lease: the permit comes back when it ends.
+            backend.ask(each::release, backend.limits.timeout().toNanos(), (ok, error) -> {}, null);
+        }
+    }
+}

@@ -1,0 +1,286 @@
+package io.github.parallel4j.redis;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConfigurationBuilder;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.redis.redisson.Bucket4jRedisson;
+import io.github.parallel4j.SharedLimits;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.redisson.Redisson;
+import org.redisson.api.RPermitExpirableSemaphore;
+import org.redisson.api.RedissonClient;
+
+/**
+ * {@link SharedLimits} in Redis, through the application's {@link RedissonClient}: every JVM given a client of the
+ * same Redis and the same {@link Builder#namespace namespace} holds one concurrency cap, one rate and (when
+ * {@link Builder#keyedWrites enabled}) one set of keyed-write locks per integration together.
+ *
+ * <pre>{@code
+ * ParallelTools parallel = ParallelTools.builder()
+ *         .integration("jira", IntegrationLimits.builder().maxConcurrent(3).rate(5, Duration.ofSeconds(1)).build())
+ *         .sharedLimits(RedisSharedLimits.builder(redisson).namespace("triage").build())
+ *         .build();
+ * }</pre>
+ *
+ * <ul>
+ *   <li>Caps: a Redisson {@link RPermitExpirableSemaphore} per integration ({@code <namespace>:permits:<name>}),
+ *       sized by the first JVM that uses it. A permit is a lease: it ends when the call ends, or when the lease
+ *       runs out if its JVM died; the library renews it while the call still runs.
+ *   <li>Rates: Bucket4j's Redisson integration (compare-and-swap), one bucket per integration and per key of a
+ *       per-key rate ({@code <namespace>:rate:<name>[:<key>]}); a bucket expires once it would be full again.
+ *       Bucket4j computes refills on each JVM's clock: keep the replicas' clocks in sync (NTP).
+ *   <li>Keyed writes (off by default): a Redisson read-write lock per resource key ({@code <namespace>:lock:<key>}),
+ *       taken in sorted order with a lease.
+ * </ul>
+ *
+ * <p>Every call is asynchronous (no thread waits for Redis); what happens when Redis does not answer within
+ * {@link Builder#timeout} is {@link Builder#onFailure}'s choice. Thread-safe.
+ */
+public final class RedisSharedLimits implements SharedLimits {
+
+    private final RedissonClient redisson;
+    private final String namespace;
+    private final Duration timeout;
+    private final Duration leaseMargin;
+    private final OnFailure onFailure;
+    private final boolean keyedWrites;
+    private final AsyncProxyManager<String> buckets;
+    private final Map<String, CompletableFuture<RPermitExpirableSemaphore>> semaphores = new ConcurrentHashMap<>();
+
+    private RedisSharedLimits(Builder b) {
+        this.redisson = b.redisson;
+        this.namespace = b.namespace;
+        this.timeout = b.timeout;
+        this.leaseMargin = b.leaseMargin;
+        this.onFailure = b.onFailure;
+        this.keyedWrites = b.keyedWrites;
+        if (!(redisson instanceof Redisson client)) {
+            throw new IllegalArgumentException("RedisSharedLimits needs a RedissonClient made by Redisson.create(...),"
+                    + " was " + redisson.getClass().getName());
+        }
+        this.buckets = Bucket4jRedisson.casBasedBuilder(client.getCommandExecutor())
+                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                        Duration.ofSeconds(10)))
+                .build()
+                .asAsync();
+    }
+
+    /**
+     * @param redisson the application's client
+     * @return a builder with the defaults described on each of its methods
+     */
+    public static Builder builder(RedissonClient redisson) {
+        return new Builder(Objects.requireNonNull(redisson, "redisson"));
+    }
+
+    @Override
+    public String backend() {
+        return "redis";
+    }
+
+    @Override
+    public OnFailure onFailure() {
+        return onFailure;
+    }
+
+    @Override
+    public Duration timeout() {
+        return timeout;
+    }
+
+    @Override
+    public Duration leaseMargin() {
+        return leaseMargin;
+    }
+
+    @Override
+    public boolean sharesKeyedWrites() {
+        return keyedWrites;
+    }
+
+    /** @return the prefix of every Redis key these limits use */
+    public String namespace() {
+        return namespace;
+    }
+
+    @Override
+    public CompletionStage<Optional<Lease>> acquire(String integration, int capacity, Duration maxWait,
+            Duration lease) {
+        long leaseMillis = Math.max(1, lease.toMillis());
+        return semaphore(integration, capacity)
+                .thenCompose(semaphore -> semaphore.tryAcquireAsync(maxWait.toMillis(), leaseMillis,
+                                TimeUnit.MILLISECONDS)
+                        .thenApply(id -> id == null ? Optional.<Lease>empty()
+                                : Optional.of(new PermitLease(semaphore, id))));
+    }
+
+    /** The integration's semaphore, sized once per JVM (the first JVM to size it wins; see the docs to resize). */
+    private CompletableFuture<RPermitExpirableSemaphore> semaphore(String integration, int capacity) {
+        CompletableFuture<RPermitExpirableSemaphore> sized = semaphores.computeIfAbsent(integration, name -> {
+            RPermitExpirableSemaphore semaphore = redisson.getPermitExpirableSemaphore(key("permits", name));
+            return semaphore.trySetPermitsAsync(capacity).toCompletableFuture().thenApply(set -> semaphore);
+        });
+        if (sized.isCompletedExceptionally()) {
+            semaphores.remove(integration, sized); // Redis was down: size it on the next call
+        }
+        return sized;
+    }
+
+    @Override
+    public CompletionStage<Long> consume(String bucket, List<Bandwidth> bandwidths) {
+        return bucket(bucket, bandwidths).tryConsumeAndReturnRemaining(1)
+                .thenApply(probe -> probe.isConsumed() ? 0L : Math.max(1, probe.getNanosToWaitForRefill()));
+    }
+
+    @Override
+    public CompletionStage<Void> refund(String bucket, List<Bandwidth> bandwidths) {
+        return bucket(bucket, bandwidths).addTokens(1);
+    }
+
+    private AsyncBucketProxy bucket(String name, List<Bandwidth> bandwidths) {
+        ConfigurationBuilder configuration = BucketConfiguration.builder();
+        bandwidths.forEach(configuration::addLimit);
+        BucketConfiguration built = configuration.build();
+        return buckets.builder().build(key(name), () -> CompletableFuture.completedFuture(built));
+    }
+
+    @Override
+    public CompletionStage<Optional<Lease>> lock(List<String> keys, List<Boolean> writes, Duration maxWait,
+            Duration lease) {
+        return KeyLocks.take(redisson, keys.stream().map(k -> key("lock", k)).toList(), writes, maxWait, lease);
+    }
+
+    @Override
+    public CompletionStage<Integer> inFlight(String integration) {
+        RPermitExpirableSemaphore semaphore = redisson.getPermitExpirableSemaphore(key("permits", integration));
+        return semaphore.acquiredPermitsAsync();
+    }
+
+    private String key(String... parts) {
+        return namespace + ":" + String.join(":", parts);
+    }
+
+    @Override
+    public String toString() {
+        return "RedisSharedLimits{namespace=" + namespace + ", timeout=" + timeout + ", leaseMargin=" + leaseMargin
+                + ", onFailure=" + onFailure + ", keyedWrites=" + keyedWrites + '}';
+    }
+
+    /** One held permit of a semaphore. */
+    private record PermitLease(RPermitExpirableSemaphore semaphore, String id) implements Lease {
+        @Override
+        public CompletionStage<Boolean> renew(Duration lease) {
+            return semaphore.updateLeaseTimeAsync(id, Math.max(1, lease.toMillis()), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public CompletionStage<Void> release() {
+            // false when the lease ran out first: the permit went back to the others then
+            return semaphore.tryReleaseAsync(id).thenApply(released -> null);
+        }
+    }
+
+    /** Builds {@link RedisSharedLimits}. Not thread-safe. */
+    public static final class Builder {
+
+        private final RedissonClient redisson;
+        private String namespace = "parallel-tools";
+        private Duration timeout = Duration.ofMillis(500);
+        private Duration leaseMargin = Duration.ofSeconds(5);
+        private OnFailure onFailure = OnFailure.FALLBACK;
+        private boolean keyedWrites;
+
+        private Builder(RedissonClient redisson) {
+            this.redisson = redisson;
+        }
+
+        /**
+         * The prefix of every Redis key: JVMs with one namespace share their limits, others do not. Default
+         * {@code parallel-tools}.
+         *
+         * @param namespace not blank, without spaces
+         * @return this builder
+         */
+        public Builder namespace(String namespace) {
+            if (namespace == null || namespace.isBlank() || namespace.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("namespace must be a non-blank word, was '" + namespace + "'");
+            }
+            this.namespace = namespace;
+            return this;
+        }
+
+        /**
+         * The longest one Redis call may take before the library treats Redis as unavailable for that call (and
+         * applies {@link #onFailure}). Default 500 ms. Never more than the call's turn has left.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = positive("timeout", timeout);
+            return this;
+        }
+
+        /**
+         * What a permit's lease adds to its call's own timeout (or to what is left of its turn's budget): how long
+         * a dead JVM's permits stay taken at most after its call should have ended. Default 5 s.
+         *
+         * @param leaseMargin zero or more
+         * @return this builder
+         */
+        public Builder leaseMargin(Duration leaseMargin) {
+            if (leaseMargin == null || leaseMargin.isNegative()) {
+                throw new IllegalArgumentException("leaseMargin must be zero or more, was " + leaseMargin);
+            }
+            this.leaseMargin = leaseMargin;
+            return this;
+        }
+
+        /**
+         * What a call does when Redis does not answer in time: {@link OnFailure#FALLBACK} (the default: run under
+         * this JVM's limits alone) or {@link OnFailure#REFUSE} (answer {@code LIMITS_UNAVAILABLE}).
+         *
+         * @param onFailure the choice
+         * @return this builder
+         */
+        public Builder onFailure(OnFailure onFailure) {
+            this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
+            return this;
+        }
+
+        /**
+         * Whether resource-key locks are also taken in Redis, so a keyed write never overlaps a read or write of
+         * its key in another JVM. Default false (keys exclude within each JVM only): it costs a round trip per key.
+         *
+         * @param keyedWrites whether to share them
+         * @return this builder
+         */
+        public Builder keyedWrites(boolean keyedWrites) {
+            this.keyedWrites = keyedWrites;
+            return this;
+        }
+
+        /** @return the shared limits */
+        public RedisSharedLimits build() {
+            return new RedisSharedLimits(this);
+        }
+
+        private static Duration positive(String name, Duration value) {
+            if (value == null || value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + value);
+            }
+            return value;
+        }
+    }
+}
