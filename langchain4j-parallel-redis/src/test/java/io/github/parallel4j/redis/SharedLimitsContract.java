@@ -69,6 +69,18 @@ abstract class SharedLimitsContract {
     }
 
     @Test
+    void should_keep_a_renewed_permit_past_its_first_lease() throws Exception {
+        SharedLimits limits = limits();
+        SharedLimits.Lease lease = get(limits.acquire("vendor", 1, Duration.ZERO, Duration.ofMillis(300))).orElseThrow();
+
+        assertThat(get(lease.renew(Duration.ofSeconds(30)))).isTrue();
+
+        org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(600)).until(() -> true);
+        assertThat(get(limits.acquire("vendor", 1, Duration.ZERO, LEASE))).isEmpty();
+        assertThat(get(limits.inFlight("vendor"))).isEqualTo(1);
+    }
+
+    @Test
     void should_keep_integrations_apart() throws Exception {
         SharedLimits limits = limits();
         get(limits.acquire("a", 1, Duration.ZERO, LEASE)).orElseThrow();
