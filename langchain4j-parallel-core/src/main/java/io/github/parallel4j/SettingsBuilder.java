@@ -107,10 +107,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     }
 
     /**
-     * Caps how many calls run at once in the JVM (over every turn and integration of this instance). Waiting
-     * calls hold no thread and are admitted in the order they became ready; a call takes this slot last, once its
-     * resource-key locks, integration slot and rate permit are held, so a call stuck behind a lock or a limit
-     * never holds one of these slots. Default: no cap.
+     * Caps how many calls of this instance run at once. Waiting calls hold no thread and are admitted in the order
+     * they became ready; a call takes this slot last, once its locks, integration slot and rate permit are held, so
+     * a call stuck behind a lock or a limit never holds one. Default: no cap.
      *
      * @param maxConcurrentCalls at least 1, or {@link ParallelToolsConfig#NO_LIMIT 0} for no cap
      * @return this builder
@@ -156,10 +155,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     }
 
     /**
-     * The longest retry-after of an upstream the library honours. A call whose upstream asks to wait longer (a
-     * header in milliseconds read as seconds, an outage page) is answered {@code RATE_LIMITED} at once, and its
-     * integration is paused for this long only: one bad header can neither hang a call nor stop an integration
-     * for every conversation for hours. Default 5 minutes.
+     * The longest retry-after of an upstream the library honours. A call asked to wait longer (a header in ms read
+     * as seconds, an outage page) is answered {@code RATE_LIMITED} at once and its integration paused for this long
+     * only: one bad header can neither hang a call nor stop an integration for hours. Default 5 minutes.
      *
      * @param maxRetryAfter positive
      * @return this builder
@@ -170,11 +168,10 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     }
 
     /**
-     * What {@link IntegrationLimits.Builder#perKeyRate per-key rates} are keyed by. Default: the conversation
-     * (the AI service's chat memory id), or, when the AI service method has no {@code @MemoryId} (LangChain4j
-     * then gives every invocation the same memory id, "default"), the invocation: one user's calls never use
-     * up another's allowance. A tenant, for instance:
-     * {@code context -> context.invocationParameters().get("tenant")}. A null key skips per-key rates.
+     * What {@link IntegrationLimits.Builder#perKeyRate per-key rates} are keyed by. Default: the conversation (the
+     * AI service's chat memory id), or, when the method has no {@code @MemoryId} (LangChain4j then gives every
+     * invocation the memory id "default"), the invocation: one user's calls never use up another's allowance. A
+     * tenant: {@code context -> context.invocationParameters().get("tenant")}. A null key skips per-key rates.
      *
      * @param rateLimitKey derives the key from an AI service invocation
      * @return this builder
@@ -198,10 +195,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     }
 
     /**
-     * The most characters of one turn's observations together, shared fairly: observations under an equal
-     * share stay whole, large ones split what is left equally (each keeps at least 256). Applies to batches the
-     * library runs whole, streamed messages included (not to batches with calls of tools it does not run).
-     * Default 48 000.
+     * The most characters of one turn's observations together, shared fairly: observations under an equal share
+     * stay whole, large ones split what is left equally (each keeps at least 256). Applies to batches the library
+     * runs whole, streamed messages included (not to batches with tools it does not run). Default 48 000.
      *
      * @param maxTurnObservationChars at least 256, or {@link ParallelToolsConfig#NO_LIMIT 0} for no turn budget
      * @return this builder
@@ -212,9 +208,8 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     }
 
     /**
-     * Also limits each observation in tokens, as counted by a LangChain4j {@code TokenCountEstimator} (the
-     * model provider's, for instance {@code OpenAiTokenCountEstimator}); the character limits still apply.
-     * Default: no token limit.
+     * Also limits each observation in tokens, as counted by a LangChain4j {@code TokenCountEstimator} (the model
+     * provider's, such as {@code OpenAiTokenCountEstimator}); the character limits still apply. Default: none.
      *
      * @param maxTokens at least 64, or {@link ParallelToolsConfig#NO_LIMIT 0} for no token limit
      * @param estimator counts tokens
@@ -228,8 +223,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     }
 
     /**
-     * Overrides the observation limit of one tool; 0 means its results are never cut (not even by the turn's
-     * budget).
+     * Overrides the observation limit of one tool; 0 means its results are never cut (not even by the turn's budget).
      *
      * @param toolName the tool's name
      * @param maxChars 0, or at least 256
@@ -253,9 +247,8 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     }
 
     /**
-     * Whether to append one sentence to each installed tool's description saying how it is scheduled
-     * ("Read-only: safe to call in parallel..." or "Changes state: ... in the order you emit them"), so that
-     * models batch reads. Default false (descriptions are left as written).
+     * Whether to append one sentence to each installed tool's description saying how it is scheduled ("Read-only:
+     * safe to call in parallel..." or "Changes state: ... in the order you emit them"). Default false.
      *
      * @param describeScheduling whether to append the sentence
      * @return this builder
@@ -266,11 +259,10 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     }
 
     /**
-     * Keeps the full results that were cut (in a Caffeine cache bounded by total characters and time), names
-     * each by a {@code "handle"} in its observation, and installs a {@code read_result(handle, offset, length)}
-     * tool with which the model reads the rest. A handle can only be read from the conversation (chat memory
-     * id; without one, the AI service invocation) that received it, through the AI service that kept it. Off by
-     * default.
+     * Keeps the full results that were cut (in a Caffeine cache bounded by total characters and time), names each
+     * by a {@code "handle"} in its observation, and installs a {@code read_result(handle, offset, length)} tool with
+     * which the model reads the rest. A handle can only be read from the conversation (chat memory id; without one,
+     * the AI service invocation) that received it, through the AI service that kept it. Off by default.
      *
      * @param maxChars the most characters kept in all, positive
      * @param keepFor how long each result is kept, positive
@@ -282,10 +274,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     }
 
     /**
-     * Whether reads cached with {@code @CacheFor} / {@link ToolPolicy#cacheFor} are shared by every conversation
-     * of an AI service (for data that is the same for everyone), instead of kept per conversation. Either way a
-     * cached read is only ever seen by the AI service ({@link ParallelTools#install installation}) whose tool
-     * produced it. Default false.
+     * Whether reads cached with {@code @CacheFor} / {@link ToolPolicy#cacheFor} are shared by every conversation of
+     * an AI service (data the same for everyone), not kept per conversation. Either way a cached read is only seen
+     * by the AI service ({@link ParallelTools#install installation}) whose tool made it. Default false.
      *
      * @param share whether to share
      * @return this builder
@@ -342,14 +333,12 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     }
 
     /**
-     * The executor that runs tools. It must run each task on another thread. A call is given to it only once
-     * its locks, caps and rate permits are held, so it needs one thread per call running at once, plus one per
-     * call abandoned at its turn's budget (a tool that ignored the interrupt) until that call returns
-     * ({@link ParallelTools#abandonedCalls()} counts them). Default: as LangChain4j's own default for
-     * {@code executeToolsConcurrently()}, virtual threads on Java 21+, else an elastic pool of daemon threads
-     * that grows with demand and lets idle threads go after a minute. An executor you give is left as it is;
-     * when it is a {@link java.util.concurrent.ThreadPoolExecutor} with fewer threads than your caps let run
-     * at once ({@link #maxConcurrentCalls(int)}, or unbounded without it), a WARN at build says so.
+     * The executor that runs tools, each task on another thread. A call is given to it once its locks, caps and
+     * permits are held: it needs a thread per call running at once, plus one per call abandoned at its budget (a
+     * tool that ignored the interrupt) until it returns ({@link ParallelTools#abandonedCalls()}). Default: as
+     * LangChain4j's for {@code executeToolsConcurrently()}: virtual threads on Java 21+, else an elastic pool of
+     * daemon threads. Yours is left as it is; a {@link java.util.concurrent.ThreadPoolExecutor} with fewer threads
+     * than your caps let run ({@link #maxConcurrentCalls(int)}, unbounded without it) gets a WARN at build.
      *
      * @param executor the executor
      * @return this builder
@@ -360,10 +349,10 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     }
 
     /**
-     * The time source for latencies and budgets. Default {@link Ticker#system()}. Every deadline of a turn (its
-     * budget, tool pauses, retry-afters, rate permits) is read on it, so it must be monotonic like
-     * {@link System#nanoTime()}: a ticker that stands still never ends a turn's budget, and one that jumps moves
-     * every deadline by the jump. In tests, give it together with a {@link #timer} that follows it.
+     * The time source for latencies and budgets. Default {@link Ticker#system()}. Every deadline of a turn (budget,
+     * pauses, retry-afters, rate permits) is read on it, so it must be monotonic like {@link System#nanoTime()}: one
+     * that stands still never ends a budget, one that jumps moves every deadline. In tests, give it with a
+     * {@link #timer} that follows it.
      *
      * @param ticker the ticker
      * @return this builder
@@ -374,11 +363,10 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     }
 
     /**
-     * The timer of turn budgets, tool timeouts, delayed retries and the other waits of a turn. Only the library's
-     * own short steps run on it (cancelling a call, waking a waiting one), never a tool nor a listener, so one
-     * thread serves every turn. Give one to run those waits on a fake clock in tests, together with
-     * {@link #ticker}. Default: one daemon timer thread shared by every {@link ParallelTools} in the JVM. A timer
-     * you give is left as it is (the library never shuts it down).
+     * The timer of budgets, tool timeouts, delayed retries and the other waits of a turn. Only the library's short
+     * steps run on it (cancelling a call, waking one), never a tool nor a listener. Give one to run those waits on
+     * a fake clock in tests, with {@link #ticker}. Default: one daemon thread shared by every {@link ParallelTools}
+     * in the JVM. Yours is left as it is (never shut down).
      *
      * @param timer the timer
      * @return this builder
@@ -400,9 +388,7 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     }
 
     /**
-     * Holds every integration's limits and, optionally, its keyed-write locks together with every other JVM (or
-     * {@code ParallelTools}) given the same backend, on top of the in-JVM limits: see {@link SharedLimits} and
-     * {@code docs/distributed.md}. Default: none, every limit is this instance's own.
+     * Holds the limits together with every JVM given the same backend: see {@link SharedLimits}. Default: none.
      *
      * @param sharedLimits the backend, for instance {@code RedisSharedLimits.builder(redisson).build()}
      * @return this builder
