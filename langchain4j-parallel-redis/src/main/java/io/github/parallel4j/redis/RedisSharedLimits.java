@@ -118,11 +118,18 @@ public final class RedisSharedLimits implements SharedLimits {
     public CompletionStage<Optional<Lease>> acquire(String integration, int capacity, Duration maxWait,
             Duration lease) {
         long leaseMillis = Math.max(1, lease.toMillis());
-        return semaphore(integration, capacity)
-                .thenCompose(semaphore -> semaphore.tryAcquireAsync(maxWait.toMillis(), leaseMillis,
-                                TimeUnit.MILLISECONDS)
-                        .thenApply(id -> id == null ? Optional.<Lease>empty()
-                                : Optional.of(new PermitLease(semaphore, id))));
+        CompletableFuture<RPermitExpirableSemaphore> sized = semaphore(integration, capacity);
+        return sized.thenCompose(semaphore -> semaphore.tryAcquireAsync(maxWait.toMillis(), leaseMillis,
+                        TimeUnit.MILLISECONDS)
+                .thenApply(id -> {
+                    if (id == null) {
+                        // None free, or a Redis restarted without its data has no semaphore: size it again next
+                        // time (a no-op when it exists), which costs a round trip only when permits are short.
+                        semaphores.remove(integration, sized);
+                        return Optional.<Lease>empty();
+                    }
+                    return Optional.<Lease>of(new PermitLease(semaphore, id));
+                }));
     }
 
     /** The integration's semaphore, sized once per JVM (the first JVM to size it wins; see the docs to resize). */
