@@ -55,7 +55,7 @@ public final class RedisSharedLimits implements SharedLimits {
     private final Duration leaseMargin;
     private final OnFailure onFailure;
     private final boolean keyedWrites;
-    private final AsyncProxyManager<String> buckets;
+    private volatile AsyncProxyManager<String> buckets;
     private final Map<String, CompletableFuture<RPermitExpirableSemaphore>> semaphores = new ConcurrentHashMap<>();
 
     private RedisSharedLimits(Builder b) {
@@ -65,15 +65,29 @@ public final class RedisSharedLimits implements SharedLimits {
         this.leaseMargin = b.leaseMargin;
         this.onFailure = b.onFailure;
         this.keyedWrites = b.keyedWrites;
-        if (!(redisson instanceof Redisson client)) {
+        if (!(redisson instanceof Redisson)) {
             throw new IllegalArgumentException("RedisSharedLimits needs a RedissonClient made by Redisson.create(...),"
                     + " was " + redisson.getClass().getName());
         }
-        this.buckets = Bucket4jRedisson.casBasedBuilder(client.getCommandExecutor())
-                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
-                        Duration.ofSeconds(10)))
-                .build()
-                .asAsync();
+    }
+
+    /** Bucket4j's proxy manager on Redisson's command executor, made on first use. */
+    private AsyncProxyManager<String> buckets() {
+        AsyncProxyManager<String> made = buckets;
+        if (made == null) {
+            synchronized (this) {
+                made = buckets;
+                if (made == null) {
+                    made = Bucket4jRedisson.casBasedBuilder(((Redisson) redisson).getCommandExecutor())
+                            .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                                    Duration.ofSeconds(10)))
+                            .build()
+                            .asAsync();
+                    buckets = made;
+                }
+            }
+        }
+        return made;
     }
 
     /**
@@ -159,7 +173,7 @@ public final class RedisSharedLimits implements SharedLimits {
         ConfigurationBuilder configuration = BucketConfiguration.builder();
         bandwidths.forEach(configuration::addLimit);
         BucketConfiguration built = configuration.build();
-        return buckets.builder().build(key(name), () -> CompletableFuture.completedFuture(built));
+        return buckets().builder().build(key(name), () -> CompletableFuture.completedFuture(built));
     }
 
     @Override

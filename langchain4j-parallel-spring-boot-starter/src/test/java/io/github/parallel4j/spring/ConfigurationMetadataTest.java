@@ -80,6 +80,14 @@ class ConfigurationMetadataTest {
         expected.put("enabled", true);
         expected.put("fail-if-unsupported", true);
         expected.put("observations.enabled", true);
+        io.github.parallel4j.redis.RedisSharedLimits redis = io.github.parallel4j.redis.RedisSharedLimits
+                .builder(org.mockito.Mockito.mock(org.redisson.Redisson.class)).build();
+        expected.put("shared-limits.redis.enabled", false);
+        expected.put("shared-limits.redis.namespace", redis.namespace());
+        expected.put("shared-limits.redis.lease-margin", redis.leaseMargin());
+        expected.put("shared-limits.redis.timeout", redis.timeout());
+        expected.put("shared-limits.redis.on-failure", redis.onFailure());
+        expected.put("shared-limits.redis.keyed-writes", redis.sharesKeyedWrites());
 
         assertThat(library.defaultPolicy()).isEqualTo(ToolPolicy.exclusiveWrite());
         assertThat(defaults).containsOnlyKeys(expected.keySet().toArray(String[]::new));

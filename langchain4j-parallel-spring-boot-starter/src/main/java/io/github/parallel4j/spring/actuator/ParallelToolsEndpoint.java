@@ -2,6 +2,7 @@ package io.github.parallel4j.spring.actuator;
 
 import io.github.parallel4j.IntegrationLimits;
 import io.github.parallel4j.ParallelTools;
+import io.github.parallel4j.SharedLimits;
 import io.github.parallel4j.policy.ToolPolicy;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
  * The {@code paralleltools} Actuator endpoint: each tool's policy, each integration's limits with its live
- * in-flight and waiting counts, and the invocations under way. Read-only; expose it over HTTP with
+ * in-flight and waiting counts, the invocations under way, and the limits shared with other JVMs (backend, health,
+ * fallbacks, the in-flight counts of every JVM). Read-only; expose it over HTTP with
  * {@code management.endpoints.web.exposure.include=paralleltools}.
  */
 @Endpoint(id = "paralleltools")
@@ -36,7 +38,19 @@ public class ParallelToolsEndpoint {
             tools.put(name, describe(policy));
             policy.integration().ifPresent(i -> integrations.computeIfAbsent(i, n -> describe(n, null)));
         });
-        return new Report(tools, integrations, parallelTools.invocationsInFlight(), parallelTools.abandonedCalls());
+        return new Report(tools, integrations, parallelTools.invocationsInFlight(), parallelTools.abandonedCalls(),
+                parallelTools.sharedLimitsStatus().map(this::describe).orElse(null));
+    }
+
+    private SharedLimitsDescription describe(SharedLimits.Status status) {
+        Map<String, Integer> inFlight = new TreeMap<>();
+        parallelTools.integrations().forEach((name, limits) -> {
+            if (limits.maxConcurrent().isPresent()) {
+                parallelTools.sharedInFlight(name).ifPresent(count -> inFlight.put(name, count));
+            }
+        });
+        return new SharedLimitsDescription(status.backend(), status.available(), status.fallbacks(),
+                status.refusals(), status.lastLatency().toNanos() / 1e6, inFlight);
     }
 
     private static ToolDescription describe(ToolPolicy policy) {
@@ -62,9 +76,24 @@ public class ParallelToolsEndpoint {
      * @param integrations each integration's limits and live counts, by name
      * @param invocationsInFlight AI service invocations with tool calls under way
      * @param abandonedCalls calls still running after their turn ended because they ignored interruption
+     * @param sharedLimits the limits shared with other JVMs, or null when every limit is this instance's own
      */
     public record Report(Map<String, ToolDescription> tools, Map<String, IntegrationDescription> integrations,
-            long invocationsInFlight, int abandonedCalls) {}
+            long invocationsInFlight, int abandonedCalls, SharedLimitsDescription sharedLimits) {}
+
+    /**
+     * The limits shared with other JVMs.
+     *
+     * @param backend the backend ({@code redis}, {@code in-jvm})
+     * @param available whether its last call answered in time
+     * @param fallbacks calls that ran under this JVM's limits alone because it was unavailable, since start
+     * @param refusals calls refused with {@code LIMITS_UNAVAILABLE}, since start
+     * @param lastLatencyMillis how long its last answered call took
+     * @param inFlight each capped integration's permits held now by every JVM (absent when the backend did not
+     *     answer in time)
+     */
+    public record SharedLimitsDescription(String backend, boolean available, long fallbacks, long refusals,
+            double lastLatencyMillis, Map<String, Integer> inFlight) {}
 
     /**
      * One tool's policy.
