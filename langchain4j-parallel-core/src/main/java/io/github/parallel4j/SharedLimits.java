@@ -38,7 +38,7 @@ public interface SharedLimits {
     enum OnFailure {
         /**
          * Run under the in-JVM limits alone (every JVM then enforces its limits on its own: the combined load may
-         * exceed them): a WARN once per outage, a count in {@link #fallbacks()}, and the shared limits again as
+         * exceed them): a WARN once per outage, a count in {@link Status#fallbacks()}, and the shared limits again as
          * soon as the backend answers.
          */
         FALLBACK,
