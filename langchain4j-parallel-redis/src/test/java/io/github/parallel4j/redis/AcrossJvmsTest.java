@@ -24,7 +24,7 @@ import org.redisson.api.RedissonClient;
 /**
  * Replicas as real JVMs ({@link Replica}, child processes on the test class path) sharing one Redis, against a
  * {@link StubVendor} on 127.0.0.1. The storm is scaled to run in seconds (the vendor's rate is 100 a second instead
- * of 5); {@code -Dparallel4j.storm.rate=5} runs it at the issue's rate (about two and a half minutes).
+ * of 5); {@code -Dparallel4j.storm.rate=5} runs it at 5 a second (about two and a half minutes).
  */
 class AcrossJvmsTest {
 
@@ -96,7 +96,8 @@ class AcrossJvmsTest {
                 // our rate a little under the vendor's: requests reach it a moment after their permits are taken
                 children.add(start("storm", RedisServer.address(), String.valueOf(vendor.port()), namespace,
                         String.valueOf(conversations), String.valueOf(calls), String.valueOf(cap),
-                        String.valueOf(rate * 95 / 100)));
+                        String.valueOf(rate * 95 / 100),
+                        String.valueOf(Math.max(60, 3 * jvms * conversations * calls / rate))));
             }
             for (Child child : children) {
                 child.awaitExit();
@@ -124,7 +125,7 @@ class AcrossJvmsTest {
             String namespace = "kill-" + UUID.randomUUID();
             // turn budget 1 s, lease margin 1 s: a lease of about 2 s, renewed while the stuck calls run
             Child child = start("hold", RedisServer.address(), String.valueOf(vendor.port()), namespace, "1",
-                    String.valueOf(cap), String.valueOf(cap), "0");
+                    String.valueOf(cap), String.valueOf(cap), "0", "1");
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> vendor.holding.get() == cap);
             RPermitExpirableSemaphore permits = redisson.getPermitExpirableSemaphore(namespace + ":permits:vendor");
             // Past the turn's budget and past one lease: the abandoned calls still hold their permits (renewed).
@@ -156,7 +157,7 @@ class AcrossJvmsTest {
             List<Child> children = new ArrayList<>();
             for (int k = 0; k < 2; k++) {
                 children.add(start("write", RedisServer.address(), String.valueOf(vendor.port()), namespace, "4",
-                        "6", "100", "0"));
+                        "6", "100", "0", "60"));
             }
             for (Child child : children) {
                 child.awaitExit();

@@ -30,7 +30,7 @@ import org.redisson.api.RedissonClient;
  * vendor's limits shared through Redis, running conversations against the {@link StubVendor}.
  *
  * <p>Arguments: mode ({@code storm}, {@code hold}, {@code write}), Redis address, vendor port, namespace,
- * conversations, calls per conversation, cap, rate per second. Prints {@code DONE ok=N failed=M} at the end
+ * conversations, calls per conversation, cap, rate per second (0 for none), turn budget in seconds. Prints {@code DONE ok=N failed=M} at the end
  * ({@code HOLDING} for {@code hold}, which never ends by itself).
  */
 public final class Replica {
@@ -101,7 +101,7 @@ public final class Replica {
             limits.rate(rate, Duration.ofSeconds(1));
         }
         ParallelTools parallel = ParallelTools.builder()
-                .turnTimeout(hold ? Duration.ofSeconds(1) : Duration.ofSeconds(60))
+                .turnTimeout(Duration.ofSeconds(Long.parseLong(args[8])))
                 .integration("vendor", limits.build())
                 .sharedLimits(RedisSharedLimits.builder(redisson).namespace(namespace)
                         .leaseMargin(Duration.ofSeconds(1)).keyedWrites(mode.equals("write")).build())
