@@ -35,6 +35,8 @@ public final class SharedHold {
 
     /** The longest the backend is asked to wait for a permit or a lock in one request. */
     static final long WAIT_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** How long a call past its budget (its turn about to close it) waits before asking the backend again. */
+    static final long RETRY_AFTER_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** The lease when neither the call nor its turn has a time limit. */
     static final Duration UNBOUNDED_LEASE = Duration.ofSeconds(60);
 
@@ -122,8 +124,11 @@ public final class SharedHold {
                             if (keep(got.get())) {
                                 step(step + 1, granted, refused);
                             }
-                        } else {
+                        } else if (window > 0) {
                             step(step, granted, refused); // not free within the window: ask again
+                        } else {
+                            // the budget is spent: the turn is closing; do not spin on the backend meanwhile
+                            waitThen(() -> step(step, granted, refused), RETRY_AFTER_BUDGET_NANOS);
                         }
                     },
                     late -> late.ifPresent(SharedLimits.Lease::release));
