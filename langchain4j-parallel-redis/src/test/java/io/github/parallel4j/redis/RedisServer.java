@@ -55,8 +55,10 @@ final class RedisServer implements AutoCloseable {
 
     static RedissonClient client(String address) {
         Config config = new Config();
+        // Commands time out fast (the outage tests stop Redis); connecting may take a while on a loaded machine,
+        // where three replicas start at once.
         config.useSingleServer().setAddress("redis://" + address).setTimeout(300).setRetryAttempts(0)
-                .setConnectTimeout(300).setConnectionMinimumIdleSize(1).setConnectionPoolSize(8)
+                .setConnectTimeout(5_000).setConnectionMinimumIdleSize(1).setConnectionPoolSize(8)
                 .setSubscriptionConnectionMinimumIdleSize(1).setSubscriptionConnectionPoolSize(4);
         return Redisson.create(config);
     }
