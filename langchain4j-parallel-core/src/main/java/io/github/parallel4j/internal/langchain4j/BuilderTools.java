@@ -52,10 +52,13 @@ final class BuilderTools {
     /** The tools whose action {@link #order} runs: their calls report their end times. */
     private volatile Set<String> ordered = Set.of();
 
+    /** Why {@link #order} is null on a readable builder; warned about when an object declares an action. */
+    private volatile String unordered;
+
     private BuilderTools(ToolService service, ToolErrorHandling handling) {
         this.service = service;
         this.handling = handling;
-        this.order = service == null ? null : CompensationOrder.of(service);
+        this.order = service == null ? null : CompensationOrder.of(service, why -> unordered = why);
     }
 
     /** @return the tools of no builder: objects are registered as wrapped tools, handlers follow {@code handling} */
@@ -70,7 +73,14 @@ final class BuilderTools {
      */
     static BuilderTools of(AiServices<?> builder, ToolErrorHandling handling) {
         AiServiceContext context = AiServiceConfig.contextOf(builder);
-        return context == null ? none(handling) : new BuilderTools(context.toolService, handling);
+        if (context == null) {
+            return none(handling);
+        }
+        BuilderTools tools = new BuilderTools(context.toolService, handling);
+        if (tools.order != null) {
+            ToolLoopRuns.listenOn(builder, tools.order);
+        }
+        return tools;
     }
 
     boolean readable() {
@@ -120,10 +130,14 @@ final class BuilderTools {
     private void orderRollbacks(Map<String, ToolExecutor> executors, boolean declares) {
         boolean wrapped = order != null && order.wrapNew();
         if (order == null || !wrapped) {
-            if (declares) {
-                log.warn("This LangChain4j version keeps its compensating actions where langchain4j-parallel cannot"
-                        + " order them: a rollback runs them in LangChain4j's order (the reverse of the model's), not"
-                        + " the reverse of the order in which the calls finished");
+            String why = unordered;
+            if (declares && order == null && why != null) {
+                unordered = null; // once
+                log.warn(why);
+            } else if (declares && order != null) {
+                log.warn("This LangChain4j version keeps compensating actions of a kind langchain4j-parallel cannot"
+                        + " order, or in a map it cannot change: a rollback runs them in LangChain4j's order (the"
+                        + " reverse of the model's), not the reverse of the order in which the calls finished");
             }
             if (order == null) {
                 return;
@@ -145,7 +159,11 @@ final class BuilderTools {
      * @param run its turn, or null when it was refused
      */
     void finished(ToolExecutionRequest request, InvocationContext context, TurnRun run, CallOutcome outcome) {
-        if (order != null && run != null && context != null && outcome.ok() && ordered.contains(request.name())) {
+        if (order == null || !outcome.ok()) {
+            return;
+        }
+        order.checkWrapped(); // an action put on the builder after install is never ordered: say so before a rollback
+        if (run != null && context != null && ordered.contains(request.name())) {
             order.finished(request, context, run.originNanos() + outcome.endNanos());
         }
     }

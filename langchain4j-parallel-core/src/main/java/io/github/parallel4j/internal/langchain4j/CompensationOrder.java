@@ -16,10 +16,10 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,55 +39,95 @@ import org.slf4j.LoggerFactory;
  * <p>How: LangChain4j keeps a builder's actions in a private map of its {@code ToolService}, and calls them one by
  * one. Each is wrapped here. The library's executors of tools with an action report each call that LangChain4j
  * will see as a success, with its end time, under the AI service invocation ({@link InvocationContext}, so two
- * invocations of one AI service never mix). When LangChain4j calls the first wrapped action of a rollback, each
- * call of that invocation reported since its last rollback is undone, in the reverse of their end times; the
- * further calls of that rollback only hand back, one by one, what their own action threw, so that LangChain4j
- * logs it as it always does.
+ * invocations of one AI service never mix), and only while LangChain4j's {@code compensateOnToolErrors} is on.
+ * LangChain4j's list of calls to undo lives for one run of its tool loop, and an invocation may have several (an
+ * output guardrail's reprompt starts another with the same context): {@link #runEnded} drops the reports when a run
+ * ends, so that the two sets are the same. When LangChain4j calls the first wrapped action of a rollback, that
+ * action claims every call reported in the run since its last rollback and undoes them, in the reverse of their end
+ * times; the further calls of that rollback only hand back, one by one, what their own action threw, so that
+ * LangChain4j logs it as it always does.
  *
- * <p>Where that cannot hold, LangChain4j's own order stands and a warning says so, once per builder: a version of
- * LangChain4j that keeps its actions elsewhere (nothing is wrapped), an action registered on the builder without
- * {@code install}, a rolled-back call the library did not run. An action called by anyone but LangChain4j's tool
- * service (the agentic module hands them out) runs alone, as it would without the library. Streaming AI services:
- * LangChain4j (1.17 to 1.19) runs no compensating action there, with or without the library.
+ * <p>Where that cannot hold, LangChain4j's own order stands and a warning says so, once per builder and cause: a
+ * version of LangChain4j that keeps its actions elsewhere (nothing is wrapped, the warning names why), an action
+ * registered on the builder without {@code install}, a rolled-back call the library did not run, an action called
+ * while its call is due for undoing by anyone but LangChain4j's tool service. An action called by anyone else (the
+ * agentic module hands them out) runs alone, as it would without the library. Streaming AI services: LangChain4j
+ * (1.17 to 1.19) compensates only in the tool loop of an output guardrail's reprompt, which is ordered here too; the
+ * main streamed loop never compensates, and its calls' reports are dropped when it ends.
  *
- * <p>Thread-safe. What is kept per invocation is guarded by its own monitor, never held while an action runs, and
- * goes with the invocation (weakly keyed by its context).
+ * <p>Thread-safe: two calls of actions of one rollback at once still undo each call once. What is kept per
+ * invocation is guarded by its own monitor, never held while an action runs, and goes with the run of the tool loop
+ * (and with the invocation: weakly keyed by its context).
  */
 final class CompensationOrder {
 
     private static final Logger log = LoggerFactory.getLogger(CompensationOrder.class);
 
+    /** Why LangChain4j's own order may come back: each is warned about once per builder. */
+    enum Fallback { NOT_OURS, UNWRAPPED, OTHER_CALLER }
+
     /** LangChain4j's map of compensating actions by tool name; its values are replaced by {@link Action}s. */
     private final Map<String, Object> actions;
+    private final ToolService service;
+    /** LangChain4j's private {@code compensateOnToolErrors} flag, or null when it cannot be read. */
+    private final Field enabled;
     /** Ours, by tool name. */
     private final Map<String, Action> wrapped = new HashMap<>();
     private final Cache<InvocationContext, Calls> invocations = Caffeine.newBuilder().weakKeys().build();
-    private final AtomicBoolean warned = new AtomicBoolean();
+    private final Set<Fallback> warned = ConcurrentHashMap.newKeySet();
 
-    private CompensationOrder(Map<String, Object> actions) {
+    private CompensationOrder(Map<String, Object> actions, ToolService service, Field enabled) {
         this.actions = actions;
+        this.service = service;
+        this.enabled = enabled;
     }
 
     /**
      * @param service a builder's tool service
-     * @return its compensation order, or null when this LangChain4j version keeps its actions elsewhere
+     * @param unavailable told why, when there is none
+     * @return its compensation order, or null when its actions cannot be read
      */
+    static CompensationOrder of(ToolService service, Consumer<String> unavailable) {
+        return of(service, "compensatingExecutors", unavailable);
+    }
+
     @SuppressWarnings("unchecked")
-    static CompensationOrder of(ToolService service) {
+    static CompensationOrder of(ToolService service, String field, Consumer<String> unavailable) {
+        Object map;
         try {
-            Field field = ToolService.class.getDeclaredField("compensatingExecutors");
-            field.setAccessible(true);
-            return field.get(service) instanceof Map<?, ?> map ? new CompensationOrder((Map<String, Object>) map) : null;
+            Field actions = ToolService.class.getDeclaredField(field);
+            actions.setAccessible(true);
+            map = actions.get(service);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            log.debug("Cannot read the compensating actions of this LangChain4j version's ToolService", e);
+            // On the module path: InaccessibleObjectException, fixed by opening the package to us.
+            unavailable.accept("langchain4j-parallel cannot read the compensating actions of LangChain4j's ToolService ("
+                    + e + "): a rollback runs them in LangChain4j's order (the reverse of the model's), not the"
+                    + " reverse of the order in which the calls finished. On the module path, add --add-opens"
+                    + " dev.langchain4j/dev.langchain4j.service.tool=<the module of langchain4j-parallel-core, or"
+                    + " ALL-UNNAMED>");
             return null;
         }
+        if (!(map instanceof Map<?, ?>)) {
+            unavailable.accept("LangChain4j's ToolService keeps its compensating actions in "
+                    + (map == null ? "null" : "a " + map.getClass().getName()) + ", not a map langchain4j-parallel"
+                    + " can order: a rollback runs them in LangChain4j's order (the reverse of the model's)");
+            return null;
+        }
+        Field enabled;
+        try {
+            enabled = ToolService.class.getDeclaredField("compensateOnToolErrors");
+            enabled.setAccessible(true);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            enabled = null; // then calls are recorded as if it were on; a rollback still needs them
+        }
+        return new CompensationOrder((Map<String, Object>) map, service, enabled);
     }
 
     /**
      * Wraps the actions LangChain4j found since the last call; while the builder is configured, before it runs.
      *
-     * @return whether every action is one this order runs (false: one of a kind this version does not know)
+     * @return whether every action is one this order runs (false: one of a kind this version does not know, or a
+     *     map that cannot be changed)
      */
     synchronized boolean wrapNew() {
         boolean all = true;
@@ -98,8 +138,12 @@ final class CompensationOrder {
             }
             if (action instanceof Consumer<?> || action instanceof BiConsumer<?, ?>) {
                 Action ours = new Action(entry.getKey(), action);
+                try {
+                    entry.setValue(ours);
+                } catch (UnsupportedOperationException e) {
+                    return false; // a map LangChain4j made unmodifiable: its order stands, BuilderTools says so
+                }
                 wrapped.put(entry.getKey(), ours);
-                entry.setValue(ours);
             } else {
                 all = false;
             }
@@ -113,11 +157,39 @@ final class CompensationOrder {
     }
 
     /**
+     * Warns, once, when an action was put on the builder without {@code install} (after it): such an action runs
+     * in LangChain4j's order. Checked at each call the library runs, so before any rollback that could need it.
+     */
+    void checkWrapped() {
+        boolean unwrapped;
+        synchronized (this) {
+            unwrapped = actions.values().stream().anyMatch(a -> !(a instanceof Action));
+        }
+        if (unwrapped) {
+            warnOnce(Fallback.UNWRAPPED, "Some compensating actions of this AI service were registered on the builder"
+                    + " without ParallelTools.install (or after it): LangChain4j runs them in its own order (the"
+                    + " reverse of the model's), not in the reverse of the order in which the calls finished");
+        }
+    }
+
+    /** @return whether LangChain4j will compensate (its flag, read each time: it may be set after install) */
+    private boolean compensating() {
+        try {
+            return enabled == null || enabled.getBoolean(service);
+        } catch (IllegalAccessException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /**
      * A call of a tool with an action finished well; when its executor returns a success it becomes compensable.
      *
      * @param endNanos its end, on the scheduler's ticker (comparable across the turns of one installation)
      */
     void finished(ToolExecutionRequest request, InvocationContext context, long endNanos) {
+        if (!compensating()) {
+            return; // LangChain4j keeps no list then: nothing to order
+        }
         Calls calls = invocations.get(context, c -> new Calls());
         synchronized (calls) {
             calls.ends.put(request, endNanos);
@@ -138,45 +210,47 @@ final class CompensationOrder {
         }
     }
 
-    private void warnOnce(String message) {
-        if (warned.compareAndSet(false, true)) {
+    /**
+     * A run of LangChain4j's tool loop ended (its model answered without tool calls, it returned at once, or the
+     * invocation ended), or a new one begins (an output guardrail's reprompt): LangChain4j's list of calls to undo
+     * starts empty in each run, and so does this.
+     */
+    void runEnded(InvocationContext context) {
+        if (context != null) {
+            invocations.invalidate(context);
+        }
+    }
+
+    private void warnOnce(Fallback cause, String message) {
+        if (warned.add(cause)) {
             log.warn(message);
         }
     }
 
     private void warnNotOurs(String tool) {
-        warnOnce("A rolled-back call of tool '" + tool + "' did not run through langchain4j-parallel: its compensating"
-                + " action runs in LangChain4j's order (the reverse of the model's), not in the reverse of the order"
-                + " in which the calls finished");
+        warnOnce(Fallback.NOT_OURS, "A rolled-back call of tool '" + tool + "' did not run through"
+                + " langchain4j-parallel: its compensating action runs in LangChain4j's order (the reverse of the"
+                + " model's), not in the reverse of the order in which the calls finished");
     }
 
-    /** What LangChain4j will roll back for one invocation, and what was rolled back already in its current pass. */
+    /** What LangChain4j will roll back in the current run of its tool loop for one invocation. */
     private static final class Calls {
         final Map<ToolExecutionRequest, Long> ends = new IdentityHashMap<>();
         List<Compensable> compensable = new ArrayList<>();
-        final List<Undone> undone = new ArrayList<>();
+        /** The calls of a pass claimed by its first action and not yet asked for: what each one's action did. */
+        final Map<ToolExecutionRequest, CompletableFuture<Undo>> claimed = new IdentityHashMap<>();
 
-        /** @return the position of the request (the same object, else an equal one), or -1 */
-        static <T> int find(List<T> list, Function<T, ToolExecutionRequest> request,
-                ToolExecutionRequest wanted) {
-            for (int i = 0; i < list.size(); i++) {
-                if (request.apply(list.get(i)) == wanted) {
-                    return i;
-                }
-            }
-            for (int i = 0; i < list.size(); i++) {
-                if (request.apply(list.get(i)).equals(wanted)) {
-                    return i;
-                }
-            }
-            return -1;
+        synchronized boolean isCompensable(ToolExecutionRequest request) {
+            return compensable.stream().anyMatch(c -> c.request() == request);
         }
     }
 
     private record Compensable(ToolExecutionRequest request, ToolExecutionResult result, long endNanos) {}
 
-    /** A call undone by the library in the current pass, and what its action threw (null: nothing). */
-    private record Undone(ToolExecutionRequest request, Exception failure) {}
+    /** A claimed call's undoing: whether its action ran, and what it threw (null: nothing). */
+    private record Undo(boolean ran, Exception failure) {
+        static final Undo NOT_RUN = new Undo(false, null);
+    }
 
     /**
      * One of LangChain4j's compensating actions, as LangChain4j calls it: a {@link Consumer} of the execution in
@@ -212,82 +286,89 @@ final class CompensationOrder {
         }
 
         private void compensate(ToolExecution execution, InvocationContext context) {
-            if (!calledByToolService()) {
+            Calls calls = context == null ? null : invocations.getIfPresent(context);
+            ToolExecutionRequest request = execution.request();
+            StackWalker.StackFrame caller = caller();
+            if (!calledByToolService(caller)) {
+                if (calls != null && calls.isCompensable(request)) { // a rollback by a caller not recognised, or a hand-out used while one is due
+                    warnOnce(Fallback.OTHER_CALLER, "The compensating action of tool '" + tool + "' was called by "
+                            + (caller == null ? "an unknown caller" : caller.getClassName() + "." + caller.getMethodName())
+                            + ", not by LangChain4j's ToolService: it runs alone; should that be a rollback, its"
+                            + " actions run in the caller's order, not in the reverse of the order the calls finished");
+                }
                 runAlone(execution, context);
                 return;
             }
-            Calls calls = context == null ? null : invocations.getIfPresent(context);
             if (calls == null) {
                 warnNotOurs(tool);
                 runAlone(execution, context);
                 return;
             }
-            ToolExecutionRequest request = execution.request();
             List<Compensable> pass = null;
+            Map<ToolExecutionRequest, CompletableFuture<Undo>> claims = null;
+            CompletableFuture<Undo> mine;
             synchronized (calls) {
-                if (Calls.find(calls.undone, Undone::request, request) < 0) {
-                    if (Calls.find(calls.compensable, Compensable::request, request) < 0) {
-                        pass = List.of();
-                    } else {
-                        pass = calls.compensable;
-                        calls.compensable = new ArrayList<>();
+                mine = calls.claimed.remove(request);
+                if (mine == null && calls.isCompensable(request)) {
+                    // The first action of a rollback claims every call of the pass at once, so that no other call
+                    // of an action, however soon, undoes one again.
+                    pass = calls.compensable;
+                    calls.compensable = new ArrayList<>();
+                    claims = new IdentityHashMap<>();
+                    for (Compensable call : pass) {
+                        claims.put(call.request(), new CompletableFuture<>());
                     }
+                    calls.claimed.putAll(claims);
+                    mine = calls.claimed.remove(request);
                 }
             }
-            if (pass != null && pass.isEmpty()) {
+            if (mine == null) {
                 warnNotOurs(tool);
                 runAlone(execution, context);
                 return;
             }
             if (pass != null) {
-                List<Undone> undone = undo(pass, execution, context);
-                synchronized (calls) {
-                    calls.undone.addAll(undone);
-                }
+                undo(pass, claims, execution, context);
             }
-            Exception failure;
-            synchronized (calls) {
-                int i = Calls.find(calls.undone, Undone::request, request);
-                failure = i < 0 ? null : calls.undone.remove(i).failure();
-            }
-            if (failure != null) {
-                throw CompensationOrder.<RuntimeException>sneaky(failure); // LangChain4j logs it, naming this tool
+            Undo undo = mine.join();
+            if (!undo.ran()) {
+                runAlone(execution, context); // an Error stopped the pass before this call's turn
+            } else if (undo.failure() != null) {
+                throw CompensationOrder.<RuntimeException>sneaky(undo.failure()); // LangChain4j logs it, naming this tool
             }
         }
 
         /** Runs the pass's actions, the call that ended last first; an action that throws does not stop the rest. */
-        private List<Undone> undo(List<Compensable> pass, ToolExecution asked, InvocationContext context) {
-            if (actions.values().stream().anyMatch(a -> !(a instanceof Action))) {
-                warnOnce("Some compensating actions of this AI service were registered on the builder without"
-                        + " ParallelTools.install: LangChain4j runs them in its own order (the reverse of the model's),"
-                        + " not in the reverse of the order in which the calls finished");
-            }
+        private void undo(List<Compensable> pass, Map<ToolExecutionRequest, CompletableFuture<Undo>> claims,
+                ToolExecution asked, InvocationContext context) {
             List<Compensable> order = new ArrayList<>(pass);
             Collections.reverse(order); // a tie (one ticker value): the call reported later is undone first
             order.sort(Comparator.comparingLong(Compensable::endNanos).reversed());
-            List<Undone> undone = new ArrayList<>(order.size());
-            for (Compensable call : order) {
-                Action action;
-                synchronized (CompensationOrder.this) {
-                    action = wrapped.get(call.request().name());
+            try {
+                for (Compensable call : order) {
+                    Action action;
+                    synchronized (CompensationOrder.this) {
+                        action = wrapped.get(call.request().name());
+                    }
+                    if (action == null) {
+                        continue; // only calls of tools with an action of ours are reported
+                    }
+                    ToolExecution execution = call.request() == asked.request() ? asked : ToolExecution.builder()
+                            .request(call.request())
+                            .result(call.result())
+                            .invocationContext(context)
+                            .build();
+                    Exception failure = null;
+                    try {
+                        action.runAlone(execution, context);
+                    } catch (Exception e) {
+                        failure = e;
+                    }
+                    claims.get(call.request()).complete(new Undo(true, failure));
                 }
-                if (action == null) {
-                    continue; // only calls of tools with an action of ours are reported
-                }
-                ToolExecution execution = call.request() == asked.request() ? asked : ToolExecution.builder()
-                        .request(call.request())
-                        .result(call.result())
-                        .invocationContext(context)
-                        .build();
-                Exception failure = null;
-                try {
-                    action.runAlone(execution, context);
-                } catch (Exception e) {
-                    failure = e;
-                }
-                undone.add(new Undone(call.request(), failure));
+            } finally {
+                claims.values().forEach(claim -> claim.complete(Undo.NOT_RUN)); // after an Error: not undone
             }
-            return undone;
         }
 
         @Override
@@ -296,14 +377,18 @@ final class CompensationOrder {
         }
     }
 
-    /** Whether the caller of the action is LangChain4j's tool service rolling back a batch. */
-    private static boolean calledByToolService() {
+    /** @return the first frame outside this class: who called the action */
+    private static StackWalker.StackFrame caller() {
         return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
                 .walk(frames -> frames.dropWhile(f -> f.getDeclaringClass() == CompensationOrder.class
                                 || f.getDeclaringClass() == Action.class)
                         .findFirst()
-                        .map(f -> f.getDeclaringClass() == ToolService.class)
-                        .orElse(false));
+                        .orElse(null));
+    }
+
+    /** Whether the caller is LangChain4j's tool service (or a subclass of it) rolling back a batch. */
+    private static boolean calledByToolService(StackWalker.StackFrame caller) {
+        return caller != null && ToolService.class.isAssignableFrom(caller.getDeclaringClass());
     }
 
     @SuppressWarnings("unchecked")

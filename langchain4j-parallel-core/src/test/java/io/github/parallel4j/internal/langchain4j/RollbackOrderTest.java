@@ -77,10 +77,10 @@ class RollbackOrderTest {
             armed.set(ended);
         }
 
+        /** Whether a call's end time is being read: the turn's clock is on the stack, however deep. */
         private static boolean readByTurnClock() {
-            return StackWalker.getInstance().walk(frames -> frames.skip(2).findFirst()
-                    .map(f -> f.getClassName().endsWith(".TurnRun") && f.getMethodName().equals("now"))
-                    .orElse(false));
+            return StackWalker.getInstance().walk(frames -> frames.limit(8)
+                    .anyMatch(f -> f.getClassName().endsWith(".TurnRun") && f.getMethodName().equals("now")));
         }
     }
 
@@ -88,6 +88,8 @@ class RollbackOrderTest {
     static class Bookings {
         final EndTicker ticker = new EndTicker();
         final Queue<String> log = new ConcurrentLinkedQueue<>();
+        /** Account → the thread that undid its booking (a rollback runs on the thread of its AI service call). */
+        final Map<String, Thread> undoneOn = new ConcurrentHashMap<>();
         final Map<String, CountDownLatch> ended = new ConcurrentHashMap<>();
         /** Account → the account whose booking must have ended before this one ends. */
         final Map<String, String> endsAfter;
@@ -122,6 +124,7 @@ class RollbackOrderTest {
         @CompensateFor("book")
         void unbook(String account) {
             log.add("unbook " + account);
+            undoneOn.put(account, Thread.currentThread());
             if (failingUndo.contains(account)) {
                 throw new IllegalStateException("cannot unbook " + account);
             }
@@ -368,9 +371,16 @@ class RollbackOrderTest {
         Assistant assistant = assistant(bookings, model, b -> b);
 
         ExecutorService callers = Executors.newFixedThreadPool(2); // the common pool may have one thread here
+        Map<String, Thread> callerOf = new ConcurrentHashMap<>();
         try {
-            CompletableFuture<String> x = CompletableFuture.supplyAsync(() -> assistant.chat("X"), callers);
-            CompletableFuture<String> y = CompletableFuture.supplyAsync(() -> assistant.chat("Y"), callers);
+            CompletableFuture<String> x = CompletableFuture.supplyAsync(() -> {
+                callerOf.put("X", Thread.currentThread());
+                return assistant.chat("X");
+            }, callers);
+            CompletableFuture<String> y = CompletableFuture.supplyAsync(() -> {
+                callerOf.put("Y", Thread.currentThread());
+                return assistant.chat("Y");
+            }, callers);
             assertThat(x.join()).isEqualTo("done");
             assertThat(y.join()).isEqualTo("done");
         } finally {
@@ -381,5 +391,10 @@ class RollbackOrderTest {
                 .containsExactly("unbook X1", "unbook X2");
         assertThat(bookings.log).filteredOn(line -> line.startsWith("unbook Y"))
                 .containsExactly("unbook Y2", "unbook Y1");
+        // Each invocation's rollback undid its own calls: on the thread that called the AI service.
+        assertThat(callerOf.get("X")).isNotSameAs(callerOf.get("Y"));
+        assertThat(bookings.undoneOn).containsOnly(
+                Map.entry("X1", callerOf.get("X")), Map.entry("X2", callerOf.get("X")),
+                Map.entry("Y1", callerOf.get("Y")), Map.entry("Y2", callerOf.get("Y")));
     }
 }
