@@ -82,11 +82,7 @@ final class CompensationOrder {
         this.enabled = enabled;
     }
 
-    /**
-     * @param service a builder's tool service
-     * @param unavailable told why, when there is none
-     * @return its compensation order, or null when its actions cannot be read
-     */
+    /** @return the order of a builder's tool service, or null (and {@code unavailable} told why) */
     static CompensationOrder of(ToolService service, Consumer<String> unavailable) {
         return of(service, "compensatingExecutors", unavailable);
     }
@@ -100,11 +96,10 @@ final class CompensationOrder {
             map = actions.get(service);
         } catch (ReflectiveOperationException | RuntimeException e) {
             // On the module path: InaccessibleObjectException, fixed by opening the package to us.
-            unavailable.accept("langchain4j-parallel cannot read the compensating actions of LangChain4j's ToolService ("
-                    + e + "): a rollback runs them in LangChain4j's order (the reverse of the model's), not the"
-                    + " reverse of the order in which the calls finished. On the module path, add --add-opens"
-                    + " dev.langchain4j/dev.langchain4j.service.tool=<the module of langchain4j-parallel-core, or"
-                    + " ALL-UNNAMED>");
+            unavailable.accept("langchain4j-parallel cannot read the compensating actions of LangChain4j's"
+                    + " ToolService (" + e + "): a rollback runs them in LangChain4j's order (the reverse of the"
+                    + " model's), not the reverse of the order in which the calls finished. On the module path, add"
+                    + " --add-opens dev.langchain4j/dev.langchain4j.service.tool=<langchain4j-parallel-core's module>");
             return null;
         }
         if (!(map instanceof Map<?, ?>)) {
@@ -247,7 +242,7 @@ final class CompensationOrder {
 
     private record Compensable(ToolExecutionRequest request, ToolExecutionResult result, long endNanos) {}
 
-    /** A claimed call's undoing: whether its action ran, and what it threw (null: nothing). */
+    /** A claimed call's undoing: whether its action ran, what it threw (null: nothing). */
     private record Undo(boolean ran, Exception failure) {
         static final Undo NOT_RUN = new Undo(false, null);
     }
@@ -290,10 +285,12 @@ final class CompensationOrder {
             ToolExecutionRequest request = execution.request();
             StackWalker.StackFrame caller = caller();
             if (!calledByToolService(caller)) {
-                if (calls != null && calls.isCompensable(request)) { // a rollback by a caller not recognised, or a hand-out used while one is due
+                // A rollback by a caller not recognised, or a handed-out action used while its call is due.
+                if (calls != null && calls.isCompensable(request)) {
+                    String who = caller == null ? "an unknown caller"
+                            : caller.getClassName() + "." + caller.getMethodName();
                     warnOnce(Fallback.OTHER_CALLER, "The compensating action of tool '" + tool + "' was called by "
-                            + (caller == null ? "an unknown caller" : caller.getClassName() + "." + caller.getMethodName())
-                            + ", not by LangChain4j's ToolService: it runs alone; should that be a rollback, its"
+                            + who + ", not by LangChain4j's ToolService: it runs alone; should that be a rollback, its"
                             + " actions run in the caller's order, not in the reverse of the order the calls finished");
                 }
                 runAlone(execution, context);
@@ -334,7 +331,8 @@ final class CompensationOrder {
             if (!undo.ran()) {
                 runAlone(execution, context); // an Error stopped the pass before this call's turn
             } else if (undo.failure() != null) {
-                throw CompensationOrder.<RuntimeException>sneaky(undo.failure()); // LangChain4j logs it, naming this tool
+                // LangChain4j logs it, naming this tool.
+                throw CompensationOrder.<RuntimeException>sneaky(undo.failure());
             }
         }
 

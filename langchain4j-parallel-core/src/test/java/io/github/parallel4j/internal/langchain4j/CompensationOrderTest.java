@@ -162,7 +162,8 @@ class CompensationOrderTest {
 
         assertThat(undos.log).containsExactly("unbook P"); // it runs alone
         assertThat(warnings).singleElement().satisfies(event -> assertThat(event.getFormattedMessage())
-                .contains("was called by " + CompensationOrderTest.class.getName(), "not by LangChain4j's ToolService"));
+                .contains("was called by " + CompensationOrderTest.class.getName(),
+                        "not by LangChain4j's ToolService"));
     }
 
     @Test
