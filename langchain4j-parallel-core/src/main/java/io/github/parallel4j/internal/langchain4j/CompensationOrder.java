@@ -156,6 +156,9 @@ final class CompensationOrder {
      * in LangChain4j's order. Checked at each call the library runs, so before any rollback that could need it.
      */
     void checkWrapped() {
+        if (warned.contains(Fallback.UNWRAPPED)) {
+            return;
+        }
         boolean unwrapped;
         synchronized (this) {
             unwrapped = actions.values().stream().anyMatch(a -> !(a instanceof Action));

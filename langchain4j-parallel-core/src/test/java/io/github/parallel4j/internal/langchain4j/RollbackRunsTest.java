@@ -11,8 +11,10 @@ import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.guardrail.OutputGuardrail;
 import dev.langchain4j.guardrail.OutputGuardrailResult;
+import dev.langchain4j.guardrail.config.OutputGuardrailsConfig;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.TokenStream;
+import dev.langchain4j.agent.tool.ReturnBehavior;
 import io.github.parallel4j.ParallelTools;
 import io.github.parallel4j.internal.langchain4j.RollbackOrderTest.Assistant;
 import io.github.parallel4j.internal.langchain4j.RollbackOrderTest.Bookings;
@@ -112,6 +114,57 @@ class RollbackRunsTest {
         assertThat(bookings.log).containsExactly("book A", "book B", "unbook B");
         assertThat(ScriptedChatModel.toolResults(model.last))
                 .anySatisfy(text -> assertThat(text).contains("rolled back due to failure of tool 'fail'"));
+    }
+
+    /** Asks for another answer until the model answers "done". */
+    static final class RepromptUntilDone implements OutputGuardrail {
+        @Override
+        public OutputGuardrailResult validate(AiMessage responseFromLLM) {
+            return "done".equals(responseFromLLM.text()) ? success() : reprompt("not yet", "try again");
+        }
+    }
+
+    /** Books, and holds a seat at once: a message of holds only returns straight to the caller. */
+    static class BookingsAndHolds extends Bookings {
+        BookingsAndHolds() {
+            super(Map.of(), Set.of(), 1);
+        }
+
+        @Tool(returnBehavior = ReturnBehavior.IMMEDIATE)
+        String hold(String seat) {
+            log.add("hold " + seat);
+            return "H-" + seat;
+        }
+
+        @CompensateFor("hold")
+        void release(String seat) {
+            log.add("release " + seat);
+        }
+    }
+
+    @Test
+    void should_not_undo_the_calls_of_a_reprompts_run_that_returned_at_once() {
+        BookingsAndHolds bookings = new BookingsAndHolds();
+        // Main run: an answer. Reprompt 1: a hold, which returns at once (no answer ends that run). Reprompt 2:
+        // B is booked and a call fails.
+        List<AiMessage> script = List.of(AiMessage.from("first"),
+                AiMessage.from(call("c1", "hold", "{\"seat\": \"S\"}")),
+                AiMessage.from(call("c2", "book", "{\"account\": \"B\"}"), call("c3", "fail", "{\"why\": \"no\"}")),
+                AiMessage.from("done"));
+        ScriptedChatModel model = new ScriptedChatModel(
+                r -> script.get(0), r -> script.get(1), r -> script.get(2), r -> script.get(3));
+
+        String answer = ParallelTools.builder().ticker(bookings.ticker).build()
+                .install(AiServices.builder(Assistant.class), bookings)
+                .chatModel(model)
+                .outputGuardrails(new RepromptUntilDone())
+                .outputGuardrailsConfig(OutputGuardrailsConfig.builder().maxRetries(3).build())
+                .compensateOnToolErrors(true)
+                .build()
+                .chat("go");
+
+        assertThat(answer).isEqualTo("done");
+        assertThat(bookings.log).containsExactly("hold S", "book B", "unbook B");
     }
 
     static class Holds {
