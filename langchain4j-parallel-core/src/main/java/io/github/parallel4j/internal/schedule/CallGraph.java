@@ -56,15 +56,17 @@ final class CallGraph {
     }
 
     /**
-     * Adds the call that streamed in next.
+     * Adds the call that streamed in next, and links to it the earlier calls that were waiting for it to arrive, all
+     * under one hold of this graph's monitor: a predecessor finishing on another thread sees either none of it or all
+     * of it, so no waiter is linked to a call that has finished already.
      *
      * @param index its position: the number of calls added so far
      * @param waitsFor the earlier calls it waits for
-     * @param awaits how many calls it waits for that have not arrived yet; each is {@linkplain #link linked} when it
-     *     arrives
+     * @param awaits how many calls it waits for that have not arrived yet; each is linked when it arrives
+     * @param waitedBy earlier calls whose counts already hold this call (they waited for it to arrive)
      * @return whether it is ready now
      */
-    synchronized boolean add(int index, int[] waitsFor, int awaits) {
+    synchronized boolean add(int index, int[] waitsFor, int awaits, int[] waitedBy) {
         if (index != nodes.size()) {
             throw new IllegalStateException("call " + index + " added after " + nodes.size() + " calls");
         }
@@ -78,17 +80,31 @@ final class CallGraph {
             }
         }
         nodes.add(node);
+        for (int waiter : waitedBy) {
+            node.successors.add(waiter);
+        }
         return node.pending == 0;
     }
 
+    /** As {@link #add(int, int[], int, int[])} with no waiter. */
+    boolean add(int index, int[] waitsFor, int awaits) {
+        return add(index, waitsFor, awaits, new int[0]);
+    }
+
     /**
-     * A call that was waiting for {@code arrived} to arrive now waits for it to finish (its count already holds it).
+     * A call that was waiting for {@code arrived} to arrive now waits for it to finish (its count already holds it);
+     * if it has finished already, it no longer waits for it.
      *
-     * @param arrived a call just added, not finished yet
+     * @param arrived a call already added
      * @param waiter the call that refers to it
+     * @return whether the waiter became ready now (it waited for nothing else)
      */
-    synchronized void link(int arrived, int waiter) {
+    synchronized boolean link(int arrived, int waiter) {
+        if (nodes.get(arrived).finished) {
+            return --nodes.get(waiter).pending == 0;
+        }
         nodes.get(arrived).successors.add(waiter);
+        return false;
     }
 
     /**

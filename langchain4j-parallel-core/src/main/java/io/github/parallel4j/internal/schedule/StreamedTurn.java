@@ -58,10 +58,9 @@ public final class StreamedTurn extends TurnRun {
             state.outcome.whenComplete((outcome, error) -> completion.ended());
         }
         ArrayDeque<Integer> ready = new ArrayDeque<>();
-        boolean isReady = graph.add(index, arrival.waitsFor(), arrival.awaits());
-        for (int waiter : arrival.waitedBy()) {
-            graph.link(index, waiter);
-        }
+        // One hold of the graph: a predecessor finishing meanwhile either sees the new call linked to its waiters, or
+        // finishes before any of it (then the new call does not count it).
+        boolean isReady = graph.add(index, arrival.waitsFor(), arrival.awaits(), arrival.waitedBy());
         arrival.moreWaits().forEach(pair -> graph.addWait(pair[0], pair[1]));
         rejectWaiting(arrival.rejected(), ready);
         if (answered != null) {

@@ -43,4 +43,23 @@ class CallGraphTest {
         graph.finished(1, ready);
         assertThat(ready).containsExactly(2);
     }
+
+    @Test
+    void should_wake_a_call_waiting_for_a_later_one_that_finished_before_it_was_linked() {
+        // call_1 runs; call_2 waits for call_3 to arrive; call_3 waits for call_1. call_1 finishes (and call_3 at once,
+        // say DEPENDENCY_FAILED) on another thread between call_3's add and its link to call_2.
+        CallGraph graph = new CallGraph(plan());
+        assertThat(graph.add(0, new int[0], 0)).isTrue();
+        assertThat(graph.add(1, new int[0], 1)).isFalse();
+        assertThat(graph.add(2, new int[] {0}, 0)).isFalse();
+        List<Integer> ready = new ArrayList<>();
+        graph.finished(0, ready);
+        assertThat(ready).containsExactly(2);
+        graph.finished(2, ready);
+
+        boolean woke = graph.link(2, 1);
+
+        assertThat(graph.pending(1)).as("call_2 no longer waits for a call that finished").isZero();
+        assertThat(woke).as("call_2 is ready").isTrue();
+    }
 }
