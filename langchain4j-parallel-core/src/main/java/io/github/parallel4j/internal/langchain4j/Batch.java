@@ -117,6 +117,16 @@ final class Batch implements TurnShares {
         return true;
     }
 
+    /** @return whether the request is one of this batch's calls not claimed yet (the same object, or an equal one) */
+    boolean holds(ToolExecutionRequest request) {
+        for (int i = 0; i < requests.size(); i++) {
+            if (!claimed[i] && (requests.get(i) == request || requests.get(i).equals(request))) {
+                return !runsAlone;
+            }
+        }
+        return false;
+    }
+
     /**
      * Finds the request's position: the same object if LangChain4j passed it on as is (it does), else an equal
      * request not yet claimed (a copy made by a guardrail or a listener). Repeated identical calls each get their

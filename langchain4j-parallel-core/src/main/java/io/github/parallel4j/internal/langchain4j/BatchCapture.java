@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,12 +36,7 @@ final class BatchCapture {
     /** Whether a tool's name is one the installation runs. */
     private final Predicate<String> ours;
     private final AiServiceConfig service;
-    /** Opens the batch of a message whose calls stream in. */
-    private final BiFunction<InvocationState, InvocationContext, StreamedBatch> streamedBatches;
-
-    BatchCapture(Invocations invocations, TurnScheduler scheduler, Predicate<String> ours, AiServiceConfig service,
-            BiFunction<InvocationState, InvocationContext, StreamedBatch> streamedBatches) {
-        this.streamedBatches = streamedBatches;
+    BatchCapture(Invocations invocations, TurnScheduler scheduler, Predicate<String> ours, AiServiceConfig service) {
         this.invocations = invocations;
         this.scheduler = scheduler;
         this.ours = ours;
@@ -99,8 +93,13 @@ final class BatchCapture {
         UUID id = context.invocationId();
         InvocationState state = invocations.enter(id);
         try {
+            // LangChain4j runs a message's calls at once only when it has an executor and more than one call.
+            boolean concurrent = calls.size() > 1 && service.concurrent();
+            boolean whole;
             if (service.streamsCalls()) {
-                // Its calls have been handed to the executor as they streamed in; this closes their batch.
+                // Calls may have been handed to the executor as they streamed in: this closes their batch. If none
+                // has (a synchronous invocation, a guardrail's reprompt, calls that all came at the end), the message
+                // is a whole batch, as without streaming.
                 List<ToolExecutionRequest> ourCalls = new ArrayList<>();
                 Map<String, String> notRun = new HashMap<>();
                 for (int i = 0; i < calls.size(); i++) {
@@ -110,13 +109,12 @@ final class BatchCapture {
                         notRun.put(calls.get(i).id(), String.valueOf(calls.get(i).name()));
                     }
                 }
-                state.streamedMessage(ourCalls, notRun, () -> streamedBatches.apply(state, context));
-                return;
+                whole = state.messageComplete(calls, scheduler.capture(), unknown, mine, concurrent, ourCalls, notRun);
+            } else {
+                state.newBatch(calls, scheduler.capture(), unknown, mine, concurrent);
+                whole = true;
             }
-            // LangChain4j runs a message's calls at once only when it has an executor and more than one call.
-            boolean concurrent = calls.size() > 1 && service.concurrent();
-            state.newBatch(calls, scheduler.capture(), unknown, mine, concurrent);
-            if (concurrent) {
+            if (concurrent && whole) {
                 invocations.unknownCalls(state, unknownCalls);
             }
         } finally {

@@ -34,6 +34,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,7 +119,7 @@ final class Installation {
                     + " know): @CompensateFor is refused, and error handlers set on the builder are honoured only"
                     + " with ToolErrorHandling.LANGCHAIN4J_HANDLERS, and its calls are taken to run concurrently");
         }
-        new BatchCapture(invocations, scheduler, name -> tools.policy(name) != null, service, this::openBatch)
+        new BatchCapture(invocations, scheduler, name -> tools.policy(name) != null, service)
                 .listenOn(builder);
     }
 
@@ -207,10 +208,13 @@ final class Installation {
             InvocationState.Claim claim;
             CallOutcome outcome;
             try {
+                Supplier<InvocationState.Claim> inBatch = () -> state.claim(request,
+                        batch -> startBatch(batch, state, context),
+                        () -> start(List.of(request), state, context, scheduler.capture()));
+                // Decided per message, not per service: a message whose complete response came first is a whole batch.
                 claim = service.streamsCalls()
-                        ? state.joinStreamed(request, () -> openBatch(state, context))
-                        : state.claim(request, batch -> startBatch(batch, state, context),
-                                () -> start(List.of(request), state, context, scheduler.capture()));
+                        ? state.joinStreamed(request, () -> openBatch(state, context), inBatch)
+                        : inBatch.get();
                 outcome = claim.run() == null ? refused(request, claim.refusal()) : await(claim, id, state);
             } catch (RuntimeException e) {
                 return internalFailure(request, e);
@@ -258,8 +262,11 @@ final class Installation {
      * that brought it, so its budget runs from that call's arrival.
      */
     StreamedBatch openBatch(InvocationState state, InvocationContext context) {
-        return new StreamedBatch(planner.open(),
-                (empty, batch) -> (StreamedTurn) start(empty, state, context, scheduler.capture(), batch));
+        return new StreamedBatch(planner.open(), (empty, batch) -> {
+            StreamedTurn run = (StreamedTurn) start(empty, state, context, scheduler.capture(), batch);
+            state.track(run); // before its first call is added: a failed invocation's turn starts nothing
+            return run;
+        });
     }
 
     private TurnRun start(List<ToolExecutionRequest> requests, InvocationState state, InvocationContext context,

@@ -204,19 +204,34 @@ final class InvocationState {
 
     /**
      * Joins a call that streamed in to its message's turn, opening the message's batch at its first call (the
-     * response that completes the message comes after its calls). The turn starts with that first call, outside
-     * this state's monitor.
+     * response that completes the message comes after its calls). The turn starts with that first call (registered
+     * with this state by {@code open}'s start function before anything of it can start). A call of a message whose
+     * complete response came before any of its calls reached an executor (a synchronous invocation of an AI service
+     * that also streams, an output guardrail's reprompt, or calls that all streamed in at the end) belongs to that
+     * message's whole batch instead: {@code inBatch} claims it there, so the batch is planned in the model's order.
      *
      * @param open opens the batch of a new message
+     * @param inBatch claims the call's place in the current whole batch
      * @return the claim, or a refusal when the invocation has failed
      */
-    Claim joinStreamed(ToolExecutionRequest request, Supplier<StreamedBatch> open) {
+    Claim joinStreamed(ToolExecutionRequest request, Supplier<StreamedBatch> open, Supplier<Claim> inBatch) {
         while (true) {
-            StreamedBatch current = streamed(open);
-            if (current == null) {
-                synchronized (this) {
+            StreamedBatch current;
+            synchronized (this) {
+                if (failure != null) {
                     return Claim.refused(failure);
                 }
+                if (streamed == null && batchPending && batch != null && batch.holds(request)) {
+                    current = null;
+                } else {
+                    if (streamed == null) {
+                        streamed = open.get();
+                    }
+                    current = streamed;
+                }
+            }
+            if (current == null) {
+                return inBatch.get();
             }
             StreamedBatch.Joined joined = current.join(request);
             if (joined == null) {
@@ -227,34 +242,41 @@ final class InvocationState {
                 }
                 continue;
             }
-            if (joined.started()) {
-                track(joined.run());
-            }
             return new Claim(joined.run(), joined.index(), current, null);
         }
     }
 
     /**
-     * The response that completes a streamed message came: its batch is closed (opened first if no call came yet).
+     * The response that completes a message of an AI service whose calls may stream in came. When some of its calls
+     * have joined a streamed batch, that batch is closed (its calls still to come join it in the model's order);
+     * when none has, the message is a whole batch ({@link #newBatch}), planned in the model's order.
      *
      * @param ours the message's calls to this installation's tools, in the model's order
      * @param notRun the message's other calls, by id, with their tools' names
-     * @param open opens the batch when none is
+     * @return whether the message became a whole batch
      */
-    void streamedMessage(List<ToolExecutionRequest> ours, Map<String, String> notRun, Supplier<StreamedBatch> open) {
-        StreamedBatch current = streamed(open);
+    boolean messageComplete(List<ToolExecutionRequest> requests, List<ContextPropagator.Captured> context,
+            Set<Integer> unknownToLangChain4j, Set<Integer> mine, boolean concurrent,
+            List<ToolExecutionRequest> ours, Map<String, String> notRun) {
+        StreamedBatch current;
+        synchronized (this) {
+            if (failure != null) {
+                return false;
+            }
+            current = streamed;
+            if (current != null && current.closed()) {
+                current = null; // the last message's
+                streamed = null;
+            }
+            if (current == null) {
+                newBatch(requests, context, unknownToLangChain4j, mine, concurrent);
+            }
+        }
         if (current != null) {
             current.close(ours, notRun);
-            owner.changed(this);
         }
-    }
-
-    /** @return the streamed message's batch, opened if need be; null once the invocation has failed */
-    private synchronized StreamedBatch streamed(Supplier<StreamedBatch> open) {
-        if (failure == null && streamed == null) {
-            streamed = open.get();
-        }
-        return failure == null ? streamed : null;
+        owner.changed(this);
+        return current == null;
     }
 
     /** Lets the turn go past the given external calls; outside the monitor, since that may start calls. */
@@ -266,8 +288,11 @@ final class InvocationState {
         }
     }
 
-    /** Counts a turn until it is done; a turn started after the invocation failed is cancelled at once. */
-    private void track(TurnRun run) {
+    /**
+     * Counts a turn until it is done; a turn started after the invocation failed is cancelled at once (a streamed
+     * turn is tracked before its first call is added, so that call is then answered {@code CANCELLED}).
+     */
+    void track(TurnRun run) {
         String failed;
         synchronized (this) {
             running.add(run);

@@ -20,8 +20,8 @@ import java.util.function.Supplier;
  * The calls of one AI message that streams in while LangChain4j runs its tools at once
  * ({@code executeToolsConcurrently()} with a {@code StreamingChatModel}): LangChain4j hands each call to its executor
  * the moment the call is complete, before the message is. Each call joins the message's one turn as it arrives
- * ({@link OpenPlan}), and starts as soon as what it waits for allows; the complete response closes the batch, and once
- * each of the message's calls to this installation's tools has arrived the turn is sealed.
+ * ({@link OpenPlan}), and starts as soon as what it waits for allows. The complete response closes the batch: the calls
+ * that have not reached a wrapped executor by then join in the model's order, and the turn is sealed.
  *
  * <p>Thread-safe: this object's monitor orders the arrivals, so that the plan and the turn see them in the same order.
  * The turn may complete while it is held (and its listeners take the invocation state's monitor), so nothing holding
@@ -30,24 +30,32 @@ import java.util.function.Supplier;
 final class StreamedBatch implements TurnShares {
 
     private final OpenPlan plan;
-    /** Starts the message's turn with the plan before its first call; called once, at the first arrival. */
+    /**
+     * Starts the message's turn with the plan before its first call; called once, at the first arrival (or at the
+     * close), and registers it with its invocation before any call of it can start.
+     */
     private final BiFunction<Plan, StreamedBatch, StreamedTurn> start;
 
     /** Written under this object's monitor. */
     private volatile StreamedTurn run;
-    /** Whether the message is complete and each of its calls of this installation's tools has arrived. */
+    /** Whether the complete response closed the batch: each of its calls of this installation's tools has a place. */
     private volatile boolean complete;
+    /** Once closed: how many of the message's calls no wrapped executor has come for yet. */
+    private volatile int unclaimed;
 
     // Guarded by this.
     private final List<ToolExecutionRequest> arrived = new ArrayList<>();
     /** The message's calls to this installation's tools, once the complete response came; null until then. */
     private List<ToolExecutionRequest> message;
-    /** Which of the message's calls have arrived. */
+    /** Which of the message's calls have a place in the turn. */
     private boolean[] matched;
+    /** For each of the message's calls, its place in the turn, once closed. */
+    private int[] planned;
+    /** Which of the message's calls a wrapped executor has come for. */
+    private boolean[] claimed;
     /** For each arrived call, its position in the complete message (once known); read without the monitor. */
     private final List<Integer> positions = new CopyOnWriteArrayList<>();
     private int[] shares;
-    private int lastMatch = -1;
 
     StreamedBatch(OpenPlan plan, BiFunction<Plan, StreamedBatch, StreamedTurn> start) {
         this.plan = plan;
@@ -58,28 +66,37 @@ final class StreamedBatch implements TurnShares {
     record Joined(StreamedTurn run, int index, boolean started) {}
 
     /**
-     * Adds a call that arrived at a wrapped executor.
+     * Adds a call that arrived at a wrapped executor; once the message is closed, finds the place it was given then.
      *
      * @return its place, or null when the message is complete and this is none of its calls (a new message's)
      */
     synchronized Joined join(ToolExecutionRequest request) {
-        if (message != null && match(request) < 0) {
-            return null;
+        if (message != null) {
+            int position = claimPlanned(request);
+            return position < 0 ? null : new Joined(run, planned[position], false);
         }
-        boolean started = run == null;
-        if (started) {
-            run = start.apply(plan.snapshot(), this);
-        }
+        boolean started = startIfNeeded();
         arrived.add(request);
-        positions.add(message == null ? -1 : lastMatch);
+        positions.add(-1);
         OpenPlan.Arrival arrival = plan.add(new CallRequest(request.id(), request.name(), request.arguments()));
         run.add(arrival);
-        sealIfComplete();
         return new Joined(run, arrival.call().index(), started);
     }
 
+    /** Starts the message's turn if no call has yet; @return whether this did. */
+    private boolean startIfNeeded() {
+        if (run != null) {
+            return false;
+        }
+        run = start.apply(plan.snapshot(), this);
+        return true;
+    }
+
     /**
-     * The complete response came: the message's calls to this installation's tools are known.
+     * The complete response came: the message's calls to this installation's tools are known. Those that have not
+     * reached a wrapped executor yet are added to the turn now, in the model's order (so that conflicts among them, and
+     * with the calls that came, keep it), and the turn is sealed: its end no longer waits for LangChain4j's threads.
+     * A late executor then finds its call's place ({@link #join}) and waits for its outcome.
      *
      * @param ours those calls, in the model's order
      * @param notRun the message's other calls, by id, with their tools' names
@@ -90,46 +107,63 @@ final class StreamedBatch implements TurnShares {
         }
         message = List.copyOf(ours);
         matched = new boolean[message.size()];
-        List<ToolExecutionRequest> unmatched = new ArrayList<>();
+        planned = new int[message.size()];
+        claimed = new boolean[message.size()];
         for (int a = 0; a < arrived.size(); a++) {
             int position = match(arrived.get(a));
             positions.set(a, position < 0 ? Integer.MAX_VALUE : position);
-            if (position < 0) {
-                unmatched.add(arrived.get(a));
+            if (position >= 0) {
+                planned[position] = a;
+                claimed[position] = true;
             }
         }
+        // An arrival that is none of the message's calls is not expected (LangChain4j hands over the message's
+        // calls); it stays in the turn, and the message's calls are matched by identity, equality or id.
         Set<String> coming = new HashSet<>();
         for (int i = 0; i < message.size(); i++) {
             if (!matched[i] && message.get(i).id() != null) {
                 coming.add(message.get(i).id());
             }
         }
-        if (!unmatched.isEmpty()) {
-            // Not expected: every call LangChain4j hands over is one of the message's. The turn still ends.
-            message = new ArrayList<>(message);
-            message.addAll(unmatched);
-            boolean[] grown = new boolean[message.size()];
-            System.arraycopy(matched, 0, grown, 0, matched.length);
-            for (int i = matched.length; i < grown.length; i++) {
-                grown[i] = true;
-            }
-            matched = grown;
-        }
         OpenPlan.Closing closing = plan.close(coming, notRun);
         if (run != null) {
             run.messageClosed(closing);
         }
-        sealIfComplete(); // a message with none of this installation's calls is complete at once
+        for (int i = 0; i < message.size(); i++) {
+            if (matched[i]) {
+                continue;
+            }
+            startIfNeeded();
+            ToolExecutionRequest request = message.get(i);
+            OpenPlan.Arrival arrival = plan.add(new CallRequest(request.id(), request.name(), request.arguments()));
+            run.add(arrival);
+            planned[i] = arrival.call().index();
+            positions.add(i);
+            matched[i] = true;
+        }
+        int waiting = 0;
+        for (boolean c : claimed) {
+            waiting += c ? 0 : 1;
+        }
+        unclaimed = waiting;
+        complete = true;
+        if (run != null) {
+            run.seal();
+        }
     }
 
-    /** Marks the message's call this request is (the same object first, else an equal one) as arrived. */
+    /** @return whether the complete response has closed this batch */
+    boolean closed() {
+        return complete;
+    }
+
+    /** Marks the message's call this request is (the same object first, else an equal one, else the same id). */
     private int match(ToolExecutionRequest request) {
-        for (int pass = 0; pass < 2; pass++) {
+        for (int pass = 0; pass < 3; pass++) {
             for (int i = 0; i < message.size(); i++) {
                 ToolExecutionRequest candidate = message.get(i);
-                if (!matched[i] && (pass == 0 ? candidate == request : candidate.equals(request))) {
+                if (!matched[i] && same(pass, candidate, request)) {
                     matched[i] = true;
-                    lastMatch = i;
                     return i;
                 }
             }
@@ -137,24 +171,35 @@ final class StreamedBatch implements TurnShares {
         return -1;
     }
 
-    private void sealIfComplete() {
-        if (message == null) {
-            return;
-        }
-        for (boolean m : matched) {
-            if (!m) {
-                return;
+    /** Finds the place given at close to a call that reached its executor afterwards, and claims it. */
+    private int claimPlanned(ToolExecutionRequest request) {
+        for (int pass = 0; pass < 3; pass++) {
+            for (int i = 0; i < message.size(); i++) {
+                if (!claimed[i] && same(pass, message.get(i), request)) {
+                    claimed[i] = true;
+                    unclaimed--;
+                    return i;
+                }
             }
         }
-        complete = true;
-        if (run != null) {
-            run.seal();
-        }
+        return -1;
     }
 
-    /** @return whether calls of the message may still arrive: it is not complete, or not all of them came yet */
+    private static boolean same(int pass, ToolExecutionRequest candidate, ToolExecutionRequest request) {
+        return switch (pass) {
+            case 0 -> candidate == request;
+            case 1 -> candidate.equals(request);
+            default -> candidate.id() != null && candidate.id().equals(request.id())
+                    && String.valueOf(candidate.name()).equals(request.name());
+        };
+    }
+
+    /**
+     * @return whether calls of the message may still come: the complete response has not come, or a wrapped executor
+     *     has yet to come for one of its calls (its state must stay so that it finds its place)
+     */
     boolean expectsCalls() {
-        return !complete;
+        return !complete || unclaimed > 0;
     }
 
     /**

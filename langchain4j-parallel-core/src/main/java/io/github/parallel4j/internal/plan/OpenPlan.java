@@ -99,7 +99,8 @@ public final class OpenPlan {
         }
         byId.putIfAbsent(call.id, index);
         if (call.kind == Kind.RUN) {
-            planner.readReferencesAndKeys(call, byId::containsKey);
+            // Once the message is closed, the ids of its calls still to be added are known too.
+            planner.readReferencesAndKeys(call, id -> byId.containsKey(id) || coming != null && coming.contains(id));
         }
         if (planner.deduplicatesReads()) {
             Planner.markDuplicate(call, calls, firstReads);

@@ -2,9 +2,11 @@ package io.github.parallel4j.internal.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -19,7 +21,13 @@ final class ReferenceFilling {
         if (call.references().isEmpty()) {
             return call.arguments();
         }
-        return References.resolve(call.arguments(), plan::hasCallId, ref -> valueOf(plan, ref, outputOf));
+        // Only what was found a reference when the call was planned is one: a streamed message's plan grows, and a
+        // later plan may know an id that was plain text when this call arrived.
+        Set<String> ids = new HashSet<>();
+        for (Reference ref : call.references()) {
+            ids.add(ref.callId());
+        }
+        return References.resolve(call.arguments(), ids::contains, ref -> valueOf(plan, ref, outputOf));
     }
 
     private static JsonNode valueOf(Plan plan, Reference ref, Function<PlannedCall, JsonNode> outputOf) {

@@ -141,4 +141,35 @@ class OpenPlanTest {
         assertThat(List.of(plan.snapshot().calls().get(0).kind(), plan.snapshot().calls().get(1).kind()))
                 .containsOnly(Kind.RUN);
     }
+
+    @Test
+    void should_fill_only_the_references_known_when_the_call_arrived_not_those_of_a_later_plan() {
+        // Anthropic-style ids: a reference to an id not seen yet (and not named call...) is plain text at arrival.
+        OpenPlan plan = planner.open();
+        plan.add(call("toolu_A", "read", "{}"));
+        OpenPlan.Arrival b = plan.add(call("toolu_B", "read", "{\"to\":\"$toolu_A.email\",\"ref\":\"$toolu_C.id\"}"));
+        OpenPlan.Arrival c = plan.add(call("toolu_C", "read", "{\"x\":1}"));
+        assertThat(b.call().references()).extracting(Reference::callId).containsExactly("toolu_A");
+
+        com.fasterxml.jackson.databind.JsonNode filled = References.fill(c.plan(), b.call(),
+                target -> target.id().equals("toolu_A")
+                        ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("email", "a@x")
+                        : null);
+
+        assertThat(filled.get("to").asText()).isEqualTo("a@x");
+        assertThat(filled.get("ref").asText()).as("text when toolu_B arrived, text still").isEqualTo("$toolu_C.id");
+    }
+
+    @Test
+    void should_know_the_ids_still_to_come_once_the_message_is_closed() {
+        OpenPlan plan = planner.open();
+        plan.add(call("toolu_A", "read", "{}"));
+        plan.close(Set.of("toolu_C", "toolu_B"), Map.of());
+        OpenPlan.Arrival b = plan.add(call("toolu_B", "read", "{\"ref\":\"$toolu_C.id\"}"));
+        OpenPlan.Arrival c = plan.add(call("toolu_C", "read", "{}"));
+
+        assertThat(b.call().references()).extracting(Reference::callId).containsExactly("toolu_C");
+        assertThat(b.awaits()).isEqualTo(1);
+        assertThat(c.waitedBy()).containsExactly(b.call().index());
+    }
 }
