@@ -93,14 +93,114 @@ class StreamedSchedulingPropertyTest {
         run.seal();
         List<CallOutcome> outcomes = run.whenDone().get(30, TimeUnit.SECONDS);
 
-        boolean cycle = hasCycle(message);
+        int[] position = new int[n];
+        for (int i = 0; i < n; i++) {
+            position[i] = i;
+        }
+        check(message, outcomes, runs, starts, ends, position);
+    }
+
+    /**
+     * The variant where arrivals race: each call arrives on a thread of its own after its gap (LangChain4j's threads),
+     * and the complete response comes at a random moment on another thread, racing them. As the AI service glue does,
+     * the close adds the calls that have not arrived yet, in the model's order, and seals the turn; a thread that
+     * comes later finds its call there. The oracle's order is the order the calls joined.
+     */
+    @Property(tries = 250)
+    void every_streamed_message_runs_safely_when_calls_arrive_on_several_threads_and_the_message_closes_early(
+            @ForAll("messages") List<Call> message, @ForAll("closes") int closeMicros) throws Exception {
+        int n = message.size();
+        AtomicIntegerArray runs = new AtomicIntegerArray(n);
+        AtomicLongArray starts = new AtomicLongArray(n);
+        AtomicLongArray ends = new AtomicLongArray(n);
+        OpenPlan plan = new Planner(64, Schedulers.POLICIES::get, Planner.UnknownTools.REJECT).open();
+        StreamedTurn run = SCHEDULER.open(plan.snapshot(), (call, arguments) -> {
+            int i = Integer.parseInt(call.id().substring("call_".length()));
+            runs.incrementAndGet(i);
+            starts.set(i, System.nanoTime());
+            try {
+                LockSupport.parkNanos(message.get(i).latencyMicros() * 1_000L);
+                if (message.get(i).fails()) {
+                    throw new IllegalStateException("boom " + i);
+                }
+                return new ToolOutput(JSON.readTree("{\"v\":" + i + "}"), null);
+            } finally {
+                ends.set(i, System.nanoTime());
+            }
+        }, new TurnOptions(null, null), SCHEDULER.capture());
+        Object batch = new Object(); // the batch's monitor: one arrival at a time, as StreamedBatch orders them
+        int[] position = new int[n];
+        java.util.Arrays.fill(position, -1);
+        int[] joined = {0};
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int call = i;
+            long delay = 0;
+            for (int g = 0; g < i; g++) {
+                delay += message.get(g).gapMicros();
+            }
+            long wait = delay;
+            threads.add(new Thread(() -> {
+                LockSupport.parkNanos(wait * 1_000L);
+                synchronized (batch) {
+                    if (position[call] < 0) {
+                        position[call] = joined[0]++;
+                        run.add(plan.add(request(call, message.get(call))));
+                    }
+                }
+            }));
+        }
+        threads.add(new Thread(() -> {
+            LockSupport.parkNanos(closeMicros * 1_000L);
+            synchronized (batch) {
+                Set<String> coming = new java.util.HashSet<>();
+                for (int i = 0; i < n; i++) {
+                    if (position[i] < 0) {
+                        coming.add("call_" + i);
+                    }
+                }
+                run.messageClosed(plan.close(coming, Map.of()));
+                for (int i = 0; i < n; i++) {
+                    if (position[i] < 0) {
+                        position[i] = joined[0]++;
+                        run.add(plan.add(request(i, message.get(i))));
+                    }
+                }
+                run.seal();
+            }
+        }));
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        List<CallOutcome> outcomes = run.whenDone().get(30, TimeUnit.SECONDS);
+        List<CallOutcome> byMessage = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byMessage.add(outcomes.get(position[i]));
+        }
+        check(message, byMessage, runs, starts, ends, position);
+    }
+
+    @Provide
+    Arbitrary<Integer> closes() {
+        return Arbitraries.integers().between(0, 6000).edgeCases(c -> c.includeOnly(0));
+    }
+
+    /**
+     * The oracle. {@code outcomes}, {@code runs}, {@code starts} and {@code ends} are by the call's place in the
+     * message; {@code position} is the order the calls joined the turn, which conflicts keep.
+     */
+    private static void check(List<Call> message, List<CallOutcome> outcomes, AtomicIntegerArray runs,
+            AtomicLongArray starts, AtomicLongArray ends, int[] position) {
+        int n = message.size();
+        boolean cycle = hasCycle(message, position);
         Statistics.label("message").collect(cycle ? "cycle" : outcomes.stream().allMatch(CallOutcome::ok)
                 ? "all ok" : "some failed");
         assertThat(outcomes).hasSize(n);
         for (int i = 0; i < n; i++) {
             Call c = message.get(i);
             CallOutcome o = outcomes.get(i);
-            assertThat(o.call().index()).isEqualTo(i);
+            assertThat(o.call().id()).isEqualTo("call_" + i);
             assertThat(runs.get(i)).as("call %d ran at most once", i).isLessThanOrEqualTo(1);
             if (runs.get(i) == 1) {
                 for (int r : c.refs()) {
@@ -110,8 +210,9 @@ class StreamedSchedulingPropertyTest {
                             .isLessThanOrEqualTo(starts.get(i));
                 }
             }
-            for (int j = i + 1; j < n; j++) {
-                if (conflict(c, message.get(j)) && runs.get(i) == 1 && runs.get(j) == 1) {
+            for (int j = 0; j < n; j++) {
+                if (position[i] < position[j] && conflict(c, message.get(j)) && runs.get(i) == 1
+                        && runs.get(j) == 1) {
                     assertThat(ends.get(i)).as("call %d ended before conflicting %d started", i, j)
                             .isLessThanOrEqualTo(starts.get(j));
                 }
@@ -157,8 +258,8 @@ class StreamedSchedulingPropertyTest {
         return keyed && a.key() == b.key() && (a.kind() == 2 || b.kind() == 2);
     }
 
-    /** Whether "must finish before" (model order for conflicts, references for data) has a cycle. */
-    private static boolean hasCycle(List<Call> message) {
+    /** Whether "must finish before" (join order for conflicts, references for data) has a cycle. */
+    private static boolean hasCycle(List<Call> message, int[] position) {
         int n = message.size();
         List<List<Integer>> before = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -170,8 +271,8 @@ class StreamedSchedulingPropertyTest {
                     before.get(r).add(j);
                 }
             }
-            for (int i = 0; i < j; i++) {
-                if (conflict(message.get(i), message.get(j))) {
+            for (int i = 0; i < n; i++) {
+                if (position[i] < position[j] && conflict(message.get(i), message.get(j))) {
                     before.get(i).add(j);
                 }
             }
