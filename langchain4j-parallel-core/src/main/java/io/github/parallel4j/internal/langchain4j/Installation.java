@@ -47,9 +47,10 @@ import org.slf4j.LoggerFactory;
  * its own call's outcome. This works whether LangChain4j calls the executors one by one (its default) or all at
  * once ({@code executeToolsConcurrently()}). Streaming with {@code executeToolsConcurrently()}, LangChain4j hands
  * each call over as it streams in, before the message is complete: each joins its message's {@link StreamedBatch}
- * and starts as its edges allow, and the complete response closes the batch. A call that belongs to no known batch
- * (when the builder could not be read, so the library cannot tell that calls stream in) runs alone, still under
- * resource-key locks and the invocation's exclusive-write lock.
+ * and starts as its edges allow, and the complete response closes the batch (the calls not arrived yet join it then,
+ * in the model's order); a message whose complete response comes before any of its calls is a whole batch. A call
+ * that belongs to no known batch (when the builder could not be read, so the library cannot tell that calls stream
+ * in) runs alone, still under resource-key locks and the invocation's exclusive-write lock.
  *
  * <p>Invocation state lives only while the invocation needs it; see {@link Invocations}.
  */
