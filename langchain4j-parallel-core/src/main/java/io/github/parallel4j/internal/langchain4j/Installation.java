@@ -206,10 +206,10 @@ final class Installation {
         UUID id = context == null ? null : context.invocationId();
         InvocationState state = invocations.enter(id);
         try {
-            InvocationState.Claim claim;
+            Claim claim;
             CallOutcome outcome;
             try {
-                Supplier<InvocationState.Claim> inBatch = () -> state.claim(request,
+                Supplier<Claim> inBatch = () -> state.claim(request,
                         batch -> startBatch(batch, state, context),
                         () -> start(List.of(request), state, context, scheduler.capture()));
                 // Decided per message, not per service: a message whose complete response came first is a whole batch.
@@ -321,7 +321,7 @@ final class Installation {
     }
 
     /** How many characters the call's observation may have: its tool's limit, and its share of the turn's. */
-    private int allowance(InvocationState.Claim claim, CallOutcome outcome) {
+    private int allowance(Claim claim, CallOutcome outcome) {
         if (outcome.call().name().equals(ReadResultTool.NAME) && kept != null) {
             return 0; // its slices are sized to fit already; cutting them again would lose what was asked for
         }
@@ -349,7 +349,7 @@ final class Installation {
         return Math.min(own, claim.batch().shares(() -> limits.shares(all))[claim.index()]);
     }
 
-    private CallOutcome await(InvocationState.Claim claim, UUID id, InvocationState state) {
+    private CallOutcome await(Claim claim, UUID id, InvocationState state) {
         try {
             return claim.run().outcome(claim.index()).get();
         } catch (InterruptedException e) {

@@ -203,12 +203,10 @@ final class InvocationState {
     }
 
     /**
-     * Joins a call that streamed in to its message's turn, opening the message's batch at its first call (the
-     * response that completes the message comes after its calls). The turn starts with that first call (registered
-     * with this state by {@code open}'s start function before anything of it can start). A call of a message whose
-     * complete response came before any of its calls reached an executor (a synchronous invocation of an AI service
-     * that also streams, an output guardrail's reprompt, or calls that all streamed in at the end) belongs to that
-     * message's whole batch instead: {@code inBatch} claims it there, so the batch is planned in the model's order.
+     * Joins a call that streamed in to its message's turn, opening the message's batch at its first call; the turn
+     * starts with it ({@code open}'s start function registers the turn here before any call of it can start). A call
+     * of a message whose complete response came first (a synchronous invocation of a service that also streams, a
+     * guardrail's reprompt, calls that all came at the end) is claimed in that message's whole batch ({@code inBatch}).
      *
      * @param open opens the batch of a new message
      * @param inBatch claims the call's place in the current whole batch
@@ -221,28 +219,22 @@ final class InvocationState {
                 if (failure != null) {
                     return Claim.refused(failure);
                 }
-                if (streamed == null && batchPending && batch != null && batch.holds(request)) {
-                    current = null;
-                } else {
-                    if (streamed == null) {
-                        streamed = open.get();
-                    }
-                    current = streamed;
+                boolean inWhole = streamed == null && batchPending && batch != null && batch.holds(request);
+                if (!inWhole && streamed == null) {
+                    streamed = open.get();
                 }
+                current = inWhole ? null : streamed;
             }
             if (current == null) {
                 return inBatch.get();
             }
             StreamedBatch.Joined joined = current.join(request);
-            if (joined == null) {
-                synchronized (this) { // a call of the next message: the last one is over
-                    if (streamed == current) {
-                        streamed = null;
-                    }
-                }
-                continue;
+            if (joined != null) {
+                return new Claim(joined.run(), joined.index(), current, null);
             }
-            return new Claim(joined.run(), joined.index(), current, null);
+            synchronized (this) { // a call of the next message: the last one is over
+                streamed = streamed == current ? null : streamed;
+            }
         }
     }
 
@@ -263,11 +255,8 @@ final class InvocationState {
             if (failure != null) {
                 return false;
             }
+            streamed = streamed != null && streamed.closed() ? null : streamed; // a closed one is the last message's
             current = streamed;
-            if (current != null && current.closed()) {
-                current = null; // the last message's
-                streamed = null;
-            }
             if (current == null) {
                 newBatch(requests, context, unknownToLangChain4j, mine, concurrent);
             }
@@ -408,13 +397,4 @@ final class InvocationState {
         owner.changed(this);
     }
 
-    /**
-     * A call's place in a running turn; {@code batch} is null for a call that runs alone, {@code run} is null
-     * for a call refused because the invocation had failed ({@code refusal} says why).
-     */
-    record Claim(TurnRun run, int index, TurnShares batch, String refusal) {
-        static Claim refused(String why) {
-            return new Claim(null, -1, null, why);
-        }
-    }
 }

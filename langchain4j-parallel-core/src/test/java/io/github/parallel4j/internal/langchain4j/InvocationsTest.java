@@ -93,7 +93,7 @@ class InvocationsTest {
 
         // Starting a turn runs planning and the user's observers; meanwhile a tool of the same invocation (here:
         // another thread) takes and leaves the invocation's lock, as an abandoned tool finishing does.
-        InvocationState.Claim claim = state.claim(request, batch -> {
+        Claim claim = state.claim(request, batch -> {
             Thread other = new Thread(() -> {
                 state.scope.readLock().lock();
                 state.scope.readLock().unlock();
