@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.CompleteToolCall;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.observability.api.listener.AiServiceResponseReceivedListener;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.TokenStream;
@@ -24,6 +30,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -257,5 +264,52 @@ class StreamedArrivalTest {
         assertThat(failed.get(30, TimeUnit.SECONDS)).isNotNull();
         assertThat(taskDone.await(30, TimeUnit.SECONDS)).isTrue();
         assertThat(tools.started("post").getCount()).as("the write did not start after the caller was told").isOne();
+    }
+
+    @Test
+    void should_run_once_a_call_whose_complete_response_copy_differs_from_the_one_that_streamed_in() throws Exception {
+        Tools tools = new Tools();
+        CompletableFuture<String> done = new CompletableFuture<>();
+        // The complete response holds the call with the same id and other whitespace: not equal, the same call.
+        StreamingChatModel model = new StreamingChatModel() {
+            private final AtomicInteger requests = new AtomicInteger();
+
+            @Override
+            public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
+                if (requests.getAndIncrement() > 0) {
+                    handler.onCompleteResponse(ChatResponse.builder().aiMessage(AiMessage.from("done")).build());
+                    return;
+                }
+                new Thread(() -> {
+                    handler.onCompleteToolCall(new CompleteToolCall(0,
+                            ScriptedChatModel.call("call_1", "order", "{\"orderId\":\"1\"}")));
+                    handler.onCompleteToolCall(new CompleteToolCall(1,
+                            ScriptedChatModel.call("call_2", "order", "{\"orderId\":\"2\"}")));
+                    try {
+                        tools.started("order 1").await(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    handler.onCompleteResponse(ChatResponse.builder().aiMessage(AiMessage.from(List.of(
+                            ScriptedChatModel.call("call_1", "order", "{\"orderId\": \"1\"}"),
+                            ScriptedChatModel.call("call_2", "order", "{\"orderId\": \"2\"}")))).build());
+                }).start();
+            }
+        };
+        ParallelTools parallel = ParallelTools.builder().turnListener(reports::add).build();
+        StreamingAssistant assistant = parallel.install(AiServices.builder(StreamingAssistant.class), tools)
+                .streamingChatModel(model)
+                .executeToolsConcurrently()
+                .build();
+
+        assistant.chat("go").onPartialResponse(p -> {})
+                .onCompleteResponse(r -> done.complete(r.aiMessage().text()))
+                .onError(done::completeExceptionally)
+                .start();
+
+        assertThat(done.get(30, TimeUnit.SECONDS)).isEqualTo("done");
+        assertThat(tools.log.intervals()).as("each call ran once").hasSize(2);
+        assertThat(reports).hasSize(1);
+        assertThat(reports.get(0).calls()).hasSize(2);
     }
 }
