@@ -38,6 +38,7 @@ final class SharedBackend {
     private final AtomicLong lastProbe = new AtomicLong(System.nanoTime());
     private final AtomicLong fallbacks = new AtomicLong();
     private final AtomicLong refusals = new AtomicLong();
+    private final AtomicLong lostLeases = new AtomicLong();
     private final AtomicLong lastLatencyNanos = new AtomicLong();
 
     SharedBackend(SharedLimits limits) {
@@ -76,14 +77,14 @@ final class SharedBackend {
             run(() -> then.accept(null, e));
             return;
         }
-        Future<?> timeout = timer.schedule(() -> {
+        Future<?> timeout = timer.schedule(logged(() -> {
             if (decided.compareAndSet(false, true)) {
                 TimeoutException e = new TimeoutException(limits.backend() + " did not answer within "
                         + Duration.ofNanos(timeoutNanos).toMillis() + " ms");
                 failed(e);
                 then.accept(null, e);
             }
-        }, Math.max(1, timeoutNanos), TimeUnit.NANOSECONDS);
+        }), Math.max(1, timeoutNanos), TimeUnit.NANOSECONDS);
         stage.whenComplete((value, error) -> {
             if (!decided.compareAndSet(false, true)) {
                 if (value != null && late != null) {
@@ -104,16 +105,28 @@ final class SharedBackend {
 
     /** Runs a step on the library's thread, or on the caller's when the thread is gone (shut down). */
     void run(Runnable step) {
+        Runnable logged = logged(step);
         try {
-            timer.execute(step);
+            timer.execute(logged);
         } catch (RuntimeException e) {
-            step.run();
+            logged.run();
         }
+    }
+
+    /** A step whose failure is logged rather than swallowed by the executor's future. */
+    private Runnable logged(Runnable step) {
+        return () -> {
+            try {
+                step.run();
+            } catch (RuntimeException | Error e) {
+                log.error("A shared-limits step ({}) failed", limits.backend(), e);
+            }
+        };
     }
 
     /** Runs a step after a delay on the library's thread; the returned future cancels it. */
     Future<?> later(Runnable step, long nanos) {
-        return timer.schedule(step, Math.max(1, nanos), TimeUnit.NANOSECONDS);
+        return timer.schedule(logged(step), Math.max(1, nanos), TimeUnit.NANOSECONDS);
     }
 
     private void answered() {
@@ -137,6 +150,16 @@ final class SharedBackend {
 
     void refused() {
         refusals.incrementAndGet();
+    }
+
+    /** A renewal found that a lease was no longer ours (it ran out and another JVM may hold it). */
+    void lostLease() {
+        lostLeases.incrementAndGet();
+    }
+
+    /** @return how many renewals found their lease lost */
+    long lostLeases() {
+        return lostLeases.get();
     }
 
     SharedLimits.Status status() {

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What one attempt of a call takes of the {@link SharedLimits}, after its in-JVM caps and before its in-JVM rate
@@ -32,6 +35,8 @@ import java.util.function.Consumer;
  * which is never held while calling out.
  */
 public final class SharedHold {
+
+    private static final Logger log = LoggerFactory.getLogger(SharedLimits.class);
 
     /** The longest the backend is asked to wait for a permit or a lock in one request. */
     static final long WAIT_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
@@ -71,8 +76,11 @@ public final class SharedHold {
         this.writes = writes;
         this.deadlineNanos = deadlineNanos;
         this.ticker = ticker;
-        Duration base = callTimeout.orElseGet(() -> deadlineNanos == Long.MAX_VALUE ? UNBOUNDED_LEASE
-                : Duration.ofNanos(Math.max(0, Durations.remaining(deadlineNanos, ticker.read()))));
+        // The lease covers the longer of the call's timeout and what its turn has left (a call that waits for a
+        // later step, or outlives its timeout, is renewed meanwhile anyway).
+        Duration budget = deadlineNanos == Long.MAX_VALUE ? UNBOUNDED_LEASE
+                : Duration.ofNanos(Math.max(0, Durations.remaining(deadlineNanos, ticker.read())));
+        Duration base = callTimeout.filter(t -> t.compareTo(budget) > 0).orElse(budget);
         this.lease = base.plus(backend.limits.leaseMargin()).plusMillis(1);
     }
 
@@ -89,7 +97,34 @@ public final class SharedHold {
      * @param refused why the call cannot run: {@code RATE_LIMITED} or {@code LIMITS_UNAVAILABLE}
      */
     public void start(Runnable granted, Consumer<LimitRefusal> refused) {
-        backend.run(() -> step(keys.isEmpty() ? 1 : 0, granted, refused));
+        AtomicBoolean answered = new AtomicBoolean();
+        Consumer<LimitRefusal> refusedOnce = refusal -> {
+            if (answered.compareAndSet(false, true)) {
+                try {
+                    refused.accept(refusal);
+                } catch (RuntimeException e) {
+                    log.error("Answering a call refused by the shared limits of integration '{}' failed",
+                            integration, e);
+                }
+            }
+        };
+        Runnable grantedOnce = () -> {
+            if (answered.compareAndSet(false, true)) {
+                try {
+                    granted.run();
+                } catch (RuntimeException e) {
+                    // the call still gets an outcome, and the backend's thread goes on
+                    log.error("The step after the shared limits of integration '{}' failed; the call is answered"
+                            + " with TOOL_ERROR", integration, e);
+                    refundTokens();
+                    release();
+                    answered.set(false);
+                    refusedOnce.accept(new LimitRefusal("the call could not start after its shared limits ("
+                            + e.getClass().getSimpleName() + "); the call did not run", ErrorCode.TOOL_ERROR));
+                }
+            }
+        };
+        backend.run(() -> step(keys.isEmpty() ? 1 : 0, grantedOnce, refusedOnce));
     }
 
     private void step(int step, Runnable granted, Consumer<LimitRefusal> refused) {
@@ -188,6 +223,11 @@ public final class SharedHold {
         synchronized (this) {
             if (!released) {
                 held.add(got);
+                if (renewal == null) {
+                    // renewed from the first lease on, so that a lock or permit held while the call waits for
+                    // a later step does not run out meanwhile
+                    renewal = backend.later(this::renew, renewPeriodNanos());
+                }
                 return true;
             }
         }
@@ -218,13 +258,24 @@ public final class SharedHold {
         return released;
     }
 
+    private long renewPeriodNanos() {
+        return Math.max(1, lease.toNanos() / 2);
+    }
+
     private void startRenewing() {
-        long period = Math.max(1, lease.toNanos() / 2);
         synchronized (this) {
-            if (released || held.isEmpty()) {
-                return;
+            if (released || held.isEmpty() || renewal != null) {
+                return; // renewing already since the first lease was kept
             }
-            renewal = backend.later(this::renew, period);
+            renewal = backend.later(this::renew, renewPeriodNanos());
+        }
+    }
+
+    private void scheduleNextRenewal() {
+        synchronized (this) {
+            if (!released && !held.isEmpty()) {
+                renewal = backend.later(this::renew, renewPeriodNanos());
+            }
         }
     }
 
@@ -237,9 +288,15 @@ public final class SharedHold {
             leases = List.copyOf(held);
         }
         for (SharedLimits.Lease each : leases) {
-            backend.ask(() -> each.renew(lease), backend.limits.timeout().toNanos(), (ok, error) -> {}, null);
+            backend.ask(() -> each.renew(lease), backend.limits.timeout().toNanos(), (ok, error) -> {
+                if (error == null && Boolean.FALSE.equals(ok) && !isReleased()) {
+                    backend.lostLease();
+                    log.warn("A shared lease of integration '{}' ({}) was lost: another JVM may hold it now",
+                            integration, backend.limits.backend());
+                }
+            }, null);
         }
-        startRenewing();
+        scheduleNextRenewal();
     }
 
     /**

@@ -114,7 +114,9 @@ final class Attempt implements Runnable {
             pace();
             return;
         }
-        admission.share(hold, this::pace, refusal -> failBeforeStart(refusal.code(), refusal.getMessage(), null));
+        // marked as the library's own steps: a turn that ends on the shared-limits thread hands its completion off
+        admission.share(hold, OnTimer.mark(this::pace),
+                refusal -> OnTimer.mark(() -> failBeforeStart(refusal.code(), refusal.getMessage(), null)).run());
     }
 
     private ToolOutput cachedOrNull(PlannedCall call) {
