@@ -16,20 +16,21 @@ import org.redisson.api.RedissonClient;
  * One call's resource-key locks in Redis: a Redisson read-write lock per key, taken one after the other in the
  * order given (sorted, the same in every JVM, so no two calls wait for each other), each with a lease. Redisson
  * locks belong to a thread; here they belong to the call, through an id of its own passed as the "thread", so
- * that the call's locks can be taken and released on any thread. When a key does not come within the wait, the
- * keys taken so far are released and the call holds nothing.
+ * that the call's locks can be taken and released on any thread. When a key does not come within the wait, or
+ * Redis fails part-way, the keys taken so far are released and the call holds nothing.
+ *
+ * <p>The locks are kept by Redisson's own lock watchdog (taken without a lease time): it renews each lock, and each
+ * read hold's timeout key, only while this client still owns it, until the lock is released; if the JVM dies, the
+ * lock ends after the client's {@code lockWatchdogTimeout} (Redisson's default: 30 s). {@link #renew} therefore
+ * extends nothing itself: it answers whether every lock is still ours.
  */
 final class KeyLocks implements SharedLimits.Lease {
 
-    private final RedissonClient redisson;
     private final List<RLock> locks;
-    private final List<String> names;
     private final long owner;
 
-    private KeyLocks(RedissonClient redisson, List<RLock> locks, List<String> names, long owner) {
-        this.redisson = redisson;
+    private KeyLocks(List<RLock> locks, long owner) {
         this.locks = locks;
-        this.names = names;
         this.owner = owner;
     }
 
@@ -41,23 +42,35 @@ final class KeyLocks implements SharedLimits.Lease {
             var rw = redisson.getReadWriteLock(names.get(k));
             locks.add(writes.get(k) ? rw.writeLock() : rw.readLock());
         }
-        KeyLocks held = new KeyLocks(redisson, locks, names, owner);
+        KeyLocks held = new KeyLocks(locks, owner);
         long deadline = System.nanoTime() + maxWait.toNanos();
-        return held.takeFrom(0, deadline, Math.max(1, lease.toMillis()));
+        return held.takeFrom(0, deadline);
     }
 
-    private CompletionStage<Optional<SharedLimits.Lease>> takeFrom(int k, long deadline, long leaseMillis) {
+    private CompletionStage<Optional<SharedLimits.Lease>> takeFrom(int k, long deadline) {
         if (k == locks.size()) {
             return CompletableFuture.completedFuture(Optional.of(this));
         }
         long waitMillis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-        return locks.get(k).tryLockAsync(waitMillis, leaseMillis, TimeUnit.MILLISECONDS, owner)
-                .thenCompose(got -> {
-                    if (got) {
-                        return takeFrom(k + 1, deadline, leaseMillis);
+        CompletableFuture<Boolean> got;
+        try {
+            // leaseTime -1: Redisson's watchdog keeps the lock while this client owns it
+            got = locks.get(k).tryLockAsync(waitMillis, -1, TimeUnit.MILLISECONDS, owner).toCompletableFuture();
+        } catch (RuntimeException e) {
+            got = CompletableFuture.failedFuture(e);
+        }
+        return got.handle((taken, error) -> {
+                    if (error != null) {
+                        // Redis failed part-way: what was taken goes back, then the failure is the answer
+                        return releaseBelow(k).thenCompose(
+                                v -> CompletableFuture.<Optional<SharedLimits.Lease>>failedFuture(error));
+                    }
+                    if (taken) {
+                        return takeFrom(k + 1, deadline);
                     }
                     return releaseBelow(k).thenApply(v -> Optional.<SharedLimits.Lease>empty());
-                });
+                })
+                .thenCompose(next -> next);
     }
 
     private CompletionStage<Void> releaseBelow(int end) {
@@ -68,16 +81,15 @@ final class KeyLocks implements SharedLimits.Lease {
         return CompletableFuture.allOf(unlocks);
     }
 
+    /** Answers whether every lock is still this call's; Redisson's watchdog does the renewing. */
     @Override
     public CompletionStage<Boolean> renew(Duration lease) {
-        CompletableFuture<?>[] renewals = new CompletableFuture<?>[names.size()];
-        for (int k = 0; k < names.size(); k++) {
-            // the lock's hash holds its holders; its time to live is the lease
-            renewals[k] = redisson.getKeys().expireAsync(names.get(k), Math.max(1, lease.toMillis()),
-                    TimeUnit.MILLISECONDS).toCompletableFuture();
+        CompletableFuture<?>[] checks = new CompletableFuture<?>[locks.size()];
+        for (int k = 0; k < locks.size(); k++) {
+            checks[k] = locks.get(k).isHeldByThreadAsync(owner).toCompletableFuture();
         }
-        return CompletableFuture.allOf(renewals).thenApply(v -> {
-            for (CompletableFuture<?> each : renewals) {
+        return CompletableFuture.allOf(checks).thenApply(v -> {
+            for (CompletableFuture<?> each : checks) {
                 if (!Boolean.TRUE.equals(each.join())) {
                     return false;
                 }

@@ -173,7 +173,7 @@ public final class RedisSharedLimits implements SharedLimits {
         ConfigurationBuilder configuration = BucketConfiguration.builder();
         bandwidths.forEach(configuration::addLimit);
         BucketConfiguration built = configuration.build();
-        return buckets().builder().build(key(name), () -> CompletableFuture.completedFuture(built));
+        return buckets().builder().build(bucketKey(name), () -> CompletableFuture.completedFuture(built));
     }
 
     @Override
@@ -188,8 +188,33 @@ public final class RedisSharedLimits implements SharedLimits {
         return semaphore.acquiredPermitsAsync();
     }
 
-    private String key(String... parts) {
-        return namespace + ":" + String.join(":", parts);
+    /** {@code <namespace>:<kind>:<name>}, the namespace and the name escaped: distinct pairs never collide. */
+    String key(String kind, String name) {
+        return escape(namespace) + ":" + kind + ":" + escape(name);
+    }
+
+    /** A rate's bucket: its name comes from the library with its parts escaped already ({@code rate:...}). */
+    String bucketKey(String bucket) {
+        return escape(namespace) + ":" + bucket;
+    }
+
+    /**
+     * Percent-encodes {@code %}, {@code :}, {@code {} and {@code }} (the separator, the escape, and Redis Cluster's
+     * hash-tag braces), so that names joined with {@code :} never collide.
+     */
+    static String escape(String part) {
+        StringBuilder escaped = new StringBuilder(part.length() + 8);
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            switch (c) {
+                case '%' -> escaped.append("%25");
+                case ':' -> escaped.append("%3A");
+                case '{' -> escaped.append("%7B");
+                case '}' -> escaped.append("%7D");
+                default -> escaped.append(c);
+            }
+        }
+        return escaped.toString();
     }
 
     @Override

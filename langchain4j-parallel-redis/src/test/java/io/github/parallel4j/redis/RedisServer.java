@@ -54,7 +54,12 @@ final class RedisServer implements AutoCloseable {
     }
 
     static RedissonClient client(String address) {
-        Config config = new Config();
+        return client(address, 30_000);
+    }
+
+    /** A client whose lock watchdog keeps a lock {@code watchdogMillis} past its last renewal (it renews at a third). */
+    static RedissonClient client(String address, long watchdogMillis) {
+        Config config = new Config().setLockWatchdogTimeout(watchdogMillis);
         // Commands time out fast (the outage tests stop Redis); connecting may take a while on a loaded machine,
         // where three replicas start at once.
         config.useSingleServer().setAddress("redis://" + address).setTimeout(300).setRetryAttempts(0)

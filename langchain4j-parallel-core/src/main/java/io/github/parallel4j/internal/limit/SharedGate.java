@@ -58,15 +58,44 @@ public final class SharedGate implements CallGate {
     private static List<SharedHold.Rate> rates(String integration, IntegrationLimits limit, Object partition) {
         List<SharedHold.Rate> rates = new ArrayList<>(2);
         if (!limit.bandwidths().isEmpty()) {
-            rates.add(new SharedHold.Rate("rate:" + integration, limit.bandwidths(),
+            rates.add(new SharedHold.Rate(bucket(integration, null), limit.bandwidths(),
                     IntegrationGate.describe(limit.rates(), limit.bandwidths().size())));
         }
         if (!limit.perKeyBandwidths().isEmpty() && partition != null) {
-            rates.add(new SharedHold.Rate("rate:" + integration + ":" + partition, limit.perKeyBandwidths(),
+            rates.add(new SharedHold.Rate(bucket(integration, partition), limit.perKeyBandwidths(),
                     IntegrationGate.describe(limit.perKeyRates(), limit.perKeyBandwidths().size()) + " for '"
                             + partition + "'"));
         }
         return rates;
+    }
+
+    /**
+     * The name of a shared rate's bucket: {@code rate:<integration>} or {@code rate:<integration>:<key>}, each part
+     * escaped ({@link #escape}) so that no two (integration, key) pairs share a bucket (integration {@code jira:acme}
+     * and integration {@code jira}'s key {@code acme} stay apart).
+     */
+    static String bucket(String integration, Object partition) {
+        return "rate:" + escape(integration) + (partition == null ? "" : ":" + escape(String.valueOf(partition)));
+    }
+
+    /**
+     * Percent-encodes {@code %}, {@code :}, {@code {} and {@code }}: the separator, the escape itself, and Redis
+     * Cluster's hash-tag braces; every other character stays. Distinct strings stay distinct and never contain the
+     * separator, so names joined with {@code :} never collide.
+     */
+    static String escape(String part) {
+        StringBuilder escaped = new StringBuilder(part.length() + 8);
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            switch (c) {
+                case '%' -> escaped.append("%25");
+                case ':' -> escaped.append("%3A");
+                case '{' -> escaped.append("%7B");
+                case '}' -> escaped.append("%7D");
+                default -> escaped.append(c);
+            }
+        }
+        return escaped.toString();
     }
 
     @Override
