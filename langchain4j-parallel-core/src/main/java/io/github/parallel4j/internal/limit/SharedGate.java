@@ -6,10 +6,12 @@ import io.github.parallel4j.Ticker;
 import io.github.parallel4j.internal.plan.PlannedCall;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.WeakHashMap;
 
 /**
  * The in-JVM {@link IntegrationGate} with {@link SharedLimits} on top: every in-JVM limit still holds (and is what
@@ -25,6 +27,8 @@ public final class SharedGate implements CallGate {
     private final Map<String, IntegrationLimits> limits;
     private final SharedBackend backend;
     private final Ticker ticker;
+    /** Each call's latest hold, for the refund after a 429: only what that attempt really took goes back. */
+    private final Map<PlannedCall, SharedHold> latest = Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
      * @param local the in-JVM gate
@@ -50,9 +54,11 @@ public final class SharedGate implements CallGate {
         }
         int capacity = limit == null ? 0 : limit.maxConcurrent().orElse(0);
         List<SharedHold.Rate> rates = limit == null ? List.of() : rates(integration, limit, partition);
-        return new SharedHold(backend, integration, capacity, rates,
+        SharedHold hold = new SharedHold(backend, integration, capacity, rates,
                 locks ? List.copyOf(keys.keySet()) : List.of(), locks ? List.copyOf(keys.values()) : List.of(),
                 deadlineNanos, ticker, call.policy().timeout());
+        latest.put(call, hold);
+        return hold;
     }
 
     private static List<SharedHold.Rate> rates(String integration, IntegrationLimits limit, Object partition) {
@@ -121,14 +127,11 @@ public final class SharedGate implements CallGate {
     @Override
     public void slowDown(PlannedCall call, Object partition, Duration retryAfter, Ticker ticker) {
         local.slowDown(call, partition, retryAfter, ticker);
-        String integration = call.policy() == null ? null : call.policy().integration().orElse(null);
-        IntegrationLimits limit = integration == null ? null : limits.get(integration);
-        if (limit != null && !backend.skip()) {
-            // The upstream did not count the refused request: its shared tokens go back, as the local ones do.
-            for (SharedHold.Rate rate : rates(integration, limit, partition)) {
-                backend.ask(() -> backend.limits.refund(rate.bucket(), rate.bandwidths()),
-                        backend.limits.timeout().toNanos(), (ok, error) -> {}, null);
-            }
+        SharedHold hold = latest.remove(call);
+        if (hold != null) {
+            // The upstream did not count the refused request: the shared tokens its attempt took go back (only
+            // those: an attempt that fell back, or took one rate's token only, gives back what it took).
+            hold.refundTokens();
         }
     }
 
