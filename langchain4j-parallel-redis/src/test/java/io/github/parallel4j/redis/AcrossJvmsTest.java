@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RPermitExpirableSemaphore;
@@ -79,7 +80,19 @@ class AcrossJvmsTest {
         });
         reader.setDaemon(true);
         reader.start();
-        return new Child(process, lines);
+        Child child = new Child(process, lines);
+        started.add(child);
+        return child;
+    }
+
+    /** Every child this test started: destroyed after it, whether it passed or not, so none outlives the build. */
+    private final List<Child> started = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void destroyChildren() throws InterruptedException {
+        for (Child child : started) {
+            child.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
@@ -132,16 +145,18 @@ class AcrossJvmsTest {
                     String.valueOf(cap), String.valueOf(cap), "0", "1");
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> vendor.holding.get() == cap);
             RPermitExpirableSemaphore permits = redisson.getPermitExpirableSemaphore(namespace + ":permits:vendor");
-            // Past the turn's budget and past one lease: the abandoned calls still hold their permits (renewed).
-            Awaitility.await().pollDelay(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(10))
-                    .until(() -> true);
-            assertThat(permits.acquiredPermits()).isEqualTo(cap);
+            // Checked throughout, past the turn's budget and past one lease (about 2 s): the abandoned calls still
+            // hold their permits (renewed).
+            Awaitility.await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> permits.acquiredPermits() == cap);
             assertThat(permits.tryAcquire(0, 5_000, TimeUnit.MILLISECONDS)).isNull();
 
             long killed = System.nanoTime();
             child.process().destroyForcibly().waitFor(); // SIGKILL: no finally runs
             List<String> ours = new ArrayList<>();
-            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            // Back once their lease (about 2 s) runs out: within three leases, where a permit of the library's
+            // unbounded lease (60 s) or one renewed by a dead JVM would not come back at all.
+            Awaitility.await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(20)).until(() -> {
                 String id = permits.tryAcquire(0, 5_000, TimeUnit.MILLISECONDS);
                 if (id != null) {
                     ours.add(id);
@@ -150,7 +165,6 @@ class AcrossJvmsTest {
             });
             double backAfter = (System.nanoTime() - killed) / 1e9;
             System.out.printf("permits of a killed JVM back after %.2f s (lease about 2 s)%n", backAfter);
-            assertThat(backAfter).isLessThanOrEqualTo(2.5);
         }
     }
 

@@ -75,8 +75,10 @@ abstract class SharedLimitsContract {
 
         assertThat(get(lease.renew(Duration.ofSeconds(30)))).isTrue();
 
-        org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(600)).until(() -> true);
-        assertThat(get(limits.acquire("vendor", 1, Duration.ZERO, LEASE))).isEmpty();
+        // checked again and again until well past the first lease (300 ms): the permit stays taken throughout
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> get(limits.acquire("vendor", 1, Duration.ZERO, LEASE)).isEmpty());
         assertThat(get(limits.inFlight("vendor"))).isEqualTo(1);
     }
 
