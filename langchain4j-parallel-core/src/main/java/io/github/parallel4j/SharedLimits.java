@@ -55,7 +55,8 @@ public interface SharedLimits {
          * Extends the lease of a call still running (a stuck call past its turn's budget keeps what it holds).
          *
          * @param lease from now
-         * @return completes with false when the lease had expired already
+         * @return completes with false when the lease is no longer held (it had expired, or another holder has
+         *     it now); the library logs that and counts it
          */
         CompletionStage<Boolean> renew(Duration lease);
 
@@ -73,10 +74,13 @@ public interface SharedLimits {
     /** @return what a call does when the backend is unavailable */
     OnFailure onFailure();
 
-    /** @return the longest one backend call may take before it counts as failed */
+    /**
+     * @return the longest one backend call may take before it counts as failed; for {@link #acquire} and
+     *     {@link #lock}, the library allows this plus the {@code maxWait} it passed
+     */
     Duration timeout();
 
-    /** @return what a lease adds to the call's own timeout (or what is left of its turn's budget) */
+    /** @return what a lease adds to the longer of the call's own timeout and what is left of its turn's budget */
     Duration leaseMargin();
 
     /** @return whether resource-key locks are taken in the backend too, so keyed writes exclude across JVMs */

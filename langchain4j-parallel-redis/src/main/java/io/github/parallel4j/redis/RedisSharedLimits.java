@@ -41,7 +41,10 @@ import org.redisson.api.RedissonClient;
  *       per-key rate ({@code <namespace>:rate:<name>[:<key>]}); a bucket expires once it would be full again.
  *       Bucket4j computes refills on each JVM's clock: keep the replicas' clocks in sync (NTP).
  *   <li>Keyed writes (off by default): a Redisson read-write lock per resource key ({@code <namespace>:lock:<key>}),
- *       taken in sorted order with a lease.
+ *       taken in sorted order and kept by Redisson's lock watchdog (renewed only while this client owns it; a dead
+ *       JVM's locks end after the client's {@code lockWatchdogTimeout}).
+ *   <li>Every name in a key (namespace, integration, per-key rate key, resource key) is escaped: '%', ':', '{'
+ *       and '}' are percent-encoded, so distinct names never share a key.
  * </ul>
  *
  * <p>Every call is asynchronous (no thread waits for Redis); what happens when Redis does not answer within
@@ -199,7 +202,7 @@ public final class RedisSharedLimits implements SharedLimits {
     }
 
     /**
-     * Percent-encodes {@code %}, {@code :}, {@code {} and {@code }} (the separator, the escape, and Redis Cluster's
+     * Percent-encodes '%', ':', '{' and '}' (the separator, the escape, and Redis Cluster's
      * hash-tag braces), so that names joined with {@code :} never collide.
      */
     static String escape(String part) {
@@ -268,7 +271,8 @@ public final class RedisSharedLimits implements SharedLimits {
 
         /**
          * The longest one Redis call may take before the library treats Redis as unavailable for that call (and
-         * applies {@link #onFailure}). Default 500 ms. Never more than the call's turn has left.
+         * applies {@link #onFailure}). Default 500 ms. A permit or lock request may take this plus its wait window
+         * (at most 500 ms); it is not cut short by the turn's budget, but the call is still answered at its budget.
          *
          * @param timeout positive
          * @return this builder

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@link SharedLimits} backend as the library talks to it: every call bounded in time (its own
- * {@link SharedLimits#timeout()}, never past the asking call's deadline), its answers handed to the library's own
- * thread (never run on the backend's I/O threads), its health tracked: a WARN once when it stops answering, an INFO
+ * {@link SharedLimits#timeout()}, plus the wait window of a permit or lock request), its answers handed to the
+ * library's own thread (never run on the backend's I/O threads; a step that throws is logged, not swallowed), its
+ * health tracked: a WARN once when it stops answering, an INFO
  * when it answers again, and while it is down only one call per {@link #PROBE_INTERVAL_NANOS} asks it, the others
  * going straight to the configured {@link SharedLimits.OnFailure} instead of waiting for a timeout each.
  *

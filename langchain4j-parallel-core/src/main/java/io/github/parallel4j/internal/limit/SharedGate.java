@@ -85,7 +85,7 @@ public final class SharedGate implements CallGate {
     }
 
     /**
-     * Percent-encodes {@code %}, {@code :}, {@code {} and {@code }}: the separator, the escape itself, and Redis
+     * Percent-encodes '%', ':', '{' and '}': the separator, the escape itself, and Redis
      * Cluster's hash-tag braces; every other character stays. Distinct strings stay distinct and never contain the
      * separator, so names joined with {@code :} never collide.
      */
