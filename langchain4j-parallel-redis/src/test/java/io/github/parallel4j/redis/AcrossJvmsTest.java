@@ -86,13 +86,14 @@ class AcrossJvmsTest {
     }
 
     /** Every child this test started: destroyed after it, whether it passed or not, so none outlives the build. */
-    private final List<Child> started = new CopyOnWriteArrayList<>();
+    private static final List<Child> started = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void destroyChildren() throws InterruptedException {
         for (Child child : started) {
             child.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+        started.clear();
     }
 
     @Test
