@@ -166,6 +166,20 @@ public final class Admission {
     }
 
     /**
+     * Gives back the shared rate tokens the attempt took ({@link SharedHold#refundTokens}): it does not run after
+     * all. Call before {@link #release}; a no-op without shared limits, or when they were given back already.
+     */
+    public void refundShared() {
+        SharedHold hold;
+        synchronized (this) {
+            hold = shared;
+        }
+        if (hold != null) {
+            hold.refundTokens();
+        }
+    }
+
+    /**
      * Waits on the timer until the rate permit should be there, holding no thread and no JVM-wide slot.
      *
      * @param timer the shared timer

@@ -168,6 +168,7 @@ final class Attempt implements Runnable {
 
     /** The attempt's end before it ran: answers the call (or retries it) with a failure. */
     void failBeforeStart(ErrorCode code, String message, Throwable cause) {
+        admission.refundShared(); // it did not run: the shared rate tokens it took go back
         admission.release();
         end(CallOutcome.failure(call(), code, message, cause, state.readyAt(), -1, turn.now(), number));
     }
@@ -214,7 +215,8 @@ final class Attempt implements Runnable {
             }
         }
         if (!live) {
-            admission.release(); // closed while queued: its outcome is written already
+            admission.refundShared(); // closed while queued: it did not run
+            admission.release(); // its outcome is written already
             return;
         }
         CallOutcome outcome;

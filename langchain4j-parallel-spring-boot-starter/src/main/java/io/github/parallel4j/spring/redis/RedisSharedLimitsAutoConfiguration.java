@@ -15,7 +15,9 @@ import org.springframework.context.annotation.Bean;
  * With {@code parallel-tools.shared-limits.redis.enabled=true}, {@code langchain4j-parallel-redis} on the class
  * path and a {@link RedissonClient} bean, makes a {@link RedisSharedLimits} from the
  * {@code parallel-tools.shared-limits.redis.*} properties and gives it to the application's {@code ParallelTools}
- * (through a {@link ParallelToolsCustomizer}). Define your own {@code RedisSharedLimits} bean to build it yourself.
+ * (through a {@link ParallelToolsCustomizer}). To build it yourself, define your own {@code RedisSharedLimits} bean
+ * and keep {@code parallel-tools.shared-limits.redis.enabled=true}: this auto-configuration (which hands the bean
+ * to {@code ParallelTools}) applies only with that property.
  */
 @AutoConfiguration(afterName = {"org.redisson.spring.starter.RedissonAutoConfigurationV2",
         "org.redisson.spring.starter.RedissonAutoConfiguration"})
