@@ -287,12 +287,12 @@ final class Installation {
         UUID invocation = context == null ? null : context.invocationId();
         // Idempotency keys derive from this: stable across a call's attempts, distinct across turns.
         String key = invocation == null ? null : invocation + "#" + turns.incrementAndGet();
-        Object partition = context == null ? null : config.rateLimitKey().apply(context);
+        Object rateLimitKey = context == null ? null : config.rateLimitKey().apply(context);
         TurnObserver.TurnScope turn = observers.turnStarted(invocation, plan);
         CallRunner calls = (call, arguments) -> tools.run(call, arguments, context, builderTools);
         CallRunner runner = new CachedReads(TurnObservers.around(calls, turn), readCache, cacheScope);
         TurnOptions options = new TurnOptions(config.turnTimeout().orElse(null), state.scope, key,
-                config.maxConcurrentCallsPerTurn(), config.maxRetriesPerTurn(), config.rateLimitRetries(), partition,
+                config.maxConcurrentCallsPerTurn(), config.maxRetriesPerTurn(), config.rateLimitRetries(), rateLimitKey,
                 config.maxRetryAfter());
         TurnRun run = streamed != null ? scheduler.open(plan, runner, options, captured)
                 : scheduler.start(plan, runner, options, captured);

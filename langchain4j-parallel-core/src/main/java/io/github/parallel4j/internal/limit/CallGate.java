@@ -25,15 +25,15 @@ public interface CallGate {
         }
 
         @Override
-        public long estimate(PlannedCall call, Object partition, long deadlineNanos) {
+        public long estimate(PlannedCall call, Object rateLimitKey, long deadlineNanos) {
             return 0;
         }
 
         @Override
-        public void pace(PlannedCall call, Object partition, long deadlineNanos) {}
+        public void pace(PlannedCall call, Object rateLimitKey, long deadlineNanos) {}
 
         @Override
-        public void slowDown(PlannedCall call, Object partition, Duration retryAfter, Ticker ticker) {}
+        public void slowDown(PlannedCall call, Object rateLimitKey, Duration retryAfter, Ticker ticker) {}
 
         @Override
         public long pausedNanos(PlannedCall call, long deadlineNanos) {
@@ -66,12 +66,12 @@ public interface CallGate {
      * then asks {@link #pace} on the call's thread. Must be short and must not block.
      *
      * @param call the call
-     * @param partition the key of per-key rate limits (a conversation, a tenant), or null
+     * @param rateLimitKey the key of per-key rate limits (a conversation, a tenant), or null
      * @param deadlineNanos the turn's deadline on the gate's time source, or {@link Long#MAX_VALUE} for none
      * @return nanoseconds to wait, 0 for at once
      * @throws LimitRefusal when the call could not start before the deadline
      */
-    long estimate(PlannedCall call, Object partition, long deadlineNanos) throws LimitRefusal;
+    long estimate(PlannedCall call, Object rateLimitKey, long deadlineNanos) throws LimitRefusal;
 
     /**
      * Takes the call's rate permit on its thread, just before it starts, waiting at most until {@code
@@ -80,23 +80,23 @@ public interface CallGate {
      * milliseconds away and, when no permit comes by then, gives the thread up and waits on the timer again.
      *
      * @param call the call
-     * @param partition the key of per-key rate limits, or null
+     * @param rateLimitKey the key of per-key rate limits, or null
      * @param deadlineNanos the latest moment to start, on the gate's time source
      * @throws LimitRefusal when no permit comes before the deadline; nothing is consumed
      * @throws InterruptedException when interrupted while waiting; nothing is consumed
      */
-    void pace(PlannedCall call, Object partition, long deadlineNanos) throws LimitRefusal, InterruptedException;
+    void pace(PlannedCall call, Object rateLimitKey, long deadlineNanos) throws LimitRefusal, InterruptedException;
 
     /**
      * An upstream refused the call for its rate: slow down the call's integration for {@code retryAfter}, and
      * give back the rate permit the call used, since the upstream did not count the refused request.
      *
      * @param call the refused call
-     * @param partition the key of per-key rate limits the call was paced under, or null
+     * @param rateLimitKey the key of per-key rate limits the call was paced under, or null
      * @param retryAfter how long the upstream asked to wait
      * @param ticker the scheduler's time source
      */
-    void slowDown(PlannedCall call, Object partition, Duration retryAfter, Ticker ticker);
+    void slowDown(PlannedCall call, Object rateLimitKey, Duration retryAfter, Ticker ticker);
 
     /**
      * How long the call's integration stays paused after an upstream 429: the scheduler waits that out on a timer
@@ -114,12 +114,13 @@ public interface CallGate {
      * the scheduler starts it with {@link Admission#share}. Must not throw; must not block.
      *
      * @param call the call
-     * @param partition the key of per-key rate limits, or null
+     * @param rateLimitKey the key of per-key rate limits, or null
      * @param deadlineNanos the turn's deadline on the gate's time source, or {@link Long#MAX_VALUE} for none
      * @param keys the call's resource keys (sorted) with whether it writes them
      * @return the hold, or null when nothing is shared for this call
      */
-    default SharedHold shared(PlannedCall call, Object partition, long deadlineNanos, SortedMap<String, Boolean> keys) {
+    default SharedHold shared(PlannedCall call, Object rateLimitKey, long deadlineNanos,
+            SortedMap<String, Boolean> keys) {
         return null;
     }
 }

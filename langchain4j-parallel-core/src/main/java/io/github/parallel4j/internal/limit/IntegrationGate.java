@@ -124,35 +124,36 @@ public final class IntegrationGate implements CallGate {
      * deadline), then waited for with the gate's {@link Sleeper}.
      *
      * @param call the call
-     * @param partition the key of per-key rate limits, or null
+     * @param rateLimitKey the key of per-key rate limits, or null
      * @param deadlineNanos the deadline on the gate's ticker, or {@link Long#MAX_VALUE} for none
      * @param unused the scheduler's ticker; the gate reads its own
      * @throws LimitRefusal when no permit comes before the deadline; nothing is consumed
      * @throws InterruptedException when interrupted while waiting; the permit is given back
      */
-    public void pace(PlannedCall call, Object partition, long deadlineNanos, Ticker unused)
+    public void pace(PlannedCall call, Object rateLimitKey, long deadlineNanos, Ticker unused)
             throws LimitRefusal, InterruptedException {
-        pace(call, partition, deadlineNanos);
+        pace(call, rateLimitKey, deadlineNanos);
     }
 
     @Override
-    public void pace(PlannedCall call, Object partition, long deadlineNanos) throws LimitRefusal, InterruptedException {
-        long wait = reserve(call, partition, deadlineNanos);
+    public void pace(PlannedCall call, Object rateLimitKey, long deadlineNanos)
+            throws LimitRefusal, InterruptedException {
+        long wait = reserve(call, rateLimitKey, deadlineNanos);
         if (wait > 0) {
             try {
                 sleeper.sleep(wait);
             } catch (InterruptedException e) {
-                giveBack(buckets(call, partition));
+                giveBack(buckets(call, rateLimitKey));
                 throw e;
             }
         }
     }
 
     @Override
-    public long estimate(PlannedCall call, Object partition, long deadlineNanos) throws LimitRefusal {
+    public long estimate(PlannedCall call, Object rateLimitKey, long deadlineNanos) throws LimitRefusal {
         long now = ticker.read();
         long wait = pausedNanos(call, deadlineNanos);
-        for (Rated rated : buckets(call, partition)) {
+        for (Rated rated : buckets(call, rateLimitKey)) {
             EstimationProbe probe = rated.bucket().estimateAbilityToConsume(1);
             long refill = probe.canBeConsumed() ? 0 : probe.getNanosToWaitForRefill();
             if (refill == Long.MAX_VALUE || Durations.endsAfter(now, refill, deadlineNanos)) {
@@ -164,9 +165,9 @@ public final class IntegrationGate implements CallGate {
     }
 
     /** Reserves the call's permits (only when they come before the deadline); returns how long until they are valid. */
-    private long reserve(PlannedCall call, Object partition, long deadlineNanos) throws LimitRefusal {
+    private long reserve(PlannedCall call, Object rateLimitKey, long deadlineNanos) throws LimitRefusal {
         long wait = pausedNanos(call, deadlineNanos);
-        List<Rated> buckets = buckets(call, partition);
+        List<Rated> buckets = buckets(call, rateLimitKey);
         for (int k = 0; k < buckets.size(); k++) {
             try {
                 wait = Math.max(wait, reserveIn(buckets.get(k), deadlineNanos, integrationOf(call)));
@@ -182,7 +183,7 @@ public final class IntegrationGate implements CallGate {
     private record Rated(Bucket bucket, String what) {}
 
     /** The buckets a call draws on, in the order they are taken: its integration's, then its key's. */
-    private List<Rated> buckets(PlannedCall call, Object partition) {
+    private List<Rated> buckets(PlannedCall call, Object rateLimitKey) {
         String integration = integrationOf(call);
         Limiter limiter = integration == null ? null : limiters.get(integration);
         if (limiter == null) {
@@ -193,10 +194,10 @@ public final class IntegrationGate implements CallGate {
             buckets.add(new Rated(limiter.bucket,
                     describe(limiter.limits.rates(), limiter.limits.bandwidths().size())));
         }
-        if (limiter.perKey != null && partition != null) {
-            buckets.add(new Rated(limiter.perKey.builder().build(partition, () -> limiter.perKeyConfiguration),
+        if (limiter.perKey != null && rateLimitKey != null) {
+            buckets.add(new Rated(limiter.perKey.builder().build(rateLimitKey, () -> limiter.perKeyConfiguration),
                     describe(limiter.limits.perKeyRates(), limiter.limits.perKeyBandwidths().size())
-                            + " for '" + partition + "'"));
+                            + " for '" + rateLimitKey + "'"));
         }
         return buckets;
     }
@@ -249,7 +250,7 @@ public final class IntegrationGate implements CallGate {
     }
 
     @Override
-    public void slowDown(PlannedCall call, Object partition, Duration retryAfter, Ticker unused) {
+    public void slowDown(PlannedCall call, Object rateLimitKey, Duration retryAfter, Ticker unused) {
         String integration = integrationOf(call);
         if (integration == null) {
             return;
@@ -258,7 +259,7 @@ public final class IntegrationGate implements CallGate {
         pausedUntil.merge(integration, until, (a, b) -> b - a > 0 ? b : a);
         // The upstream did not count the refused request: give its permit back, so that our buckets stay in step
         // with the upstream's instead of running one request ahead of it.
-        giveBack(buckets(call, partition));
+        giveBack(buckets(call, rateLimitKey));
     }
 
     /**

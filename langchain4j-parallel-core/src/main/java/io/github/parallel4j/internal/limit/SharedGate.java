@@ -45,7 +45,8 @@ public final class SharedGate implements CallGate {
     }
 
     @Override
-    public SharedHold shared(PlannedCall call, Object partition, long deadlineNanos, SortedMap<String, Boolean> keys) {
+    public SharedHold shared(PlannedCall call, Object rateLimitKey, long deadlineNanos,
+            SortedMap<String, Boolean> keys) {
         String integration = call.policy() == null ? null : call.policy().integration().orElse(null);
         IntegrationLimits limit = integration == null ? null : limits.get(integration);
         boolean locks = backend.limits.sharesKeyedWrites() && !keys.isEmpty();
@@ -53,7 +54,7 @@ public final class SharedGate implements CallGate {
             return null;
         }
         int capacity = limit == null ? 0 : limit.maxConcurrent().orElse(0);
-        List<SharedHold.Rate> rates = limit == null ? List.of() : rates(integration, limit, partition);
+        List<SharedHold.Rate> rates = limit == null ? List.of() : rates(integration, limit, rateLimitKey);
         SharedHold hold = new SharedHold(backend, integration, capacity, rates,
                 locks ? List.copyOf(keys.keySet()) : List.of(), locks ? List.copyOf(keys.values()) : List.of(),
                 deadlineNanos, ticker, call.policy().timeout());
@@ -61,16 +62,16 @@ public final class SharedGate implements CallGate {
         return hold;
     }
 
-    private static List<SharedHold.Rate> rates(String integration, IntegrationLimits limit, Object partition) {
+    private static List<SharedHold.Rate> rates(String integration, IntegrationLimits limit, Object rateLimitKey) {
         List<SharedHold.Rate> rates = new ArrayList<>(2);
         if (!limit.bandwidths().isEmpty()) {
             rates.add(new SharedHold.Rate(bucket(integration, null), limit.bandwidths(),
                     IntegrationGate.describe(limit.rates(), limit.bandwidths().size())));
         }
-        if (!limit.perKeyBandwidths().isEmpty() && partition != null) {
-            rates.add(new SharedHold.Rate(bucket(integration, partition), limit.perKeyBandwidths(),
+        if (!limit.perKeyBandwidths().isEmpty() && rateLimitKey != null) {
+            rates.add(new SharedHold.Rate(bucket(integration, rateLimitKey), limit.perKeyBandwidths(),
                     IntegrationGate.describe(limit.perKeyRates(), limit.perKeyBandwidths().size()) + " for '"
-                            + partition + "'"));
+                            + rateLimitKey + "'"));
         }
         return rates;
     }
@@ -80,8 +81,8 @@ public final class SharedGate implements CallGate {
      * escaped ({@link #escape}) so that no two (integration, key) pairs share a bucket (integration {@code jira:acme}
      * and integration {@code jira}'s key {@code acme} stay apart).
      */
-    static String bucket(String integration, Object partition) {
-        return "rate:" + escape(integration) + (partition == null ? "" : ":" + escape(String.valueOf(partition)));
+    static String bucket(String integration, Object rateLimitKey) {
+        return "rate:" + escape(integration) + (rateLimitKey == null ? "" : ":" + escape(String.valueOf(rateLimitKey)));
     }
 
     /**
@@ -115,18 +116,19 @@ public final class SharedGate implements CallGate {
     }
 
     @Override
-    public long estimate(PlannedCall call, Object partition, long deadlineNanos) throws LimitRefusal {
-        return local.estimate(call, partition, deadlineNanos);
+    public long estimate(PlannedCall call, Object rateLimitKey, long deadlineNanos) throws LimitRefusal {
+        return local.estimate(call, rateLimitKey, deadlineNanos);
     }
 
     @Override
-    public void pace(PlannedCall call, Object partition, long deadlineNanos) throws LimitRefusal, InterruptedException {
-        local.pace(call, partition, deadlineNanos);
+    public void pace(PlannedCall call, Object rateLimitKey, long deadlineNanos)
+            throws LimitRefusal, InterruptedException {
+        local.pace(call, rateLimitKey, deadlineNanos);
     }
 
     @Override
-    public void slowDown(PlannedCall call, Object partition, Duration retryAfter, Ticker ticker) {
-        local.slowDown(call, partition, retryAfter, ticker);
+    public void slowDown(PlannedCall call, Object rateLimitKey, Duration retryAfter, Ticker ticker) {
+        local.slowDown(call, rateLimitKey, retryAfter, ticker);
         SharedHold hold = latest.remove(call);
         if (hold != null) {
             // The upstream did not count the refused request: the shared tokens its attempt took go back (only

@@ -104,7 +104,7 @@ final class Attempt implements Runnable {
     private void share() {
         SharedHold hold;
         try {
-            hold = turn.scheduler.gate().shared(call(), turn.options.partition(), turn.budget.deadline(), keys);
+            hold = turn.scheduler.gate().shared(call(), turn.options.rateLimitKey(), turn.budget.deadline(), keys);
         } catch (RuntimeException e) {
             failBeforeStart(ErrorCode.TOOL_ERROR, "the call's shared limits could not be applied: "
                     + CallFailure.messageOf(e), e);
@@ -135,7 +135,7 @@ final class Attempt implements Runnable {
         CallGate gate = turn.scheduler.gate();
         long wait;
         try {
-            wait = gate.estimate(call(), turn.options.partition(), turn.budget.deadline());
+            wait = gate.estimate(call(), turn.options.rateLimitKey(), turn.budget.deadline());
         } catch (LimitRefusal refusal) {
             failBeforeStart(refusal.code(), refusal.getMessage(), null);
             return;
@@ -290,7 +290,7 @@ final class Attempt implements Runnable {
         long window = turn.scheduler.ticker().read() + PACE_WINDOW_NANOS;
         boolean last = budget.reachedBy(window);
         try {
-            turn.scheduler.gate().pace(call(), turn.options.partition(), last ? budget.deadline() : window);
+            turn.scheduler.gate().pace(call(), turn.options.rateLimitKey(), last ? budget.deadline() : window);
             return true;
         } catch (LimitRefusal refusal) {
             if (last) {

@@ -16,12 +16,12 @@ import java.util.concurrent.locks.ReadWriteLock;
  * @param maxConcurrent the most calls of this turn that may run at once; 0 for no cap
  * @param maxRetries the most retries (of all calls together) this turn may make
  * @param rateLimitRetries the most times one call is run again after an upstream 429
- * @param partition the key of per-key rate limits (a conversation, a tenant), or null for none
+ * @param rateLimitKey the key of per-key rate limits (a conversation, a tenant), or null for none
  * @param maxRetryAfter the longest retry-after of an upstream that is waited for; a longer one answers the call
  *     {@code RATE_LIMITED} at once and pauses its integration for this long only
  */
 public record TurnOptions(Duration budget, ReadWriteLock scope, String key, int maxConcurrent, int maxRetries,
-        int rateLimitRetries, Object partition, Duration maxRetryAfter) {
+        int rateLimitRetries, Object rateLimitKey, Duration maxRetryAfter) {
 
     public TurnOptions {
         if (budget != null && (budget.isNegative() || budget.isZero())) {
@@ -44,11 +44,11 @@ public record TurnOptions(Duration budget, ReadWriteLock scope, String key, int 
      * @param maxConcurrent the per-turn cap, 0 for none
      * @param maxRetries the turn's retries
      * @param rateLimitRetries runs after an upstream 429 per call
-     * @param partition the per-key rate key, or null
+     * @param rateLimitKey the per-key rate key, or null
      */
     public TurnOptions(Duration budget, ReadWriteLock scope, String key, int maxConcurrent, int maxRetries,
-            int rateLimitRetries, Object partition) {
-        this(budget, scope, key, maxConcurrent, maxRetries, rateLimitRetries, partition,
+            int rateLimitRetries, Object rateLimitKey) {
+        this(budget, scope, key, maxConcurrent, maxRetries, rateLimitRetries, rateLimitKey,
                 Durations.DEFAULT_MAX_RETRY_AFTER);
     }
 

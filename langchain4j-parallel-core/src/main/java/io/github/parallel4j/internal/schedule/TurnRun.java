@@ -288,24 +288,22 @@ public class TurnRun {
      */
     private void admit(CallState state, JsonNode arguments) {
         PlannedCall call = state.call;
+        TreeMap<String, Boolean> keys;
         try {
             long paused = scheduler.gate().pausedNanos(call, budget.deadline());
             if (paused > 0) {
                 later(state, () -> admit(state, arguments), paused);
                 return;
             }
+            keys = CallLocks.keys(call, arguments);
         } catch (LimitRefusal refusal) {
             failNow(state, refusal.code(), refusal.getMessage());
             return;
-        } catch (RuntimeException e) {
-            failNow(state, ErrorCode.TOOL_ERROR, "the call's limits could not be applied: " + CallFailure.messageOf(e));
-            return;
-        }
-        TreeMap<String, Boolean> keys;
-        try {
-            keys = CallLocks.keys(call, arguments);
         } catch (CallFailure f) {
             failNow(state, f.code(), f.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            failNow(state, ErrorCode.TOOL_ERROR, "the call's limits could not be applied: " + CallFailure.messageOf(e));
             return;
         }
         Attempt attempt;
@@ -336,7 +334,7 @@ public class TurnRun {
         CallState state = attempt.state;
         if (next.slowDown() != null) {
             try {
-                scheduler.gate().slowDown(state.call, options.partition(), next.slowDown(), scheduler.ticker());
+                scheduler.gate().slowDown(state.call, options.rateLimitKey(), next.slowDown(), scheduler.ticker());
             } catch (RuntimeException e) {
                 // Slowing down is a courtesy to the upstream; the call's own outcome must not depend on it.
             }
