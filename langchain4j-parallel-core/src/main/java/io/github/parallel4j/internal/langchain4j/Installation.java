@@ -291,7 +291,7 @@ final class Installation {
         TurnObserver.TurnScope turn = observers.turnStarted(invocation, plan);
         CallRunner calls = (call, arguments) -> tools.run(call, arguments, context, builderTools);
         CallRunner runner = new CachedReads(TurnObservers.around(calls, turn), readCache, cacheScope);
-        TurnOptions options = new TurnOptions(config.turnTimeout().orElse(null), state.scope, key,
+        TurnOptions options = new TurnOptions(config.turnTimeout().orElse(null), state.lock, key,
                 config.maxConcurrentCallsPerTurn(), config.maxRetriesPerTurn(), config.rateLimitRetries(), rateLimitKey,
                 config.maxRetryAfter());
         TurnRun run = streamed != null ? scheduler.open(plan, runner, options, captured)

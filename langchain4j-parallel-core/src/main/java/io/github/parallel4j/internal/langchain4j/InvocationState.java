@@ -39,7 +39,7 @@ final class InvocationState {
         void changed(InvocationState state);
     }
 
-    final ScopeLock scope;
+    final InvocationLock lock;
     private final Owner owner;
     private final AtomicInteger callers = new AtomicInteger();
     private final AtomicInteger lockUsers = new AtomicInteger();
@@ -60,7 +60,7 @@ final class InvocationState {
      */
     InvocationState(Owner owner) {
         this.owner = owner;
-        this.scope = new ScopeLock(new ScopeLock.Users() {
+        this.lock = new InvocationLock(new InvocationLock.Users() {
             @Override
             public void entered() {
                 if (lockUsers.getAndIncrement() == 0) {

@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
 /**
  * What one attempt of a call must hold before it is given a thread, taken in one fixed order for every call and
  * without holding a thread, so that a waiting call is an entry in a queue and no two calls can wait for each
- * other: its scope and resource-key locks ({@link #lock}); then, once the caller has had its say (an answer from
+ * other: its invocation lock and resource-key locks ({@link #lock}); then, once the caller has had its say (an answer from
  * the read cache spends nothing), its turn's cap and its integration's slots ({@link #acquire}); its share of limits
  * held outside the JVM, when there are any ({@link #share}); the time its rate
  * permit should come, waited out on the timer ({@link #pace}); and last the JVM-wide slot. Whatever it took is
@@ -35,7 +35,7 @@ public final class Admission {
     private boolean taken;
     /** The slot request it waits on, if any, so that closing the turn can withdraw it. */
     private FairSlots.Ticket ticket;
-    /** Its scope and resource-key locks, null when it needs none; {@code locked} once they are held. */
+    /** Its invocation lock and resource-key locks, null when it needs none; {@code locked} once they are held. */
     private ResourceLocks.Request locks;
     private boolean locked;
     /** The timer task waiting until a rate permit should be there. */
@@ -55,7 +55,7 @@ public final class Admission {
      * Asks for the attempt's locks, all in one request; {@code then} runs once they are held (at once, or on the
      * thread that releases them).
      *
-     * @param request the scope and key locks, made with {@link #onLocked} as its grant callback
+     * @param request the invocation lock and key locks, made with {@link #onLocked} as its grant callback
      */
     public void lock(ResourceLocks.Request request) {
         synchronized (this) {

@@ -32,7 +32,7 @@ public final class ResourceLocks {
      * Makes a request without placing it yet, so that the caller can keep it before any grant can happen.
      *
      * @param keys the keys in the order to take them: any objects with value equality (resource keys as text, an
-     *     invocation's scope by identity); the same order for every caller
+     *     invocation lock by identity); the same order for every caller
      * @param writes for each key, whether the request takes it for writing (exclusive) or reading (shared)
      * @param onGranted runs once every key is held and answers whether the request keeps them; if it does, the
      *     holder must call {@link Request#release()} exactly once after; if not, they pass on at once

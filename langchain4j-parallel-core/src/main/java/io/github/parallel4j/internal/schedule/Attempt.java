@@ -65,10 +65,10 @@ final class Attempt implements Runnable {
         return state.call;
     }
 
-    /** Asks for the call's scope and key locks, then goes on ({@link #afterLocks}) once they are held. */
+    /** Asks for the call's invocation lock and key locks, then goes on ({@link #afterLocks}) once they are held. */
     void lock(TreeMap<String, Boolean> keys) {
         this.keys = keys;
-        ResourceLocks.Request request = CallLocks.request(turn.scheduler.locks(), turn.options.scope(), call(), keys,
+        ResourceLocks.Request request = CallLocks.request(turn.scheduler.locks(), turn.options.invocationLock(), call(), keys,
                 () -> admission.onLocked(this::afterLocks));
         if (request == null) {
             afterLocks();

@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.function.BooleanSupplier;
 
 /**
- * The locks one attempt of a call asks for: its invocation's scope first (exclusive for an exclusive write), then
+ * The locks one attempt of a call asks for: its invocation lock first (exclusive for an exclusive write), then
  * its resource keys, filled from the arguments it will really receive and sorted, so that every call takes them in
  * one order and no two calls can wait for each other.
  */
@@ -44,34 +44,34 @@ final class CallLocks {
     }
 
     /**
-     * The call's scope lock (first) and resource-key locks, as one request, not placed yet.
+     * The call's invocation lock (first) and resource-key locks, as one request, not placed yet.
      *
      * @param locks the locks shared by every turn
-     * @param scope the invocation's scope, or null
+     * @param invocationLock the invocation's lock, or null
      * @param call the call
      * @param keys its keys ({@link #keys})
      * @param onGranted runs once every lock is held; answers whether they are kept
      * @return the request, or null when the call needs no lock
      */
-    static ResourceLocks.Request request(ResourceLocks locks, ReadWriteLock scope, PlannedCall call,
+    static ResourceLocks.Request request(ResourceLocks locks, ReadWriteLock invocationLock, PlannedCall call,
             TreeMap<String, Boolean> keys, BooleanSupplier onGranted) {
-        int n = keys.size() + (scope != null ? 1 : 0);
+        int n = keys.size() + (invocationLock != null ? 1 : 0);
         if (n == 0) {
             return null;
         }
         List<Object> names = new ArrayList<>(n);
         boolean[] writes = new boolean[n];
         int k = 0;
-        if (scope != null) {
-            names.add(scope); // by identity: the invocation's, taken before any key by every call
+        if (invocationLock != null) {
+            names.add(invocationLock); // by identity: the invocation's, taken before any key by every call
             writes[k++] = call.policy().isExclusive();
         }
         for (var key : keys.entrySet()) {
             names.add(key.getKey());
             writes[k++] = key.getValue();
         }
-        if (scope instanceof ScopeHolders holders) {
-            holders.entered(); // the scope's owner outlives this call while it holds or waits for the scope
+        if (invocationLock instanceof InvocationLockHolders holders) {
+            holders.entered(); // the lock's owner outlives this call while it holds or waits for it
             return locks.request(names, writes, onGranted, holders::left);
         }
         return locks.request(names, writes, onGranted);

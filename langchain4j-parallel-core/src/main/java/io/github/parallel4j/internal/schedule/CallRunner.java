@@ -26,7 +26,7 @@ public interface CallRunner {
 
     /**
      * A result kept from an earlier identical call, to answer with instead of running. Asked once the call holds its
-     * locks (its invocation's scope and its resource keys, so no write to its keys is running), and before any
+     * locks (its invocation lock and its resource keys, so no write to its keys is running), and before any
      * concurrency cap, slot or rate permit is taken, so a kept result spends none. Called on the thread that granted
      * those locks (the turn's own, or one finishing another call); must be quick. An exception counts as no kept
      * result: the tool runs.

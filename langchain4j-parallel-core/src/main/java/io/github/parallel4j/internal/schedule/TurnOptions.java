@@ -8,7 +8,7 @@ import java.util.concurrent.locks.ReadWriteLock;
  * Settings of one turn.
  *
  * @param budget the turn's wall-clock budget, or null for none
- * @param scope a lock shared by every turn of one AI service invocation: exclusive calls take it for writing,
+ * @param invocationLock a lock shared by every turn of one AI service invocation: exclusive calls take it for writing,
  *     others for reading, so an exclusive write runs alone even among calls that arrive one at a time; null for
  *     none
  * @param key a name for the turn, stable for its lifetime and unique among turns (the invocation id and the
@@ -20,7 +20,7 @@ import java.util.concurrent.locks.ReadWriteLock;
  * @param maxRetryAfter the longest retry-after of an upstream that is waited for; a longer one answers the call
  *     {@code RATE_LIMITED} at once and pauses its integration for this long only
  */
-public record TurnOptions(Duration budget, ReadWriteLock scope, String key, int maxConcurrent, int maxRetries,
+public record TurnOptions(Duration budget, ReadWriteLock invocationLock, String key, int maxConcurrent, int maxRetries,
         int rateLimitRetries, Object rateLimitKey, Duration maxRetryAfter) {
 
     public TurnOptions {
@@ -39,27 +39,27 @@ public record TurnOptions(Duration budget, ReadWriteLock scope, String key, int 
      * Options with the default longest retry-after ({@link Durations#DEFAULT_MAX_RETRY_AFTER}).
      *
      * @param budget the turn's budget, or null for none
-     * @param scope the invocation's lock, or null
+     * @param invocationLock the invocation's lock, or null
      * @param key the turn's name, or null
      * @param maxConcurrent the per-turn cap, 0 for none
      * @param maxRetries the turn's retries
      * @param rateLimitRetries runs after an upstream 429 per call
      * @param rateLimitKey the per-key rate key, or null
      */
-    public TurnOptions(Duration budget, ReadWriteLock scope, String key, int maxConcurrent, int maxRetries,
+    public TurnOptions(Duration budget, ReadWriteLock invocationLock, String key, int maxConcurrent, int maxRetries,
             int rateLimitRetries, Object rateLimitKey) {
-        this(budget, scope, key, maxConcurrent, maxRetries, rateLimitRetries, rateLimitKey,
+        this(budget, invocationLock, key, maxConcurrent, maxRetries, rateLimitRetries, rateLimitKey,
                 Durations.DEFAULT_MAX_RETRY_AFTER);
     }
 
     /**
-     * Options with only a budget and a scope, and the defaults for the rest: no per-turn cap, 10 retries per turn,
-     * 3 runs after an upstream 429 per call.
+     * Options with only a budget and an invocation lock, and the defaults for the rest: no per-turn cap, 10 retries
+     * per turn, 3 runs after an upstream 429 per call.
      *
      * @param budget the budget, or null
-     * @param scope the scope lock, or null
+     * @param invocationLock the invocation lock, or null
      */
-    public TurnOptions(Duration budget, ReadWriteLock scope) {
-        this(budget, scope, null, 0, 10, 3, null);
+    public TurnOptions(Duration budget, ReadWriteLock invocationLock) {
+        this(budget, invocationLock, null, 0, 10, 3, null);
     }
 }

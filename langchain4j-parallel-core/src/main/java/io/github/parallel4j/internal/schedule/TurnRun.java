@@ -28,7 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>The way of one call: ready (predecessors done, references filled) → what it needs, taken in one fixed order for
  * every call and without holding a thread, so that a waiting call is an entry in a queue and no two calls can wait for
- * each other: the invocation's scope and its resource-key locks
+ * each other: the invocation lock and its resource-key locks
  * ({@link io.github.parallel4j.internal.limit.ResourceLocks}), an
  * answer from the read cache if one is kept, its turn's cap, its integration's slots, the time its rate permit should
  * come (waited out on the timer), and last the JVM-wide slot → a tool thread, which takes the permit (so that permits

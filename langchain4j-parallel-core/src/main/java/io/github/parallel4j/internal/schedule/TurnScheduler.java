@@ -75,7 +75,7 @@ public final class TurnScheduler {
      *
      * @param plan the plan
      * @param runner runs each call's tool
-     * @param options the turn's budget and scope
+     * @param options the turn's budget and invocation lock
      * @return the running turn
      */
     public TurnRun start(Plan plan, CallRunner runner, TurnOptions options) {
@@ -88,7 +88,7 @@ public final class TurnScheduler {
      *
      * @param plan the plan
      * @param runner runs each call's tool
-     * @param options the turn's budget and scope
+     * @param options the turn's budget and invocation lock
      * @param captured what {@link #capture()} returned on the thread whose context the tools should see
      * @return the running turn
      */
@@ -104,7 +104,7 @@ public final class TurnScheduler {
      *
      * @param empty the open plan's snapshot before its first call
      * @param runner runs each call's tool
-     * @param options the turn's budget and scope
+     * @param options the turn's budget and invocation lock
      * @param captured what {@link #capture()} returned on the thread whose context the tools should see
      * @return the running turn, open until {@link StreamedTurn#seal} or until it closes
      */

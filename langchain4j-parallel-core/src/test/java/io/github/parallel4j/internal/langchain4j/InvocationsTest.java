@@ -63,13 +63,13 @@ class InvocationsTest {
     void should_never_expire_a_state_while_a_thread_holds_its_lock() {
         UUID id = UUID.randomUUID();
         InvocationState state = awaitingOneCall(id, ScriptedCall.of("c1"));
-        state.scope.readLock().lock(); // a tool that ignored its interrupt
+        state.lock.readLock().lock(); // a tool that ignored its interrupt
         try {
             invocations.leave(id, state);
             now.addAndGet(Duration.ofDays(1).toNanos());
             assertThat(invocations.size()).isEqualTo(1);
         } finally {
-            state.scope.readLock().unlock();
+            state.lock.readLock().unlock();
         }
         // Unpinned once its last lock user left; its batch still awaits a call, so it gets the idle expiry from then.
         assertThat(invocations.size()).isEqualTo(1);
@@ -95,8 +95,8 @@ class InvocationsTest {
         // another thread) takes and leaves the invocation's lock, as an abandoned tool finishing does.
         Claim claim = state.claim(request, batch -> {
             Thread other = new Thread(() -> {
-                state.scope.readLock().lock();
-                state.scope.readLock().unlock();
+                state.lock.readLock().lock();
+                state.lock.readLock().unlock();
                 used.countDown();
             });
             other.start();
@@ -108,7 +108,7 @@ class InvocationsTest {
             }
             return scheduler.start(plan, (call, args) -> new io.github.parallel4j.internal.schedule.ToolOutput(
                     com.fasterxml.jackson.databind.node.TextNode.valueOf("ok"), null),
-                    new io.github.parallel4j.internal.schedule.TurnOptions(null, state.scope));
+                    new io.github.parallel4j.internal.schedule.TurnOptions(null, state.lock));
         }, () -> null);
 
         assertThat(claim.run().outcome(0).get(10, java.util.concurrent.TimeUnit.SECONDS).ok()).isTrue();

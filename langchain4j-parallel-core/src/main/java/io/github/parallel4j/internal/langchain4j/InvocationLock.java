@@ -1,6 +1,6 @@
 package io.github.parallel4j.internal.langchain4j;
 
-import io.github.parallel4j.internal.schedule.ScopeHolders;
+import io.github.parallel4j.internal.schedule.InvocationLockHolders;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * interrupt after its turn ended still holds it, and its invocation's state must outlive it, or a later call of
  * the same invocation would get a fresh lock and run inside that write.
  */
-final class ScopeLock implements ReadWriteLock, ScopeHolders {
+final class InvocationLock implements ReadWriteLock, InvocationLockHolders {
 
     /** Told when a thread starts waiting for the lock, and when it no longer holds nor waits for it. */
     interface Users {
@@ -27,13 +27,13 @@ final class ScopeLock implements ReadWriteLock, ScopeHolders {
     private final Lock read;
     private final Lock write;
 
-    ScopeLock(Users users) {
+    InvocationLock(Users users) {
         this.users = users;
         this.read = new Counted(lock.readLock(), users);
         this.write = new Counted(lock.writeLock(), users);
     }
 
-    /** The scheduler takes the scope without a thread (as a queue entry) and counts its calls here. */
+    /** The scheduler takes the lock without a thread (as a queue entry) and counts its calls here. */
     @Override
     public void entered() {
         users.entered();
