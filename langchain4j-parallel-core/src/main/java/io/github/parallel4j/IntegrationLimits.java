@@ -205,7 +205,7 @@ public final class IntegrationLimits {
 
         /**
          * Adds a rate limit that applies to each key separately: by default each conversation (the AI service's
-         * chat memory id; each AI service invocation when the method has no {@code @MemoryId}), or whatever {@code ParallelTools.Builder#rateLimitKey} derives (a tenant, a user). The
+         * chat memory id; each AI service invocation when the method has no {@code @MemoryId}), or whatever {@code ParallelToolsBuilder#rateLimitKey} derives (a tenant, a user). The
          * buckets live in a bounded Caffeine cache and are dropped once idle and full again.
          *
          * @param permits call starts allowed per period for one key, at least 1

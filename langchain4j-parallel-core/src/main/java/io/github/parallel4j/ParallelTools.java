@@ -6,6 +6,7 @@ import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.tool.AiServiceTool;
 import dev.langchain4j.service.tool.ToolProvider;
 import io.github.parallel4j.internal.langchain4j.Installations;
+import io.github.parallel4j.internal.langchain4j.LangChain4jVersion;
 import io.github.parallel4j.internal.langchain4j.ModelGuidance;
 import io.github.parallel4j.internal.limit.IntegrationGate;
 import io.github.parallel4j.internal.limit.ResourceLocks;
@@ -46,9 +47,9 @@ import java.util.function.Function;
  *
  * <p><b>Threads.</b> Tools run on virtual threads on Java 21+, on an elastic pool of daemon platform threads on
  * Java 17 (it grows with demand, as LangChain4j's own default does), or on the
- * {@link Builder#executor(Executor) executor} you give. A call waiting for a resource-key lock, a cap or a rate
+ * {@link ParallelToolsBuilder#executor(Executor) executor} you give. A call waiting for a resource-key lock, a cap or a rate
  * permit is an entry in a queue: it holds no thread until it can start. The SLF4J MDC of the thread that calls
- * the AI service is visible in tools; add other context with {@link Builder#contextPropagator}.
+ * the AI service is visible in tools; add other context with {@link ParallelToolsBuilder#contextPropagator}.
  *
  * <p>Thread-safe. Make one per application and share it: limits and resource locks are per instance.
  */
@@ -83,8 +84,8 @@ public final class ParallelTools {
      *
      * @param config the configuration
      * @return the instance
-     * @throws UnsupportedLangChain4jException when the LangChain4j on the class path is older than
-     *     {@link LangChain4jVersion#OLDEST_SUPPORTED}
+     * @throws IllegalStateException when the LangChain4j on the class path is older than the oldest this library
+     *     supports (1.17.0); its message names the version found and the fix (import {@code langchain4j-parallel-bom})
      */
     public static ParallelTools of(ParallelToolsConfig config) {
         LangChain4jVersion.requireSupported();
@@ -92,13 +93,13 @@ public final class ParallelTools {
     }
 
     /**
-     * @return a builder with the defaults described on each of its methods
-     * @throws UnsupportedLangChain4jException when the LangChain4j on the class path is older than
-     *     {@link LangChain4jVersion#OLDEST_SUPPORTED}
+     * @return a builder with the defaults described on each of its methods, whose {@code build()} makes the instance
+     * @throws IllegalStateException when the LangChain4j on the class path is older than the oldest this library
+     *     supports (1.17.0); its message names the version found and the fix (import {@code langchain4j-parallel-bom})
      */
-    public static Builder builder() {
+    public static ParallelToolsBuilder<ParallelTools> builder() {
         LangChain4jVersion.requireSupported();
-        return new Builder();
+        return new ParallelToolsBuilder<>(null, ParallelTools::new);
     }
 
     /**
@@ -108,12 +109,12 @@ public final class ParallelTools {
      * <p>Pass objects with {@code @Tool} methods (they replace {@code builder.tools(...)} for those objects),
      * already-built {@link AiServiceTool}s (a specification and its executor, as for a Spring AOP proxy's methods)
      * and, if you like, {@link ToolProvider}s (they replace {@code builder.toolProvider(...)}); provider tools get the
-     * policies given by name with {@link Builder#toolPolicy}, or the default policy. Calling it several times on
+     * policies given by name with {@link ParallelToolsBuilder#toolPolicy}, or the default policy. Calling it several times on
      * one builder adds to the same installation. Tools you register on the builder directly still work: the
      * library treats their calls as exclusive barriers, never running anything emitted after them early.
      *
      * <p>Works with LangChain4j's sequential default and with {@code executeToolsConcurrently()}, with its error
-     * handlers (see {@link Builder#toolErrorHandling}; a handler set on the builder is always honoured for errors of
+     * handlers (see {@link ParallelToolsBuilder#toolErrorHandling}; a handler set on the builder is always honoured for errors of
      * its kind), and with streaming (where, with {@code executeToolsConcurrently()}, each call starts as it streams
      * in, and the message is still one turn: see docs/streaming.md). A tool object is registered as {@code builder.tools(object)} would
      * register it, so LangChain4j finds and validates its {@code @CompensateFor} actions and runs them with
@@ -191,7 +192,7 @@ public final class ParallelTools {
 
     /**
      * The policy of every tool this instance runs: those wrapped by {@link #install} (on any builder still in use)
-     * and those configured by name with {@link Builder#toolPolicy}. For monitoring (the Spring Boot Actuator
+     * and those configured by name with {@link ParallelToolsBuilder#toolPolicy}. For monitoring (the Spring Boot Actuator
      * endpoint shows it).
      *
      * @return policies by tool name, sorted by name
@@ -226,7 +227,7 @@ public final class ParallelTools {
     }
 
     /**
-     * How the {@link Builder#sharedLimits shared limits} fare: their backend, whether it answers, and how many
+     * How the {@link ParallelToolsBuilder#sharedLimits shared limits} fare: their backend, whether it answers, and how many
      * calls fell back to the in-JVM limits or were refused because it did not.
      *
      * @return the status, or empty without shared limits
@@ -259,19 +260,5 @@ public final class ParallelTools {
     /** @return every setting of this instance, as it was built */
     public ParallelToolsConfig config() {
         return config;
-    }
-
-    /**
-     * Builds {@link ParallelTools}: each setting's method says what it does and its default (the
-     * {@code DEFAULT_*} constants of {@link ParallelToolsConfig}). Not thread-safe.
-     */
-    public static final class Builder extends SettingsBuilder<Builder> {
-
-        private Builder() {}
-
-        /** @return the configured instance */
-        public ParallelTools build() {
-            return new ParallelTools(toConfig());
-        }
     }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
 /**
- * Every setting of a {@link ParallelTools}, as one immutable value: what {@link ParallelTools.Builder} builds and
+ * Every setting of a {@link ParallelTools}, as one immutable value: what {@link ParallelToolsBuilder} builds and
  * {@link ParallelTools#config()} reads back. Make one with {@link #custom()}, start from another with
  * {@link #from(ParallelToolsConfig)}, and run it with {@link ParallelTools#of(ParallelToolsConfig)}:
  *
@@ -33,7 +33,7 @@ import java.util.function.Function;
  * <p><b>Zero.</b> A setting that caps how much may happen (calls in a message, calls at once, characters or tokens
  * of an observation) takes 0 for "no cap"; {@link #NO_LIMIT} names it. A count of retries takes 0 for "no retries".
  * The time budget of a turn has no zero: it is absent for "no budget". The characters kept for
- * {@link Builder#keepTruncatedResults read-back} are held in memory and so are never unbounded.
+ * {@link ParallelToolsBuilder#keepTruncatedResults read-back} are held in memory and so are never unbounded.
  *
  * <p>Every setter checks its value and throws an {@link IllegalArgumentException} naming the setting and the bad
  * value. Immutable and thread-safe; the listeners, observers, executor and other objects it holds are the ones you
@@ -79,7 +79,7 @@ public final class ParallelToolsConfig {
     /** A tool's exception becomes an observation the library writes. */
     public static final ToolErrorHandling DEFAULT_TOOL_ERROR_HANDLING = ToolErrorHandling.OBSERVATION;
 
-    private static final ParallelToolsConfig DEFAULTS = new Builder().build();
+    private static final ParallelToolsConfig DEFAULTS = custom().build();
 
     private final Map<String, ToolPolicy> toolPolicies;
     private final ToolPolicy defaultPolicy;
@@ -145,22 +145,22 @@ public final class ParallelToolsConfig {
         this.timer = b.timer;
     }
 
-    /** @return the configuration with every default described on {@link Builder}'s methods */
+    /** @return the configuration with every default described on {@link ParallelToolsBuilder}'s methods */
     public static ParallelToolsConfig ofDefaults() {
         return DEFAULTS;
     }
 
-    /** @return a builder holding the defaults */
-    public static Builder custom() {
-        return new Builder();
+    /** @return a builder holding the defaults, whose {@code build()} makes a configuration */
+    public static ParallelToolsBuilder<ParallelToolsConfig> custom() {
+        return new ParallelToolsBuilder<>(null, config -> config);
     }
 
     /**
      * @param base the configuration to start from
      * @return a builder holding every setting of {@code base}
      */
-    public static Builder from(ParallelToolsConfig base) {
-        return new Builder(Objects.requireNonNull(base, "base"));
+    public static ParallelToolsBuilder<ParallelToolsConfig> from(ParallelToolsConfig base) {
+        return new ParallelToolsBuilder<>(Objects.requireNonNull(base, "base"), config -> config);
     }
 
     /** @return policies given by tool name; they win over annotations */
@@ -326,23 +326,5 @@ public final class ParallelToolsConfig {
                 + ", observationFormat=" + observationFormat + ", toolErrorHandling=" + toolErrorHandling
                 + ", defaultPolicy=" + defaultPolicy + ", toolPolicies=" + toolPolicies.keySet() + ", integrations="
                 + integrations + '}';
-    }
-
-    /**
-     * Builds a {@link ParallelToolsConfig}; each setting's method says what it does and what its default is. Not
-     * thread-safe.
-     */
-    public static final class Builder extends SettingsBuilder<Builder> {
-
-        private Builder() {}
-
-        private Builder(ParallelToolsConfig base) {
-            super(base);
-        }
-
-        /** @return the configuration */
-        public ParallelToolsConfig build() {
-            return toConfig();
-        }
     }
 }

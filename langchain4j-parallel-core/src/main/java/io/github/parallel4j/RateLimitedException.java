@@ -8,7 +8,7 @@ import java.util.Optional;
  *
  * <p>The library then pauses the tool's integration for {@code retryAfter} (every call to it waits), and runs the
  * call again after that delay if the turn's budget allows, up to the configured number of times
- * ({@code ParallelTools.Builder#rateLimitRetries}). When it cannot, the call's observation is
+ * ({@code ParallelToolsBuilder#rateLimitRetries}). When it cannot, the call's observation is
  * {@code RATE_LIMITED}. Because the request was refused, this applies to writes too. A retry-after longer than a
  * day (a misparsed header, {@code Duration.ofSeconds(Long.MAX_VALUE)}) is never waited for, with a budget or
  * without: the call is {@code RATE_LIMITED} at once and the integration pauses for the default second only.

@@ -16,7 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
 /**
- * The settings a {@link SettingsBuilder} is collecting, before they become a {@link ParallelToolsConfig}, and the
+ * The settings a {@link ParallelToolsBuilder} is collecting, before they become a {@link ParallelToolsConfig}, and the
  * checks of their values, so that the builder holds only what a user reads (each setting's method and its
  * javadoc) and the configuration reads its values from one place. Each field starts at its {@code DEFAULT_*}
  * constant. Not thread-safe: it belongs to one builder.

@@ -9,8 +9,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * Integration limits that live outside the JVM, so that every JVM (or every {@link ParallelTools}) sharing one
  * backend holds one concurrency cap, one rate and, optionally, one set of keyed-write locks together. Turn it on
- * with {@link ParallelTools.Builder#sharedLimits(SharedLimits)}; the limits themselves are still the ones given with
- * {@link ParallelTools.Builder#integration(String, IntegrationLimits)}, nothing else in your code changes:
+ * with {@link ParallelToolsBuilder#sharedLimits(SharedLimits)}; the limits themselves are still the ones given with
+ * {@link ParallelToolsBuilder#integration(String, IntegrationLimits)}, nothing else in your code changes:
  *
  * <pre>{@code
  * ParallelTools parallel = ParallelTools.builder()

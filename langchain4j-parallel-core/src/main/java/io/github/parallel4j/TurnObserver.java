@@ -2,6 +2,7 @@ package io.github.parallel4j;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Follows turns and their calls while they happen: what tracing needs, since a span has to start when its call
@@ -70,31 +71,20 @@ public interface TurnObserver {
         /**
          * An attempt of a call starts: called on the thread that runs the tool, right before it runs (retries and
          * re-runs after a 429 are separate attempts). Calls that never run (a failed dependency, the budget, a
-         * cached read) get no call scope; the finished turn's report has their outcomes.
+         * cached read) are not told here; the finished turn's report has their outcomes.
          *
          * @param call the call
-         * @return told when the attempt ends, on the same thread; or null
+         * @return told when the attempt ends, on the thread that ran it: with what the tool threw, or with null when
+         *     it returned; or null to follow nothing more of this attempt
          */
-        CallScope callStarted(Call call);
+        Consumer<Throwable> callStarted(Call call);
 
         /**
          * The turn ended: every call has its outcome. Called on the thread that completed the last one. A call
-         * abandoned at the budget may still be running; its call scope ends when it returns.
+         * abandoned at the budget may still be running; it is told its end when it returns.
          *
          * @param report the turn's calls, outcomes and timings
          */
         void turnFinished(TurnReport report);
-    }
-
-    /** One attempt of a call, as it runs. */
-    @FunctionalInterface
-    interface CallScope {
-
-        /**
-         * The attempt ended, on the thread that ran it.
-         *
-         * @param error what the tool threw, or null when it returned
-         */
-        void callEnded(Throwable error);
     }
 }

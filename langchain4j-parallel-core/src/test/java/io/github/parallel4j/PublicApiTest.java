@@ -40,16 +40,17 @@ class PublicApiTest {
     /** Where the stages live: public there only so that another stage can use it, and not part of the API. */
     private static final String INTERNAL = "io.github.parallel4j.internal.";
 
-    /** The most public top-level types the API may have. */
-    private static final int MAX_API_TYPES = 30;
+    /**
+     * The most public types the API may have, nested ones included: a ceiling that only comes down. Issue #13 aims at
+     * 30; docs/guide.md's "Public API" section says which types are above it and why.
+     */
+    private static final int MAX_API_TYPES = 38;
 
     /** The public API, by binary name. */
     private static final Set<String> API = Set.of(
             "io.github.parallel4j.ParallelTools",
-            "io.github.parallel4j.ParallelTools$Builder",
             "io.github.parallel4j.ParallelToolsConfig",
-            "io.github.parallel4j.ParallelToolsConfig$Builder",
-            "io.github.parallel4j.SettingsBuilder",
+            "io.github.parallel4j.ParallelToolsBuilder",
             "io.github.parallel4j.IntegrationLimits",
             "io.github.parallel4j.IntegrationLimits$Builder",
             "io.github.parallel4j.IntegrationLimits$Rate",
@@ -61,19 +62,14 @@ class PublicApiTest {
             "io.github.parallel4j.ObservationFormat",
             "io.github.parallel4j.ToolErrorHandling",
             "io.github.parallel4j.RateLimitedException",
-            "io.github.parallel4j.UnsupportedLangChain4jException",
-            "io.github.parallel4j.LangChain4jVersion",
             "io.github.parallel4j.ToolCallContext",
             "io.github.parallel4j.ContextPropagator",
-            "io.github.parallel4j.ContextPropagator$Captured",
-            "io.github.parallel4j.ContextPropagator$Restored",
             "io.github.parallel4j.Ticker",
             "io.github.parallel4j.TurnListener",
             "io.github.parallel4j.TurnObserver",
             "io.github.parallel4j.TurnObserver$Turn",
             "io.github.parallel4j.TurnObserver$Call",
             "io.github.parallel4j.TurnObserver$TurnScope",
-            "io.github.parallel4j.TurnObserver$CallScope",
             "io.github.parallel4j.TurnReport",
             "io.github.parallel4j.CallReport",
             "io.github.parallel4j.annotation.ParallelSafe",
@@ -110,10 +106,11 @@ class PublicApiTest {
                 .filter(name -> !API_PACKAGES.contains(name.substring(0, name.lastIndexOf('.'))))
                 .filter(name -> !name.startsWith(INTERNAL))
                 .collect(Collectors.toCollection(TreeSet::new));
-        long topLevel = API.stream().filter(name -> !name.contains("$")).count();
+        long nested = API.stream().filter(name -> name.contains("$")).count();
 
         assertThat(elsewhere).as("public types neither in an API package nor under " + INTERNAL).isEmpty();
-        assertThat(topLevel).as("public top-level types of the API").isLessThanOrEqualTo(MAX_API_TYPES);
+        assertThat(API.size()).as("public types of the API, " + nested + " of them nested")
+                .isLessThanOrEqualTo(MAX_API_TYPES);
     }
 
     @Test

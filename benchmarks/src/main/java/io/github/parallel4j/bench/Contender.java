@@ -3,6 +3,7 @@ package io.github.parallel4j.bench;
 import dev.langchain4j.service.AiServices;
 import io.github.parallel4j.IntegrationLimits;
 import io.github.parallel4j.ParallelTools;
+import io.github.parallel4j.ParallelToolsBuilder;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -57,7 +58,7 @@ enum Contender {
     }
 
     private static ParallelTools library(Workload workload, ExecutorService pool, boolean tuned) {
-        ParallelTools.Builder builder = ParallelTools.builder();
+        ParallelToolsBuilder<ParallelTools> builder = ParallelTools.builder();
         if (tuned) {
             builder.turnTimeout(Duration.ofMinutes(2)).executor(pool);
         }

@@ -12,7 +12,7 @@ import java.lang.annotation.Target;
  *
  * <p>On a class it applies to every {@code @Tool} method of the class; on a method it overrides the class.
  * Limits are configured by the same name with
- * {@link io.github.parallel4j.ParallelTools.Builder#integration(String, io.github.parallel4j.IntegrationLimits)}.
+ * {@link io.github.parallel4j.ParallelToolsBuilder#integration(String, io.github.parallel4j.IntegrationLimits)}.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class TurnObserverTest {
@@ -65,7 +66,7 @@ class TurnObserverTest {
             events.add("turn " + turn.calls().size());
             return new TurnScope() {
                 @Override
-                public CallScope callStarted(Call call) {
+                public Consumer<Throwable> callStarted(Call call) {
                     startedOn.put(call.tool(), Thread.currentThread());
                     return error -> {
                         endedOn.put(call.tool(), Thread.currentThread());

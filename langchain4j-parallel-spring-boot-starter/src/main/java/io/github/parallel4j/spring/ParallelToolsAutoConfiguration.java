@@ -4,6 +4,7 @@ import dev.langchain4j.model.TokenCountEstimator;
 import dev.langchain4j.service.AiServices;
 import io.github.parallel4j.ContextPropagator;
 import io.github.parallel4j.ParallelTools;
+import io.github.parallel4j.ParallelToolsBuilder;
 import io.github.parallel4j.TurnListener;
 import io.github.parallel4j.TurnObserver;
 import org.springframework.beans.factory.ObjectProvider;
@@ -43,7 +44,7 @@ public class ParallelToolsAutoConfiguration {
             ObjectProvider<ParallelToolsCustomizer> customizers, ObjectProvider<TurnListener> listeners,
             ObjectProvider<TurnObserver> observers, ObjectProvider<ContextPropagator> propagators,
             ObjectProvider<TokenCountEstimator> tokens) {
-        ParallelTools.Builder builder = ParallelTools.builder();
+        ParallelToolsBuilder<ParallelTools> builder = ParallelTools.builder();
         PropertiesApplier.apply(properties, tokens.getIfUnique(), builder);
         listeners.orderedStream().forEach(builder::turnListener);
         observers.orderedStream().forEach(builder::turnObserver);

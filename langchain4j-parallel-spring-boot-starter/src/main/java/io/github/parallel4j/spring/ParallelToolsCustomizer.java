@@ -1,6 +1,7 @@
 package io.github.parallel4j.spring;
 
 import io.github.parallel4j.ParallelTools;
+import io.github.parallel4j.ParallelToolsBuilder;
 
 /**
  * Customizes the {@link ParallelTools} the auto-configuration builds, after the {@code parallel-tools.*}
@@ -20,5 +21,5 @@ public interface ParallelToolsCustomizer {
     /**
      * @param builder the builder, with the properties already applied
      */
-    void customize(ParallelTools.Builder builder);
+    void customize(ParallelToolsBuilder<ParallelTools> builder);
 }

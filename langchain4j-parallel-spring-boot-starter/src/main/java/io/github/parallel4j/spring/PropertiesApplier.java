@@ -3,7 +3,7 @@ package io.github.parallel4j.spring;
 import dev.langchain4j.model.TokenCountEstimator;
 import io.github.parallel4j.IntegrationLimits;
 import io.github.parallel4j.ObservationFormat;
-import io.github.parallel4j.ParallelTools;
+import io.github.parallel4j.ParallelToolsBuilder;
 import io.github.parallel4j.ParallelToolsConfig;
 import io.github.parallel4j.policy.FailurePolicy;
 import io.github.parallel4j.policy.SideEffect;
@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
- * Applies {@link ParallelToolsProperties} to a {@link ParallelTools.Builder}. Every value the library refuses
+ * Applies {@link ParallelToolsProperties} to a {@link ParallelToolsBuilder}. Every value the library refuses
  * fails start-up with an {@link InvalidConfigurationPropertyValueException} that names the property, the value
  * and the reason (Spring Boot prints it as a start-up failure analysis).
  */
@@ -31,7 +31,7 @@ final class PropertiesApplier {
      * @param tokens the application's token estimator, for {@code max-observation-tokens}; may be null
      * @param builder what to apply them to: only the properties that are set
      */
-    static void apply(ParallelToolsProperties p, TokenCountEstimator tokens, ParallelTools.Builder builder) {
+    static void apply(ParallelToolsProperties p, TokenCountEstimator tokens, ParallelToolsBuilder<?> builder) {
         set("turn-timeout", p.getTurnTimeout(), builder::turnTimeout);
         set("max-batch-size", p.getMaxBatchSize(), builder::maxBatchSize);
         set("default-side-effect", p.getDefaultSideEffect(), side -> builder.defaultPolicy(
@@ -79,7 +79,7 @@ final class PropertiesApplier {
         return implied;
     }
 
-    private static void keep(KeepTruncatedResultsProperties keep, ParallelTools.Builder builder) {
+    private static void keep(KeepTruncatedResultsProperties keep, ParallelToolsBuilder<?> builder) {
         if (keep.getMaxChars() == null && keep.getKeepFor() == null) {
             return;
         }

@@ -1,7 +1,7 @@
 package io.github.parallel4j.spring;
 
-import io.github.parallel4j.LangChain4jVersion;
-import io.github.parallel4j.UnsupportedLangChain4jException;
+import io.github.parallel4j.internal.langchain4j.LangChain4jVersion;
+import io.github.parallel4j.internal.langchain4j.UnsupportedLangChain4jException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 

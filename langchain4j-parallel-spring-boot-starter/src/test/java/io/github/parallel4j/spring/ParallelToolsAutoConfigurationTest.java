@@ -9,6 +9,7 @@ import io.github.parallel4j.ContextPropagator;
 import io.github.parallel4j.IntegrationLimits;
 import io.github.parallel4j.ObservationFormat;
 import io.github.parallel4j.ParallelTools;
+import io.github.parallel4j.ParallelToolsBuilder;
 import io.github.parallel4j.ParallelToolsConfig;
 import io.github.parallel4j.ToolErrorHandling;
 import io.github.parallel4j.TurnListener;
@@ -238,7 +239,7 @@ class ParallelToolsAutoConfigurationTest {
     @Order(1)
     record First(List<String> applied) implements ParallelToolsCustomizer {
         @Override
-        public void customize(ParallelTools.Builder builder) {
+        public void customize(ParallelToolsBuilder<ParallelTools> builder) {
             applied.add("first");
             builder.maxBatchSize(99);
         }
@@ -247,7 +248,7 @@ class ParallelToolsAutoConfigurationTest {
     @Order(2)
     record Second(List<String> applied) implements ParallelToolsCustomizer {
         @Override
-        public void customize(ParallelTools.Builder builder) {
+        public void customize(ParallelToolsBuilder<ParallelTools> builder) {
             applied.add("second");
             builder.maxBatchSize(3);
         }

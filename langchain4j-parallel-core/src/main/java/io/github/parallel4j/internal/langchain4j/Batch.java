@@ -1,7 +1,6 @@
 package io.github.parallel4j.internal.langchain4j;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
-import io.github.parallel4j.ContextPropagator;
 import io.github.parallel4j.internal.schedule.TurnRun;
 import java.util.List;
 import java.util.Set;
@@ -40,9 +39,9 @@ final class Batch implements TurnShares {
      * tools: with {@code executeToolsConcurrently()} the turn starts on one of LangChain4j's threads, which does
      * not have it.
      */
-    final List<ContextPropagator.Captured> context;
+    final List<Supplier<Runnable>> context;
 
-    Batch(List<ToolExecutionRequest> requests, List<ContextPropagator.Captured> context, boolean concurrent,
+    Batch(List<ToolExecutionRequest> requests, List<Supplier<Runnable>> context, boolean concurrent,
             Set<Integer> unknownToLangChain4j, Set<Integer> ours) {
         this.ours = Set.copyOf(ours);
         this.context = context;

@@ -6,7 +6,6 @@ import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.tool.AiServiceTool;
 import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolProvider;
-import io.github.parallel4j.ContextPropagator;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.ObservationFormat;
 import io.github.parallel4j.ParallelToolsConfig;
@@ -271,12 +270,12 @@ final class Installation {
     }
 
     private TurnRun start(List<ToolExecutionRequest> requests, InvocationState state, InvocationContext context,
-            List<ContextPropagator.Captured> captured) {
+            List<Supplier<Runnable>> captured) {
         return start(plan(requests), state, context, captured, null);
     }
 
     private TurnRun start(Plan plan, InvocationState state, InvocationContext context,
-            List<ContextPropagator.Captured> captured, StreamedBatch streamed) {
+            List<Supplier<Runnable>> captured, StreamedBatch streamed) {
         Object cacheScope = cacheScope(context);
         if (plan.calls().stream().anyMatch(c -> c.kind() == PlannedCall.Kind.EXTERNAL)) {
             CachedReads.unknownWrite(readCache, cacheScope);

@@ -1,7 +1,6 @@
 package io.github.parallel4j.internal.langchain4j;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
-import io.github.parallel4j.ContextPropagator;
 import io.github.parallel4j.internal.schedule.StreamedTurn;
 import io.github.parallel4j.internal.schedule.TurnRun;
 import java.util.ArrayList;
@@ -116,7 +115,7 @@ final class InvocationState {
      * @param concurrent whether LangChain4j runs the calls at once ({@code executeToolsConcurrently()}), so that
      *     the arrival of a call says nothing about the calls before it
      */
-    synchronized void newBatch(List<ToolExecutionRequest> requests, List<ContextPropagator.Captured> context,
+    synchronized void newBatch(List<ToolExecutionRequest> requests, List<Supplier<Runnable>> context,
             Set<Integer> unknownToLangChain4j, Set<Integer> ours, boolean concurrent) {
         if (failure != null) {
             return;
@@ -247,7 +246,7 @@ final class InvocationState {
      * @param notRun the message's other calls, by id, with their tools' names
      * @return whether the message became a whole batch
      */
-    boolean messageComplete(List<ToolExecutionRequest> requests, List<ContextPropagator.Captured> context,
+    boolean messageComplete(List<ToolExecutionRequest> requests, List<Supplier<Runnable>> context,
             Set<Integer> unknownToLangChain4j, Set<Integer> mine, boolean concurrent,
             List<ToolExecutionRequest> ours, Map<String, String> notRun) {
         StreamedBatch current;

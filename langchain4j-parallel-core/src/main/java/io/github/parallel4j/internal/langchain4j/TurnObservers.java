@@ -3,7 +3,6 @@ package io.github.parallel4j.internal.langchain4j;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.parallel4j.TurnListener;
 import io.github.parallel4j.TurnObserver;
-import io.github.parallel4j.TurnObserver.CallScope;
 import io.github.parallel4j.TurnObserver.TurnScope;
 import io.github.parallel4j.TurnReport;
 import io.github.parallel4j.internal.observe.ObservationLimits;
@@ -16,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +99,7 @@ final class TurnObservers implements ObservationLimits.Truncations {
 
             @Override
             public ToolOutput run(PlannedCall call, JsonNode arguments) throws Exception {
-                CallScope scope = observed.callStarted(observed.call(call));
+                Consumer<Throwable> scope = observed.callStarted(observed.call(call));
                 Throwable error = null;
                 try {
                     return calls.run(call, arguments);
@@ -107,7 +107,7 @@ final class TurnObservers implements ObservationLimits.Truncations {
                     error = e;
                     throw e;
                 } finally {
-                    scope.callEnded(error);
+                    scope.accept(error);
                 }
             }
         };
@@ -130,11 +130,11 @@ final class TurnObservers implements ObservationLimits.Truncations {
         }
 
         @Override
-        public CallScope callStarted(TurnObserver.Call call) {
-            List<CallScope> opened = new ArrayList<>(scopes.size());
+        public Consumer<Throwable> callStarted(TurnObserver.Call call) {
+            List<Consumer<Throwable>> opened = new ArrayList<>(scopes.size());
             for (TurnScope turn : scopes) {
                 try {
-                    CallScope scope = turn.callStarted(call);
+                    Consumer<Throwable> scope = turn.callStarted(call);
                     if (scope != null) {
                         opened.add(scope);
                     }
@@ -145,7 +145,7 @@ final class TurnObservers implements ObservationLimits.Truncations {
             return error -> {
                 for (int k = opened.size() - 1; k >= 0; k--) {
                     try {
-                        opened.get(k).callEnded(error);
+                        opened.get(k).accept(error);
                     } catch (RuntimeException e) {
                         log.warn("A turn observer failed; the call itself is unaffected", e);
                     }

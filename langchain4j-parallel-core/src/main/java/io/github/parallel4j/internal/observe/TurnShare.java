@@ -7,7 +7,7 @@ import java.util.Arrays;
  * large ones split what is left equally (water-filling). The sum of what each observation may use never exceeds
  * the total, except that each keeps a floor so that it can still say what it was.
  */
-public final class TurnShare {
+final class TurnShare {
 
     private TurnShare() {}
 

@@ -19,7 +19,7 @@ public final class Durations {
     public static final Duration MAX = Duration.ofNanos(Long.MAX_VALUE);
 
     /**
-     * The default of {@code ParallelTools.Builder.maxRetryAfter}: the longest an upstream's retry-after is waited
+     * The default of {@code ParallelToolsBuilder.maxRetryAfter}: the longest an upstream's retry-after is waited
      * for. A longer one (a misparsed header, {@code Long.MAX_VALUE} seconds) answers the call {@code RATE_LIMITED}
      * at once and pauses its integration for this long only, so that one bad header cannot hang a call or stop
      * an integration for everyone.

@@ -1,7 +1,6 @@
 package io.github.parallel4j.internal.schedule;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.parallel4j.ContextPropagator;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.ToolCallContext;
 import io.github.parallel4j.internal.limit.Admission;
@@ -19,6 +18,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One run of a call's tool: what it holds on its way to a thread ({@link Admission}), and, once it has one, the
@@ -176,15 +176,15 @@ final class Attempt implements Runnable {
     /** On a tool thread: restores the caller's context around the attempt. */
     @Override
     public void run() {
-        List<ContextPropagator.Captured> context = turn.context;
+        List<Supplier<Runnable>> context = turn.context;
         if (context.isEmpty()) {
             runOnThread();
             return;
         }
-        List<ContextPropagator.Restored> restored = new ArrayList<>(context.size());
+        List<Runnable> restored = new ArrayList<>(context.size());
         try {
-            for (ContextPropagator.Captured captured : context) {
-                restored.add(captured.restore());
+            for (Supplier<Runnable> captured : context) {
+                restored.add(captured.get());
             }
         } catch (RuntimeException | Error e) {
             closeAll(restored);
@@ -199,9 +199,9 @@ final class Attempt implements Runnable {
         }
     }
 
-    private static void closeAll(List<ContextPropagator.Restored> restored) {
+    private static void closeAll(List<Runnable> restored) {
         for (int k = restored.size() - 1; k >= 0; k--) {
-            restored.get(k).close();
+            restored.get(k).run();
         }
     }
 

@@ -1,12 +1,12 @@
 package io.github.parallel4j.internal.schedule;
 
-import io.github.parallel4j.ContextPropagator;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.internal.plan.OpenPlan;
 import io.github.parallel4j.internal.plan.Plan;
 import io.github.parallel4j.internal.plan.PlannedCall;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The turn of one AI message whose calls stream in: it starts with no call, its budget runs from its first call's
@@ -22,7 +22,7 @@ import java.util.List;
 public final class StreamedTurn extends TurnRun {
 
     StreamedTurn(Plan empty, CallRunner runner, TurnScheduler scheduler, TurnOptions options,
-            List<ContextPropagator.Captured> context) {
+            List<Supplier<Runnable>> context) {
         super(empty, runner, scheduler, options, context, true);
     }
 

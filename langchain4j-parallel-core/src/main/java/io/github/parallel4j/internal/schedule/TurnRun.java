@@ -1,7 +1,6 @@
 package io.github.parallel4j.internal.schedule;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.parallel4j.ContextPropagator;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.internal.limit.Admission;
 import io.github.parallel4j.internal.limit.FairSlots;
@@ -21,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * One turn being run: every call of a {@link Plan} starts the moment the calls it waits for have finished (an
@@ -65,7 +65,7 @@ public class TurnRun {
     final CallRunner runner;
     final TurnScheduler scheduler;
     final TurnOptions options;
-    final List<ContextPropagator.Captured> context;
+    final List<Supplier<Runnable>> context;
     final TurnBudget budget;
     final FairSlots turnSlots;
     /** The turn's name, stable and unique: idempotency keys derive from it. */
@@ -83,7 +83,7 @@ public class TurnRun {
     String closedReason;
 
     TurnRun(Plan plan, CallRunner runner, TurnScheduler scheduler, TurnOptions options,
-            List<ContextPropagator.Captured> context, boolean open) {
+            List<Supplier<Runnable>> context, boolean open) {
         this.plan = plan;
         this.runner = runner;
         this.scheduler = scheduler;

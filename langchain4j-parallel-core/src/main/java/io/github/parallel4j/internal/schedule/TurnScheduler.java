@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * Starts {@link TurnRun}s: owns what every turn shares (the executor that runs tools, the resource locks, the
@@ -92,7 +93,7 @@ public final class TurnScheduler {
      * @param captured what {@link #capture()} returned on the thread whose context the tools should see
      * @return the running turn
      */
-    public TurnRun start(Plan plan, CallRunner runner, TurnOptions options, List<ContextPropagator.Captured> captured) {
+    public TurnRun start(Plan plan, CallRunner runner, TurnOptions options, List<Supplier<Runnable>> captured) {
         TurnRun run = new TurnRun(plan, runner, this, options, List.copyOf(captured), false);
         run.begin();
         return run;
@@ -109,7 +110,7 @@ public final class TurnScheduler {
      * @return the running turn, open until {@link StreamedTurn#seal} or until it closes
      */
     public StreamedTurn open(Plan empty, CallRunner runner, TurnOptions options,
-            List<ContextPropagator.Captured> captured) {
+            List<Supplier<Runnable>> captured) {
         StreamedTurn run = new StreamedTurn(empty, runner, this, options, List.copyOf(captured));
         run.begin();
         return run;
@@ -120,8 +121,8 @@ public final class TurnScheduler {
      *
      * @return the captured context, to restore on tool threads
      */
-    public List<ContextPropagator.Captured> capture() {
-        List<ContextPropagator.Captured> captured = new ArrayList<>(propagators.size());
+    public List<Supplier<Runnable>> capture() {
+        List<Supplier<Runnable>> captured = new ArrayList<>(propagators.size());
         for (ContextPropagator propagator : propagators) {
             captured.add(propagator.capture());
         }

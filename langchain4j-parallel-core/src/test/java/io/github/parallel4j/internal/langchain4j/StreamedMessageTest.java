@@ -11,6 +11,7 @@ import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.TokenStream;
 import io.github.parallel4j.CallReport;
 import io.github.parallel4j.ParallelTools;
+import io.github.parallel4j.ParallelToolsBuilder;
 import io.github.parallel4j.TurnReport;
 import io.github.parallel4j.annotation.FailFast;
 import io.github.parallel4j.annotation.ParallelSafe;
@@ -120,7 +121,7 @@ class StreamedMessageTest {
     private final List<TurnReport> reports = new CopyOnWriteArrayList<>();
     private ParallelTools parallel;
 
-    private StreamingAssistant assistant(ParallelTools.Builder builder, Tools tools, GappedStreamingModel model) {
+    private StreamingAssistant assistant(ParallelToolsBuilder<ParallelTools> builder, Tools tools, GappedStreamingModel model) {
         parallel = builder.turnListener(reports::add).build();
         return parallel.install(AiServices.builder(StreamingAssistant.class), tools)
                 .streamingChatModel(model)

@@ -1,7 +1,7 @@
 package io.github.parallel4j.spring.aiservice;
 
-import io.github.parallel4j.LangChain4jVersion;
 import io.github.parallel4j.ParallelTools;
+import io.github.parallel4j.internal.langchain4j.LangChain4jVersion;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -28,7 +28,7 @@ public class ParallelToolsAiServicesAutoConfiguration {
      *
      * @param environment to read {@code parallel-tools.fail-if-unsupported}
      * @return the post-processor
-     * @throws io.github.parallel4j.UnsupportedLangChain4jException when LangChain4j is older than supported
+     * @throws IllegalStateException when LangChain4j is older than supported
      */
     @Bean
     public static AiServicesPostProcessor parallelToolsAiServicesPostProcessor(Environment environment) {

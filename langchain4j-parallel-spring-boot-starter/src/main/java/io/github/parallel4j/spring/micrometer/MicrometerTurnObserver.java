@@ -14,6 +14,7 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Reports turns and calls to Micrometer.
@@ -70,7 +71,7 @@ public class MicrometerTurnObserver implements TurnObserver {
                 .start();
         return new TurnScope() {
             @Override
-            public CallScope callStarted(Call call) {
+            public Consumer<Throwable> callStarted(Call call) {
                 Observation span = Observation.createNotStarted(CALL, observations)
                         .parentObservation(turn)
                         .contextualName(call.tool())

@@ -7,9 +7,13 @@ import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import io.github.parallel4j.LangChain4jVersion;
+import dev.langchain4j.service.AiServices;
 import io.github.parallel4j.TurnListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.springframework.boot.WebApplicationType;
@@ -25,11 +29,11 @@ public class ShopApplication {
     static final AtomicInteger TURNS = new AtomicInteger();
     static final AtomicInteger CALLS = new AtomicInteger();
 
+    /** @param args the LangChain4j version this library is tested with (the build passes it), then Spring's */
     public static void main(String[] args) {
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ShopApplication.class)
                 .web(WebApplicationType.NONE).run(args)) {
-            System.out.println("shop: LangChain4j " + LangChain4jVersion.found("langchain4j").orElse("?")
-                    + ", tested with " + LangChain4jVersion.tested());
+            System.out.println("shop: LangChain4j " + langchain4jOnClassPath() + ", tested with " + args[0]);
             String answer = context.getBean(ShopAssistant.class).chat("Where is order O-1, and who ordered it?");
             System.out.println("shop: " + TURNS.get() + " turn, " + CALLS.get() + " calls through langchain4j-parallel");
             System.out.println("shop: answer: " + answer);
@@ -67,6 +71,20 @@ public class ShopApplication {
                                 .arguments("{\"customerId\":\"C-7\"}").build())));
             }
         };
+    }
+
+    /** The version of dev.langchain4j:langchain4j on the class path, as its jar records it. */
+    private static String langchain4jOnClassPath() {
+        Properties pom = new Properties();
+        try (InputStream in = AiServices.class.getResourceAsStream(
+                "/META-INF/maven/dev.langchain4j/langchain4j/pom.properties")) {
+            if (in != null) {
+                pom.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return pom.getProperty("version", "?");
     }
 
     private static ChatResponse answer(AiMessage message) {

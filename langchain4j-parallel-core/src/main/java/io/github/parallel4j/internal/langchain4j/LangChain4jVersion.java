@@ -1,4 +1,4 @@
-package io.github.parallel4j;
+package io.github.parallel4j.internal.langchain4j;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +14,9 @@ import java.util.Properties;
  * naming the version found and the fix. The version is read from the {@code pom.properties} that Maven writes into
  * each LangChain4j jar; when a jar has none (a shaded or repackaged build), nothing is checked.
  *
- * <p>Thread-safe; the check runs once per class loader and its result is kept.
+ * <p>Internal: {@code ParallelTools.builder()}, {@code ParallelTools.of(config)} and the Spring Boot starter run the
+ * check; users see only its {@link IllegalStateException}. Thread-safe; the check runs once per class loader and its
+ * result is kept.
  */
 public final class LangChain4jVersion {
 
@@ -27,7 +29,7 @@ public final class LangChain4jVersion {
             {"langchain4j-core", "dev.langchain4j.agent.tool.ToolSpecification"},
     };
 
-    private static final Properties BUILD = load(LangChain4jVersion.class, "langchain4j-parallel.properties");
+    private static final Properties BUILD = load(LangChain4jVersion.class, "/io/github/parallel4j/langchain4j-parallel.properties");
 
     private static volatile UnsupportedLangChain4jException checked;
     private static volatile boolean done;
@@ -68,7 +70,8 @@ public final class LangChain4jVersion {
      * Fails when {@code dev.langchain4j:langchain4j} or {@code dev.langchain4j:langchain4j-core} on the class path is
      * older than {@link #OLDEST_SUPPORTED}.
      *
-     * @throws UnsupportedLangChain4jException naming the artifact, the version found and the fix
+     * @throws UnsupportedLangChain4jException (an {@link IllegalStateException}) naming the artifact, the version found
+     *     and the fix
      */
     public static void requireSupported() {
         if (!done) {

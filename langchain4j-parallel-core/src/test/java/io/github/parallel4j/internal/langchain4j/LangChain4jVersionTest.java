@@ -1,9 +1,10 @@
-package io.github.parallel4j;
+package io.github.parallel4j.internal.langchain4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.parallel4j.ParallelTools;
 import org.junit.jupiter.api.Test;
 
 class LangChain4jVersionTest {

@@ -10,36 +10,35 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
 /**
- * The settings of a {@link ParallelTools}, shared by its two builders: {@link ParallelTools#builder()}, which
- * builds the instance, and {@link ParallelToolsConfig#custom()}, which builds the configuration alone. Each method
- * checks its value, throwing an {@link IllegalArgumentException} that names the setting and the bad value, and
- * says its default, a {@code DEFAULT_*} constant of {@link ParallelToolsConfig}. Not thread-safe; not meant to be
- * extended outside the library.
+ * Collects the settings of a {@link ParallelTools}, then makes what it was asked for: {@link ParallelTools#builder()}
+ * gives one whose {@link #build()} makes the instance, {@link ParallelToolsConfig#custom()} and
+ * {@link ParallelToolsConfig#from(ParallelToolsConfig)} one whose {@link #build()} makes the configuration alone
+ * (to run later with {@link ParallelTools#of(ParallelToolsConfig)}). The setters are the same either way.
  *
- * @param <B> the builder's own type, which every setter returns
+ * <p>Each setter checks its value, throwing an {@link IllegalArgumentException} that names the setting and the bad
+ * value, and says its default, a {@code DEFAULT_*} constant of {@link ParallelToolsConfig}. Not thread-safe.
+ *
+ * @param <T> what {@link #build()} makes: {@link ParallelTools} or {@link ParallelToolsConfig}
  */
-public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
+public final class ParallelToolsBuilder<T> {
 
     /** What this builder has collected so far. */
-    final Settings settings;
+    private final Settings settings;
+    private final Function<ParallelToolsConfig, T> make;
 
-    SettingsBuilder() {
-        this.settings = new Settings();
+    /** Starts from the defaults, or from every setting of {@code base} when it is not null. */
+    ParallelToolsBuilder(ParallelToolsConfig base, Function<ParallelToolsConfig, T> make) {
+        this.settings = base == null ? new Settings() : new Settings(base);
+        this.make = make;
     }
 
-    /** Starts from every setting of {@code base}. */
-    SettingsBuilder(ParallelToolsConfig base) {
-        this.settings = new Settings(base);
-    }
-
-    @SuppressWarnings("unchecked")
-    private B self() {
-        return (B) this;
-    }
-
-    /** @return the configuration this builder holds now */
-    ParallelToolsConfig toConfig() {
-        return new ParallelToolsConfig(settings);
+    /**
+     * Makes what this builder was made for, from the settings it holds now; it can go on collecting and build again.
+     *
+     * @return the {@link ParallelTools} or the {@link ParallelToolsConfig}
+     */
+    public T build() {
+        return make.apply(new ParallelToolsConfig(settings));
     }
 
     /**
@@ -51,10 +50,10 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      *     "no limit" for every limit of the library
      * @return this builder
      */
-    public B turnTimeout(Duration turnTimeout) {
+    public ParallelToolsBuilder<T> turnTimeout(Duration turnTimeout) {
         settings.turnTimeout = turnTimeout == null || turnTimeout.isZero() ? null
                 : Settings.positive("turnTimeout", turnTimeout, "turnTimeout (0 or null for no budget)");
-        return self();
+        return this;
     }
 
     /**
@@ -64,9 +63,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param maxBatchSize at least 1, or {@link ParallelToolsConfig#NO_LIMIT 0} for no cap
      * @return this builder
      */
-    public B maxBatchSize(int maxBatchSize) {
+    public ParallelToolsBuilder<T> maxBatchSize(int maxBatchSize) {
         settings.maxBatchSize = Settings.cap("maxBatchSize", maxBatchSize, 1);
-        return self();
+        return this;
     }
 
     /**
@@ -76,9 +75,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param policy the policy
      * @return this builder
      */
-    public B defaultPolicy(ToolPolicy policy) {
+    public ParallelToolsBuilder<T> defaultPolicy(ToolPolicy policy) {
         settings.defaultPolicy = Objects.requireNonNull(policy, "policy");
-        return self();
+        return this;
     }
 
     /**
@@ -89,9 +88,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param policy its policy
      * @return this builder
      */
-    public B toolPolicy(String toolName, ToolPolicy policy) {
+    public ParallelToolsBuilder<T> toolPolicy(String toolName, ToolPolicy policy) {
         settings.toolPolicies.put(Settings.name("A tool", toolName), Objects.requireNonNull(policy, "policy"));
-        return self();
+        return this;
     }
 
     /**
@@ -101,9 +100,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param limits its limits
      * @return this builder
      */
-    public B integration(String name, IntegrationLimits limits) {
+    public ParallelToolsBuilder<T> integration(String name, IntegrationLimits limits) {
         settings.integrations.put(Settings.name("An integration", name), Objects.requireNonNull(limits, "limits"));
-        return self();
+        return this;
     }
 
     /**
@@ -114,9 +113,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param maxConcurrentCalls at least 1, or {@link ParallelToolsConfig#NO_LIMIT 0} for no cap
      * @return this builder
      */
-    public B maxConcurrentCalls(int maxConcurrentCalls) {
+    public ParallelToolsBuilder<T> maxConcurrentCalls(int maxConcurrentCalls) {
         settings.maxConcurrentCalls = Settings.cap("maxConcurrentCalls", maxConcurrentCalls, 1);
-        return self();
+        return this;
     }
 
     /**
@@ -125,9 +124,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param maxConcurrentCallsPerTurn at least 1, or {@link ParallelToolsConfig#NO_LIMIT 0} for no cap
      * @return this builder
      */
-    public B maxConcurrentCallsPerTurn(int maxConcurrentCallsPerTurn) {
+    public ParallelToolsBuilder<T> maxConcurrentCallsPerTurn(int maxConcurrentCallsPerTurn) {
         settings.maxConcurrentCallsPerTurn = Settings.cap("maxConcurrentCallsPerTurn", maxConcurrentCallsPerTurn, 1);
-        return self();
+        return this;
     }
 
     /**
@@ -137,9 +136,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param maxRetriesPerTurn 0 or more
      * @return this builder
      */
-    public B maxRetriesPerTurn(int maxRetriesPerTurn) {
+    public ParallelToolsBuilder<T> maxRetriesPerTurn(int maxRetriesPerTurn) {
         settings.maxRetriesPerTurn = Settings.count("maxRetriesPerTurn", maxRetriesPerTurn);
-        return self();
+        return this;
     }
 
     /**
@@ -149,9 +148,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param rateLimitRetries 0 or more
      * @return this builder
      */
-    public B rateLimitRetries(int rateLimitRetries) {
+    public ParallelToolsBuilder<T> rateLimitRetries(int rateLimitRetries) {
         settings.rateLimitRetries = Settings.count("rateLimitRetries", rateLimitRetries);
-        return self();
+        return this;
     }
 
     /**
@@ -162,9 +161,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param maxRetryAfter positive
      * @return this builder
      */
-    public B maxRetryAfter(Duration maxRetryAfter) {
+    public ParallelToolsBuilder<T> maxRetryAfter(Duration maxRetryAfter) {
         settings.maxRetryAfter = Settings.positive("maxRetryAfter", maxRetryAfter, "maxRetryAfter");
-        return self();
+        return this;
     }
 
     /**
@@ -176,9 +175,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param rateLimitKey derives the key from an AI service invocation
      * @return this builder
      */
-    public B rateLimitKey(Function<InvocationContext, Object> rateLimitKey) {
+    public ParallelToolsBuilder<T> rateLimitKey(Function<InvocationContext, Object> rateLimitKey) {
         settings.rateLimitKey = Objects.requireNonNull(rateLimitKey, "rateLimitKey");
-        return self();
+        return this;
     }
 
     /**
@@ -189,9 +188,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param maxObservationChars at least 256, or {@link ParallelToolsConfig#NO_LIMIT 0} for no cap
      * @return this builder
      */
-    public B maxObservationChars(int maxObservationChars) {
+    public ParallelToolsBuilder<T> maxObservationChars(int maxObservationChars) {
         settings.maxObservationChars = Settings.chars("maxObservationChars", maxObservationChars);
-        return self();
+        return this;
     }
 
     /**
@@ -202,9 +201,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param maxTurnObservationChars at least 256, or {@link ParallelToolsConfig#NO_LIMIT 0} for no turn budget
      * @return this builder
      */
-    public B maxTurnObservationChars(int maxTurnObservationChars) {
+    public ParallelToolsBuilder<T> maxTurnObservationChars(int maxTurnObservationChars) {
         settings.maxTurnObservationChars = Settings.chars("maxTurnObservationChars", maxTurnObservationChars);
-        return self();
+        return this;
     }
 
     /**
@@ -215,11 +214,11 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param estimator counts tokens
      * @return this builder
      */
-    public B maxObservationTokens(int maxTokens, TokenCountEstimator estimator) {
+    public ParallelToolsBuilder<T> maxObservationTokens(int maxTokens, TokenCountEstimator estimator) {
         settings.maxObservationTokens =
                 Settings.cap("maxObservationTokens", maxTokens, ParallelToolsConfig.MIN_OBSERVATION_TOKENS);
         settings.tokenCountEstimator = Objects.requireNonNull(estimator, "estimator");
-        return self();
+        return this;
     }
 
     /**
@@ -229,9 +228,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param maxChars 0, or at least 256
      * @return this builder
      */
-    public B toolObservationChars(String toolName, int maxChars) {
+    public ParallelToolsBuilder<T> toolObservationChars(String toolName, int maxChars) {
         settings.toolObservationChars.put(Settings.name("A tool", toolName), Settings.toolChars(toolName, maxChars));
-        return self();
+        return this;
     }
 
     /**
@@ -241,9 +240,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param deduplicateReads whether to deduplicate
      * @return this builder
      */
-    public B deduplicateReads(boolean deduplicateReads) {
+    public ParallelToolsBuilder<T> deduplicateReads(boolean deduplicateReads) {
         settings.deduplicateReads = deduplicateReads;
-        return self();
+        return this;
     }
 
     /**
@@ -253,9 +252,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param describeScheduling whether to append the sentence
      * @return this builder
      */
-    public B describeScheduling(boolean describeScheduling) {
+    public ParallelToolsBuilder<T> describeScheduling(boolean describeScheduling) {
         settings.describeScheduling = describeScheduling;
-        return self();
+        return this;
     }
 
     /**
@@ -268,9 +267,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param keepFor how long each result is kept, positive
      * @return this builder
      */
-    public B keepTruncatedResults(long maxChars, Duration keepFor) {
+    public ParallelToolsBuilder<T> keepTruncatedResults(long maxChars, Duration keepFor) {
         settings.keep(maxChars, keepFor);
-        return self();
+        return this;
     }
 
     /**
@@ -281,9 +280,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param share whether to share
      * @return this builder
      */
-    public B shareCachedReads(boolean share) {
+    public ParallelToolsBuilder<T> shareCachedReads(boolean share) {
         settings.shareCachedReads = share;
-        return self();
+        return this;
     }
 
     /**
@@ -293,9 +292,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param listener the listener
      * @return this builder
      */
-    public B turnListener(TurnListener listener) {
+    public ParallelToolsBuilder<T> turnListener(TurnListener listener) {
         settings.turnListeners.add(Objects.requireNonNull(listener, "listener"));
-        return self();
+        return this;
     }
 
     /**
@@ -305,9 +304,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param observer the observer
      * @return this builder
      */
-    public B turnObserver(TurnObserver observer) {
+    public ParallelToolsBuilder<T> turnObserver(TurnObserver observer) {
         settings.turnObservers.add(Objects.requireNonNull(observer, "observer"));
-        return self();
+        return this;
     }
 
     /**
@@ -316,9 +315,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param format the format
      * @return this builder
      */
-    public B observationFormat(ObservationFormat format) {
+    public ParallelToolsBuilder<T> observationFormat(ObservationFormat format) {
         settings.observationFormat = Objects.requireNonNull(format, "format");
-        return self();
+        return this;
     }
 
     /**
@@ -327,9 +326,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param handling the choice
      * @return this builder
      */
-    public B toolErrorHandling(ToolErrorHandling handling) {
+    public ParallelToolsBuilder<T> toolErrorHandling(ToolErrorHandling handling) {
         settings.toolErrorHandling = Objects.requireNonNull(handling, "handling");
-        return self();
+        return this;
     }
 
     /**
@@ -343,9 +342,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param executor the executor
      * @return this builder
      */
-    public B executor(Executor executor) {
+    public ParallelToolsBuilder<T> executor(Executor executor) {
         settings.executor = Objects.requireNonNull(executor, "executor");
-        return self();
+        return this;
     }
 
     /**
@@ -357,9 +356,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param ticker the ticker
      * @return this builder
      */
-    public B ticker(Ticker ticker) {
+    public ParallelToolsBuilder<T> ticker(Ticker ticker) {
         settings.ticker = Objects.requireNonNull(ticker, "ticker");
-        return self();
+        return this;
     }
 
     /**
@@ -371,9 +370,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param timer the timer
      * @return this builder
      */
-    public B timer(ScheduledExecutorService timer) {
+    public ParallelToolsBuilder<T> timer(ScheduledExecutorService timer) {
         settings.timer = Objects.requireNonNull(timer, "timer");
-        return self();
+        return this;
     }
 
     /**
@@ -382,9 +381,9 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param propagator the propagator
      * @return this builder
      */
-    public B contextPropagator(ContextPropagator propagator) {
+    public ParallelToolsBuilder<T> contextPropagator(ContextPropagator propagator) {
         settings.contextPropagators.add(Objects.requireNonNull(propagator, "propagator"));
-        return self();
+        return this;
     }
 
     /**
@@ -393,8 +392,8 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
      * @param sharedLimits the backend, for instance {@code RedisSharedLimits.builder(redisson).build()}
      * @return this builder
      */
-    public B sharedLimits(SharedLimits sharedLimits) {
+    public ParallelToolsBuilder<T> sharedLimits(SharedLimits sharedLimits) {
         settings.sharedLimits = Objects.requireNonNull(sharedLimits, "sharedLimits");
-        return self();
+        return this;
     }
 }

@@ -1,7 +1,7 @@
-package io.github.parallel4j;
+package io.github.parallel4j.internal.langchain4j;
 
 /**
- * Thrown at start-up (by {@link ParallelTools#builder()} and by the Spring Boot starter) when the LangChain4j on
+ * Thrown at start-up (by {@code ParallelTools.builder()} and by the Spring Boot starter) when the LangChain4j on
  * the class path is older than the oldest version this library supports, instead of a {@code NoClassDefFoundError}
  * in the middle of a conversation.
  *
@@ -22,6 +22,9 @@ package io.github.parallel4j;
  *   </dependencies>
  * </dependencyManagement>
  * }</pre>
+ *
+ * <p>Internal: to users it is an {@link IllegalStateException} with that message; it is a type of its own only so
+ * that the Spring Boot starter's failure analyzer can recognise it and read its parts.
  */
 public final class UnsupportedLangChain4jException extends IllegalStateException {
 
