@@ -22,15 +22,8 @@ import java.util.Objects;
  */
 public final class FailurePolicy {
 
-    /** The kinds of policy. */
-    public enum Mode {
-        /** Siblings go on. */
-        BEST_EFFORT,
-        /** The first failure cancels the turn's unfinished calls. */
-        FAIL_FAST,
-        /** The call is retried with backoff. */
-        RETRY
-    }
+    /** The kinds of policy, one per factory method. */
+    private enum Mode { BEST_EFFORT, FAIL_FAST, RETRY }
 
     private static final FailurePolicy BEST_EFFORT = new FailurePolicy(Mode.BEST_EFFORT, 1, Duration.ZERO, Duration.ZERO);
     private static final FailurePolicy FAIL_FAST = new FailurePolicy(Mode.FAIL_FAST, 1, Duration.ZERO, Duration.ZERO);
@@ -84,9 +77,14 @@ public final class FailurePolicy {
         return new FailurePolicy(Mode.RETRY, maxAttempts, initialBackoff, maxBackoff);
     }
 
-    /** @return the kind of policy */
-    public Mode mode() {
-        return mode;
+    /** @return whether this is {@link #failFast()}: the call's failure cancels its turn's unfinished calls */
+    public boolean isFailFast() {
+        return mode == Mode.FAIL_FAST;
+    }
+
+    /** @return whether this is a {@link #retry retry} policy: the call is run again after a backoff */
+    public boolean isRetry() {
+        return mode == Mode.RETRY;
     }
 
     /** @return attempts in all (1 unless retrying) */

@@ -54,7 +54,7 @@ public final class ToolPolicy {
         if (cacheFor != null && (cacheFor.isZero() || cacheFor.isNegative())) {
             throw new IllegalArgumentException("a cache time must be positive, was " + cacheFor);
         }
-        if (onFailure.mode() == FailurePolicy.Mode.RETRY && !this.idempotent) {
+        if (onFailure.isRetry() && !this.idempotent) {
             throw new IllegalArgumentException("a non-idempotent write is never retried automatically; mark the"
                     + " write idempotent (@Writes(idempotent = true) or ToolPolicy.write(...).idempotent()) to retry it");
         }
@@ -259,7 +259,7 @@ public final class ToolPolicy {
         if (timeout != null) {
             s.append(" timeout=").append(timeout);
         }
-        if (onFailure.mode() != FailurePolicy.Mode.BEST_EFFORT) {
+        if (!onFailure.equals(FailurePolicy.bestEffort())) {
             s.append(' ').append(onFailure);
         }
         if (cacheFor != null) {

@@ -158,7 +158,7 @@ final class PropertiesApplier {
             policy = checked(at + ".timeout", tool.getTimeout(), () -> current.withTimeout(tool.getTimeout()));
         }
         RetryProperties retry = tool.getRetry();
-        if (retry.isSet() && tool.getOnFailure() != FailurePolicy.Mode.RETRY) {
+        if (retry.isSet() && tool.getOnFailure() != ToolProperties.OnFailure.RETRY) {
             throw invalid(at + ".retry", retrySettings(retry), "retry settings apply only to a tool that retries, and "
                     + PREFIX + at + ".on-failure is " + (tool.getOnFailure() == null ? "not set"
                             : tool.getOnFailure().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))

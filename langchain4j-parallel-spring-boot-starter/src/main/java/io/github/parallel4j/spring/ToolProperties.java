@@ -1,6 +1,5 @@
 package io.github.parallel4j.spring;
 
-import io.github.parallel4j.policy.FailurePolicy;
 import io.github.parallel4j.policy.SideEffect;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +24,7 @@ public class ToolProperties {
     private Duration timeout;
 
     /** What a failure of this tool does: best-effort, fail-fast (cancels the turn's other calls) or retry. */
-    private FailurePolicy.Mode onFailure;
+    private OnFailure onFailure;
 
     /** Retry settings, used when on-failure is retry. */
     private final RetryProperties retry = new RetryProperties();
@@ -65,11 +64,11 @@ public class ToolProperties {
         this.timeout = timeout;
     }
 
-    public FailurePolicy.Mode getOnFailure() {
+    public OnFailure getOnFailure() {
         return onFailure;
     }
 
-    public void setOnFailure(FailurePolicy.Mode onFailure) {
+    public void setOnFailure(OnFailure onFailure) {
         this.onFailure = onFailure;
     }
 
@@ -83,5 +82,15 @@ public class ToolProperties {
 
     public void setIdempotent(boolean idempotent) {
         this.idempotent = idempotent;
+    }
+
+    /** The values of {@code on-failure}, one per {@code FailurePolicy} factory method. */
+    public enum OnFailure {
+        /** {@code FailurePolicy.bestEffort()}: the tool's siblings go on. */
+        BEST_EFFORT,
+        /** {@code FailurePolicy.failFast()}: its failure cancels the turn's unfinished calls. */
+        FAIL_FAST,
+        /** {@code FailurePolicy.retry(...)} with the {@code retry.*} settings. */
+        RETRY
     }
 }

@@ -64,7 +64,7 @@ record RetryDecision(Duration again, String note, Duration slowDown, Spends spen
         }
         FailurePolicy policy = call.policy().onFailure();
         boolean retryable = outcome.errorCode() == ErrorCode.TOOL_ERROR || outcome.errorCode() == ErrorCode.TIMEOUT;
-        if (policy.mode() != FailurePolicy.Mode.RETRY || !retryable || !call.policy().isIdempotent()) {
+        if (!policy.isRetry() || !retryable || !call.policy().isIdempotent()) {
             return FINAL;
         }
         if (counts.retries() + 1 >= policy.maxAttempts()) {

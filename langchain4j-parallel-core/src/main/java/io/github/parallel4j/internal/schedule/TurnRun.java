@@ -10,7 +10,6 @@ import io.github.parallel4j.internal.plan.PlannedCall;
 import io.github.parallel4j.internal.plan.PlannedCall.Kind;
 import io.github.parallel4j.internal.plan.References;
 import io.github.parallel4j.internal.policy.Durations;
-import io.github.parallel4j.policy.FailurePolicy;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -351,7 +350,7 @@ public class TurnRun {
         ArrayDeque<Integer> ready = new ArrayDeque<>();
         complete(state, outcome, ready);
         PlannedCall call = state.call;
-        boolean failFast = !last.ok() && call.policy().onFailure().mode() == FailurePolicy.Mode.FAIL_FAST;
+        boolean failFast = !last.ok() && call.policy().onFailure().isFailFast();
         drain(ready, !failFast); // after a fail-fast failure nothing queued behind it starts: close() cancels that
         if (failFast) {
             close(ErrorCode.CANCELLED, call.id() + " (" + call.name() + ") failed (" + last.errorCode()
