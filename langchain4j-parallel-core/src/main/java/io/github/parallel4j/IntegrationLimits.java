@@ -1,6 +1,8 @@
 package io.github.parallel4j;
 
 import io.github.bucket4j.Bandwidth;
+import io.github.parallel4j.internal.limit.IntegrationGate;
+import io.github.parallel4j.internal.policy.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,15 +30,11 @@ import java.util.OptionalInt;
 public final class IntegrationLimits {
 
     private final Integer maxConcurrent;
-    private final List<Rate> rates;
-    private final List<Rate> perKeyRates;
     private final List<Bandwidth> bandwidths;
     private final List<Bandwidth> perKeyBandwidths;
 
     private IntegrationLimits(Builder builder) {
         this.maxConcurrent = builder.maxConcurrent;
-        this.rates = List.copyOf(builder.rates);
-        this.perKeyRates = List.copyOf(builder.perKeyRates);
         this.bandwidths = List.copyOf(builder.bandwidths);
         this.perKeyBandwidths = List.copyOf(builder.perKeyBandwidths);
     }
@@ -51,98 +49,46 @@ public final class IntegrationLimits {
         return maxConcurrent == null ? OptionalInt.empty() : OptionalInt.of(maxConcurrent);
     }
 
-    /** @return the rate limits, possibly empty */
-    public List<Rate> rates() {
-        return rates;
-    }
-
-    /** @return the rate limits that apply to each key (conversation or tenant) separately, possibly empty */
-    public List<Rate> perKeyRates() {
-        return perKeyRates;
-    }
-
     /**
-     * Every shared bandwidth: one per {@link Builder#rate rate} (greedy refill, full at start), then those given
-     * with {@link Builder#bandwidth}.
+     * Every shared rate, in the order given: a {@link Builder#rate rate} is a bandwidth of capacity {@code permits}
+     * refilled greedily {@code permits} per {@code period}, full at start; a {@link Builder#bandwidth bandwidth} is
+     * as you built it.
      *
      * @return the Bucket4j bandwidths, possibly empty
      */
     public List<Bandwidth> bandwidths() {
-        return concat(rates, bandwidths);
+        return bandwidths;
     }
 
-    /** @return every per-key bandwidth, as {@link #bandwidths()} */
+    /** @return every rate that applies to each key (conversation or tenant) separately, as {@link #bandwidths()} */
     public List<Bandwidth> perKeyBandwidths() {
-        return concat(perKeyRates, perKeyBandwidths);
-    }
-
-    private static List<Bandwidth> concat(List<Rate> rates, List<Bandwidth> bandwidths) {
-        List<Bandwidth> all = new ArrayList<>(rates.size() + bandwidths.size());
-        for (Rate rate : rates) {
-            all.add(Bandwidth.builder()
-                    .capacity(rate.permits())
-                    .refillGreedy(rate.permits(), rate.period())
-                    .initialTokens(rate.permits())
-                    .build());
-        }
-        all.addAll(bandwidths);
-        return List.copyOf(all);
+        return perKeyBandwidths;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof IntegrationLimits other
                 && Objects.equals(maxConcurrent, other.maxConcurrent)
-                && rates.equals(other.rates)
-                && perKeyRates.equals(other.perKeyRates)
                 && bandwidths.equals(other.bandwidths)
                 && perKeyBandwidths.equals(other.perKeyBandwidths);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(maxConcurrent, rates, perKeyRates, bandwidths, perKeyBandwidths);
+        return Objects.hash(maxConcurrent, bandwidths, perKeyBandwidths);
     }
 
     @Override
     public String toString() {
         return "IntegrationLimits{maxConcurrent=" + (maxConcurrent == null ? "unlimited" : maxConcurrent)
-                + ", rates=" + rates + ", perKeyRates=" + perKeyRates
-                + (bandwidths.isEmpty() ? "" : ", bandwidths=" + bandwidths)
-                + (perKeyBandwidths.isEmpty() ? "" : ", perKeyBandwidths=" + perKeyBandwidths) + '}';
-    }
-
-    /**
-     * At most {@code permits} call starts per {@code period}.
-     *
-     * @param permits the bucket's capacity and refill amount, positive
-     * @param period the refill period, positive
-     */
-    public record Rate(long permits, Duration period) {
-
-        public Rate {
-            if (permits < 1) {
-                throw new IllegalArgumentException("A rate needs at least 1 permit, was " + permits);
-            }
-            Objects.requireNonNull(period, "period");
-            if (period.isZero() || period.isNegative()) {
-                throw new IllegalArgumentException("A rate's period must be positive, was " + period);
-            }
-            io.github.parallel4j.internal.policy.Durations.requireRepresentable("A rate's period", period);
-        }
-
-        @Override
-        public String toString() {
-            return permits + " per " + period;
-        }
+                + ", rates=[" + IntegrationGate.describe(bandwidths) + "], perKeyRates=["
+                + IntegrationGate.describe(perKeyBandwidths) + "]}";
     }
 
     /** Builds {@link IntegrationLimits}; not thread-safe. */
     public static final class Builder {
 
         private Integer maxConcurrent;
-        private final List<Rate> rates = new ArrayList<>();
-        private final List<Rate> perKeyRates = new ArrayList<>();
         private final List<Bandwidth> bandwidths = new ArrayList<>();
         private final List<Bandwidth> perKeyBandwidths = new ArrayList<>();
 
@@ -199,7 +145,7 @@ public final class IntegrationLimits {
          * @return this builder
          */
         public Builder rate(long permits, Duration period) {
-            rates.add(new Rate(permits, period));
+            bandwidths.add(greedy(permits, period));
             return this;
         }
 
@@ -213,8 +159,20 @@ public final class IntegrationLimits {
          * @return this builder
          */
         public Builder perKeyRate(long permits, Duration period) {
-            perKeyRates.add(new Rate(permits, period));
+            perKeyBandwidths.add(greedy(permits, period));
             return this;
+        }
+
+        private static Bandwidth greedy(long permits, Duration period) {
+            if (permits < 1) {
+                throw new IllegalArgumentException("A rate needs at least 1 permit, was " + permits);
+            }
+            Objects.requireNonNull(period, "period");
+            if (period.isZero() || period.isNegative()) {
+                throw new IllegalArgumentException("A rate's period must be positive, was " + period);
+            }
+            Durations.requireRepresentable("A rate's period", period);
+            return Bandwidth.builder().capacity(permits).refillGreedy(permits, period).initialTokens(permits).build();
         }
 
         /** @return the limits */

@@ -1,5 +1,6 @@
 package io.github.parallel4j.observe;
 
+import io.github.bucket4j.Bandwidth;
 import io.github.parallel4j.CallReport;
 import io.github.parallel4j.IntegrationLimits;
 import java.time.Duration;
@@ -56,10 +57,10 @@ final class WaitReason {
     static String describe(IntegrationLimits limits) {
         List<String> parts = new ArrayList<>();
         limits.maxConcurrent().ifPresent(max -> parts.add("at most " + max + " at once"));
-        for (IntegrationLimits.Rate rate : limits.rates()) {
-            parts.add(rate.permits() + " per " + duration(rate.period()));
+        for (Bandwidth rate : limits.bandwidths()) {
+            parts.add(rate.getRefillTokens() + " per " + duration(Duration.ofNanos(rate.getRefillPeriodNanos())));
         }
-        if (!limits.perKeyRates().isEmpty()) {
+        if (!limits.perKeyBandwidths().isEmpty()) {
             parts.add("per-key rates");
         }
         return parts.isEmpty() ? "no limits" : String.join(", ", parts);

@@ -28,9 +28,9 @@ import java.util.Optional;
 public final class ToolPolicy {
 
     private static final ToolPolicy EXCLUSIVE =
-            new ToolPolicy(SideEffect.WRITE, List.of(), null, false, null, FailurePolicy.bestEffort(), null);
+            new ToolPolicy(true, List.of(), null, false, null, FailurePolicy.bestEffort(), null);
 
-    private final SideEffect sideEffect;
+    private final boolean write;
     /** The templates as written; each was compiled (and so checked) when the policy was made. */
     private final List<String> resourceKeys;
     private final String integration;
@@ -39,16 +39,16 @@ public final class ToolPolicy {
     private final FailurePolicy onFailure;
     private final Duration cacheFor;
 
-    private ToolPolicy(SideEffect sideEffect, List<String> resourceKeys, String integration,
+    private ToolPolicy(boolean write, List<String> resourceKeys, String integration,
             boolean idempotent, Duration timeout, FailurePolicy onFailure, Duration cacheFor) {
-        this.sideEffect = Objects.requireNonNull(sideEffect, "sideEffect");
+        this.write = write;
         this.resourceKeys = List.copyOf(resourceKeys);
         this.integration = integration;
-        this.idempotent = sideEffect == SideEffect.READ || idempotent;
+        this.idempotent = !write || idempotent;
         this.timeout = timeout;
         this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
         this.cacheFor = cacheFor;
-        if (cacheFor != null && sideEffect != SideEffect.READ) {
+        if (cacheFor != null && write) {
             throw new IllegalArgumentException("only reads may be cached; a write always runs");
         }
         if (cacheFor != null && (cacheFor.isZero() || cacheFor.isNegative())) {
@@ -67,7 +67,7 @@ public final class ToolPolicy {
      * @return the policy
      */
     public static ToolPolicy read(String... resourceKeys) {
-        return new ToolPolicy(SideEffect.READ, compile(resourceKeys), null, true, null, FailurePolicy.bestEffort(), null);
+        return new ToolPolicy(false, compile(resourceKeys), null, true, null, FailurePolicy.bestEffort(), null);
     }
 
     /**
@@ -79,7 +79,7 @@ public final class ToolPolicy {
     public static ToolPolicy write(String... resourceKeys) {
         return resourceKeys.length == 0
                 ? EXCLUSIVE
-                : new ToolPolicy(SideEffect.WRITE, compile(resourceKeys), null, false, null, FailurePolicy.bestEffort(), null);
+                : new ToolPolicy(true, compile(resourceKeys), null, false, null, FailurePolicy.bestEffort(), null);
     }
 
     /**
@@ -115,7 +115,7 @@ public final class ToolPolicy {
         if (integration != null && integration.isBlank()) {
             throw new IllegalArgumentException("An integration name must not be blank");
         }
-        return new ToolPolicy(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure, cacheFor);
+        return new ToolPolicy(write, resourceKeys, integration, idempotent, timeout, onFailure, cacheFor);
     }
 
     /**
@@ -125,7 +125,7 @@ public final class ToolPolicy {
      * @return a new policy
      */
     public ToolPolicy idempotent() {
-        return new ToolPolicy(sideEffect, resourceKeys, integration, true, timeout, onFailure, cacheFor);
+        return new ToolPolicy(write, resourceKeys, integration, true, timeout, onFailure, cacheFor);
     }
 
     /**
@@ -141,7 +141,7 @@ public final class ToolPolicy {
         if (timeout != null) {
             Durations.requireRepresentable("A tool timeout", timeout);
         }
-        return new ToolPolicy(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure, cacheFor);
+        return new ToolPolicy(write, resourceKeys, integration, idempotent, timeout, onFailure, cacheFor);
     }
 
     /**
@@ -156,7 +156,7 @@ public final class ToolPolicy {
         if (cacheFor != null) {
             Durations.requireRepresentable("A cache time", cacheFor);
         }
-        return new ToolPolicy(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure, cacheFor);
+        return new ToolPolicy(write, resourceKeys, integration, idempotent, timeout, onFailure, cacheFor);
     }
 
     /** @return how long successful results are kept, if they are */
@@ -172,7 +172,7 @@ public final class ToolPolicy {
      * @throws IllegalArgumentException for a retry policy on a non-idempotent write
      */
     public ToolPolicy withFailurePolicy(FailurePolicy onFailure) {
-        return new ToolPolicy(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure, cacheFor);
+        return new ToolPolicy(write, resourceKeys, integration, idempotent, timeout, onFailure, cacheFor);
     }
 
     /**
@@ -183,12 +183,15 @@ public final class ToolPolicy {
      * @return a new policy
      */
     public ToolPolicy asExclusiveWrite() {
-        return new ToolPolicy(SideEffect.WRITE, List.of(), integration, idempotent, timeout, onFailure, null);
+        return new ToolPolicy(true, List.of(), integration, idempotent, timeout, onFailure, null);
     }
 
-    /** @return whether the tool reads or writes */
-    public SideEffect sideEffect() {
-        return sideEffect;
+    /**
+     * @return whether the tool changes state ({@code @Writes}, {@link #write}, {@link #exclusiveWrite()}); false for a
+     *     read ({@code @ParallelSafe}, {@link #read})
+     */
+    public boolean isWrite() {
+        return write;
     }
 
     /** @return the resource key templates as written, such as {@code "order:{orderId}"}; possibly empty */
@@ -218,7 +221,7 @@ public final class ToolPolicy {
 
     /** @return whether this is a write without keys, which runs alone within its turn */
     public boolean isExclusive() {
-        return sideEffect == SideEffect.WRITE && resourceKeys.isEmpty();
+        return write && resourceKeys.isEmpty();
     }
 
     /** Compiles each template now, so that a bad one fails here rather than in the middle of a turn. */
@@ -229,7 +232,7 @@ public final class ToolPolicy {
     @Override
     public boolean equals(Object o) {
         return o instanceof ToolPolicy other
-                && sideEffect == other.sideEffect
+                && write == other.write
                 && resourceKeys.equals(other.resourceKeys)
                 && Objects.equals(integration, other.integration)
                 && idempotent == other.idempotent
@@ -240,12 +243,12 @@ public final class ToolPolicy {
 
     @Override
     public int hashCode() {
-        return Objects.hash(sideEffect, resourceKeys, integration, idempotent, timeout, onFailure, cacheFor);
+        return Objects.hash(write, resourceKeys, integration, idempotent, timeout, onFailure, cacheFor);
     }
 
     @Override
     public String toString() {
-        String kind = isExclusive() ? "exclusive-write" : sideEffect.name().toLowerCase(java.util.Locale.ROOT);
+        String kind = isExclusive() ? "exclusive-write" : write ? "write" : "read";
         StringBuilder s = new StringBuilder(kind);
         if (!resourceKeys.isEmpty()) {
             s.append(resourceKeys);
@@ -253,7 +256,7 @@ public final class ToolPolicy {
         if (integration != null) {
             s.append(" @").append(integration);
         }
-        if (sideEffect == SideEffect.WRITE && idempotent) {
+        if (write && idempotent) {
             s.append(" idempotent");
         }
         if (timeout != null) {

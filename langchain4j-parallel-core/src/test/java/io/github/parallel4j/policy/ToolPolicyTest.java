@@ -51,7 +51,7 @@ class ToolPolicyTest {
         ToolPolicy read = ToolPolicy.of(method("read"), ToolPolicy.exclusiveWrite());
         ToolPolicy write = ToolPolicy.of(method("write"), ToolPolicy.exclusiveWrite());
 
-        assertThat(read.sideEffect()).isEqualTo(SideEffect.READ);
+        assertThat(read.isWrite()).isFalse();
         assertThat(read.resourceKeys()).containsExactly("order:{orderId}", "customer:{customer.id}");
         assertThat(read.integration()).hasValue("shop");
         assertThat(write.integration()).hasValue("payments");

@@ -4,7 +4,6 @@ import io.github.parallel4j.ObservationFormat;
 import io.github.parallel4j.ParallelToolsConfig;
 import io.github.parallel4j.ToolErrorHandling;
 import io.github.parallel4j.policy.FailurePolicy;
-import io.github.parallel4j.policy.SideEffect;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,7 +41,7 @@ public class ParallelToolsProperties {
     private Integer maxBatchSize;
 
     /** How a tool without @ParallelSafe or @Writes, and with no tools.<name> entry, is treated: write (an exclusive write, runs alone) or read. Default write. */
-    private SideEffect defaultSideEffect;
+    private ToolProperties.SideEffect defaultSideEffect;
 
     /** The most characters one observation may have before it is cut: at least 256, or 0 for no limit. Default 16000. */
     private Integer maxObservationChars;
@@ -135,11 +134,11 @@ public class ParallelToolsProperties {
         this.maxBatchSize = maxBatchSize;
     }
 
-    public SideEffect getDefaultSideEffect() {
+    public ToolProperties.SideEffect getDefaultSideEffect() {
         return defaultSideEffect;
     }
 
-    public void setDefaultSideEffect(SideEffect defaultSideEffect) {
+    public void setDefaultSideEffect(ToolProperties.SideEffect defaultSideEffect) {
         this.defaultSideEffect = defaultSideEffect;
     }
 

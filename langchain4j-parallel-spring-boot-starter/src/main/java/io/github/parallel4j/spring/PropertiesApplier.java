@@ -6,7 +6,6 @@ import io.github.parallel4j.ObservationFormat;
 import io.github.parallel4j.ParallelToolsBuilder;
 import io.github.parallel4j.ParallelToolsConfig;
 import io.github.parallel4j.policy.FailurePolicy;
-import io.github.parallel4j.policy.SideEffect;
 import io.github.parallel4j.policy.ToolPolicy;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +34,7 @@ final class PropertiesApplier {
         set("turn-timeout", p.getTurnTimeout(), builder::turnTimeout);
         set("max-batch-size", p.getMaxBatchSize(), builder::maxBatchSize);
         set("default-side-effect", p.getDefaultSideEffect(), side -> builder.defaultPolicy(
-                side == SideEffect.READ ? ToolPolicy.read() : ToolPolicy.exclusiveWrite()));
+                side == ToolProperties.SideEffect.READ ? ToolPolicy.read() : ToolPolicy.exclusiveWrite()));
         set("max-observation-chars", p.getMaxObservationChars(), builder::maxObservationChars);
         set("max-turn-observation-chars", p.getMaxTurnObservationChars(), builder::maxTurnObservationChars);
         p.getToolObservationChars().forEach((tool, chars) ->
@@ -144,7 +143,7 @@ final class PropertiesApplier {
         }
         String[] keys = tool.getResourceKey().toArray(String[]::new);
         ToolPolicy policy = checked(at + ".resource-key", tool.getResourceKey(),
-                () -> tool.getSideEffect() == SideEffect.READ ? ToolPolicy.read(keys) : ToolPolicy.write(keys));
+                () -> tool.getSideEffect() == ToolProperties.SideEffect.READ ? ToolPolicy.read(keys) : ToolPolicy.write(keys));
         if (tool.isIdempotent()) {
             policy = policy.idempotent();
         }

@@ -1,6 +1,5 @@
 package io.github.parallel4j.spring;
 
-import io.github.parallel4j.policy.SideEffect;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,6 +81,14 @@ public class ToolProperties {
 
     public void setIdempotent(boolean idempotent) {
         this.idempotent = idempotent;
+    }
+
+    /** The values of {@code side-effect} and {@code default-side-effect}. */
+    public enum SideEffect {
+        /** Reads only: {@code ToolPolicy.read(...)}, as {@code @ParallelSafe}. */
+        READ,
+        /** Changes state: {@code ToolPolicy.write(...)} (no keys: runs alone), as {@code @Writes}. */
+        WRITE
     }
 
     /** The values of {@code on-failure}, one per {@code FailurePolicy} factory method. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.parallel4j.ParallelToolsConfig;
-import io.github.parallel4j.policy.SideEffect;
 import io.github.parallel4j.policy.ToolPolicy;
 import java.io.InputStream;
 import java.util.HashMap;
@@ -63,7 +62,7 @@ class ConfigurationMetadataTest {
         Map<String, Object> expected = new HashMap<>();
         expected.put("turn-timeout", library.turnTimeout().orElseThrow());
         expected.put("max-batch-size", library.maxBatchSize());
-        expected.put("default-side-effect", SideEffect.WRITE);
+        expected.put("default-side-effect", ToolProperties.SideEffect.WRITE);
         expected.put("max-observation-chars", library.maxObservationChars());
         expected.put("max-turn-observation-chars", library.maxTurnObservationChars());
         expected.put("max-observation-tokens", library.maxObservationTokens());

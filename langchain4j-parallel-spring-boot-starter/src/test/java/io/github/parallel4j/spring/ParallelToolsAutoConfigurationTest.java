@@ -14,7 +14,6 @@ import io.github.parallel4j.ParallelToolsConfig;
 import io.github.parallel4j.ToolErrorHandling;
 import io.github.parallel4j.TurnListener;
 import io.github.parallel4j.policy.FailurePolicy;
-import io.github.parallel4j.policy.SideEffect;
 import io.github.parallel4j.policy.ToolPolicy;
 import io.github.parallel4j.spring.actuator.ParallelToolsEndpoint;
 import io.github.parallel4j.spring.actuator.ParallelToolsEndpointAutoConfiguration;
@@ -139,11 +138,12 @@ class ParallelToolsAutoConfigurationTest {
 
                     IntegrationLimits jira = tools.integrations().get("jira");
                     assertThat(jira.maxConcurrent()).hasValue(2);
-                    assertThat(jira.rates()).containsExactly(new IntegrationLimits.Rate(5, Duration.ofSeconds(1)));
-                    assertThat(jira.perKeyRates()).containsExactly(new IntegrationLimits.Rate(2, Duration.ofSeconds(1)));
-                    assertThat(tools.integrations().get("github").rates()).containsExactly(
-                            new IntegrationLimits.Rate(10, Duration.ofSeconds(1)),
-                            new IntegrationLimits.Rate(300, Duration.ofMinutes(1)));
+                    assertThat(jira.bandwidths()).isEqualTo(
+                            IntegrationLimits.builder().rate(5, Duration.ofSeconds(1)).build().bandwidths());
+                    assertThat(jira.perKeyBandwidths()).isEqualTo(
+                            IntegrationLimits.builder().perKeyRate(2, Duration.ofSeconds(1)).build().perKeyBandwidths());
+                    assertThat(tools.integrations().get("github").bandwidths()).isEqualTo(IntegrationLimits.builder()
+                            .rate(10, Duration.ofSeconds(1)).rate(300, Duration.ofMinutes(1)).build().bandwidths());
                     assertThat(tools.integrations().get("github").maxConcurrent()).isEmpty();
 
                     assertThat(tools.toolPolicies().get("searchIssues")).isEqualTo(ToolPolicy.read()
@@ -153,7 +153,7 @@ class ParallelToolsAutoConfigurationTest {
                             ToolPolicy.write("issue:{key}", "project:{project}").idempotent().withFailurePolicy(
                                     FailurePolicy.retry(4, Duration.ofMillis(100), Duration.ofSeconds(1))));
                     assertThat(tools.toolPolicies().get("postMessage").isExclusive()).isTrue();
-                    assertThat(tools.toolPolicies().get("postMessage").sideEffect()).isEqualTo(SideEffect.WRITE);
+                    assertThat(tools.toolPolicies().get("postMessage").isWrite()).isTrue();
                 });
     }
 

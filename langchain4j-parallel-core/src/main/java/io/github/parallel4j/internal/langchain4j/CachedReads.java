@@ -5,7 +5,6 @@ import io.github.parallel4j.internal.plan.PlannedCall;
 import io.github.parallel4j.internal.policy.ResourceKeyTemplate;
 import io.github.parallel4j.internal.schedule.CallRunner;
 import io.github.parallel4j.internal.schedule.ToolOutput;
-import io.github.parallel4j.policy.SideEffect;
 import java.util.Optional;
 import java.util.Set;
 
@@ -60,7 +59,7 @@ final class CachedReads implements CallRunner {
                     call.canonicalArguments(arguments), output, ttl, keys(call, arguments)));
             return output;
         } finally {
-            if (call.policy().sideEffect() == SideEffect.WRITE) {
+            if (call.policy().isWrite()) {
                 cache.written(scope, keys(call, arguments));
             }
         }

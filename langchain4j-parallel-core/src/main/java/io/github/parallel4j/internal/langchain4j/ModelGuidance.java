@@ -1,6 +1,5 @@
 package io.github.parallel4j.internal.langchain4j;
 
-import io.github.parallel4j.policy.SideEffect;
 import io.github.parallel4j.policy.ToolPolicy;
 
 /**
@@ -28,7 +27,7 @@ public final class ModelGuidance {
      * @return one sentence
      */
     public static String line(ToolPolicy policy) {
-        if (policy.sideEffect() == SideEffect.READ) {
+        if (!policy.isWrite()) {
             return "(Read-only: safe to call in parallel with other calls.)";
         }
         return policy.isExclusive()

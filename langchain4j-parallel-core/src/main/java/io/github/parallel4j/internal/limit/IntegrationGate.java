@@ -1,6 +1,7 @@
 package io.github.parallel4j.internal.limit;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConfigurationBuilder;
@@ -192,11 +193,11 @@ public final class IntegrationGate implements CallGate {
         List<Rated> buckets = new ArrayList<>(2);
         if (limiter.bucket != null) {
             buckets.add(new Rated(limiter.bucket,
-                    describe(limiter.limits.rates(), limiter.limits.bandwidths().size())));
+                    describe(limiter.limits.bandwidths())));
         }
         if (limiter.perKey != null && rateLimitKey != null) {
             buckets.add(new Rated(limiter.perKey.builder().build(rateLimitKey, () -> limiter.perKeyConfiguration),
-                    describe(limiter.limits.perKeyRates(), limiter.limits.perKeyBandwidths().size())
+                    describe(limiter.limits.perKeyBandwidths())
                             + " for '" + rateLimitKey + "'"));
         }
         return buckets;
@@ -209,10 +210,17 @@ public final class IntegrationGate implements CallGate {
         }
     }
 
-    static String describe(List<IntegrationLimits.Rate> rates, int bandwidths) {
-        int others = bandwidths - rates.size();
-        String text = rates.stream().map(IntegrationLimits.Rate::toString).collect(Collectors.joining(", "));
-        return others == 0 ? text : (text.isEmpty() ? "" : text + " and ") + others + " custom bandwidth(s)";
+    /**
+     * Rates in words, for messages: "5 per PT1S, 100 per PT1M"; a bandwidth whose capacity is not its refill says
+     * so ("5 per PT1S, up to 10 at once").
+     *
+     * @param bandwidths the bandwidths of {@link IntegrationLimits#bandwidths()} or its per-key ones
+     * @return the words, empty for none
+     */
+    public static String describe(List<Bandwidth> bandwidths) {
+        return bandwidths.stream().map(b -> b.getRefillTokens() + " per " + Duration.ofNanos(b.getRefillPeriodNanos())
+                + (b.getCapacity() == b.getRefillTokens() ? "" : ", up to " + b.getCapacity() + " at once"))
+                .collect(Collectors.joining(", "));
     }
 
     /**

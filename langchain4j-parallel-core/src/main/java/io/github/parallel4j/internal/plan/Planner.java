@@ -4,7 +4,6 @@ import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.internal.plan.PlannedCall.Kind;
 import io.github.parallel4j.internal.policy.ResourceKey;
 import io.github.parallel4j.internal.policy.ResourceKeyTemplate;
-import io.github.parallel4j.policy.SideEffect;
 import io.github.parallel4j.policy.ToolPolicy;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -262,12 +261,12 @@ public final class Planner {
             first.clear();
             return;
         }
-        if (call.kind == Kind.RUN && call.policy.sideEffect() == SideEffect.WRITE) {
+        if (call.kind == Kind.RUN && call.policy.isWrite()) {
             first.values().removeIf(read -> calls.get(read).keys.stream()
                     .anyMatch(k -> call.keys.stream().anyMatch(k::mayMatch)));
             return;
         }
-        if (call.kind != Kind.RUN || call.policy.sideEffect() != SideEffect.READ || call.canonicalArguments == null) {
+        if (call.kind != Kind.RUN || call.policy.isWrite() || call.canonicalArguments == null) {
             return;
         }
         Integer original = first.putIfAbsent(List.of(call.name, call.canonicalArguments), call.index);
@@ -325,7 +324,7 @@ public final class Planner {
         if (call.kind == Kind.EXTERNAL) {
             index.add(call.index, true, true, List.of(), after::set);
         } else if (call.kind == Kind.RUN && call.duplicateOf < 0) {
-            boolean writes = call.policy.sideEffect() == SideEffect.WRITE;
+            boolean writes = call.policy.isWrite();
             index.add(call.index, call.policy.isExclusive(), writes, call.keys, after::set);
         }
         return after;

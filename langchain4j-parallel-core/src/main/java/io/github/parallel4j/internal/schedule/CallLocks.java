@@ -5,7 +5,6 @@ import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.internal.limit.ResourceLocks;
 import io.github.parallel4j.internal.plan.PlannedCall;
 import io.github.parallel4j.internal.policy.ResourceKeyTemplate;
-import io.github.parallel4j.policy.SideEffect;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -31,7 +30,7 @@ final class CallLocks {
      */
     static TreeMap<String, Boolean> keys(PlannedCall call, JsonNode arguments) throws CallFailure {
         TreeMap<String, Boolean> keys = new TreeMap<>();
-        boolean writes = call.policy().sideEffect() == SideEffect.WRITE;
+        boolean writes = call.policy().isWrite();
         JsonNode values = call.canonicalArguments(arguments); // as the tool receives them: 1, 1.0 and "01" are one key
         for (ResourceKeyTemplate template : ResourceKeyTemplate.compiled(call.policy().resourceKeys())) {
             try {

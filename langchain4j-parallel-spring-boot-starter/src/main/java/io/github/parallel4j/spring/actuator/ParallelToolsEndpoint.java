@@ -54,7 +54,7 @@ public class ParallelToolsEndpoint {
     }
 
     private static ToolDescription describe(ToolPolicy policy) {
-        return new ToolDescription(policy.sideEffect().name().toLowerCase(java.util.Locale.ROOT),
+        return new ToolDescription(policy.isWrite() ? "write" : "read",
                 policy.resourceKeys(),
                 policy.isExclusive(), policy.integration().orElse(null), policy.isIdempotent(),
                 policy.timeout().map(Object::toString).orElse(null), policy.onFailure().toString(),
