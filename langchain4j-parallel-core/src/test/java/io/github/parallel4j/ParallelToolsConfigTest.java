@@ -235,4 +235,23 @@ class ParallelToolsConfigTest {
             timer.shutdownNow();
         }
     }
+
+    @Test
+    void should_make_an_instance_or_a_configuration_from_the_same_setters_when_built() {
+        ParallelToolsBuilder<ParallelTools> forInstance = ParallelTools.builder().maxBatchSize(7).maxRetriesPerTurn(2);
+        ParallelToolsBuilder<ParallelToolsConfig> forConfig = ParallelToolsConfig.custom().maxBatchSize(7)
+                .maxRetriesPerTurn(2);
+
+        ParallelToolsConfig first = forConfig.build();
+        forConfig.maxBatchSize(9);
+        ParallelToolsConfig second = forConfig.build();
+        ParallelTools parallel = forInstance.build();
+
+        assertThat(parallel.config().maxBatchSize()).isEqualTo(first.maxBatchSize()).isEqualTo(7);
+        assertThat(parallel.config().maxRetriesPerTurn()).isEqualTo(first.maxRetriesPerTurn()).isEqualTo(2);
+        assertThat(first.maxBatchSize()).as("a built configuration does not follow its builder").isEqualTo(7);
+        assertThat(second.maxBatchSize()).isEqualTo(9);
+        assertThat(ParallelToolsConfig.from(second).build().maxBatchSize()).isEqualTo(9);
+        assertThat(ParallelToolsConfig.from(second).build().maxRetriesPerTurn()).isEqualTo(2);
+    }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.parallel4j.annotation.Integration;
 import io.github.parallel4j.annotation.ParallelSafe;
 import io.github.parallel4j.annotation.Writes;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +61,22 @@ class ToolPolicyTest {
         assertThat(ToolPolicy.of(method("plain"), ToolPolicy.read())).isEqualTo(ToolPolicy.read().withIntegration("shop"));
         assertThat(ToolPolicy.of(method("plain"), ToolPolicy.exclusiveWrite()).isExclusive()).isTrue();
         assertThat(read.toString()).isEqualTo("read[order:{orderId}, customer:{customer.id}] @shop");
+    }
+
+    @Test
+    void should_say_what_a_policy_does_when_read_back() {
+        assertThat(ToolPolicy.read("order:{id}").isWrite()).isFalse();
+        assertThat(ToolPolicy.write("order:{id}").isWrite()).isTrue();
+        assertThat(ToolPolicy.exclusiveWrite().isWrite()).isTrue();
+        assertThat(ToolPolicy.read().asExclusiveWrite().isWrite()).isTrue();
+
+        assertThat(FailurePolicy.bestEffort().isFailFast()).isFalse();
+        assertThat(FailurePolicy.bestEffort().isRetry()).isFalse();
+        assertThat(FailurePolicy.failFast().isFailFast()).isTrue();
+        assertThat(FailurePolicy.failFast().isRetry()).isFalse();
+        FailurePolicy retry = FailurePolicy.retry(3, Duration.ofMillis(10), Duration.ofMillis(100));
+        assertThat(retry.isRetry()).isTrue();
+        assertThat(retry.isFailFast()).isFalse();
     }
 
     @Test
