@@ -11,7 +11,7 @@ import java.util.List;
  * @param path the fields ({@code String}) and indexes ({@code Integer}) to walk, empty for the whole output
  * @param text the reference as the model wrote it
  */
-record Reference(String callId, List<Object> path, String text) {
+public record Reference(String callId, List<Object> path, String text) {
 
     public Reference {
         path = List.copyOf(path);
