@@ -1,6 +1,9 @@
 package io.github.parallel4j;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How one call of a finished turn went: which tool it was, what held it back, whether it ran and how it ended. One
@@ -35,6 +38,15 @@ import java.util.List;
  * @param arrivedNanos when the call reached the library: 0 for a planned batch, whose calls are all there when its
  *     turn starts; for a message whose calls stream in and start as they arrive, when this one streamed in (its turn
  *     starts with its first call)
+ * @param heldNanos what held the call before it started, step by step, and for how long in nanoseconds, in the order
+ *     a call passes the steps; recorded by each step as the call passes it (a step that let the call through at
+ *     once is not there), so a call that never waited has none. A call that never started has what held it until its
+ *     outcome was decided, the step it was waiting at included
+ * @param heldOn what of each step held it, where the step has a name: the id of the call it waited for
+ *     ({@link HeldBy#DATA}, {@link HeldBy#CONFLICT}), the resource keys ({@link HeldBy#KEY_LOCK}), the integration
+ *     ({@link HeldBy#PAUSE}, {@link HeldBy#INTEGRATION_CAP}, {@link HeldBy#SHARED_LIMITS}), the integration's rate
+ *     ({@link HeldBy#RATE}: {@code jira}, or {@code jira per key 'tenant-7'} for a per-key rate); the steps without
+ *     a name (the invocation lock, the turn's cap, the JVM-wide slot, a retry's backoff) are not there
  */
 public record CallReport(
         String id,
@@ -55,10 +67,54 @@ public record CallReport(
         long readyNanos,
         long startNanos,
         long endNanos,
-        long arrivedNanos) {
+        long arrivedNanos,
+        Map<CallReport.HeldBy, Long> heldNanos,
+        Map<CallReport.HeldBy, String> heldOn) {
+
+    /**
+     * A step that can hold a call back before it starts, in the order a call passes them: first the calls it waits
+     * for, then (for each attempt) a pause of its integration, its locks, its caps, its shared limits, its rate and
+     * the JVM-wide slot. The scheduler records each where it happens (the lock's line, the cap's queue, the timer
+     * the call waits on), so the timeline and metrics say which knob a wait belongs to.
+     */
+    public enum HeldBy {
+        /** A call whose output its arguments reference ({@code $call_1.path}) had not finished. */
+        DATA,
+        /** A call before it that it conflicts with (a shared resource key and a write, or an exclusive write). */
+        CONFLICT,
+        /** Its integration was paused after an upstream 429, until the retry-after passed. */
+        PAUSE,
+        /** The invocation lock: an exclusive write waits for the invocation's other calls, and they for it. */
+        INVOCATION_LOCK,
+        /** A resource-key lock held by another turn's (or conversation's) call: a write to the key, or reads of it. */
+        KEY_LOCK,
+        /** Its turn's own cap on calls at once. */
+        TURN_CAP,
+        /** Its integration's {@code maxConcurrent}. */
+        INTEGRATION_CAP,
+        /** The limits shared across JVMs ({@code sharedLimits}): their key locks, permits and rates. */
+        SHARED_LIMITS,
+        /** A rate: its integration's {@code rate} or {@code perKeyRate}. */
+        RATE,
+        /** The JVM-wide {@code maxConcurrentCalls}. */
+        JVM_SLOT,
+        /** The backoff before another attempt, after one failed (a retry, or a re-run after an upstream 429). */
+        RETRY
+    }
 
     public CallReport {
         resourceKeys = resourceKeys == null ? List.of() : List.copyOf(resourceKeys);
+        heldNanos = ordered(heldNanos);
+        heldOn = ordered(heldOn);
+    }
+
+    /** As the canonical constructor, for a call that nothing held back. */
+    public CallReport(String id, String providerId, String tool, String arguments, String integration,
+            List<String> resourceKeys, boolean exclusive, int wave, boolean ok, ErrorCode errorCode, String error,
+            Throwable cause, int attempts, boolean cached, String sharedWith, long readyNanos, long startNanos,
+            long endNanos, long arrivedNanos) {
+        this(id, providerId, tool, arguments, integration, resourceKeys, exclusive, wave, ok, errorCode, error, cause,
+                attempts, cached, sharedWith, readyNanos, startNanos, endNanos, arrivedNanos, Map.of(), Map.of());
     }
 
     /** A call of a planned batch, there when its turn started ({@code arrivedNanos} 0). */
@@ -67,7 +123,43 @@ public record CallReport(
             Throwable cause, int attempts, boolean cached, String sharedWith, long readyNanos, long startNanos,
             long endNanos) {
         this(id, providerId, tool, arguments, integration, resourceKeys, exclusive, wave, ok, errorCode, error, cause,
-                attempts, cached, sharedWith, readyNanos, startNanos, endNanos, 0);
+                attempts, cached, sharedWith, readyNanos, startNanos, endNanos, 0, Map.of(), Map.of());
+    }
+
+    /**
+     * @return the step that held the call longest before it started (or before its outcome, when it never
+     *     started), or null when nothing held it
+     */
+    public HeldBy heldBy() {
+        HeldBy longest = null;
+        long most = -1;
+        for (Map.Entry<HeldBy, Long> e : heldNanos.entrySet()) {
+            if (e.getValue() > most) {
+                longest = e.getKey();
+                most = e.getValue();
+            }
+        }
+        return longest;
+    }
+
+    /** @return the sum of {@link #heldNanos()}: never more than the time from its arrival to its start */
+    public long heldNanosTotal() {
+        long total = 0;
+        for (long nanos : heldNanos.values()) {
+            total += nanos;
+        }
+        return total;
+    }
+
+    private static <V> Map<HeldBy, V> ordered(Map<HeldBy, V> map) {
+        if (map == null || map.isEmpty()) {
+            return Map.of();
+        }
+        for (Map.Entry<HeldBy, V> e : map.entrySet()) {
+            java.util.Objects.requireNonNull(e.getKey(), "a step held by");
+            java.util.Objects.requireNonNull(e.getValue(), "a step's value");
+        }
+        return Collections.unmodifiableMap(new EnumMap<>(map));
     }
 
     /** @return whether the tool began to run */

@@ -71,6 +71,7 @@ class PublicApiTest {
             "io.github.parallel4j.TurnObserver$TurnScope",
             "io.github.parallel4j.TurnReport",
             "io.github.parallel4j.CallReport",
+            "io.github.parallel4j.CallReport$HeldBy",
             "io.github.parallel4j.annotation.ParallelSafe",
             "io.github.parallel4j.annotation.Writes",
             "io.github.parallel4j.annotation.Integration",
@@ -80,9 +81,7 @@ class PublicApiTest {
             "io.github.parallel4j.annotation.ToolTimeout",
             "io.github.parallel4j.policy.ToolPolicy",
             "io.github.parallel4j.policy.FailurePolicy",
-            "io.github.parallel4j.observe.TurnTimeline",
-            "io.github.parallel4j.observe.TurnTimeline$Bar",
-            "io.github.parallel4j.observe.TurnTimeline$Page");
+            "io.github.parallel4j.observe.TurnTimeline");
 
     @Test
     void should_have_only_the_listed_public_types_when_scanning_the_api_packages() throws Exception {

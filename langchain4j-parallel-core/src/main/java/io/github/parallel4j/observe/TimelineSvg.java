@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Draws timeline sections as SVG: a row per call with its label, integration and limits, a grey bar while it waited
- * (with the reason), a green or red bar while it ran, a mark where a call that never ran was decided, and its
+ * (with what the scheduler recorded held it), a green or red bar while it ran, a mark where a call that never ran was decided, and its
  * outcome; a time axis with ticks under each section. Every mark has a tooltip. Columns are as wide as their
  * longest text, so no error code is cut.
  */
@@ -43,21 +43,21 @@ final class TimelineSvg {
             String label = o.id() + " " + o.tool() + " " + (o.wave() > 0 ? "w" + o.wave() : "w-");
             String integration = o.integration() == null ? "" : describe(o.integration(), limits);
             String state = TurnTimeline.state(o) + (o.sharedWith() == null ? "" : " with " + o.sharedWith());
-            String why = WaitReason.of(o, limits);
-            long waited = o.waitedNanos();
+            String why = WaitReason.of(o, limits); // recorded by the scheduler as each step let the call through
+            String before = WaitReason.before(o);
+            String held = (before == null ? "" : "; " + before) + (why == null ? "" : "; " + why);
             String tooltip;
             if (!o.started()) {
                 tooltip = o.id() + " " + o.tool() + ": not run, " + state
-                        + (o.error() == null ? "" : ": " + cap(o.error(), 200));
+                        + (o.error() == null ? "" : ": " + cap(o.error(), 200)) + held;
             } else {
                 tooltip = o.id() + " " + o.tool() + " " + cap(o.arguments(), 120) + ": ran "
                         + o.latencyMillis() + " ms, " + state + (o.ok() || o.error() == null ? "" : ": " + cap(o.error(), 200))
-                        + (o.attempts() > 1 ? ", " + o.attempts() + " attempts" : "");
+                        + (o.attempts() > 1 ? ", " + o.attempts() + " attempts" : "") + held;
             }
             rows.add(new Row(label, integration, o.started(), o.readyNanos(), o.startNanos(), o.endNanos(),
                     !o.started() ? NOT_RUN : o.ok() ? RAN : FAILED,
-                    state + (o.started() ? " " + o.latencyMillis() + " ms" : ""),
-                    why == null ? null : "waited " + waited / 1_000_000 + " ms for " + why, tooltip, false,
+                    state + (o.started() ? " " + o.latencyMillis() + " ms" : ""), why, tooltip, false,
                     o.arrivedNanos()));
         }
         return rows;
@@ -68,13 +68,17 @@ final class TimelineSvg {
         return l == null ? integration : integration + " (" + WaitReason.describe(l) + ")";
     }
 
-    static List<Row> rows(List<TurnTimeline.Bar> bars) {
+    /** The rows of a run drawn for comparison: each call's tool as its label, when it ran and how it ended. */
+    static List<Row> comparisonRows(TurnReport run) {
         List<Row> rows = new ArrayList<>();
-        for (TurnTimeline.Bar bar : bars) {
-            long millis = (bar.endNanos() - bar.startNanos()) / 1_000_000;
-            rows.add(new Row(bar.label(), bar.integration() == null ? "" : bar.integration(), true, -1,
-                    bar.startNanos(), bar.endNanos(), RAN, "ok " + millis + " ms", null,
-                    bar.label() + ": ran " + millis + " ms", true, 0));
+        for (CallReport o : run.calls()) {
+            long start = Math.max(0, o.startNanos());
+            long end = Math.max(start, o.endNanos());
+            long millis = (end - start) / 1_000_000;
+            String outcome = TurnTimeline.state(o) + " " + millis + " ms";
+            rows.add(new Row(o.tool(), o.integration() == null ? "" : o.integration(), true, -1, start, end,
+                    o.ok() ? RAN : FAILED, outcome, null, o.tool() + ": ran " + millis + " ms, " + TurnTimeline.state(o),
+                    true, 0));
         }
         return rows;
     }

@@ -10,17 +10,18 @@ import java.util.Map;
 
 /**
  * Draws a finished turn as a Gantt chart, one row per call: {@code .} while it waited for its limits or locks
- * after its predecessors were done, {@code #} while it ran, then its outcome. In a message whose calls started as
- * they streamed in, {@code >} marks when each call arrived.
+ * after its predecessors were done, {@code #} while it ran, then its outcome and what held it back, as the scheduler
+ * recorded it ({@link CallReport#heldNanos()}). In a message whose calls started as they streamed in, {@code >}
+ * marks when each call arrived.
  *
  * <pre>
  * call_1 incident    w1  |#########                   | ok      600 ms
- * call_6 owner       w2  |         ....#####          | ok      308 ms
- * call_7 postSlack   w3  |                  ####      | ok      250 ms
+ * call_6 metrics     w1  |....#####                   | ok      308 ms  waited 212 ms for a datadog slot
+ * call_7 postSlack   w2  |         ####               | ok      250 ms
  * </pre>
  *
- * <p>{@link #html} and {@link #page} draw the same as a self-contained HTML page with SVG (the picture for an
- * incident review): see {@link Page}.
+ * <p>{@link #html} draws the same as a self-contained HTML page with SVG: one turn, a whole conversation, and
+ * another run drawn beside for comparison (the picture for an incident review).
  */
 public final class TurnTimeline {
 
@@ -59,8 +60,10 @@ public final class TurnTimeline {
             if (o.arrivedNanos() > 0 && arrived < columns && bar[arrived] == ' ') {
                 bar[arrived] = '>';
             }
-            out.append(String.format(Locale.ROOT, "%-" + names + "s w%-2d |%s| %-8s %5d ms%n", label(o),
-                    o.wave(), new String(bar), state(o), o.latencyMillis()));
+            String why = WaitReason.of(o, null);
+            String line = String.format(Locale.ROOT, "%-" + names + "s w%-2d |%s| %-8s %5d ms", label(o),
+                    o.wave(), new String(bar), state(o), o.latencyMillis());
+            out.append(why == null ? line : line + "  " + why).append(System.lineSeparator());
         }
         return out.toString();
     }
@@ -74,149 +77,82 @@ public final class TurnTimeline {
     }
 
     /**
-     * The turn as a self-contained HTML page with an SVG chart: no script, no external resource. The same as
-     * {@code page(title).turn(report).html()}.
+     * The turn as a self-contained HTML page with an SVG chart: no script, no external resource.
      *
      * @param report the turn
      * @param title the page's title
      * @return the page
      */
     public static String html(TurnReport report, String title) {
-        return page(title).turn(report).html();
+        return html(title, null, List.of(report), null, null, null);
     }
 
     /**
-     * A page for a whole conversation: every turn, and optionally another run of the same work for comparison,
-     * drawn to one time scale.
-     *
-     * <pre>{@code
-     * String html = TurnTimeline.page("Triage of INC-4211")
-     *         .limits(parallel.integrations())           // integration limits per row, and why calls waited
-     *         .comparison("LangChain4j default", bars)   // optional: the serial run, same scale
-     *         .turn(firstTurn).turn(secondTurn)
-     *         .html();
-     * }</pre>
+     * A page for a whole conversation: every turn drawn to one time scale, each row labelled with its integration's
+     * limits.
      *
      * @param title the page's title
-     * @return a page to add turns to
+     * @param turns the conversation's turns, in order
+     * @param limits the integrations' limits (as {@code ParallelTools.integrations()} gives them), or null
+     * @return the page
      */
-    public static Page page(String title) {
-        return new Page(title);
+    public static String html(String title, List<TurnReport> turns, Map<String, IntegrationLimits> limits) {
+        return html(title, null, turns, limits, null, null);
     }
 
     /**
-     * One call of a run the library did not schedule (LangChain4j's default, say), for a page's comparison.
+     * A page for a whole conversation with another run of the same work drawn beside it for comparison (LangChain4j's
+     * default, one call after another, say), all to one time scale.
      *
-     * @param label what the row says, e.g. {@code metrics(p99_latency)}
-     * @param integration the integration it talks to, or null
-     * @param startNanos when it started, since that run's start
-     * @param endNanos when it ended, since that run's start
-     */
-    public record Bar(String label, String integration, long startNanos, long endNanos) {
-
-        public Bar {
-            if (label == null || label.isBlank()) {
-                throw new IllegalArgumentException("a bar needs a label, was '" + label + "'");
-            }
-            if (startNanos < 0 || endNanos < startNanos) {
-                throw new IllegalArgumentException("a bar needs 0 <= start <= end, was " + startNanos + ".." + endNanos
-                        + " for " + label);
-            }
-        }
-    }
-
-    /**
-     * A timeline page being put together. Not thread-safe: build it on one thread.
+     * <pre>{@code
+     * String html = TurnTimeline.html("Triage of INC-4211", "4.1x faster than one after another",
+     *         List.of(firstTurn, secondTurn), parallel.integrations(), "LangChain4j default: 4 011 ms", serialRun);
+     * }</pre>
      *
-     * <p>The page has a legend (waited for a limit or lock, ran, failed, not run), then a section per turn and for
-     * the comparison: a row per call with its integration and limits, why it waited, its outcome, a tooltip on every
-     * mark, and a time axis with ticks. Every section uses the same pixels per millisecond, so bars compare across
-     * turns and against the comparison run.
+     * <p>The page has a legend (waited for a limit or lock, ran, failed, not run), then a section per turn and one for
+     * the comparison: a row per call with its integration and limits, what held it back (as the scheduler recorded
+     * it: {@link CallReport#heldNanos()}), its outcome, a tooltip on every mark, and a time axis with ticks. Every
+     * section uses the same pixels per millisecond, so bars compare across turns and against the comparison run.
+     *
+     * @param title the page's title
+     * @param summary a sentence under the title (the speed-up, say), or null
+     * @param turns the conversation's turns, in order
+     * @param limits the integrations' limits, or null
+     * @param comparisonCaption what the comparison run was, or null
+     * @param comparison the comparison run, its calls' times since its start (only their tool, integration, start,
+     *     end and outcome are drawn), or null for none
+     * @return the page
      */
-    public static final class Page {
-
-        private final String title;
-        private final List<TurnReport> turns = new ArrayList<>();
-        private Map<String, IntegrationLimits> limits;
-        private String comparisonCaption;
-        private List<Bar> comparison;
-        private String summary;
-
-        private Page(String title) {
-            this.title = title == null ? "" : title;
+    public static String html(String title, String summary, List<TurnReport> turns,
+            Map<String, IntegrationLimits> limits, String comparisonCaption, TurnReport comparison) {
+        List<TurnReport> all = List.copyOf(turns);
+        Map<String, IntegrationLimits> known = limits == null ? null : Map.copyOf(limits);
+        List<TimelineSvg.Section> sections = new ArrayList<>();
+        long longest = 1;
+        for (int i = 0; i < all.size(); i++) {
+            TurnReport report = all.get(i);
+            longest = Math.max(longest, report.durationNanos());
+            String caption = (all.size() > 1 ? "Turn " + (i + 1) + ": " : "") + count(report.calls().size(), "tool call")
+                    + " in one AI message, " + count(report.waveCount(), "wave") + ", at most " + report.maxOverlap()
+                    + " at once, " + report.durationNanos() / 1_000_000 + " ms";
+            sections.add(new TimelineSvg.Section(caption, TimelineSvg.rows(report, known)));
         }
-
-        /**
-         * @param limits the integrations' limits (as {@code ParallelTools.integrations()} gives them), to label each
-         *     row's integration and say what a call waited for
-         * @return this page
-         */
-        public Page limits(Map<String, IntegrationLimits> limits) {
-            this.limits = limits == null ? null : Map.copyOf(limits);
-            return this;
+        if (comparison != null) {
+            longest = Math.max(longest, comparison.durationNanos());
+            sections.add(new TimelineSvg.Section(comparisonCaption == null ? "Comparison" : comparisonCaption,
+                    TimelineSvg.comparisonRows(comparison)));
         }
-
-        /**
-         * @param report the next turn of the conversation
-         * @return this page
-         */
-        public Page turn(TurnReport report) {
-            turns.add(java.util.Objects.requireNonNull(report, "report"));
-            return this;
+        String name = title == null ? "" : title;
+        StringBuilder page = new StringBuilder();
+        page.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
+                .append(TimelineSvg.escape(name)).append("</title></head>\n")
+                .append("<body style=\"font-family:sans-serif\"><h1>").append(TimelineSvg.escape(name))
+                .append("</h1>\n");
+        if (summary != null) {
+            page.append("<p>").append(TimelineSvg.escape(summary)).append("</p>\n");
         }
-
-        /**
-         * @param caption what the run was, e.g. "LangChain4j default (one after another): 4 011 ms"
-         * @param bars its calls, times since its start
-         * @return this page
-         */
-        public Page comparison(String caption, List<Bar> bars) {
-            this.comparisonCaption = caption;
-            this.comparison = List.copyOf(bars);
-            return this;
-        }
-
-        /**
-         * @param text a sentence under the title, e.g. the speed-up
-         * @return this page
-         */
-        public Page summary(String text) {
-            this.summary = text;
-            return this;
-        }
-
-        /** @return the page: self-contained HTML, no script, no external resource */
-        public String html() {
-            List<TimelineSvg.Section> sections = new ArrayList<>();
-            long longest = 1;
-            for (int i = 0; i < turns.size(); i++) {
-                TurnReport report = turns.get(i);
-                longest = Math.max(longest, report.durationNanos());
-                int calls = report.calls().size();
-                int waves = report.waveCount();
-                String caption = (turns.size() > 1 ? "Turn " + (i + 1) + ": " : "") + count(calls, "tool call")
-                        + " in one AI message, " + count(waves, "wave") + ", at most " + report.maxOverlap()
-                        + " at once, " + report.durationNanos() / 1_000_000 + " ms";
-                sections.add(new TimelineSvg.Section(caption, TimelineSvg.rows(report, limits)));
-            }
-            if (comparison != null) {
-                for (Bar bar : comparison) {
-                    longest = Math.max(longest, bar.endNanos());
-                }
-                sections.add(new TimelineSvg.Section(comparisonCaption == null ? "Comparison" : comparisonCaption,
-                        TimelineSvg.rows(comparison)));
-            }
-            StringBuilder page = new StringBuilder();
-            page.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
-                    .append(TimelineSvg.escape(title)).append("</title></head>\n")
-                    .append("<body style=\"font-family:sans-serif\"><h1>").append(TimelineSvg.escape(title))
-                    .append("</h1>\n");
-            if (summary != null) {
-                page.append("<p>").append(TimelineSvg.escape(summary)).append("</p>\n");
-            }
-            page.append(TimelineSvg.legend()).append(TimelineSvg.sections(sections, longest));
-            return page.append("</body></html>\n").toString();
-        }
+        page.append(TimelineSvg.legend()).append(TimelineSvg.sections(sections, longest));
+        return page.append("</body></html>\n").toString();
     }
 
     /** @return "1 call", "2 calls" */

@@ -2,6 +2,7 @@ package io.github.parallel4j.observe;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.parallel4j.CallReport;
+import io.github.parallel4j.CallReport.HeldBy;
 import io.github.parallel4j.IntegrationLimits;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,48 +10,67 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Says what a call waited for between the moment its inputs were ready and the moment it started. A report records
- * when, not why, so this names what could hold that call back: its integration's configured limits, its resource
- * locks, or a free tool thread; an on-call engineer then knows which knob the wait belongs to.
+ * Says in words what held a call back, from what the scheduler recorded as each step let it through
+ * ({@link CallReport#heldNanos()}): "waited 420 ms for a datadog slot (at most 2 at once), 80 ms for the lock on
+ * order:42". Nothing is guessed from the configuration: a step that did not hold the call is not named.
  */
 final class WaitReason {
 
-    /**
-     * Waits shorter than this are the hand-off to a tool thread, not a limit or a lock: saying "waited 2 ms for a
-     * datadog slot" would send the reader after a knob that did nothing.
-     */
-    static final long NOTABLE_NANOS = 10_000_000;
+    /** Holds shorter than this are not worth a reader's attention (a backend's round trip, say); they stay in the report. */
+    static final long NOTABLE_NANOS = 1_000_000;
 
     private WaitReason() {}
 
     /**
-     * @param call a call that started
+     * @param call a call
      * @param limits the integrations' limits, or null when the page was not told them
-     * @return e.g. "a datadog slot or permit (at most 2 at once)", or null when it did not wait (10 ms or more)
+     * @return what held it after it was ready (its locks, caps, rates, pauses, retries), e.g. "waited 420 ms for a
+     *     datadog slot (at most 2 at once)", or null when nothing did for a millisecond or more
      */
     static String of(CallReport call, Map<String, IntegrationLimits> limits) {
-        if (!call.started() || call.waitedNanos() < NOTABLE_NANOS) {
-            return null;
-        }
-        List<String> causes = new ArrayList<>();
-        String name = call.integration();
-        if (name != null) {
-            IntegrationLimits configured = limits == null ? null : limits.get(name);
-            if (configured != null) {
-                causes.add("a " + name + " slot or permit (" + describe(configured) + ")");
-            } else if (limits == null) {
-                causes.add("the " + name + " integration's limits");
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<HeldBy, Long> held : call.heldNanos().entrySet()) {
+            HeldBy step = held.getKey();
+            if (step != HeldBy.DATA && step != HeldBy.CONFLICT && held.getValue() >= NOTABLE_NANOS) {
+                parts.add(held.getValue() / 1_000_000 + " ms for " + step(step, call.heldOn().get(step), limits));
             }
         }
-        if (call.exclusive()) {
-            causes.add("its turn to run alone (a write with no resource key)");
-        } else if (!call.resourceKeys().isEmpty()) {
-            causes.add("the lock on " + String.join(", ", call.resourceKeys()));
+        return parts.isEmpty() ? null : "waited " + String.join(", ", parts);
+    }
+
+    /**
+     * @param call a call
+     * @return what it waited for before it was ready, e.g. "ready after call_1's output (600 ms)", or null
+     */
+    static String before(CallReport call) {
+        List<String> parts = new ArrayList<>();
+        for (HeldBy step : List.of(HeldBy.DATA, HeldBy.CONFLICT)) {
+            Long nanos = call.heldNanos().get(step);
+            if (nanos != null) {
+                parts.add(step(step, call.heldOn().get(step), null) + " (" + nanos / 1_000_000 + " ms)");
+            }
         }
-        if (causes.isEmpty()) {
-            causes.add("a free tool thread or a concurrency cap");
-        }
-        return String.join(" or ", causes);
+        return parts.isEmpty() ? null : "ready after " + String.join(" and ", parts);
+    }
+
+    /** @return one step in words, e.g. "a datadog slot (at most 2 at once)" */
+    static String step(HeldBy step, String on, Map<String, IntegrationLimits> limits) {
+        String what = on == null ? "" : on;
+        IntegrationLimits configured = limits == null || on == null ? null : limits.get(on);
+        String knob = configured == null ? "" : " (" + describe(configured) + ")";
+        return switch (step) {
+            case DATA -> what + "'s output";
+            case CONFLICT -> what + " to finish (they conflict)";
+            case PAUSE -> what + "'s pause after an upstream 429";
+            case INVOCATION_LOCK -> "the invocation lock (a write that runs alone)";
+            case KEY_LOCK -> "the lock on " + what;
+            case TURN_CAP -> "the turn's cap on calls at once";
+            case INTEGRATION_CAP -> "a " + what + " slot" + knob;
+            case SHARED_LIMITS -> what + "'s limits shared across JVMs";
+            case RATE -> "a " + what + " permit" + knob;
+            case JVM_SLOT -> "a JVM-wide slot (maxConcurrentCalls)";
+            case RETRY -> "the backoff before another attempt";
+        };
     }
 
     /** @return the limits in words: "at most 2 at once, 5 per 1 s" */

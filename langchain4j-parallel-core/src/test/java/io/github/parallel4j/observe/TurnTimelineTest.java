@@ -2,6 +2,7 @@ package io.github.parallel4j.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.parallel4j.CallReport;
 import io.github.parallel4j.TurnReport;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,7 @@ class TurnTimelineTest {
     @Test
     void should_draw_an_axis_a_legend_and_integration_limits_with_the_reason_a_call_waited() throws Exception {
         TurnReport report = finishedTurn();
-        String html = TurnTimeline.page("Three calls").limits(Map.of()).turn(report).html();
+        String html = TurnTimeline.html("Three calls", List.of(report), Map.of());
 
         assertThat(html).contains("class=\"legend\"").contains("waited for a limit or lock").contains(">ran<")
                 .contains(">failed<").contains(">not run<");
@@ -75,8 +76,9 @@ class TurnTimelineTest {
         TurnReport report = finishedTurn();
         long turn = report.durationNanos();
         // a comparison run four times as long as the turn: its bar must be four times as wide
-        List<TurnTimeline.Bar> serial = List.of(new TurnTimeline.Bar("a(1)", "pagerduty", 0, 4 * turn));
-        String html = TurnTimeline.page("Scale").turn(report).comparison("serial", serial).html();
+        TurnReport serial = new TurnReport(null, List.of(new CallReport("s1", null, "a(1)", "", "pagerduty", List.of(),
+                false, 1, true, null, null, null, 1, false, null, 0, 0, 4 * turn)), 1, 4 * turn);
+        String html = TurnTimeline.html("Scale", null, List.of(report), null, "serial", serial);
 
         List<Double> widths = Pattern.compile("<rect class=\"run[^\"]*\" x=\"[0-9.]+\" y=\"\\d+\" width=\"([0-9.]+)\"")
                 .matcher(html).results().map(m -> Double.parseDouble(m.group(1))).toList();

@@ -1,6 +1,7 @@
 package io.github.parallel4j.internal.limit;
 
-import io.github.parallel4j.internal.plan.PlannedCall;
+import io.github.parallel4j.CallReport.HeldBy;
+import io.github.parallel4j.Ticker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -21,34 +22,66 @@ import java.util.function.UnaryOperator;
  *
  * <p>Internal: public only so that the scheduler's package can use it.
  *
- * <p>Thread-safe. Its bookkeeping is guarded by its own monitor; the liveness check it is given may take the
- * caller's monitor while it is held, so the caller never calls into an admission while holding its own.
+ * <p>Each step that does not let the call through at once writes down, when it does (or when the turn withdraws the
+ * call from it), what held the call and for how long ({@link HoldLog}): the line of the lock it waited in, the cap
+ * it queued for, the timer it waited on, the shared limits. A step that lets the call through at once writes nothing
+ * and allocates nothing.
+ *
+ * <p>Thread-safe. Its bookkeeping is guarded by its own monitor (the time it joined a lock's line by the lock table's,
+ * which calls {@link #waiting} and {@link #left}); the liveness check it is given may take the caller's monitor
+ * while it is held, so the caller never calls into an admission while holding its own.
  */
-public final class Admission {
+public final class Admission implements ResourceLocks.LineWatch {
 
     private final BooleanSupplier live;
+    private final Ticker ticker;
+    private final HoldLog log;
+    /** When it joined the line of the lock it waits for. Guarded by the lock table's monitor. */
+    private long lineSince;
 
     // Guarded by this.
     /** The concurrency slots it holds, released in reverse order. */
     private final List<FairSlots> held = new ArrayList<>(3);
     /** Whether someone has taken its resources to release: exactly one does, after which nothing is kept. */
     private boolean taken;
-    /** The slot request it waits on, if any, so that closing the turn can withdraw it. */
+    /** The slot request it waits on, if any, so that closing the turn can withdraw it; its cap and when it asked. */
     private FairSlots.Ticket ticket;
+    private FairSlots ticketSlots;
+    private long ticketSince;
     /** Its invocation lock and resource-key locks, null when it needs none; {@code locked} once they are held. */
     private ResourceLocks.Request locks;
     private boolean locked;
-    /** The timer task waiting until a rate permit should be there. */
+    /** The timer task waiting until a rate permit should be there; while it waits, what for and since when. */
     private Future<?> paceWait;
-    /** What it takes of limits shared outside the JVM, or null. */
+    private HeldBy paceStep;
+    private String paceOn;
+    private long paceSince;
+    /** What it takes of limits shared outside the JVM, or null; while it waits for them, on what and since when. */
     private SharedHold shared;
+    private String sharedOn;
+    private long sharedSince = -1;
 
     /**
      * @param live whether the attempt still wants what it asked for; a grant to a dead attempt is declined and
      *     passes on to the next in line
+     * @param ticker the scheduler's time source
+     * @param log where each step that held the call writes it down
      */
-    public Admission(BooleanSupplier live) {
+    public Admission(BooleanSupplier live, Ticker ticker, HoldLog log) {
         this.live = live;
+        this.ticker = ticker;
+        this.log = log;
+    }
+
+    @Override
+    public void waiting(Object key) {
+        lineSince = ticker.read();
+    }
+
+    @Override
+    public void left(Object key) { // the invocation lock is a lock object, a resource key its text
+        log.held(key instanceof String ? HeldBy.KEY_LOCK : HeldBy.INVOCATION_LOCK,
+                key instanceof String text ? text : null, lineSince, ticker.read());
     }
 
     /**
@@ -103,6 +136,8 @@ public final class Admission {
         synchronized (this) {
             if (live.getAsBoolean() && !taken) {
                 ticket = next;
+                ticketSlots = slots;
+                ticketSince = slots.step() == null ? 0 : ticker.read();
             } else {
                 release = take();
             }
@@ -117,7 +152,11 @@ public final class Admission {
     /** A slot was granted: keep it and go on to the next, or decline it if the attempt is dead by now. */
     private boolean onGranted(List<FairSlots> chain, int k, Runnable then) {
         Held release = null;
+        FairSlots.Ticket granted;
+        long since;
         synchronized (this) {
+            granted = ticket;
+            since = ticketSince;
             ticket = null;
             if (live.getAsBoolean() && !taken) {
                 held.add(chain.get(k));
@@ -129,6 +168,10 @@ public final class Admission {
             release.release();
             return false;
         }
+        FairSlots slots = chain.get(k);
+        if (slots.step() != null && granted != null && granted.queued()) {
+            log.held(slots.step(), slots.name(), since, ticker.read());
+        }
         acquire(chain, k + 1, then);
         return true;
     }
@@ -138,14 +181,17 @@ public final class Admission {
      * {@code then}; or answers {@code refused} when the call cannot run (what it held is released first).
      *
      * @param hold what to take, from {@link CallGate#shared}
+     * @param on the integration whose shared limits they are, to name what held the call
      * @param then the next step, run on the shared limits' thread
      * @param refused the step for a refusal ({@code RATE_LIMITED}, {@code LIMITS_UNAVAILABLE})
      */
-    public void share(SharedHold hold, Runnable then, Consumer<LimitRefusal> refused) {
+    public void share(SharedHold hold, String on, Runnable then, Consumer<LimitRefusal> refused) {
         Held release = null;
         synchronized (this) {
             if (live.getAsBoolean() && !taken) {
                 shared = hold; // from here on, whoever takes the attempt's resources releases the hold too
+                sharedOn = on;
+                sharedSince = ticker.read();
             } else {
                 release = take();
             }
@@ -161,8 +207,26 @@ public final class Admission {
                     return; // closed meanwhile: the one who took its resources released the hold
                 }
             }
+            sharedDone();
             then.run();
-        }, refused);
+        }, refusal -> {
+            sharedDone();
+            refused.accept(refusal);
+        });
+    }
+
+    /** The shared limits answered (or the call was withdrawn from them): writes down how long they held it. */
+    private void sharedDone() {
+        long since;
+        String on;
+        synchronized (this) {
+            since = sharedSince;
+            on = sharedOn;
+            sharedSince = -1;
+        }
+        if (since >= 0) {
+            log.held(HeldBy.SHARED_LIMITS, on, since, ticker.read());
+        }
     }
 
     /**
@@ -184,28 +248,59 @@ public final class Admission {
      *
      * @param timer the shared timer
      * @param waitNanos how long
+     * @param step what the wait is for: {@link HeldBy#RATE}, or {@link HeldBy#PAUSE} after an upstream 429
+     * @param on which rate or integration
      * @param onTimer marks the task as the library's own step on the shared timer
      * @param then the step to run after the wait
      * @return false when the attempt is dead already (what it held is released) and nothing was scheduled
      * @throws java.util.concurrent.RejectedExecutionException when the timer refuses the task
      */
-    public boolean pace(ScheduledExecutorService timer, long waitNanos, UnaryOperator<Runnable> onTimer,
-            Runnable then) {
+    public boolean pace(ScheduledExecutorService timer, long waitNanos, HeldBy step, String on,
+            UnaryOperator<Runnable> onTimer, Runnable then) {
         Held release = null;
         synchronized (this) {
             if (!live.getAsBoolean() || taken) {
                 release = take();
+            } else {
+                paceStep = step;
+                paceOn = on;
+                paceSince = ticker.read();
             }
         }
         if (release != null) {
             release.release(); // closed meanwhile: its outcome is written
             return false;
         }
-        Future<?> waiting = timer.schedule(onTimer.apply(then), waitNanos, TimeUnit.NANOSECONDS);
+        Future<?> waiting;
+        try {
+            waiting = timer.schedule(onTimer.apply(() -> {
+                paceDone();
+                then.run();
+            }), waitNanos, TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            paceDone();
+            throw e;
+        }
         synchronized (this) {
             paceWait = waiting;
         }
         return true;
+    }
+
+    /** The timer wait ended (or was withdrawn): writes down how long it held the call, once. */
+    private void paceDone() {
+        HeldBy step;
+        String on;
+        long since;
+        synchronized (this) {
+            step = paceStep;
+            on = paceOn;
+            since = paceSince;
+            paceStep = null;
+        }
+        if (step != null) {
+            log.held(step, on, since, ticker.read());
+        }
     }
 
     /**
@@ -243,20 +338,26 @@ public final class Admission {
     public Runnable withdraw() {
         Held release;
         FairSlots.Ticket waitingFor;
+        FairSlots waitingForSlots;
+        long since;
         Future<?> waiting;
         synchronized (this) {
             release = take();
             waitingFor = ticket;
+            waitingForSlots = ticketSlots;
+            since = ticketSince;
             waiting = paceWait;
             ticket = null;
         }
         if (release != Held.NOTHING) {
-            if (waitingFor != null) {
-                waitingFor.cancel(); // if it is being granted instead, the grant sees the attempt dead and passes it on
+            // if it is being granted instead, the grant sees the attempt dead and passes it on
+            if (waitingFor != null && waitingFor.cancel() && waitingForSlots.step() != null) {
+                log.held(waitingForSlots.step(), waitingForSlots.name(), since, ticker.read());
             }
-            if (waiting != null) {
-                waiting.cancel(false);
+            if (waiting != null && waiting.cancel(false)) {
+                paceDone();
             }
+            sharedDone(); // the lock table writes down a withdrawn lock wait itself
         }
         return release::release;
     }
@@ -295,22 +396,5 @@ public final class Admission {
                 }
             }
         }
-    }
-
-    /**
-     * The caps a call takes after its locks, in order: its turn's, then its integration's.
-     *
-     * @param turn the turn's cap, or null
-     * @param gate the gate of integration limits
-     * @param call the call
-     * @return the chain
-     */
-    public static List<FairSlots> caps(FairSlots turn, CallGate gate, PlannedCall call) {
-        List<FairSlots> chain = new ArrayList<>(2);
-        if (turn != null) {
-            chain.add(turn);
-        }
-        chain.addAll(gate.slots(call));
-        return chain;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.parallel4j.internal.limit;
 
+import io.github.parallel4j.CallReport.HeldBy;
 import io.github.parallel4j.Ticker;
 import io.github.parallel4j.internal.plan.PlannedCall;
 import java.time.Duration;
@@ -108,6 +109,46 @@ public interface CallGate {
      * @throws LimitRefusal when the pause lasts past the deadline: the call cannot run in its turn
      */
     long pausedNanos(PlannedCall call, long deadlineNanos) throws LimitRefusal;
+
+    /**
+     * What a wait {@link #estimate} asked for is for, named right when the scheduler starts waiting it out, so that
+     * it can write down what held the call: a pause after an upstream 429, or which rate.
+     *
+     * @param step {@link HeldBy#PAUSE} or {@link HeldBy#RATE}
+     * @param on the integration, or the rate (e.g. {@code jira per key 'tenant-7'})
+     */
+    record RateHold(HeldBy step, String on) {}
+
+    /**
+     * Names the wait {@link #estimate} just asked the call for. Called only when there is one; may allocate.
+     *
+     * @param call the call
+     * @param rateLimitKey the key of per-key rate limits, or null
+     * @return what the wait is for; by default its integration's pause when it is paused, else its rate
+     */
+    default RateHold rateHold(PlannedCall call, Object rateLimitKey) {
+        String integration = call.policy() == null ? null : call.policy().integration().orElse(null);
+        try {
+            return new RateHold(pausedNanos(call, Long.MAX_VALUE) > 0 ? HeldBy.PAUSE : HeldBy.RATE, integration);
+        } catch (LimitRefusal never) { // no deadline: nothing to refuse
+            return new RateHold(HeldBy.RATE, integration);
+        }
+    }
+
+    /**
+     * As {@link #pace}, writing down how long the call's thread waited for its permit, when it did, and for which rate.
+     *
+     * @param call the call
+     * @param rateLimitKey the key of per-key rate limits, or null
+     * @param deadlineNanos the latest moment to start, on the gate's time source
+     * @param log where to write the wait; by default nothing is written
+     * @throws LimitRefusal when no permit comes before the deadline; nothing is consumed
+     * @throws InterruptedException when interrupted while waiting; nothing is consumed
+     */
+    default void pace(PlannedCall call, Object rateLimitKey, long deadlineNanos, HoldLog log)
+            throws LimitRefusal, InterruptedException {
+        pace(call, rateLimitKey, deadlineNanos);
+    }
 
     /**
      * What the call must take of limits shared outside the JVM, after its in-JVM caps and before its rate wait:

@@ -1,5 +1,6 @@
 package io.github.parallel4j.internal.limit;
 
+import io.github.parallel4j.CallReport.HeldBy;
 import java.util.ArrayDeque;
 import java.util.function.BooleanSupplier;
 
@@ -16,6 +17,8 @@ import java.util.function.BooleanSupplier;
 public final class FairSlots {
 
     private final int capacity;
+    private final HeldBy step;
+    private final String name;
     private final ArrayDeque<Ticket> waiting = new ArrayDeque<>();
     private int inUse;
 
@@ -23,19 +26,39 @@ public final class FairSlots {
      * @param capacity how many slots may be held at once, at least 1
      */
     public FairSlots(int capacity) {
+        this(capacity, null, null);
+    }
+
+    /**
+     * @param capacity how many slots may be held at once, at least 1
+     * @param step what a call waiting for one of its slots is held by, or null when such waits are not written down
+     * @param name what of it (an integration), or null
+     */
+    public FairSlots(int capacity, HeldBy step, String name) {
         if (capacity < 1) {
             throw new IllegalArgumentException("A cap must be at least 1, was " + capacity);
         }
         this.capacity = capacity;
+        this.step = step;
+        this.name = name;
     }
 
     /** One request for a slot. */
     public final class Ticket {
 
         private final BooleanSupplier onGranted;
+        /** Whether it waited in line rather than being granted at once. Guarded by the cap's monitor. */
+        private boolean queued;
 
         private Ticket(BooleanSupplier onGranted) {
             this.onGranted = onGranted;
+        }
+
+        /** @return whether it waited in line (false while it is being granted at once) */
+        public boolean queued() {
+            synchronized (FairSlots.this) {
+                return queued;
+            }
         }
 
         /**
@@ -71,6 +94,7 @@ public final class FairSlots {
         synchronized (this) {
             if (inUse >= capacity || !waiting.isEmpty()) {
                 waiting.add(ticket);
+                ticket.queued = true;
                 return;
             }
             inUse++;
@@ -122,5 +146,15 @@ public final class FairSlots {
     /** @return the cap */
     public int capacity() {
         return capacity;
+    }
+
+    /** @return what a call waiting for a slot is held by, or null when such waits are not written down */
+    public HeldBy step() {
+        return step;
+    }
+
+    /** @return what of it (an integration), or null */
+    public String name() {
+        return name;
     }
 }

@@ -12,6 +12,7 @@ import io.github.bucket4j.caffeine.Bucket4jCaffeine;
 import io.github.bucket4j.caffeine.CaffeineProxyManager;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.local.LocalBucketBuilder;
+import io.github.parallel4j.CallReport.HeldBy;
 import io.github.parallel4j.IntegrationLimits;
 import io.github.parallel4j.Ticker;
 import io.github.parallel4j.internal.plan.PlannedCall;
@@ -92,9 +93,9 @@ public final class IntegrationGate implements CallGate {
         this.ticker = ticker;
         this.sleeper = sleeper;
         Map<String, Limiter> byName = new HashMap<>();
-        limits.forEach((name, l) -> byName.put(name, new Limiter(l, ticker)));
+        limits.forEach((name, l) -> byName.put(name, new Limiter(name, l, ticker)));
         this.limiters = Map.copyOf(byName);
-        this.global = maxConcurrentCalls > 0 ? new FairSlots(maxConcurrentCalls) : null;
+        this.global = maxConcurrentCalls > 0 ? new FairSlots(maxConcurrentCalls, HeldBy.JVM_SLOT, null) : null;
     }
 
     /**
@@ -139,15 +140,45 @@ public final class IntegrationGate implements CallGate {
     @Override
     public void pace(PlannedCall call, Object rateLimitKey, long deadlineNanos)
             throws LimitRefusal, InterruptedException {
+        pace(call, rateLimitKey, deadlineNanos, HoldLog.NONE);
+    }
+
+    @Override
+    public void pace(PlannedCall call, Object rateLimitKey, long deadlineNanos, HoldLog log)
+            throws LimitRefusal, InterruptedException {
         long wait = reserve(call, rateLimitKey, deadlineNanos);
         if (wait > 0) {
+            RateHold held = rateHold(call, rateLimitKey); // named before the wait, which it is
+            long since = ticker.read();
             try {
                 sleeper.sleep(wait);
             } catch (InterruptedException e) {
                 giveBack(buckets(call, rateLimitKey));
                 throw e;
+            } finally {
+                log.held(held.step(), held.on(), since, ticker.read());
             }
         }
+    }
+
+    /** Names the longest of the call's waits now: its integration's pause, its rate, or its key's rate. */
+    @Override
+    public RateHold rateHold(PlannedCall call, Object rateLimitKey) {
+        String integration = integrationOf(call);
+        Long until = integration == null ? null : pausedUntil.get(integration);
+        long longest = until == null ? 0 : Durations.remaining(until, ticker.read());
+        RateHold hold = new RateHold(longest > 0 ? HeldBy.PAUSE : HeldBy.RATE, integration);
+        Limiter limiter = integration == null ? null : limiters.get(integration);
+        for (Rated rated : buckets(call, rateLimitKey)) {
+            EstimationProbe probe = rated.bucket().estimateAbilityToConsume(1);
+            long refill = probe.canBeConsumed() ? 0 : probe.getNanosToWaitForRefill();
+            if (refill > longest) {
+                longest = refill;
+                boolean perKey = limiter == null || rated.bucket() != limiter.bucket;
+                hold = new RateHold(HeldBy.RATE, perKey ? integration + " per key '" + rateLimitKey + "'" : integration);
+            }
+        }
+        return hold;
     }
 
     @Override
@@ -325,9 +356,10 @@ public final class IntegrationGate implements CallGate {
         final CaffeineProxyManager<Object> perKey;
         final BucketConfiguration perKeyConfiguration;
 
-        Limiter(IntegrationLimits limits, Ticker ticker) {
+        Limiter(String name, IntegrationLimits limits, Ticker ticker) {
             this.limits = limits;
-            this.slots = limits.maxConcurrent().isPresent() ? new FairSlots(limits.maxConcurrent().getAsInt()) : null;
+            this.slots = limits.maxConcurrent().isPresent()
+                    ? new FairSlots(limits.maxConcurrent().getAsInt(), HeldBy.INTEGRATION_CAP, name) : null;
             if (limits.bandwidths().isEmpty()) {
                 this.bucket = null;
             } else {

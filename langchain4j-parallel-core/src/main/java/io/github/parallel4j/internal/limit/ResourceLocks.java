@@ -54,10 +54,38 @@ public final class ResourceLocks {
      * @return the request, to {@link Request#place()}
      */
     public Request request(List<?> keys, boolean[] writes, BooleanSupplier onGranted, Runnable onOver) {
+        return request(keys, writes, onGranted, onOver, null);
+    }
+
+    /**
+     * As {@link #request(List, boolean[], BooleanSupplier, Runnable)}, telling {@code watch} where the request waits.
+     *
+     * @param keys the keys in the order to take them
+     * @param writes for each key, whether the request writes it
+     * @param onGranted as for the other forms
+     * @param onOver as for the other forms, or null
+     * @param watch told when the request joins a key's line and when it leaves it, or null
+     * @return the request, to {@link Request#place()}
+     */
+    public Request request(List<?> keys, boolean[] writes, BooleanSupplier onGranted, Runnable onOver,
+            LineWatch watch) {
         if (keys.size() != writes.length) {
             throw new IllegalArgumentException("one mode per key: " + keys.size() + " keys, " + writes.length + " modes");
         }
-        return new Request(keys.toArray(), writes.clone(), onGranted, onOver);
+        return new Request(keys.toArray(), writes.clone(), onGranted, onOver, watch);
+    }
+
+    /**
+     * Told where a request waits: when it joins a key's line (the key is held by others, or others wait before it)
+     * and when it leaves that line, with the key or withdrawn. Called holding the table's monitor: it must be short
+     * and take no lock but a leaf one of its own. A request granted its keys at once is never told anything.
+     */
+    public interface LineWatch {
+        /** @param key the key in whose line the request waits now */
+        void waiting(Object key);
+
+        /** @param key the key whose line the request left: it holds the key now, or was withdrawn */
+        void left(Object key);
     }
 
     /** @return how many keys are held or waited for now */
@@ -72,17 +100,20 @@ public final class ResourceLocks {
         private final boolean[] writes;
         private final BooleanSupplier onGranted;
         private final Runnable onOver;
+        private final LineWatch watch;
         // Guarded by ResourceLocks.this.
         private int held;
         private Entry waitingAt;
         private boolean placed;
         private boolean over;
 
-        private Request(Object[] keys, boolean[] writes, BooleanSupplier onGranted, Runnable onOver) {
+        private Request(Object[] keys, boolean[] writes, BooleanSupplier onGranted, Runnable onOver,
+                LineWatch watch) {
             this.keys = keys;
             this.writes = writes;
             this.onGranted = onGranted;
             this.onOver = onOver;
+            this.watch = watch;
         }
 
         private void over() {
@@ -121,6 +152,9 @@ public final class ResourceLocks {
                     return false;
                 }
                 waitingAt.queue.remove(this);
+                if (watch != null) {
+                    watch.left(keys[held]);
+                }
                 Entry left = waitingAt;
                 waitingAt = null;
                 over = true;
@@ -155,6 +189,9 @@ public final class ResourceLocks {
             if (!entry.queue.isEmpty() || !entry.admits(r.writes[r.held])) {
                 entry.queue.add(r);
                 r.waitingAt = entry;
+                if (r.watch != null) {
+                    r.watch.waiting(key);
+                }
                 return false;
             }
             entry.take(r.writes[r.held]);
@@ -181,6 +218,9 @@ public final class ResourceLocks {
         while (!entry.queue.isEmpty() && entry.admits(entry.queue.peek().writes[entry.queue.peek().held])) {
             Request next = entry.queue.poll();
             next.waitingAt = null;
+            if (next.watch != null) {
+                next.watch.left(next.keys[next.held]);
+            }
             entry.take(next.writes[next.held]);
             next.held++;
             if (advance(next)) {

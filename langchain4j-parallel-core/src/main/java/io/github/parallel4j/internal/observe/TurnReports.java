@@ -81,7 +81,7 @@ public final class TurnReports {
                 keys(call), exclusive(call), call.wave(), outcome.ok(), outcome.errorCode(), outcome.error(), cause,
                 shared ? 0 : outcome.attempts(), outcome.cached(),
                 shared ? plan.calls().get(call.duplicateOf()).id() : null, outcome.readyNanos(),
-                shared ? -1 : outcome.startNanos(), outcome.endNanos(), arrived);
+                shared ? -1 : outcome.startNanos(), outcome.endNanos(), arrived, outcome.heldNanos(), outcome.heldOn());
     }
 
     private static String integration(PlannedCall call) {

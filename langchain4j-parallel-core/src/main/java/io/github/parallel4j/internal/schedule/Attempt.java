@@ -58,7 +58,7 @@ final class Attempt implements Runnable {
         this.state = state;
         this.number = number;
         this.arguments = arguments;
-        this.admission = new Admission(() -> turn.isLive(this));
+        this.admission = new Admission(() -> turn.isLive(this), turn.scheduler.ticker(), state);
     }
 
     PlannedCall call() {
@@ -69,7 +69,7 @@ final class Attempt implements Runnable {
     void lock(TreeMap<String, Boolean> keys) {
         this.keys = keys;
         ResourceLocks.Request request = CallLocks.request(turn.scheduler.locks(), turn.options.invocationLock(), call(), keys,
-                () -> admission.onLocked(this::afterLocks));
+                () -> admission.onLocked(this::afterLocks), admission);
         if (request == null) {
             afterLocks();
         } else {
@@ -91,7 +91,7 @@ final class Attempt implements Runnable {
         }
         List<FairSlots> caps;
         try {
-            caps = Admission.caps(turn.turnSlots, turn.scheduler.gate(), call);
+            caps = caps(turn.turnSlots, turn.scheduler.gate(), call);
         } catch (RuntimeException e) {
             failBeforeStart(ErrorCode.TOOL_ERROR, "the call's limits could not be applied: "
                     + CallFailure.messageOf(e), e);
@@ -115,7 +115,7 @@ final class Attempt implements Runnable {
             return;
         }
         // marked as the library's own steps: a turn that ends on the shared-limits thread hands its completion off
-        admission.share(hold, OnTimer.mark(this::pace),
+        admission.share(hold, call().policy().integration().orElse(null), OnTimer.mark(this::pace),
                 refusal -> OnTimer.mark(() -> failBeforeStart(refusal.code(), refusal.getMessage(), null)).run());
     }
 
@@ -150,7 +150,8 @@ final class Attempt implements Runnable {
             return;
         }
         try {
-            admission.pace(turn.scheduler.timer(), wait, OnTimer::mark, this::pace);
+            CallGate.RateHold held = gate.rateHold(call(), turn.options.rateLimitKey());
+            admission.pace(turn.scheduler.timer(), wait, held.step(), held.on(), OnTimer::mark, this::pace);
         } catch (RuntimeException e) {
             failBeforeStart(ErrorCode.TOOL_ERROR, "the call could not wait for its rate permit: "
                     + CallFailure.messageOf(e), e);
@@ -267,6 +268,16 @@ final class Attempt implements Runnable {
         }
     }
 
+    /** The caps a call takes after its locks, in order: its turn's, then its integration's. */
+    private static List<FairSlots> caps(FairSlots turn, CallGate gate, PlannedCall call) {
+        List<FairSlots> chain = new ArrayList<>(2);
+        if (turn != null) {
+            chain.add(turn);
+        }
+        chain.addAll(gate.slots(call));
+        return chain;
+    }
+
     /** The same for every attempt of the call: an upstream can tell a retry from a new request. */
     private String idempotencyKey() {
         return UUID.nameUUIDFromBytes((turn.key + "/" + call().id()).getBytes(StandardCharsets.UTF_8)).toString();
@@ -290,7 +301,7 @@ final class Attempt implements Runnable {
         long window = turn.scheduler.ticker().read() + PACE_WINDOW_NANOS;
         boolean last = budget.reachedBy(window);
         try {
-            turn.scheduler.gate().pace(call(), turn.options.rateLimitKey(), last ? budget.deadline() : window);
+            turn.scheduler.gate().pace(call(), turn.options.rateLimitKey(), last ? budget.deadline() : window, state);
             return true;
         } catch (LimitRefusal refusal) {
             if (last) {

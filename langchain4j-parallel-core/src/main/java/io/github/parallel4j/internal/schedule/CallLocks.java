@@ -50,10 +50,11 @@ final class CallLocks {
      * @param call the call
      * @param keys its keys ({@link #keys})
      * @param onGranted runs once every lock is held; answers whether they are kept
+     * @param watch told where the request waits, to write down what held the call
      * @return the request, or null when the call needs no lock
      */
     static ResourceLocks.Request request(ResourceLocks locks, ReadWriteLock invocationLock, PlannedCall call,
-            TreeMap<String, Boolean> keys, BooleanSupplier onGranted) {
+            TreeMap<String, Boolean> keys, BooleanSupplier onGranted, ResourceLocks.LineWatch watch) {
         int n = keys.size() + (invocationLock != null ? 1 : 0);
         if (n == 0) {
             return null;
@@ -71,8 +72,8 @@ final class CallLocks {
         }
         if (invocationLock instanceof InvocationLockHolders holders) {
             holders.entered(); // the lock's owner outlives this call while it holds or waits for it
-            return locks.request(names, writes, onGranted, holders::left);
+            return locks.request(names, writes, onGranted, holders::left, watch);
         }
-        return locks.request(names, writes, onGranted);
+        return locks.request(names, writes, onGranted, null, watch);
     }
 }

@@ -1,8 +1,10 @@
 package io.github.parallel4j.internal.schedule;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.parallel4j.CallReport.HeldBy;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.internal.plan.PlannedCall;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,6 +24,9 @@ import java.util.Optional;
  * @param endNanos when the outcome was decided
  * @param attempts how many times the tool was started (0 when it never ran)
  * @param cached whether the output came from the read cache instead of running the tool
+ * @param heldNanos what held the call back before it started, per step, as the steps recorded it; empty when
+ *     nothing did
+ * @param heldOn what of each step held it, where the step has a name
  */
 public record CallOutcome(
         PlannedCall call,
@@ -34,7 +39,21 @@ public record CallOutcome(
         long startNanos,
         long endNanos,
         int attempts,
-        boolean cached) {
+        boolean cached,
+        Map<HeldBy, Long> heldNanos,
+        Map<HeldBy, String> heldOn) {
+
+    public CallOutcome {
+        heldNanos = heldNanos == null ? Map.of() : heldNanos;
+        heldOn = heldOn == null ? Map.of() : heldOn;
+    }
+
+    /** An outcome of a call that nothing held back (or whose holds are written in when it completes). */
+    public CallOutcome(PlannedCall call, boolean ok, ErrorCode errorCode, String error, ToolOutput output,
+            Throwable cause, long readyNanos, long startNanos, long endNanos, int attempts, boolean cached) {
+        this(call, ok, errorCode, error, output, cause, readyNanos, startNanos, endNanos, attempts, cached, Map.of(),
+                Map.of());
+    }
 
     static CallOutcome success(PlannedCall call, ToolOutput output, long ready, long start, long end, int attempts) {
         return new CallOutcome(call, true, null, null, output, null, ready, start, end, attempts, false);
@@ -58,7 +77,13 @@ public record CallOutcome(
     /** @return this outcome with a message appended to its error */
     CallOutcome withNote(String note) {
         return new CallOutcome(call, ok, errorCode, error + note, output, cause, readyNanos, startNanos, endNanos,
-                attempts, cached);
+                attempts, cached, heldNanos, heldOn);
+    }
+
+    /** @return this outcome with what held its call back */
+    CallOutcome withHolds(Map<HeldBy, Long> nanos, Map<HeldBy, String> on) {
+        return new CallOutcome(call, ok, errorCode, error, output, cause, readyNanos, startNanos, endNanos, attempts,
+                cached, nanos, on);
     }
 
     /** @return the tool's output as JSON, when ok */

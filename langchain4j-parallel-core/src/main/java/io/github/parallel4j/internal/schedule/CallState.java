@@ -1,15 +1,17 @@
 package io.github.parallel4j.internal.schedule;
 
+import io.github.parallel4j.CallReport.HeldBy;
 import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.internal.limit.HoldLog;
 import io.github.parallel4j.internal.plan.PlannedCall;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One call of a running turn: its outcome, when it became ready, and the bookkeeping of its attempts. The
- * counters and flags are guarded by the turn's monitor ({@link TurnRun}); the outcome and ready time are safe to
- * read from any thread.
+ * One call of a running turn: its outcome, when it became ready, what held it back, and the bookkeeping of its
+ * attempts. The counters and flags are guarded by the turn's monitor ({@link TurnRun}); the outcome, ready time and
+ * holds are safe to use from any thread.
  */
-final class CallState {
+final class CallState implements HoldLog {
 
     final PlannedCall call;
     /** Completed exactly once. */
@@ -18,6 +20,10 @@ final class CallState {
     private volatile long readyAt = -1;
     /** When it joined the turn, on the turn's clock: 0 for a planned batch's calls, its arrival for a streamed one. */
     volatile long arrivedAt;
+    /** The predecessor whose end made it ready (the one it waited for last), or -1. */
+    volatile int lastPredecessor = -1;
+    /** What held it back, made when a step first does; null while nothing has. */
+    private volatile CallHolds holds;
 
     // Guarded by the turn's monitor.
     /** Its live attempt, or null between attempts (and after a timeout abandoned one). */
@@ -83,6 +89,41 @@ final class CallState {
             waitingAgain = true;
         }
         return turnRetry;
+    }
+
+    @Override
+    public void held(HeldBy step, String on, long since, long until) {
+        if (until > since) {
+            holds().held(step, on, since, until);
+        }
+    }
+
+    /**
+     * Seals what held the call at its outcome, decided by its turn closing: a step withdrawn afterwards writes its
+     * wait down up to {@code at} (on the scheduler's ticker), not past it.
+     */
+    void seal(long at) {
+        holds().seal(at);
+    }
+
+    private CallHolds holds() {
+        CallHolds h = holds;
+        if (h == null) {
+            synchronized (this) {
+                h = holds;
+                if (h == null) {
+                    h = new CallHolds();
+                    holds = h;
+                }
+            }
+        }
+        return h;
+    }
+
+    /** @return the outcome with what held the call back written into it (the same outcome when nothing did) */
+    CallOutcome withHolds(CallOutcome outcome) {
+        CallHolds h = holds;
+        return h == null ? outcome : outcome.withHolds(h.nanos(), h.on());
     }
 
     int index() {

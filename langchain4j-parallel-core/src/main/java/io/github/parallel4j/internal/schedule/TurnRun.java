@@ -1,6 +1,7 @@
 package io.github.parallel4j.internal.schedule;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.parallel4j.CallReport.HeldBy;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.internal.limit.Admission;
 import io.github.parallel4j.internal.limit.FairSlots;
@@ -90,7 +91,8 @@ public class TurnRun {
         this.context = context;
         this.key = options.key() != null ? options.key() : UUID.randomUUID().toString();
         this.budget = TurnBudget.starting(options.budget(), scheduler.ticker().read());
-        this.turnSlots = options.maxConcurrent() > 0 ? new FairSlots(options.maxConcurrent()) : null;
+        this.turnSlots = options.maxConcurrent() > 0
+                ? new FairSlots(options.maxConcurrent(), HeldBy.TURN_CAP, null) : null;
         this.retriesLeft = options.maxRetries();
         for (PlannedCall call : plan.calls()) {
             calls.add(new CallState(call));
@@ -147,12 +149,7 @@ public class TurnRun {
         return plan;
     }
 
-    /**
-     * The outcome of one call.
-     *
-     * @param index the call's position in the batch
-     * @return a future completed exactly once
-     */
+    /** @return the outcome of the call at {@code index} (its position in the batch): completed exactly once */
     public CompletableFuture<CallOutcome> outcome(int index) {
         return calls.get(index).outcome;
     }
@@ -168,10 +165,8 @@ public class TurnRun {
     }
 
     /**
-     * Lets an {@link Kind#EXTERNAL} call pass once its predecessors are done: the caller has reached it, so
-     * what was emitted after it may run. Has no effect on other calls or when called twice.
-     *
-     * @param index the external call's position
+     * Lets the {@link Kind#EXTERNAL} call at {@code index} pass once its predecessors are done: the caller has reached
+     * it, so what was emitted after it may run. Has no effect on other calls or when called twice.
      */
     public void release(int index) {
         if (graph.pass(index)) {
@@ -182,10 +177,8 @@ public class TurnRun {
     }
 
     /**
-     * Cancels the turn: unfinished calls get {@code CANCELLED}, running tools are interrupted, nothing starts.
-     *
-     * @param reason why, for the model
-     */
+     * Cancels the turn ({@code reason} for the model): unfinished calls get {@code CANCELLED}, running tools are
+     * interrupted, nothing starts. */
     public void cancel(String reason) {
         close(ErrorCode.CANCELLED, reason);
     }
@@ -199,12 +192,14 @@ public class TurnRun {
             }
             closedWith = code;
             closedReason = reason;
-            long now = now();
+            long at = scheduler.ticker().read();
+            long now = budget.elapsed(at);
             for (CallState state : calls) {
                 if (state.isDone() || state.finishing) {
                     continue; // a finishing call's own outcome is being written by its thread
                 }
                 Attempt a = state.current;
+                state.seal(at); // what it waits for now is written down on withdrawal, up to its outcome
                 closed.add(state.closedOutcome(code, reason, now));
                 if (a != null && a.thread == null) {
                     waiting.add(a);
@@ -220,7 +215,8 @@ public class TurnRun {
         }
         release.forEach(Runnable::run);
         for (CallOutcome outcome : closed) {
-            calls.get(outcome.call().index()).outcome.complete(outcome);
+            CallState state = calls.get(outcome.call().index());
+            state.outcome.complete(state.withHolds(outcome)); // the step it waited at wrote its wait on withdrawal
         }
         completion.seal(); // a streamed call that comes later is answered at once, outside the report
     }
@@ -260,6 +256,7 @@ public class TurnRun {
                 return; // its outcome was written by close()
             }
         }
+        Holds.predecessor(plan, state, budget.origin(), now);
         CallOutcome answered = Readiness.answerWithoutRunning(plan, state, this::outcomeNow, now);
         if (answered != null || !start) {
             Optional.ofNullable(answered).ifPresent(outcome -> complete(state, outcome, ready));
@@ -291,7 +288,8 @@ public class TurnRun {
         try {
             long paused = scheduler.gate().pausedNanos(call, budget.deadline());
             if (paused > 0) {
-                later(state, () -> admit(state, arguments), paused);
+                later(state, HeldBy.PAUSE, call.policy().integration().orElse(null), () -> admit(state, arguments),
+                        paused);
                 return;
             }
             keys = CallLocks.keys(call, arguments);
@@ -339,7 +337,7 @@ public class TurnRun {
             }
         }
         if (!next.isFinal()) {
-            later(state, () -> admit(state, attempt.arguments), Durations.nanos(next.again()));
+            later(state, HeldBy.RETRY, null, () -> admit(state, attempt.arguments), Durations.nanos(next.again()));
             return;
         }
         answer(state, next.decorate(state.call, outcome), outcome);
@@ -358,10 +356,10 @@ public class TurnRun {
         }
     }
 
-    /** Runs a step after a delay on the timer; if the timer refuses, the call fails rather than hangs. */
-    private void later(CallState state, Runnable step, long delayNanos) {
+    /** Runs a step after a delay on the timer, written down as what held the call; fails the call if refused. */
+    private void later(CallState state, HeldBy held, String on, Runnable step, long delayNanos) {
         try {
-            scheduler.schedule(step, delayNanos);
+            scheduler.schedule(Holds.timed(state, held, on, scheduler.ticker(), step), delayNanos);
         } catch (RuntimeException e) {
             failNow(state, ErrorCode.TOOL_ERROR, "the call could not be scheduled again: " + CallFailure.messageOf(e));
         }
@@ -382,8 +380,8 @@ public class TurnRun {
     }
 
     void complete(CallState state, CallOutcome outcome, ArrayDeque<Integer> ready) {
-        if (state.outcome.complete(outcome)) {
-            graph.finished(state.index(), ready);
+        if (state.outcome.complete(state.withHolds(outcome))) {
+            Holds.finished(graph, calls, state.index(), ready);
         }
     }
 

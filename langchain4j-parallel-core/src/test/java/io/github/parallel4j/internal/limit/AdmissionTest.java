@@ -2,6 +2,7 @@ package io.github.parallel4j.internal.limit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.parallel4j.Ticker;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,7 +14,7 @@ class AdmissionTest {
     void should_take_the_caps_in_order_and_release_them_exactly_once() {
         FairSlots turn = new FairSlots(1);
         FairSlots integration = new FairSlots(1);
-        Admission admission = new Admission(() -> true);
+        Admission admission = new Admission(() -> true, Ticker.system(), HoldLog.NONE);
         AtomicInteger went = new AtomicInteger();
 
         admission.acquire(List.of(turn, integration), went::incrementAndGet);
@@ -25,7 +26,7 @@ class AdmissionTest {
         admission.release();
         assertThat(turn.inUse()).isZero();
         assertThat(integration.inUse()).as("released once, not twice").isZero();
-        Admission next = new Admission(() -> true);
+        Admission next = new Admission(() -> true, Ticker.system(), HoldLog.NONE);
         next.acquire(List.of(integration), () -> {});
         assertThat(integration.inUse()).isEqualTo(1);
     }
@@ -33,11 +34,11 @@ class AdmissionTest {
     @Test
     void should_pass_a_slot_on_when_the_attempt_died_while_it_waited() {
         FairSlots cap = new FairSlots(1);
-        Admission holder = new Admission(() -> true);
+        Admission holder = new Admission(() -> true, Ticker.system(), HoldLog.NONE);
         holder.acquire(List.of(cap), () -> {});
         AtomicBoolean live = new AtomicBoolean(true);
         AtomicBoolean ran = new AtomicBoolean();
-        Admission waiter = new Admission(live::get);
+        Admission waiter = new Admission(live::get, Ticker.system(), HoldLog.NONE);
         waiter.acquire(List.of(cap), () -> ran.set(true));
         assertThat(cap.waiting()).isEqualTo(1);
 
@@ -52,10 +53,10 @@ class AdmissionTest {
     void should_withdraw_a_waiting_request_and_release_what_it_held_when_its_turn_closes() {
         FairSlots turn = new FairSlots(1);
         FairSlots integration = new FairSlots(1);
-        Admission other = new Admission(() -> true);
+        Admission other = new Admission(() -> true, Ticker.system(), HoldLog.NONE);
         other.acquire(List.of(integration), () -> {});
         AtomicBoolean ran = new AtomicBoolean();
-        Admission waiting = new Admission(() -> true);
+        Admission waiting = new Admission(() -> true, Ticker.system(), HoldLog.NONE);
         waiting.acquire(List.of(turn, integration), () -> ran.set(true));
         assertThat(turn.inUse()).isEqualTo(1);
         assertThat(integration.waiting()).isEqualTo(1);
@@ -76,13 +77,13 @@ class AdmissionTest {
     void should_give_one_slot_back_early_and_not_release_it_again() {
         FairSlots global = new FairSlots(1);
         FairSlots integration = new FairSlots(1);
-        Admission admission = new Admission(() -> true);
+        Admission admission = new Admission(() -> true, Ticker.system(), HoldLog.NONE);
         admission.acquire(List.of(integration, global), () -> {});
 
         admission.giveBack(global);
         assertThat(global.inUse()).isZero();
         assertThat(integration.inUse()).isEqualTo(1);
-        Admission other = new Admission(() -> true);
+        Admission other = new Admission(() -> true, Ticker.system(), HoldLog.NONE);
         other.acquire(List.of(global), () -> {});
 
         admission.release();
@@ -95,11 +96,11 @@ class AdmissionTest {
         ResourceLocks locks = new ResourceLocks();
         AtomicBoolean live = new AtomicBoolean(true);
         AtomicBoolean ran = new AtomicBoolean();
-        Admission holder = new Admission(() -> true);
+        Admission holder = new Admission(() -> true, Ticker.system(), HoldLog.NONE);
         ResourceLocks.Request held = locks.request(List.of("order:1"), new boolean[] {true},
                 () -> holder.onLocked(() -> {}));
         holder.lock(held);
-        Admission waiter = new Admission(live::get);
+        Admission waiter = new Admission(live::get, Ticker.system(), HoldLog.NONE);
         waiter.lock(locks.request(List.of("order:1"), new boolean[] {true}, () -> waiter.onLocked(() -> ran.set(true))));
 
         live.set(false);

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -29,8 +30,10 @@ import java.util.function.Consumer;
  *   <li>{@code parallel.tools.calls} (counter, also tagged {@code outcome}: {@code ok} or the error code in lower
  *       case) — every call, whether it ran or not;</li>
  *   <li>{@code parallel.tools.call.latency} (timer) — how long calls that ran took;</li>
- *   <li>{@code parallel.tools.permit.wait} (timer) — from ready (its dependencies done) to running: waits for
- *       resource-key locks, concurrency slots and rate permits;</li>
+ *   <li>{@code parallel.tools.permit.wait} (timer, also tagged {@code held_by}: the step that held the call longest,
+ *       as the scheduler recorded it — {@code key_lock}, {@code integration_cap}, {@code rate}, {@code jvm_slot}, ...
+ *       ({@link CallReport.HeldBy} in lower case), or {@code none}) — from ready (its dependencies done) to running:
+ *       waits for resource-key locks, concurrency slots and rate permits;</li>
  *   <li>{@code parallel.tools.throttled} (counter, tagged {@code reason}: {@code upstream_429} when the tool threw
  *       {@link RateLimitedException}, {@code no_permit} when no permit came within the budget);</li>
  *   <li>{@code parallel.tools.retried} (counter) — attempts after the first;</li>
@@ -126,8 +129,8 @@ public class MicrometerTurnObserver implements TurnObserver {
             if (call.started()) {
                 timer("parallel.tools.call.latency", tags).record(call.endNanos() - call.startNanos(),
                         TimeUnit.NANOSECONDS);
-                timer("parallel.tools.permit.wait", tags).record(Math.max(0, call.startNanos() - call.readyNanos()),
-                        TimeUnit.NANOSECONDS);
+                timer("parallel.tools.permit.wait", tags.and("held_by", heldBy(call)))
+                        .record(Math.max(0, call.startNanos() - call.readyNanos()), TimeUnit.NANOSECONDS);
             }
             if (call.attempts() > 1) {
                 counter("parallel.tools.retried", tags).increment(call.attempts() - 1);
@@ -139,6 +142,20 @@ public class MicrometerTurnObserver implements TurnObserver {
                 counter("parallel.tools.cancelled", tags, "reason", lower(code)).increment();
             }
         }
+    }
+
+    /** The step that held a ready call longest (not the calls it waited for: those come before ready), or none. */
+    private static String heldBy(CallReport call) {
+        CallReport.HeldBy longest = null;
+        long most = 0;
+        for (Map.Entry<CallReport.HeldBy, Long> held : call.heldNanos().entrySet()) {
+            CallReport.HeldBy step = held.getKey();
+            if (step != CallReport.HeldBy.DATA && step != CallReport.HeldBy.CONFLICT && held.getValue() > most) {
+                longest = step;
+                most = held.getValue();
+            }
+        }
+        return longest == null ? "none" : longest.name().toLowerCase(Locale.ROOT);
     }
 
     /** Whether the tool said 429: it threw {@link RateLimitedException}, perhaps wrapped by LangChain4j. */

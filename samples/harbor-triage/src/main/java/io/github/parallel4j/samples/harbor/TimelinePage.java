@@ -1,5 +1,6 @@
 package io.github.parallel4j.samples.harbor;
 
+import io.github.parallel4j.CallReport;
 import io.github.parallel4j.TurnReport;
 import io.github.parallel4j.observe.TurnTimeline;
 import java.util.List;
@@ -7,7 +8,8 @@ import java.util.Locale;
 
 /**
  * One self-contained HTML page with every turn of the parallel run and, drawn to the same time scale for
- * comparison, LangChain4j's default run of the same triage ({@link TurnTimeline#page}).
+ * comparison, LangChain4j's default run of the same triage ({@link TurnTimeline#html(String, String, List,
+ * java.util.Map, String, TurnReport)}).
  */
 final class TimelinePage {
 
@@ -20,18 +22,24 @@ final class TimelinePage {
     static String html(TriageComparison comparison) {
         TriageRun parallel = comparison.parallel();
         TriageRun serial = comparison.serial();
-        TurnTimeline.Page page = TurnTimeline.page("harbor-triage: one on-call triage of " + ScriptedTriageModel.INCIDENT)
-                .summary(String.format(Locale.ROOT,
+        return TurnTimeline.html("harbor-triage: one on-call triage of " + ScriptedTriageModel.INCIDENT,
+                String.format(Locale.ROOT,
                         "LangChain4j default (one after another): %d ms. langchain4j-parallel: %d ms. Speed-up %.1fx.",
-                        serial.millis(), parallel.millis(), comparison.speedUp()))
-                .limits(TriageDemo.LIMITS);
-        for (TurnReport turn : parallel.turns()) {
-            page.turn(turn);
+                        serial.millis(), parallel.millis(), comparison.speedUp()),
+                parallel.turns(), TriageDemo.LIMITS,
+                "For comparison, LangChain4j's default (one after another): " + serial.millis()
+                        + " ms in all, model turns included",
+                asReport(serial));
+    }
+
+    /** The serial run's calls, as seen from inside the tools, as a report of one turn: what the page draws. */
+    private static TurnReport asReport(TriageRun serial) {
+        List<CallReport> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < serial.spans().size(); i++) {
+            CallSpan s = serial.spans().get(i);
+            calls.add(new CallReport("serial_" + (i + 1), null, s.label(), "", s.integration(), List.of(), false, 1,
+                    true, null, null, null, 1, false, null, s.startNanos(), s.startNanos(), s.endNanos()));
         }
-        List<TurnTimeline.Bar> bars = serial.spans().stream()
-                .map(s -> new TurnTimeline.Bar(s.label(), s.integration(), s.startNanos(), s.endNanos()))
-                .toList();
-        return page.comparison("For comparison, LangChain4j's default (one after another): " + serial.millis()
-                + " ms in all, model turns included", bars).html();
+        return new TurnReport(null, calls, 1, serial.nanos());
     }
 }
