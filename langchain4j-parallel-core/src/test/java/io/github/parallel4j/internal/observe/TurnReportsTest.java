@@ -47,6 +47,21 @@ class TurnReportsTest {
     }
 
     @Test
+    void should_report_what_held_a_call_as_the_scheduler_recorded_it_when_it_waited_for_another() throws Exception {
+        TurnReport report = run(ScriptedChatModel.callsThenSummary(List.of(
+                call("c1", "order", "{\"id\":\"7\"}"), call("c2", "post", "{\"text\":\"$c1\"}"))));
+
+        CallReport order = report.calls().get(0);
+        CallReport post = report.calls().get(1);
+        assertThat(order.heldNanos()).as("nothing held the first call").isEmpty();
+        assertThat(order.heldBy()).isNull();
+        assertThat(post.heldNanos()).containsOnlyKeys(CallReport.HeldBy.DATA);
+        assertThat(post.heldOn()).containsEntry(CallReport.HeldBy.DATA, "c1");
+        assertThat(post.heldBy()).isEqualTo(CallReport.HeldBy.DATA);
+        assertThat(post.heldNanosTotal()).isPositive().isLessThanOrEqualTo(post.startNanos() - post.arrivedNanos());
+    }
+
+    @Test
     void should_report_each_calls_tool_integration_keys_wave_and_times_when_a_turn_ran() throws Exception {
         TurnReport report = run(ScriptedChatModel.callsThenSummary(List.of(
                 call("c1", "order", "{\"id\":\"7\"}"), call("c2", "post", "{\"text\":\"$c1\"}"))));
