@@ -60,7 +60,7 @@ final class WaitReason {
         String knob = configured == null ? "" : " (" + describe(configured) + ")";
         return switch (step) {
             case DATA -> what + "'s output";
-            case CONFLICT -> what + " to finish (they conflict)";
+            case CONFLICT -> "the conflicting " + what;
             case PAUSE -> what + "'s pause after an upstream 429";
             case INVOCATION_LOCK -> "the invocation lock (a write that runs alone)";
             case KEY_LOCK -> "the lock on " + what;

@@ -105,6 +105,11 @@ class MicrometerTurnObserverTest {
         assertThat(count(meters, "parallel.tools.cancelled", "slow", "reason", "budget_exceeded")).isEqualTo(1);
         assertThat(meters.get("parallel.tools.call.latency").tag("tool", "big").tag("integration", "none").timer()
                 .count()).isEqualTo(1);
+        // the permit wait is tagged with the step the scheduler recorded as holding the call longest
+        assertThat(meters.get("parallel.tools.permit.wait").tag("tool", "flaky").tag("held_by", "retry").timer()
+                .count()).isEqualTo(1);
+        assertThat(meters.get("parallel.tools.permit.wait").tag("tool", "big").tag("held_by", "none").timer()
+                .count()).isEqualTo(1);
         assertThat(meters.get("parallel.tools.turn.fanout").summary().max()).isEqualTo(6);
         assertThat(meters.get("parallel.tools.turn.overlap").summary().max()).isGreaterThanOrEqualTo(2);
         assertThat(meters.get("parallel.tools.turn.duration").timer().count()).isEqualTo(1);

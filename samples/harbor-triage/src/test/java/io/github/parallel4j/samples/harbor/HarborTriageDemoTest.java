@@ -123,6 +123,8 @@ class HarborTriageDemoTest {
         assertThat(Pattern.compile("<rect class=\"run comparison\"").matcher(html).results().count()).isEqualTo(11);
         assertThat(html).contains("class=\"legend\"", "class=\"axis\"", "datadog (at most 2 at once)");
         assertThat(Pattern.compile("<rect class=\"wait\"").matcher(html).results().count()).isGreaterThanOrEqualTo(1);
+        // what held the third datadog read, as the scheduler recorded it: the integration's cap
+        assertThat(html).containsPattern("waited \\d+ ms for a datadog slot \\(at most 2 at once\\)");
         assertThat(html).endsWith("</body></html>\n");
     }
 
