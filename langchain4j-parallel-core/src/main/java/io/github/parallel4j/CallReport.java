@@ -78,7 +78,10 @@ public record CallReport(
      * the call waits on), so the timeline and metrics say which knob a wait belongs to.
      */
     public enum HeldBy {
-        /** A call whose output its arguments reference ({@code $call_1.path}) had not finished. */
+        /**
+         * A call whose output its arguments reference ({@code $call_1.path}) had not finished; for a read given an
+         * identical read's result ({@code sharedWith}), that read.
+         */
         DATA,
         /** A call before it that it conflicts with (a shared resource key and a write, or an exclusive write). */
         CONFLICT,

@@ -40,7 +40,8 @@ final class Holds {
 
     /**
      * Writes down what a call waited for before it became ready: {@link HeldBy#DATA} when its arguments reference the
-     * call it waited for last, else {@link HeldBy#CONFLICT}.
+     * call it waited for last (or it is an identical read that is given that call's result), else
+     * {@link HeldBy#CONFLICT}.
      *
      * @param plan the turn's plan
      * @param state the call, ready now
@@ -53,7 +54,7 @@ final class Holds {
             return;
         }
         PlannedCall call = state.call;
-        boolean data = false;
+        boolean data = p == call.duplicateOf(); // an identical read whose result it is given: it waited for its output
         for (int d : call.dataPredecessors()) {
             data |= d == p;
         }
