@@ -44,7 +44,7 @@ class PublicApiTest {
      * The most public types the API may have, nested ones included: a ceiling that only comes down. Issue #13 aims at
      * 30; docs/guide.md's "Public API" section says which types are above it and why.
      */
-    private static final int MAX_API_TYPES = 35;
+    private static final int MAX_API_TYPES = 34;
 
     /** The public API, by binary name. */
     private static final Set<String> API = Set.of(
