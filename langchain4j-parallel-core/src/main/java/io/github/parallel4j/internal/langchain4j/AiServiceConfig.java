@@ -2,8 +2,10 @@ package io.github.parallel4j.internal.langchain4j;
 
 import dev.langchain4j.service.AiServiceContext;
 import dev.langchain4j.service.AiServices;
+import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.service.tool.ToolService;
 import java.lang.reflect.Field;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +68,29 @@ final class AiServiceConfig {
     boolean streamsCalls() {
         return context != null && context.streamingChatModel != null && context.toolService != null
                 && context.toolService.executor() != null;
+    }
+
+    /**
+     * Puts the library's wrappers in place before an invocation reads them (called as it starts, on its thread): the
+     * streaming model records the model's order of each message's calls ({@link OrderRecordingModel}), and the tool
+     * executor never runs a call on the stream's thread ({@link NoCallerRunsExecutor}). Idempotent; concurrent
+     * invocations may each put an equivalent wrapper in place, and each then reads one.
+     *
+     * @param messages where the streaming model records what it delivered
+     */
+    void prepare(StreamedMessages messages) {
+        if (context == null) {
+            return;
+        }
+        StreamingChatModel model = context.streamingChatModel;
+        if (model != null && !(model instanceof OrderRecordingModel)) {
+            context.streamingChatModel = new OrderRecordingModel(model, messages);
+        }
+        ToolService tools = context.toolService;
+        Executor executor = tools == null ? null : tools.executor();
+        if (executor != null && !(executor instanceof NoCallerRunsExecutor)) {
+            tools.executeToolsConcurrently(new NoCallerRunsExecutor(executor));
+        }
     }
 
     /** @return whether LangChain4j has an executor for the tool, offered to the model or not */

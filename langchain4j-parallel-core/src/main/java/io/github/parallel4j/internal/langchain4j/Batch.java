@@ -116,6 +116,19 @@ final class Batch implements TurnShares {
         return true;
     }
 
+    /** @return whether these are this batch's calls, the very objects in the same order */
+    boolean sameCalls(List<ToolExecutionRequest> calls) {
+        if (calls.size() != requests.size()) {
+            return false;
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            if (calls.get(i) != requests.get(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** @return whether the request is one of this batch's calls not claimed yet (the same object, or an equal one) */
     boolean holds(ToolExecutionRequest request) {
         for (int i = 0; i < requests.size(); i++) {

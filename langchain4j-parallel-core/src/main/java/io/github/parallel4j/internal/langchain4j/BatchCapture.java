@@ -9,6 +9,7 @@ import dev.langchain4j.observability.api.listener.AiServiceCompletedListener;
 import dev.langchain4j.observability.api.listener.AiServiceErrorListener;
 import dev.langchain4j.observability.api.listener.AiServiceRequestIssuedListener;
 import dev.langchain4j.observability.api.listener.AiServiceResponseReceivedListener;
+import dev.langchain4j.observability.api.listener.AiServiceStartedListener;
 import dev.langchain4j.service.AiServices;
 import io.github.parallel4j.internal.schedule.TurnScheduler;
 import java.util.ArrayList;
@@ -36,16 +37,22 @@ final class BatchCapture {
     /** Whether a tool's name is one the installation runs. */
     private final Predicate<String> ours;
     private final AiServiceConfig service;
-    BatchCapture(Invocations invocations, TurnScheduler scheduler, Predicate<String> ours, AiServiceConfig service) {
+    private final StreamedMessages messages;
+
+    BatchCapture(Invocations invocations, TurnScheduler scheduler, Predicate<String> ours, AiServiceConfig service,
+            StreamedMessages messages) {
         this.invocations = invocations;
         this.scheduler = scheduler;
         this.ours = ours;
         this.service = service;
+        this.messages = messages;
     }
 
     /** Registers the listeners on the builder. */
     void listenOn(AiServices<?> builder) {
         builder.registerListeners(
+                // As each invocation starts, before it reads the streaming model and the tool executor.
+                (AiServiceStartedListener) event -> service.prepare(messages),
                 (AiServiceResponseReceivedListener) event -> onResponse(event.invocationContext(), event.request(),
                         event.response() == null ? null : event.response().aiMessage()),
                 (AiServiceRequestIssuedListener) event -> passed(event.invocationContext()),
@@ -67,6 +74,18 @@ final class BatchCapture {
                 context.invocationId(), error);
         invocations.fail(context.invocationId(), null, "the AI service invocation failed (" + kind + ")",
                 service.streaming());
+    }
+
+    /**
+     * A message that streamed in complete before any of its calls reached the library, and whose response no listener
+     * heard (the first message of an output guardrail's reprompt, whose tool loop LangChain4j runs on its own): it is
+     * captured now, as the listener would have, unless it was already.
+     *
+     * @param context the invocation, as the call brought it
+     * @param message the message, as the streaming model delivered it
+     */
+    void streamedComplete(InvocationContext context, StreamedMessage message) {
+        onResponse(context, null, AiMessage.from(message.calls()));
     }
 
     private void onResponse(InvocationContext context, ChatRequest request, AiMessage message) {

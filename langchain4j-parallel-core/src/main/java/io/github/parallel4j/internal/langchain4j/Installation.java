@@ -77,12 +77,16 @@ final class Installation {
     private final ObservationLimits limits;
     private final Planner planner;
     private final Invocations invocations;
+    /** What the AI service's streaming model delivered: the model's order of each message's calls. */
+    private final StreamedMessages messages = new StreamedMessages();
     /** Numbers turns for their idempotency keys: distinct across the turns of one invocation, and all others. */
     private final AtomicLong turns = new AtomicLong();
     /** The builder's tools and error handlers, as LangChain4j keeps them. */
     private volatile BuilderTools builderTools;
     /** How the AI service this installation is on runs its tools; read from its builder in {@link #listenOn}. */
     private volatile AiServiceConfig service = AiServiceConfig.UNKNOWN;
+    /** The listeners on that builder, once registered. */
+    private volatile BatchCapture capture;
 
     /**
      * @param config the settings of the {@code ParallelTools} this installation belongs to
@@ -119,8 +123,8 @@ final class Installation {
                     + " know): @CompensateFor is refused, and error handlers set on the builder are honoured only"
                     + " with ToolErrorHandling.LANGCHAIN4J_HANDLERS, and its calls are taken to run concurrently");
         }
-        new BatchCapture(invocations, scheduler, name -> tools.policy(name) != null, service)
-                .listenOn(builder);
+        this.capture = new BatchCapture(invocations, scheduler, this::runs, service, messages);
+        capture.listenOn(builder);
     }
 
     /**
@@ -185,6 +189,11 @@ final class Installation {
         return Optional.of(tools.commit(tools.prepare(tool.tool(), ToolPolicy.read())));
     }
 
+    /** @return whether the tool is one of this installation's */
+    private boolean runs(String tool) {
+        return tools.policy(tool) != null;
+    }
+
     /** @return how many invocations this installation keeps state for now */
     long invocationsInFlight() {
         return invocations.size();
@@ -212,8 +221,10 @@ final class Installation {
                         batch -> startBatch(batch, state, context),
                         () -> start(List.of(request), state, context, scheduler.capture()));
                 // Decided per message, not per service: a message whose complete response came first is a whole batch.
+                StreamedMessage source = messages.of(request);
                 claim = service.streamsCalls()
-                        ? state.joinStreamed(request, () -> openBatch(state, context), inBatch)
+                        ? state.joinStreamed(request, source, () -> openBatch(state, context, source), inBatch,
+                                () -> capture.streamedComplete(context, source))
                         : inBatch.get();
                 outcome = claim.run() == null ? refused(request, claim.refusal()) : await(claim, id, state);
             } catch (RuntimeException e) {
@@ -261,8 +272,8 @@ final class Installation {
      * Opens the batch of a message whose calls stream in: its turn starts with the first call to arrive, on the thread
      * that brought it, so its budget runs from that call's arrival.
      */
-    StreamedBatch openBatch(InvocationState state, InvocationContext context) {
-        return new StreamedBatch(planner.open(), (empty, batch) -> {
+    StreamedBatch openBatch(InvocationState state, InvocationContext context, StreamedMessage source) {
+        return new StreamedBatch(planner.open(), source, this::runs, (empty, batch) -> {
             StreamedTurn run = (StreamedTurn) start(empty, state, context, scheduler.capture(), batch);
             state.track(run); // before its first call is added: a failed invocation's turn starts nothing
             return run;

@@ -204,25 +204,47 @@ final class InvocationState {
     /**
      * Joins a call that streamed in to its message's turn, opening the message's batch at its first call; the turn
      * starts with it ({@code open}'s start function registers the turn here before any call of it can start). A call
-     * of a message whose complete response came first (a synchronous invocation of a service that also streams, a
-     * guardrail's reprompt, calls that all came at the end) is claimed in that message's whole batch ({@code inBatch}).
+     * of a message whose complete response came before any of its calls reached the library (a synchronous invocation
+     * of a service that also streams, calls that all came at the end, an output guardrail's reprompt) is claimed in
+     * that message's whole batch ({@code inBatch}); when no listener heard that message (the reprompt's tool loop),
+     * {@code capture} makes it the whole batch first.
      *
+     * @param source the message the streaming model delivered the call in, or null when the library could not see
+     *     the stream (then a call arriving after its message's complete response is a whole batch's only if the
+     *     listener captured that batch before any call of it opened a streamed one)
      * @param open opens the batch of a new message
      * @param inBatch claims the call's place in the current whole batch
+     * @param capture records {@code source} as the current whole batch, as the response listener would
      * @return the claim, or a refusal when the invocation has failed
      */
-    Claim joinStreamed(ToolExecutionRequest request, Supplier<StreamedBatch> open, Supplier<Claim> inBatch) {
+    Claim joinStreamed(ToolExecutionRequest request, StreamedMessage source, Supplier<StreamedBatch> open,
+            Supplier<Claim> inBatch, Runnable capture) {
+        boolean captured = false;
         while (true) {
             StreamedBatch current;
+            boolean needsCapture = false;
             synchronized (this) {
                 if (failure != null) {
                     return Claim.refused(failure);
                 }
-                boolean inWhole = streamed == null && batchPending && batch != null && batch.holds(request);
-                if (!inWhole && streamed == null) {
-                    streamed = open.get();
+                boolean holds = batchPending && batch != null && batch.holds(request);
+                boolean inWhole;
+                if (source != null && source.isComplete() && (streamed == null || !streamed.of(source))) {
+                    // Complete before this call reached the library, and no call of it did before: a whole batch.
+                    inWhole = true;
+                    needsCapture = !holds && !captured;
+                } else {
+                    inWhole = streamed == null && holds;
+                    if (!inWhole && (streamed == null || streamed.closed() && !streamed.of(source))) {
+                        streamed = open.get();
+                    }
                 }
                 current = inWhole ? null : streamed;
+            }
+            if (needsCapture) {
+                capture.run(); // outside the monitor, as the listener runs
+                captured = true;
+                continue;
             }
             if (current == null) {
                 return inBatch.get();
@@ -256,7 +278,8 @@ final class InvocationState {
             }
             streamed = streamed != null && streamed.closed() ? null : streamed; // a closed one is the last message's
             current = streamed;
-            if (current == null) {
+            if (current == null && !(batch != null && batch.sameCalls(requests))) {
+                // (the same calls: a call that reached the library first captured the message already)
                 newBatch(requests, context, unknownToLangChain4j, mine, concurrent);
             }
         }

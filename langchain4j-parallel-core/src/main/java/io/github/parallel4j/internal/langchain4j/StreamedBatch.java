@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -30,6 +31,10 @@ import java.util.function.Supplier;
 final class StreamedBatch implements TurnShares {
 
     private final OpenPlan plan;
+    /** The message as the streaming model delivered it (the model's order of its calls), or null when unseen. */
+    private final StreamedMessage source;
+    /** Whether a tool is one of this installation's (LangChain4j hands its calls to a wrapped executor). */
+    private final Predicate<String> ours;
     /**
      * Starts the message's turn with the plan before its first call; called once, at the first arrival (or at the
      * close), and registers it with its invocation before any call of it can start.
@@ -44,7 +49,10 @@ final class StreamedBatch implements TurnShares {
     private volatile int unclaimed;
 
     // Guarded by this.
+    /** The calls in the turn, in its order: each as it arrived, or as an earlier call of the model's order. */
     private final List<ToolExecutionRequest> arrived = new ArrayList<>();
+    /** For each of {@link #arrived}, whether a wrapped executor has come for it. */
+    private final List<Boolean> came = new ArrayList<>();
     /** The message's calls to this installation's tools, once the complete response came; null until then. */
     private List<ToolExecutionRequest> message;
     /** Which of the message's calls have a place in the turn. */
@@ -57,9 +65,17 @@ final class StreamedBatch implements TurnShares {
     private final List<Integer> positions = new CopyOnWriteArrayList<>();
     private int[] shares;
 
-    StreamedBatch(OpenPlan plan, BiFunction<Plan, StreamedBatch, StreamedTurn> start) {
+    StreamedBatch(OpenPlan plan, StreamedMessage source, Predicate<String> ours,
+            BiFunction<Plan, StreamedBatch, StreamedTurn> start) {
         this.plan = plan;
+        this.source = source;
+        this.ours = ours;
         this.start = start;
+    }
+
+    /** @return whether this is the batch of the message given (null: a message the library could not see stream) */
+    boolean of(StreamedMessage message) {
+        return source == message;
     }
 
     /** A call's place in the message's turn. */
@@ -67,6 +83,9 @@ final class StreamedBatch implements TurnShares {
 
     /**
      * Adds a call that arrived at a wrapped executor; once the message is closed, finds the place it was given then.
+     * The turn takes the message's calls in the model's order, whatever order LangChain4j's threads reach the library
+     * in: a call arriving first adds, before itself, each call the model completed before it that is not in the turn
+     * yet (their executors, coming later, find their places), so that conflicts and references point the model's way.
      *
      * @return its place, or null when the message is complete and this is none of its calls (a new message's)
      */
@@ -75,12 +94,40 @@ final class StreamedBatch implements TurnShares {
             int position = claimPlanned(request);
             return position < 0 ? null : new Joined(run, planned[position], false);
         }
+        int already = indexOf(request);
+        if (already >= 0) { // added when a call after it in the model's order arrived first
+            came.set(already, true);
+            return new Joined(run, already, false);
+        }
         boolean started = startIfNeeded();
+        if (source != null) {
+            for (ToolExecutionRequest earlier : source.announcedBefore(request)) {
+                if (ours.test(earlier.name()) && indexOf(earlier) < 0) {
+                    add(earlier, false);
+                }
+            }
+        }
+        return new Joined(run, add(request, true), started);
+    }
+
+    /** Adds a call to the plan and the turn, next; @return its place. */
+    private int add(ToolExecutionRequest request, boolean executorCame) {
         arrived.add(request);
+        came.add(executorCame);
         positions.add(-1);
         OpenPlan.Arrival arrival = plan.add(new CallRequest(request.id(), request.name(), request.arguments()));
         run.add(arrival);
-        return new Joined(run, arrival.call().index(), started);
+        return arrival.call().index();
+    }
+
+    /** @return the place of the very request in the turn, or -1 */
+    private int indexOf(ToolExecutionRequest request) {
+        for (int i = 0; i < arrived.size(); i++) {
+            if (arrived.get(i) == request) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Starts the message's turn if no call has yet; @return whether this did. */
@@ -114,7 +161,7 @@ final class StreamedBatch implements TurnShares {
             positions.set(a, position < 0 ? Integer.MAX_VALUE : position);
             if (position >= 0) {
                 planned[position] = a;
-                claimed[position] = true;
+                claimed[position] = came.get(a);
             }
         }
         // An arrival that is none of the message's calls is not expected (LangChain4j hands over the message's

@@ -1,0 +1,173 @@
+package io.github.parallel4j.internal.langchain4j;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.Capability;
+import dev.langchain4j.model.chat.ChatRequestOptions;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.CompleteToolCall;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
+import dev.langchain4j.model.chat.response.PartialThinking;
+import dev.langchain4j.model.chat.response.PartialThinkingContext;
+import dev.langchain4j.model.chat.response.PartialToolCall;
+import dev.langchain4j.model.chat.response.PartialToolCallContext;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The AI service's streaming model, as the library puts it in place: it streams exactly as the model does, and
+ * records on the stream's thread, for each message, the order in which the model completed its tool calls and the
+ * complete message ({@link StreamedMessage}), before LangChain4j's handler sees them. LangChain4j hands each call to
+ * its executor from that handler, in that order, but its threads may reach the library in another.
+ *
+ * <p>Every method forwards to the model; every handler event is forwarded unchanged, on the thread it came on.
+ */
+final class OrderRecordingModel implements StreamingChatModel {
+
+    private final StreamingChatModel model;
+    private final StreamedMessages messages;
+
+    OrderRecordingModel(StreamingChatModel model, StreamedMessages messages) {
+        this.model = model;
+        this.messages = messages;
+    }
+
+    @Override
+    public void chat(ChatRequest request, StreamingChatResponseHandler handler) {
+        model.chat(request, recording(handler));
+    }
+
+    @Override
+    public void chat(ChatRequest request, ChatRequestOptions options, StreamingChatResponseHandler handler) {
+        model.chat(request, options, recording(handler));
+    }
+
+    @Override
+    public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
+        model.doChat(request, recording(handler));
+    }
+
+    @Override
+    public void chat(String userMessage, StreamingChatResponseHandler handler) {
+        model.chat(userMessage, recording(handler));
+    }
+
+    @Override
+    public void chat(List<ChatMessage> messages, StreamingChatResponseHandler handler) {
+        model.chat(messages, recording(handler));
+    }
+
+    @Override
+    public ChatRequestParameters defaultRequestParameters() {
+        return model.defaultRequestParameters();
+    }
+
+    @Override
+    public List<ChatModelListener> listeners() {
+        return model.listeners();
+    }
+
+    @Override
+    public ModelProvider provider() {
+        return model.provider();
+    }
+
+    @Override
+    public Set<Capability> supportedCapabilities() {
+        return model.supportedCapabilities();
+    }
+
+    /** @return the model this one streams with */
+    StreamingChatModel model() {
+        return model;
+    }
+
+    @Override
+    public String toString() {
+        return model.toString();
+    }
+
+    private StreamingChatResponseHandler recording(StreamingChatResponseHandler handler) {
+        return handler instanceof Recording ? handler : new Recording(handler, new StreamedMessage());
+    }
+
+    /** One message's handler: records, then forwards. */
+    private final class Recording implements StreamingChatResponseHandler {
+        private final StreamingChatResponseHandler handler;
+        private final StreamedMessage message;
+
+        Recording(StreamingChatResponseHandler handler, StreamedMessage message) {
+            this.handler = handler;
+            this.message = message;
+        }
+
+        @Override
+        public void onCompleteToolCall(CompleteToolCall completeToolCall) {
+            ToolExecutionRequest request = completeToolCall == null ? null : completeToolCall.toolExecutionRequest();
+            if (request != null) {
+                message.announce(request);
+                messages.record(request, message);
+            }
+            handler.onCompleteToolCall(completeToolCall);
+        }
+
+        @Override
+        public void onCompleteResponse(ChatResponse completeResponse) {
+            AiMessage ai = completeResponse == null ? null : completeResponse.aiMessage();
+            if (ai != null && ai.hasToolExecutionRequests()) {
+                List<ToolExecutionRequest> calls = ai.toolExecutionRequests();
+                calls.forEach(request -> messages.record(request, message));
+                message.complete(calls);
+            }
+            handler.onCompleteResponse(completeResponse);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            handler.onError(error);
+        }
+
+        @Override
+        public void onPartialResponse(String partialResponse) {
+            handler.onPartialResponse(partialResponse);
+        }
+
+        @Override
+        public void onPartialResponse(PartialResponse partialResponse, PartialResponseContext context) {
+            handler.onPartialResponse(partialResponse, context);
+        }
+
+        @Override
+        public void onPartialThinking(PartialThinking partialThinking) {
+            handler.onPartialThinking(partialThinking);
+        }
+
+        @Override
+        public void onPartialThinking(PartialThinking partialThinking, PartialThinkingContext context) {
+            handler.onPartialThinking(partialThinking, context);
+        }
+
+        @Override
+        public void onPartialToolCall(PartialToolCall partialToolCall) {
+            handler.onPartialToolCall(partialToolCall);
+        }
+
+        @Override
+        public void onPartialToolCall(PartialToolCall partialToolCall, PartialToolCallContext context) {
+            handler.onPartialToolCall(partialToolCall, context);
+        }
+
+        @Override
+        public void onUnmappedRawEvent(Object rawEvent) {
+            handler.onUnmappedRawEvent(rawEvent);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.github.parallel4j.internal.langchain4j;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import java.time.Duration;
+
+/**
+ * Finds, for a tool call LangChain4j hands to a wrapped executor, the message the streaming model delivered it in
+ * ({@link StreamedMessage}): the model's order of the message's calls, and whether the message was complete.
+ *
+ * <p>Calls are found by identity (LangChain4j hands the executor the very request the handler saw), held weakly, and
+ * forgotten {@link #KEPT} after they were last looked up: a message's calls reach the executor within moments.
+ * Thread-safe.
+ */
+final class StreamedMessages {
+
+    /** How long a call is remembered after it was last seen. */
+    static final Duration KEPT = Duration.ofMinutes(10);
+
+    private final Cache<ToolExecutionRequest, StreamedMessage> byRequest =
+            Caffeine.newBuilder().weakKeys().expireAfterAccess(KEPT).build();
+
+    /** Records that the request is a call of the message. */
+    void record(ToolExecutionRequest request, StreamedMessage message) {
+        if (request != null) {
+            byRequest.put(request, message);
+        }
+    }
+
+    /** @return the message the request was streamed in, or null when no wrapped streaming model delivered it */
+    StreamedMessage of(ToolExecutionRequest request) {
+        return request == null ? null : byRequest.getIfPresent(request);
+    }
+}
