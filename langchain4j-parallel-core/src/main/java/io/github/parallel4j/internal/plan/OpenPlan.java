@@ -20,9 +20,11 @@ import java.util.Set;
  * refers to, the earlier calls it conflicts with (a shared resource key with a write, an exclusive write), the earlier
  * identical read whose result it shares. A reference to a call that has not arrived yet is an edge still to come: the
  * call waits until that call arrives (and then for it to finish), or, once the message is {@linkplain #close closed}
- * without it, is rejected with {@link ErrorCode#UNRESOLVED_REFERENCE}. A forward reference is recognised when its name
- * starts with {@code call} (as OpenAI's ids and the {@code call_N} convention do); a reference to an earlier call works
- * with any id. Such an edge is the only one that can close a cycle, and it closes when its target arrives: then every
+ * without it, is rejected with {@link ErrorCode#UNRESOLVED_REFERENCE}. Before the message is closed, any name after
+ * {@code $} that is no call's id yet may be one still to come, whatever its spelling: the call waits for it. When the
+ * message closes without such a call, the name is read as a whole message's plan reads it ({@link References}): a name
+ * starting with {@code call} is an unresolved reference, any other is plain text, and the call runs with its
+ * arguments unchanged (its resource keys stay as cautious as if it had been a reference). Such an edge is the only one that can close a cycle, and it closes when its target arrives: then every
  * call of the cycle is rejected with {@link ErrorCode#CYCLE} (none of them can have started, since each waits for the
  * call that just arrived). A whole-message plan rejects every call of a cycle's batch instead; here the calls outside
  * the cycle may have run already. A call beyond the message's size limit is rejected alone, for the same reason.
@@ -56,8 +58,10 @@ public final class OpenPlan {
      * @param plan the plan with its waves
      * @param rejected calls that waited for a call the message does not hold; none of them has started
      * @param moreWaits as for {@link Arrival#moreWaits()}
+     * @param released calls that waited for a name no call of the message has, which is plain text: each no longer
+     *     waits for one call to arrive (an index once per such name)
      */
-    public record Closing(Plan plan, List<PlannedCall> rejected, List<int[]> moreWaits) {}
+    public record Closing(Plan plan, List<PlannedCall> rejected, List<int[]> moreWaits, List<Integer> released) {}
 
     private final Planner planner;
     private final boolean toolJudges;
@@ -70,6 +74,12 @@ public final class OpenPlan {
     private final Map<List<Object>, Integer> firstReads = new HashMap<>();
     /** Calls waiting for a call id that has not arrived, by that id, in arrival order. */
     private final Map<String, List<Integer>> awaiting = new LinkedHashMap<>();
+    /**
+     * Calls that wait for names they would be malformed references to (such as {@code "order $x.id"}, where only
+     * the braced form counts), so were planned with those names as text: should such a call arrive, they are refused,
+     * as a whole message's plan would refuse them.
+     */
+    private final Set<Integer> textUnlessArrived = new HashSet<>();
     /** Once closed: the ids of the message's calls still to arrive here. */
     private Set<String> coming;
     /** Once closed: the ids of the message's calls this library does not run, with their tools. */
@@ -98,14 +108,27 @@ public final class OpenPlan {
                     + " (the calls before it had started as they streamed in). Send fewer calls per message.");
         }
         byId.putIfAbsent(call.id, index);
+        Set<String> maybeLater = Set.of();
         if (call.kind == Kind.RUN) {
-            // Once the message is closed, the ids of its calls still to be added are known too.
-            planner.readReferencesAndKeys(call, id -> byId.containsKey(id) || coming != null && coming.contains(id));
+            // Once the message is closed, the ids of its calls still to be added are known too; before, any name may
+            // be the id of a call still to come.
+            maybeLater = maybeLater(call);
+            Set<String> later = textUnlessArrived.contains(index) ? Set.of() : maybeLater;
+            planner.readReferencesAndKeys(call, id -> byId.containsKey(id) || coming != null && coming.contains(id)
+                    || later.contains(id));
         }
         if (planner.deduplicatesReads()) {
             Planner.markDuplicate(call, calls, firstReads);
         }
         List<String> forward = linkReferences(call);
+        if (textUnlessArrived.contains(index) && call.kind == Kind.RUN) {
+            forward = new ArrayList<>(forward);
+            for (String id : maybeLater) {
+                if (!forward.contains(id)) {
+                    forward.add(id);
+                }
+            }
+        }
         order.set(index, live(Planner.conflictsOf(call, conflicts)));
         List<PlannedCall> rejected = new ArrayList<>();
         List<Integer> waiters = new ArrayList<>(take(call.id));
@@ -114,6 +137,13 @@ public final class OpenPlan {
             waiters.addAll(take(call.providerId));
         }
         for (int w : waiters) {
+            if (textUnlessArrived.contains(w)) {
+                if (calls.get(w).kind != Kind.REJECTED) {
+                    rejected.add(calls.get(w));
+                    calls.get(w).reject(ErrorCode.UNRESOLVED_REFERENCE, malformed(calls.get(w), call.id));
+                }
+                continue;
+            }
             data.get(w).set(index);
             calls.get(w).dataPredecessors = data.get(w).stream().toArray();
             if (call.kind == Kind.EXTERNAL) {
@@ -141,6 +171,43 @@ public final class OpenPlan {
         rejected.remove(call);
         return new Arrival(snapshot(), call, all.stream().toArray(), forward.size(),
                 waiters.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(rejected), moreWaits);
+    }
+
+    /**
+     * The names after {@code $} in a call's arguments that are no call's id yet and may become one; empty once the
+     * message is closed (then every id of it is known) and for names starting with {@code call}, which are
+     * references whatever comes. A call whose text would be a malformed reference to such a name is planned with the
+     * name as text, and remembered in {@link #textUnlessArrived}.
+     */
+    private Set<String> maybeLater(PlannedCall call) {
+        if (coming != null || call.arguments == null) {
+            return Set.of();
+        }
+        Set<String> names = new HashSet<>();
+        for (String name : References.tokenNames(call.arguments)) {
+            if (!byId.containsKey(name) && !name.startsWith("call")) {
+                names.add(name);
+            }
+        }
+        if (names.isEmpty()) {
+            return names;
+        }
+        try {
+            References.findAll(call.arguments, id -> byId.containsKey(id) || names.contains(id));
+        } catch (References.UnresolvedReferenceException e) {
+            textUnlessArrived.add(call.index);
+        }
+        return names;
+    }
+
+    /** Why a call planned with a name as text is refused now that a call of that id arrived. */
+    private String malformed(PlannedCall call, String id) {
+        try {
+            References.findAll(call.arguments, name -> byId.containsKey(name) || name.equals(id));
+        } catch (References.UnresolvedReferenceException e) {
+            return e.getMessage();
+        }
+        return "its arguments refer to " + id + " in a way that is not a reference";
     }
 
     private void describeEdges(int index) {
@@ -339,14 +406,21 @@ public final class OpenPlan {
         coming = Set.copyOf(stillComing);
         external = Map.copyOf(notRun);
         List<PlannedCall> rejected = new ArrayList<>();
+        List<Integer> released = new ArrayList<>();
         for (var it = awaiting.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, List<Integer>> waiting = it.next();
-            if (coming.contains(waiting.getKey())) {
+            String id = waiting.getKey();
+            if (coming.contains(id)) {
                 continue;
             }
+            // As a whole message's plan reads it: a name of no call, not starting with "call", is text.
+            boolean plainText = !id.startsWith("call") && !external.containsKey(id);
             for (int w : waiting.getValue()) {
                 PlannedCall call = calls.get(w);
-                if (call.kind != Kind.REJECTED) {
+                if (call.kind != Kind.REJECTED && plainText) {
+                    call.references = call.references.stream().filter(r -> !r.callId().equals(id)).toList();
+                    released.add(w);
+                } else if (call.kind != Kind.REJECTED) {
                     String text = call.references.stream().filter(r -> r.callId().equals(waiting.getKey()))
                             .map(Reference::text).findFirst().orElse("$" + waiting.getKey());
                     call.reject(ErrorCode.UNRESOLVED_REFERENCE, closedWithout(waiting.getKey(), text));
@@ -356,7 +430,7 @@ public final class OpenPlan {
             it.remove();
         }
         List<int[]> moreWaits = keepOrder(rejected);
-        return new Closing(snapshot(), List.copyOf(rejected), moreWaits);
+        return new Closing(snapshot(), List.copyOf(rejected), moreWaits, List.copyOf(released));
     }
 
     /** @return the plan so far, with waves over the edges known now */

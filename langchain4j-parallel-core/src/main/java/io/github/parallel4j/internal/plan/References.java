@@ -71,6 +71,34 @@ public final class References {
     }
 
     /**
+     * The names after every {@code $} or <code>${</code> in a JSON value's strings, whether or not they are references
+     * (that depends on the batch's ids).
+     *
+     * @param arguments the arguments
+     * @return the names, in document order, each once
+     */
+    public static Set<String> tokenNames(JsonNode arguments) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        collectNames(arguments, names);
+        return names;
+    }
+
+    private static void collectNames(JsonNode node, Set<String> names) {
+        if (node.isTextual()) {
+            if (node.textValue().indexOf('$') >= 0) {
+                Matcher token = TOKEN.matcher(node.textValue());
+                while (token.find()) {
+                    names.add(token.group(2));
+                }
+            }
+        } else if (node.isContainerNode()) {
+            for (JsonNode child : node) {
+                collectNames(child, names);
+            }
+        }
+    }
+
+    /**
      * All references in a JSON value, in document order.
      *
      * @param arguments the arguments

@@ -108,6 +108,16 @@ final class CallGraph {
     }
 
     /**
+     * A call that waited for a call to arrive no longer does (the message closed, and what it waited for was text).
+     *
+     * @param waiter the call
+     * @return whether it became ready now
+     */
+    synchronized boolean arrivalWontCome(int waiter) {
+        return --nodes.get(waiter).pending == 0;
+    }
+
+    /**
      * A call that has not become ready yet also waits for another (an ordering inherited from a call rejected while
      * both waited); nothing when that one has finished.
      */

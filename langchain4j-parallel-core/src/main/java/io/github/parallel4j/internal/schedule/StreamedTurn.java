@@ -72,7 +72,8 @@ public final class StreamedTurn extends TurnRun {
     }
 
     /**
-     * The streamed message is complete: the calls that waited for a call it does not hold get their outcomes.
+     * The streamed message is complete: the calls that waited for a call it does not hold get their outcomes, and those
+     * that waited for a name that turned out to be text no longer wait for it.
      *
      * @param closing what the open plan made of the message's end
      */
@@ -81,6 +82,11 @@ public final class StreamedTurn extends TurnRun {
         ArrayDeque<Integer> ready = new ArrayDeque<>();
         closing.moreWaits().forEach(pair -> graph.addWait(pair[0], pair[1]));
         rejectWaiting(closing.rejected(), ready);
+        for (int call : closing.released()) {
+            if (graph.arrivalWontCome(call)) {
+                ready.add(call);
+            }
+        }
         drain(ready);
     }
 

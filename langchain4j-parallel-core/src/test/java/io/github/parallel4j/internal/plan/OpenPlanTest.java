@@ -143,21 +143,71 @@ class OpenPlanTest {
     }
 
     @Test
-    void should_fill_only_the_references_known_when_the_call_arrived_not_those_of_a_later_plan() {
-        // Anthropic-style ids: a reference to an id not seen yet (and not named call...) is plain text at arrival.
+    void should_wait_for_a_forward_reference_whatever_the_ids_spelling_and_fill_it() {
+        // Anthropic-style ids: a reference to an id not seen yet waits for that call, named call... or not.
         OpenPlan plan = planner.open();
         plan.add(call("toolu_A", "read", "{}"));
         OpenPlan.Arrival b = plan.add(call("toolu_B", "read", "{\"to\":\"$toolu_A.email\",\"ref\":\"$toolu_C.id\"}"));
+        assertThat(b.awaits()).as("toolu_C has not arrived").isEqualTo(1);
         OpenPlan.Arrival c = plan.add(call("toolu_C", "read", "{\"x\":1}"));
-        assertThat(b.call().references()).extracting(Reference::callId).containsExactly("toolu_A");
 
+        assertThat(b.call().references()).extracting(Reference::callId).containsExactly("toolu_A", "toolu_C");
+        assertThat(c.waitedBy()).containsExactly(b.call().index());
+        assertThat(b.call().dataPredecessors()).containsExactly(0, 2);
         com.fasterxml.jackson.databind.JsonNode filled = References.fill(c.plan(), b.call(),
-                target -> target.id().equals("toolu_A")
-                        ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("email", "a@x")
-                        : null);
-
+                target -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                        .put("email", "a@x").put("id", target.id()));
         assertThat(filled.get("to").asText()).isEqualTo("a@x");
-        assertThat(filled.get("ref").asText()).as("text when toolu_B arrived, text still").isEqualTo("$toolu_C.id");
+        assertThat(filled.get("ref").asText()).isEqualTo("toolu_C");
+    }
+
+    @Test
+    void should_pass_a_name_of_no_call_on_as_text_once_the_message_closes_without_it() {
+        OpenPlan plan = planner.open();
+        OpenPlan.Arrival home = plan.add(call("toolu_A", "read", "{\"path\":\"$HOME\"}"));
+        OpenPlan.Arrival braced = plan.add(call("toolu_B", "read", "{\"q\":\"cost ${price} now\"}"));
+        OpenPlan.Arrival unbraced = plan.add(call("toolu_C", "read", "{\"q\":\"cost $price now\"}"));
+        assertThat(List.of(home.awaits(), braced.awaits(), unbraced.awaits())).as("each may name a call to come")
+                .containsExactly(1, 1, 1);
+
+        OpenPlan.Closing closing = plan.close(Set.of(), Map.of());
+
+        assertThat(closing.rejected()).isEmpty();
+        assertThat(closing.released()).containsExactly(0, 1, 2);
+        for (OpenPlan.Arrival a : List.of(home, braced, unbraced)) {
+            assertThat(a.call().kind()).isEqualTo(Kind.RUN);
+            assertThat(References.fill(closing.plan(), a.call(), target -> null)).isEqualTo(a.call().arguments());
+        }
+    }
+
+    @Test
+    void should_refuse_text_that_is_a_malformed_reference_once_a_call_of_that_id_arrives() {
+        OpenPlan plan = planner.open();
+        OpenPlan.Arrival unbraced = plan.add(call("toolu_A", "read", "{\"q\":\"cost $toolu_B.price now\"}"));
+        assertThat(unbraced.awaits()).isEqualTo(1);
+
+        OpenPlan.Arrival target = plan.add(call("toolu_B", "read", "{}"));
+
+        // As in a whole message: inside a longer string only the braced form is a reference, so this is refused.
+        assertThat(target.rejected()).containsExactly(unbraced.call());
+        assertThat(unbraced.call().rejection()).isEqualTo(ErrorCode.UNRESOLVED_REFERENCE);
+        assertThat(unbraced.call().rejectionMessage()).contains("only the braced form counts");
+        assertThat(plan.close(Set.of(), Map.of()).released()).isEmpty();
+    }
+
+    @Test
+    void should_read_a_name_as_a_whole_message_does_once_closed() {
+        OpenPlan plan = planner.open();
+        OpenPlan.Arrival reference = plan.add(call("toolu_A", "read", "{\"q\":\"$call_9.x\"}"));
+        OpenPlan.Arrival external = plan.add(call("toolu_B", "read", "{\"q\":\"$toolu_X.x\"}"));
+
+        OpenPlan.Closing closing = plan.close(Set.of(), Map.of("toolu_X", "search"));
+
+        assertThat(closing.rejected()).containsExactly(reference.call(), external.call());
+        assertThat(closing.released()).isEmpty();
+        OpenPlan.Arrival late = plan.add(call("toolu_C", "read", "{\"q\":\"$HOME\"}"));
+        assertThat(late.awaits()).as("once closed, every id of the message is known").isZero();
+        assertThat(late.call().references()).isEmpty();
     }
 
     @Test
