@@ -15,6 +15,7 @@ import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.observability.api.listener.AiServiceResponseReceivedListener;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.TokenStream;
+import io.github.parallel4j.CallReport;
 import io.github.parallel4j.ParallelTools;
 import io.github.parallel4j.TurnObserver;
 import io.github.parallel4j.TurnReport;
@@ -311,5 +312,120 @@ class StreamedArrivalTest {
         assertThat(tools.log.intervals()).as("each call ran once").hasSize(2);
         assertThat(reports).hasSize(1);
         assertThat(reports.get(0).calls()).hasSize(2);
+    }
+
+    /**
+     * Holds the first task LangChain4j submits, runs every later one at once on a thread of its own, and starts the
+     * first only once the second has finished: the second call of the message reaches the library first, before the
+     * message is complete.
+     */
+    static final class SecondFirstExecutor implements Executor {
+        private final List<Runnable> first = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void execute(Runnable task) {
+            if (first.isEmpty()) {
+                first.add(task);
+                return;
+            }
+            boolean second = first.size() == 1;
+            first.add(task);
+            new Thread(() -> {
+                try {
+                    task.run();
+                } finally {
+                    if (second) {
+                        new Thread(first.get(0), "held-first").start();
+                    }
+                }
+            }, "arrives-first").start();
+        }
+    }
+
+    @Test
+    void should_keep_the_models_order_when_a_later_call_reaches_the_library_first_before_the_message_is_complete()
+            throws Exception {
+        Tools tools = new Tools();
+        // Both calls complete in one chunk; the message stays open until the read has started.
+        GappedStreamingModel model = new GappedStreamingModel(List.of(
+                call(ScriptedChatModel.call("call_1", "cancel", "{\"orderId\":\"1\"}")),
+                call(ScriptedChatModel.call("call_2", "order", "{\"orderId\":\"1\"}")),
+                gap(tools.started("order 1"))));
+        ParallelTools parallel = ParallelTools.builder().turnListener(reports::add).build();
+        StreamingAssistant assistant = parallel.install(AiServices.builder(StreamingAssistant.class), tools)
+                .streamingChatModel(model)
+                .executeToolsConcurrently(new SecondFirstExecutor())
+                .build();
+
+        List<JsonNode> observations = run(assistant, model);
+
+        model.assertGapsOpened();
+        assertThat(observations).extracting(o -> o.get("ok").asBoolean()).containsOnly(true);
+        assertThat(interval(tools, "cancel", "1").end()).as("the write the model sent first ran first")
+                .isLessThanOrEqualTo(interval(tools, "order", "1").start());
+        assertThat(tools.log.intervals()).as("each call ran once").hasSize(2);
+        assertThat(reports).hasSize(1);
+        assertThat(reports.get(0).calls()).extracting(CallReport::id).containsExactly("call_1", "call_2");
+    }
+
+    private void assertNoHangWithoutBudget(Executor executor) throws Exception {
+        Tools tools = new Tools();
+        // call_1 waits for call_2, which only the stream can deliver; no turn budget would end that wait.
+        GappedStreamingModel model = new GappedStreamingModel(List.of(
+                call(ScriptedChatModel.call("call_1", "order", "{\"orderId\":\"$call_2.next\"}")),
+                call(ScriptedChatModel.call("call_2", "order", "{\"orderId\":\"2\"}")),
+                call(ScriptedChatModel.call("call_3", "logs", "{\"service\":\"api\"}"))));
+        ParallelTools parallel = ParallelTools.builder().turnTimeout(java.time.Duration.ZERO)
+                .turnListener(reports::add).build(); // the turn's observation share is on: a wait for the message
+        StreamingAssistant assistant = parallel.install(AiServices.builder(StreamingAssistant.class), tools)
+                .streamingChatModel(model)
+                .executeToolsConcurrently(executor)
+                .build();
+
+        List<JsonNode> observations = run(assistant, model);
+
+        assertThat(observations).extracting(o -> o.get("ok").asBoolean()).containsOnly(true);
+        assertThat(observations.get(0).toString()).contains("\"orderId\":\"20\"");
+        assertThat(reports).hasSize(1);
+    }
+
+    @Test
+    void should_not_run_a_call_on_the_streams_thread_when_the_executor_is_direct() throws Exception {
+        assertNoHangWithoutBudget(Runnable::run);
+    }
+
+    @Test
+    void should_not_run_a_call_on_the_streams_thread_when_a_full_executor_runs_it_on_the_caller() throws Exception {
+        java.util.concurrent.ThreadPoolExecutor one = new java.util.concurrent.ThreadPoolExecutor(1, 1, 1,
+                TimeUnit.MINUTES, new java.util.concurrent.SynchronousQueue<>(),
+                new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+        pools.add(one);
+        assertNoHangWithoutBudget(one);
+    }
+
+    @Test
+    void should_fill_a_forward_reference_to_an_id_not_named_call_and_pass_other_dollar_text_on_unchanged()
+            throws Exception {
+        Tools tools = new Tools();
+        GappedStreamingModel model = new GappedStreamingModel(List.of(
+                call(ScriptedChatModel.call("toolu_1", "order", "{\"orderId\":\"$toolu_2.next\"}")),
+                call(ScriptedChatModel.call("toolu_3", "logs", "{\"service\":\"$HOME\"}")),
+                call(ScriptedChatModel.call("toolu_0", "order", "{\"orderId\":\"0\"}")),
+                gap(tools.started("order 0")), // toolu_0 has started, so the calls before it are in the turn
+                call(ScriptedChatModel.call("toolu_2", "order", "{\"orderId\":\"2\"}"))));
+        ParallelTools parallel = ParallelTools.builder().turnListener(reports::add).build();
+        StreamingAssistant assistant = parallel.install(AiServices.builder(StreamingAssistant.class), tools)
+                .streamingChatModel(model)
+                .executeToolsConcurrently()
+                .build();
+
+        List<JsonNode> observations = run(assistant, model);
+
+        assertThat(observations).as(observations.toString()).extracting(o -> o.get("ok").asBoolean()).containsOnly(true);
+        model.assertGapsOpened();
+        assertThat(interval(tools, "order", "20").start()).as("toolu_1 waited for toolu_2, which came later")
+                .isGreaterThanOrEqualTo(interval(tools, "order", "2").end());
+        assertThat(interval(tools, "logs", "$HOME")).as("no call HOME: the text reached the tool").isNotNull();
+        assertThat(reports).hasSize(1);
     }
 }
