@@ -2,6 +2,7 @@ package io.github.parallel4j.internal.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.internal.plan.CallRequest;
@@ -66,7 +67,24 @@ class StreamedSchedulingPropertyTest {
 
     @Property(tries = 400)
     void every_streamed_message_runs_safely(@ForAll("messages") List<Call> message) throws Exception {
+        runArrivingInOrder(message, "call_");
+    }
+
+    /**
+     * The same with ids not named {@code call...} (Anthropic's {@code toolu_...}): a reference to a call that has not
+     * arrived still waits for it and is filled, and {@code $toolu_99.v}, no call's id, is plain text that reaches the
+     * tool unchanged once the message is closed, as in a whole message.
+     */
+    @Property(tries = 250)
+    void every_streamed_message_with_ids_of_any_spelling_runs_safely(@ForAll("messages") List<Call> message)
+            throws Exception {
+        runArrivingInOrder(message, "toolu_");
+    }
+
+    private static void runArrivingInOrder(List<Call> message, String prefix) throws Exception {
         int n = message.size();
+        java.util.concurrent.atomic.AtomicReferenceArray<JsonNode> given =
+                new java.util.concurrent.atomic.AtomicReferenceArray<>(n);
         AtomicIntegerArray runs = new AtomicIntegerArray(n);
         AtomicLongArray starts = new AtomicLongArray(n);
         AtomicLongArray ends = new AtomicLongArray(n);
@@ -74,6 +92,7 @@ class StreamedSchedulingPropertyTest {
         StreamedTurn run = SCHEDULER.open(plan.snapshot(), (call, arguments) -> {
             int i = call.index();
             runs.incrementAndGet(i);
+            given.set(i, arguments);
             starts.set(i, System.nanoTime());
             try {
                 LockSupport.parkNanos(message.get(i).latencyMicros() * 1_000L);
@@ -86,7 +105,7 @@ class StreamedSchedulingPropertyTest {
             }
         }, new TurnOptions(null, null), SCHEDULER.capture());
         for (int i = 0; i < n; i++) {
-            run.add(plan.add(request(i, message.get(i))));
+            run.add(plan.add(request(i, message.get(i), prefix)));
             LockSupport.parkNanos(message.get(i).gapMicros() * 1_000L); // the model still decoding the next call
         }
         run.messageClosed(plan.close(Set.of(), Map.of()));
@@ -97,7 +116,16 @@ class StreamedSchedulingPropertyTest {
         for (int i = 0; i < n; i++) {
             position[i] = i;
         }
-        check(message, outcomes, runs, starts, ends, position);
+        check(message, outcomes, runs, starts, ends, position, prefix);
+        for (int i = 0; i < n; i++) {
+            if (runs.get(i) == 1) {
+                for (int r = 0; r < message.get(i).refs().size(); r++) {
+                    int target = message.get(i).refs().get(r);
+                    assertThat(given.get(i).get("refs").get(r).toString()).as("call %d's reference %d", i, r)
+                            .isEqualTo(target == NO_CALL ? "\"$" + prefix + NO_CALL + ".v\"" : String.valueOf(target));
+                }
+            }
+        }
     }
 
     /**
@@ -145,7 +173,7 @@ class StreamedSchedulingPropertyTest {
                 synchronized (batch) {
                     if (position[call] < 0) {
                         position[call] = joined[0]++;
-                        run.add(plan.add(request(call, message.get(call))));
+                        run.add(plan.add(request(call, message.get(call), "call_")));
                     }
                 }
             }));
@@ -163,7 +191,7 @@ class StreamedSchedulingPropertyTest {
                 for (int i = 0; i < n; i++) {
                     if (position[i] < 0) {
                         position[i] = joined[0]++;
-                        run.add(plan.add(request(i, message.get(i))));
+                        run.add(plan.add(request(i, message.get(i), "call_")));
                     }
                 }
                 run.seal();
@@ -178,7 +206,7 @@ class StreamedSchedulingPropertyTest {
         for (int i = 0; i < n; i++) {
             byMessage.add(outcomes.get(position[i]));
         }
-        check(message, byMessage, runs, starts, ends, position);
+        check(message, byMessage, runs, starts, ends, position, "call_");
     }
 
     @Provide
@@ -191,7 +219,8 @@ class StreamedSchedulingPropertyTest {
      * message; {@code position} is the order the calls joined the turn, which conflicts keep.
      */
     private static void check(List<Call> message, List<CallOutcome> outcomes, AtomicIntegerArray runs,
-            AtomicLongArray starts, AtomicLongArray ends, int[] position) {
+            AtomicLongArray starts, AtomicLongArray ends, int[] position, String prefix) {
+        boolean noCallIsText = !prefix.startsWith("call"); // as a whole message reads $toolu_99
         int n = message.size();
         boolean cycle = hasCycle(message, position);
         Statistics.label("message").collect(cycle ? "cycle" : outcomes.stream().allMatch(CallOutcome::ok)
@@ -200,11 +229,15 @@ class StreamedSchedulingPropertyTest {
         for (int i = 0; i < n; i++) {
             Call c = message.get(i);
             CallOutcome o = outcomes.get(i);
-            assertThat(o.call().id()).isEqualTo("call_" + i);
+            assertThat(o.call().id()).isEqualTo(prefix + i);
             assertThat(runs.get(i)).as("call %d ran at most once", i).isLessThanOrEqualTo(1);
             if (runs.get(i) == 1) {
                 for (int r : c.refs()) {
-                    assertThat(r).as("call %d ran with a reference to no call", i).isNotIn(NO_CALL, i);
+                    assertThat(r).as("call %d ran with a reference to itself", i).isNotEqualTo(i);
+                    if (r == NO_CALL) {
+                        assertThat(noCallIsText).as("call %d ran with a reference to no call", i).isTrue();
+                        continue;
+                    }
                     assertThat(outcomes.get(r).ok()).as("call %d ran although call %d failed", i, r).isTrue();
                     assertThat(ends.get(r)).as("call %d finished before %d started", r, i)
                             .isLessThanOrEqualTo(starts.get(i));
@@ -220,7 +253,7 @@ class StreamedSchedulingPropertyTest {
             if (cycle) {
                 continue;
             }
-            boolean unresolved = c.refs().contains(NO_CALL);
+            boolean unresolved = c.refs().contains(NO_CALL) && !noCallIsText;
             boolean dependencyFailed = c.refs().stream().anyMatch(r -> r != NO_CALL && !outcomes.get(r).ok());
             if (c.kind() == 4) {
                 assertThat(o.errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENTS);
@@ -235,16 +268,16 @@ class StreamedSchedulingPropertyTest {
         }
     }
 
-    private static CallRequest request(int i, Call c) {
+    private static CallRequest request(int i, Call c, String prefix) {
         StringBuilder args = new StringBuilder("{\"refs\":[");
         for (int r = 0; r < c.refs().size(); r++) {
-            args.append(r == 0 ? "" : ",").append("\"$call_").append(c.refs().get(r)).append(".v\"");
+            args.append(r == 0 ? "" : ",").append("\"$").append(prefix).append(c.refs().get(r)).append(".v\"");
         }
         args.append("]");
         if (c.kind() != 4) {
             args.append(",\"orderId\":\"k").append(c.key()).append('"');
         }
-        return new CallRequest("call_" + i, TOOLS[c.kind()], args.append('}').toString());
+        return new CallRequest(prefix + i, TOOLS[c.kind()], args.append('}').toString());
     }
 
     private static boolean conflict(Call a, Call b) {
