@@ -128,7 +128,8 @@ final class BatchCapture {
                         notRun.put(calls.get(i).id(), String.valueOf(calls.get(i).name()));
                     }
                 }
-                whole = state.messageComplete(calls, scheduler.capture(), unknown, mine, concurrent, ourCalls, notRun);
+                whole = state.messageComplete(calls, scheduler.capture(), unknown, mine, concurrent, ourCalls, notRun,
+                        messages.of(calls.get(0)));
             } else {
                 state.newBatch(calls, scheduler.capture(), unknown, mine, concurrent);
                 whole = true;

@@ -222,9 +222,11 @@ final class Installation {
                         () -> start(List.of(request), state, context, scheduler.capture()));
                 // Decided per message, not per service: a message whose complete response came first is a whole batch.
                 StreamedMessage source = messages.of(request);
+                if (service.streamsCalls() && source != null && source.isComplete()) {
+                    capture.streamedComplete(context, source); // no listener may have heard it (a reprompt's loop)
+                }
                 claim = service.streamsCalls()
-                        ? state.joinStreamed(request, source, () -> openBatch(state, context, source), inBatch,
-                                () -> capture.streamedComplete(context, source))
+                        ? state.joinStreamed(request, source, () -> openBatch(state, context, source), inBatch)
                         : inBatch.get();
                 outcome = claim.run() == null ? refused(request, claim.refusal()) : await(claim, id, state);
             } catch (RuntimeException e) {

@@ -202,49 +202,29 @@ final class InvocationState {
     }
 
     /**
-     * Joins a call that streamed in to its message's turn, opening the message's batch at its first call; the turn
-     * starts with it ({@code open}'s start function registers the turn here before any call of it can start). A call
-     * of a message whose complete response came before any of its calls reached the library (a synchronous invocation
-     * of a service that also streams, calls that all came at the end, an output guardrail's reprompt) is claimed in
-     * that message's whole batch ({@code inBatch}); when no listener heard that message (the reprompt's tool loop),
-     * {@code capture} makes it the whole batch first.
+     * Joins a call that streamed in to its message's turn, opening the message's batch at its first call ({@code open}
+     * registers its turn here before any call of it can start). A call of a message complete before any of its calls
+     * reached the library (a synchronous invocation, calls that all came at the end, an output guardrail's reprompt)
+     * is claimed in that message's whole batch ({@code inBatch}); the caller has captured it as the listener would.
      *
-     * @param source the message the streaming model delivered the call in, or null when the library could not see
-     *     the stream (then a call arriving after its message's complete response is a whole batch's only if the
-     *     listener captured that batch before any call of it opened a streamed one)
-     * @param open opens the batch of a new message
-     * @param inBatch claims the call's place in the current whole batch
-     * @param capture records {@code source} as the current whole batch, as the response listener would
+     * @param source the message as the streaming model delivered it, or null when the library could not see it
      * @return the claim, or a refusal when the invocation has failed
      */
     Claim joinStreamed(ToolExecutionRequest request, StreamedMessage source, Supplier<StreamedBatch> open,
-            Supplier<Claim> inBatch, Runnable capture) {
-        boolean captured = false;
+            Supplier<Claim> inBatch) {
         while (true) {
             StreamedBatch current;
-            boolean needsCapture = false;
             synchronized (this) {
                 if (failure != null) {
                     return Claim.refused(failure);
                 }
-                boolean holds = batchPending && batch != null && batch.holds(request);
-                boolean inWhole;
-                if (source != null && source.isComplete() && (streamed == null || !streamed.of(source))) {
-                    // Complete before this call reached the library, and no call of it did before: a whole batch.
-                    inWhole = true;
-                    needsCapture = !holds && !captured;
-                } else {
-                    inWhole = streamed == null && holds;
-                    if (!inWhole && (streamed == null || streamed.closed() && !streamed.of(source))) {
-                        streamed = open.get();
-                    }
+                // Complete before this call reached the library, and no call of it did before: a whole batch.
+                boolean whole = source != null && source.isComplete() && (streamed == null || !streamed.of(source));
+                boolean inWhole = whole || streamed == null && batchPending && batch != null && batch.holds(request);
+                if (!inWhole && (streamed == null || streamed.closed() && !streamed.of(source))) {
+                    streamed = open.get();
                 }
                 current = inWhole ? null : streamed;
-            }
-            if (needsCapture) {
-                capture.run(); // outside the monitor, as the listener runs
-                captured = true;
-                continue;
             }
             if (current == null) {
                 return inBatch.get();
@@ -253,33 +233,35 @@ final class InvocationState {
             if (joined != null) {
                 return new Claim(joined.run(), joined.index(), current, null);
             }
-            synchronized (this) { // a call of the next message: the last one is over
-                streamed = streamed == current ? null : streamed;
+            synchronized (this) {
+                streamed = streamed == current ? null : streamed; // a call of the next message: the last one is over
             }
         }
     }
 
     /**
-     * The response that completes a message of an AI service whose calls may stream in came. When some of its calls
-     * have joined a streamed batch, that batch is closed (its calls still to come join it in the model's order);
-     * when none has, the message is a whole batch ({@link #newBatch}), planned in the model's order.
+     * A message of an AI service whose calls may stream in is complete. When some of its calls have joined a streamed
+     * batch, that batch is closed (its calls still to come join it in the model's order); else the message is a whole
+     * batch ({@link #newBatch}), planned in the model's order. Idempotent: heard from the listener, or first from a
+     * call that reached the library after the message was complete.
      *
      * @param ours the message's calls to this installation's tools, in the model's order
      * @param notRun the message's other calls, by id, with their tools' names
+     * @param source the message as streamed (null when the library could not see it): its batch is not reopened
      * @return whether the message became a whole batch
      */
     boolean messageComplete(List<ToolExecutionRequest> requests, List<Supplier<Runnable>> context,
             Set<Integer> unknownToLangChain4j, Set<Integer> mine, boolean concurrent,
-            List<ToolExecutionRequest> ours, Map<String, String> notRun) {
+            List<ToolExecutionRequest> ours, Map<String, String> notRun, StreamedMessage source) {
         StreamedBatch current;
         synchronized (this) {
             if (failure != null) {
                 return false;
             }
-            streamed = streamed != null && streamed.closed() ? null : streamed; // a closed one is the last message's
+            boolean same = streamed != null && source != null && streamed.of(source);
+            streamed = !same && streamed != null && streamed.closed() ? null : streamed; // the last message's
             current = streamed;
             if (current == null && !(batch != null && batch.sameCalls(requests))) {
-                // (the same calls: a call that reached the library first captured the message already)
                 newBatch(requests, context, unknownToLangChain4j, mine, concurrent);
             }
         }
@@ -292,10 +274,8 @@ final class InvocationState {
 
     /** Lets the turn go past the given external calls; outside the monitor, since that may start calls. */
     private static void release(TurnRun run, int[] positions) {
-        if (run != null && positions != null) {
-            for (int i : positions) {
-                run.release(i);
-            }
+        for (int i : run != null && positions != null ? positions : new int[0]) {
+            run.release(i);
         }
     }
 
@@ -413,10 +393,7 @@ final class InvocationState {
             streamed = null;
             cancel = List.copyOf(running);
         }
-        for (TurnRun run : cancel) {
-            run.cancel(reason);
-        }
+        cancel.forEach(run -> run.cancel(reason));
         owner.changed(this);
     }
-
 }

@@ -2,7 +2,6 @@ package io.github.parallel4j.internal.plan;
 
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.internal.plan.PlannedCall.Kind;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -155,12 +154,8 @@ public final class OpenPlan {
         if (call.kind != Kind.REJECTED && !waiters.isEmpty()) {
             rejectCycle(index, rejected);
         }
-        if (call.kind == Kind.REJECTED) {
-            forward = List.of(); // its edges stay recorded (keepOrder reads them), but it waits for nothing
-        }
-        for (String id : forward) {
-            awaiting.computeIfAbsent(id, k -> new ArrayList<>()).add(index);
-        }
+        forward = call.kind == Kind.REJECTED ? List.of() : forward; // its edges stay (keepOrder reads them)
+        forward.forEach(id -> awaiting.computeIfAbsent(id, k -> new ArrayList<>()).add(index));
         List<int[]> moreWaits = keepOrder(rejected);
         describeEdges(index);
         BitSet all = new BitSet();
@@ -204,10 +199,10 @@ public final class OpenPlan {
     private String malformed(PlannedCall call, String id) {
         try {
             References.findAll(call.arguments, name -> byId.containsKey(name) || name.equals(id));
+            return "its arguments refer to " + id + " in a way that is not a reference";
         } catch (References.UnresolvedReferenceException e) {
             return e.getMessage();
         }
-        return "its arguments refer to " + id + " in a way that is not a reference";
     }
 
     private void describeEdges(int index) {
@@ -321,13 +316,14 @@ public final class OpenPlan {
      * for it. Rejected calls are left out: they finish at once and hold nothing up.
      */
     private void rejectCycle(int index, List<PlannedCall> rejected) {
-        BitSet ahead = reach(index, true);
+        WaitsFor waits = new WaitsFor(calls, data, order);
+        BitSet ahead = waits.reach(index, true);
         if (!ahead.get(index)) {
             return;
         }
-        BitSet members = reach(index, false);
+        BitSet members = waits.reach(index, false);
         members.and(ahead);
-        String cycle = describeCycle(index, members);
+        String cycle = waits.describeCycle(index, members);
         String message = "the calls' references and orderings form a cycle (" + cycle + "), which closed when "
                 + calls.get(index).id + " streamed in, so none of them ran. Send these calls in separate messages, in"
                 + " the order they must run.";
@@ -339,59 +335,6 @@ public final class OpenPlan {
             rejected.add(member);
             awaiting.values().forEach(list -> list.remove(Integer.valueOf(m)));
         });
-    }
-
-    /** The live calls reachable from one by "waits for" edges (forwards) or by "is waited for by" edges. */
-    private BitSet reach(int from, boolean waitsFor) {
-        BitSet seen = new BitSet();
-        ArrayDeque<Integer> next = new ArrayDeque<>(List.of(from));
-        while (!next.isEmpty()) {
-            int c = next.poll();
-            for (int other = 0; other < calls.size(); other++) {
-                boolean edge = waitsFor ? waits(c, other) : waits(other, c);
-                if (edge && !seen.get(other) && calls.get(other).kind != Kind.REJECTED) {
-                    seen.set(other);
-                    next.add(other);
-                }
-            }
-        }
-        return seen;
-    }
-
-    private boolean waits(int call, int on) {
-        return data.get(call).get(on) || order.get(call).get(on);
-    }
-
-    /** A path from the new call back to itself through the cycle's members, such as {@code c1 waits for c2 ...}. */
-    private String describeCycle(int index, BitSet members) {
-        Map<Integer, Integer> parent = new HashMap<>();
-        ArrayDeque<Integer> next = new ArrayDeque<>(List.of(index));
-        Integer last = null;
-        while (!next.isEmpty() && last == null) {
-            int c = next.poll();
-            for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
-                if (!waits(c, m)) {
-                    continue;
-                }
-                if (m == index) {
-                    last = c;
-                    break;
-                }
-                if (!parent.containsKey(m)) {
-                    parent.put(m, c);
-                    next.add(m);
-                }
-            }
-        }
-        List<String> path = new ArrayList<>();
-        for (Integer c = last; c != null && c != index; c = parent.get(c)) {
-            path.add(0, calls.get(c).id);
-        }
-        StringBuilder s = new StringBuilder(calls.get(index).id);
-        for (String id : path) {
-            s.append(" waits for ").append(id);
-        }
-        return s.append(" waits for ").append(calls.get(index).id).toString();
     }
 
     /**
