@@ -12,7 +12,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -25,8 +27,9 @@ import java.util.function.Supplier;
  * that have not reached a wrapped executor by then join in the model's order, and the turn is sealed.
  *
  * <p>Thread-safe: this object's monitor orders the arrivals, so that the plan and the turn see them in the same order.
- * The turn may complete while it is held (and its listeners take the invocation state's monitor), so nothing holding
- * the invocation state's monitor takes it: {@link #expectsCalls()} and {@link #run()} read volatile fields.
+ * The turn is started (the user's turn observers run) and sealed (its end, and the user's turn listeners, may follow)
+ * outside it. Nothing holding the invocation state's monitor takes it: {@link #expectsCalls()} and {@link #run()}
+ * read volatile fields.
  */
 final class StreamedBatch implements TurnShares {
 
@@ -41,8 +44,10 @@ final class StreamedBatch implements TurnShares {
      */
     private final BiFunction<Plan, StreamedBatch, StreamedTurn> start;
 
-    /** Written under this object's monitor. */
+    /** Set once, by the first caller of {@link #started()}. */
     private volatile StreamedTurn run;
+    private final AtomicBoolean starting = new AtomicBoolean();
+    private final CompletableFuture<StreamedTurn> turn = new CompletableFuture<>();
     /** Whether the complete response closed the batch: each of its calls of this installation's tools has a place. */
     private volatile boolean complete;
     /** Once closed: how many of the message's calls no wrapped executor has come for yet. */
@@ -79,7 +84,7 @@ final class StreamedBatch implements TurnShares {
     }
 
     /** A call's place in the message's turn. */
-    record Joined(StreamedTurn run, int index, boolean started) {}
+    record Joined(StreamedTurn run, int index) {}
 
     /**
      * Adds a call that arrived at a wrapped executor; once the message is closed, finds the place it was given then.
@@ -89,17 +94,23 @@ final class StreamedBatch implements TurnShares {
      *
      * @return its place, or null when the message is complete and this is none of its calls (a new message's)
      */
-    synchronized Joined join(ToolExecutionRequest request) {
+    Joined join(ToolExecutionRequest request) {
+        if (!complete) {
+            started(); // outside the monitor: the user's turn observers run as the turn starts
+        }
+        return joinStarted(request);
+    }
+
+    private synchronized Joined joinStarted(ToolExecutionRequest request) {
         if (message != null) {
             int position = claimPlanned(request);
-            return position < 0 ? null : new Joined(run, planned[position], false);
+            return position < 0 ? null : new Joined(run, planned[position]);
         }
         int already = indexOf(request);
         if (already >= 0) { // added when a call after it in the model's order arrived first
             came.set(already, true);
-            return new Joined(run, already, false);
+            return new Joined(run, already);
         }
-        boolean started = startIfNeeded();
         if (source != null) {
             for (ToolExecutionRequest earlier : source.announcedBefore(request)) {
                 if (ours.test(earlier.name()) && indexOf(earlier) < 0) {
@@ -107,7 +118,7 @@ final class StreamedBatch implements TurnShares {
                 }
             }
         }
-        return new Joined(run, add(request, true), started);
+        return new Joined(run, add(request, true));
     }
 
     /** Adds a call to the plan and the turn, next; @return its place. */
@@ -130,13 +141,18 @@ final class StreamedBatch implements TurnShares {
         return -1;
     }
 
-    /** Starts the message's turn if no call has yet; @return whether this did. */
-    private boolean startIfNeeded() {
-        if (run != null) {
-            return false;
+    /** Starts the message's turn if no caller has yet (the others wait for it); @return the turn */
+    private StreamedTurn started() {
+        if (starting.compareAndSet(false, true)) {
+            try {
+                run = start.apply(plan.snapshot(), this);
+                turn.complete(run);
+            } catch (RuntimeException | Error e) {
+                turn.completeExceptionally(e); // each call of the message fails as this one does
+                throw e;
+            }
         }
-        run = start.apply(plan.snapshot(), this);
-        return true;
+        return turn.join();
     }
 
     /**
@@ -148,9 +164,20 @@ final class StreamedBatch implements TurnShares {
      * @param ours those calls, in the model's order
      * @param notRun the message's other calls, by id, with their tools' names
      */
-    synchronized void close(List<ToolExecutionRequest> ours, Map<String, String> notRun) {
+    void close(List<ToolExecutionRequest> ours, Map<String, String> notRun) {
+        if (!complete && !ours.isEmpty()) {
+            started();
+        }
+        StreamedTurn sealing = closeStarted(ours, notRun);
+        if (sealing != null) {
+            sealing.seal(); // outside the monitor: the turn may end now, and its listeners run
+        }
+    }
+
+    /** @return the turn to seal, when this closed the batch */
+    private synchronized StreamedTurn closeStarted(List<ToolExecutionRequest> ours, Map<String, String> notRun) {
         if (message != null) {
-            return;
+            return null;
         }
         message = List.copyOf(ours);
         matched = new boolean[message.size()];
@@ -180,7 +207,6 @@ final class StreamedBatch implements TurnShares {
             if (matched[i]) {
                 continue;
             }
-            startIfNeeded();
             ToolExecutionRequest request = message.get(i);
             OpenPlan.Arrival arrival = plan.add(new CallRequest(request.id(), request.name(), request.arguments()));
             run.add(arrival);
@@ -194,9 +220,7 @@ final class StreamedBatch implements TurnShares {
         }
         unclaimed = waiting;
         complete = true;
-        if (run != null) {
-            run.seal();
-        }
+        return run;
     }
 
     /** @return whether the complete response has closed this batch */
