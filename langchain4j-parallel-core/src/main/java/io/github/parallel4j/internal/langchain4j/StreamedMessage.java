@@ -1,6 +1,7 @@
 package io.github.parallel4j.internal.langchain4j;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,46 +11,60 @@ import java.util.List;
  * complete response came, all of them. LangChain4j's executor threads may reach the library in another order; this is
  * the model's.
  *
- * <p>Thread-safe: written on the stream's thread, read on any.
+ * <p>The calls are held weakly: while LangChain4j still has to run one, it holds it (its task, its message), and once
+ * nobody does, this does not keep it, nor, through {@link StreamedMessages}, itself. Thread-safe: written on the
+ * stream's thread, read on any.
  */
 final class StreamedMessage {
 
     // Guarded by this.
-    private final List<ToolExecutionRequest> announced = new ArrayList<>();
-    /** The message's calls once its complete response came; null until then. */
-    private volatile List<ToolExecutionRequest> complete;
+    private final List<WeakReference<ToolExecutionRequest>> announced = new ArrayList<>();
+    private List<WeakReference<ToolExecutionRequest>> complete = List.of();
+    private volatile boolean isComplete;
 
     /** The model completed the next call of the message. */
     synchronized void announce(ToolExecutionRequest request) {
-        announced.add(request);
+        announced.add(new WeakReference<>(request));
     }
 
     /** The complete response came, with these calls (in the model's order). */
-    void complete(List<ToolExecutionRequest> calls) {
-        complete = List.copyOf(calls);
+    synchronized void complete(List<ToolExecutionRequest> calls) {
+        complete = calls.stream().map(WeakReference::new).toList();
+        isComplete = true;
     }
 
     /** @return whether the complete response has come */
     boolean isComplete() {
-        return complete != null;
+        return isComplete;
     }
 
-    /** @return the message's calls, once complete (else empty) */
-    List<ToolExecutionRequest> calls() {
-        List<ToolExecutionRequest> calls = complete;
-        return calls == null ? List.of() : calls;
+    /** @return the message's calls still held by anyone, once complete (else empty) */
+    synchronized List<ToolExecutionRequest> calls() {
+        return live(complete);
     }
 
     /**
      * @param request a call of this message (the very object the handler saw)
-     * @return the calls the model completed before it, in its order; empty when it was not announced
+     * @return the calls the model completed before it (those still held by anyone), in its order; empty when it was
+     *     not announced
      */
     synchronized List<ToolExecutionRequest> announcedBefore(ToolExecutionRequest request) {
         for (int i = 0; i < announced.size(); i++) {
-            if (announced.get(i) == request) {
-                return List.copyOf(announced.subList(0, i));
+            if (announced.get(i).get() == request) {
+                return live(announced.subList(0, i));
             }
         }
         return List.of();
+    }
+
+    private static List<ToolExecutionRequest> live(List<WeakReference<ToolExecutionRequest>> calls) {
+        List<ToolExecutionRequest> held = new ArrayList<>(calls.size());
+        for (WeakReference<ToolExecutionRequest> call : calls) {
+            ToolExecutionRequest request = call.get();
+            if (request != null) {
+                held.add(request);
+            }
+        }
+        return held;
     }
 }

@@ -9,9 +9,9 @@ import java.time.Duration;
  * Finds, for a tool call LangChain4j hands to a wrapped executor, the message the streaming model delivered it in
  * ({@link StreamedMessage}): the model's order of the message's calls, and whether the message was complete.
  *
- * <p>Calls are found by identity (LangChain4j hands the executor the very request the handler saw), held weakly, and
- * forgotten {@link #KEPT} after they were last looked up: a message's calls reach the executor within moments.
- * Thread-safe.
+ * <p>Calls are found by identity (LangChain4j hands the executor the very request the handler saw) and held weakly, here
+ * and in their message: an entry goes once nobody holds its call (LangChain4j, its chat memory), and at the latest
+ * {@link #KEPT} after it was last looked up (a message's calls reach the executor within moments). Thread-safe.
  */
 final class StreamedMessages {
 
