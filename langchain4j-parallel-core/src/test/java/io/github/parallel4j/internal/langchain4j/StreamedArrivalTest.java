@@ -428,4 +428,32 @@ class StreamedArrivalTest {
         assertThat(interval(tools, "logs", "$HOME")).as("no call HOME: the text reached the tool").isNotNull();
         assertThat(reports).hasSize(1);
     }
+
+    @Test
+    void should_report_a_turn_that_ends_before_its_message_is_complete_in_the_models_order() throws Exception {
+        Tools tools = new Tools();
+        CountDownLatch reported = new CountDownLatch(1);
+        // The budget ends the turn while the message is still open; the later call reached the library first.
+        GappedStreamingModel model = new GappedStreamingModel(List.of(
+                call(ScriptedChatModel.call("call_1", "hang", "{\"id\":\"a\"}")),
+                call(ScriptedChatModel.call("call_2", "hang", "{\"id\":\"b\"}")),
+                gap(reported)));
+        ParallelTools parallel = ParallelTools.builder().turnTimeout(java.time.Duration.ofMillis(300))
+                .turnListener(report -> {
+                    reports.add(report);
+                    reported.countDown();
+                }).build();
+        StreamingAssistant assistant = parallel.install(AiServices.builder(StreamingAssistant.class), tools)
+                .streamingChatModel(model)
+                .executeToolsConcurrently(new SecondFirstExecutor())
+                .build();
+
+        List<JsonNode> observations = run(assistant, model);
+
+        model.assertGapsOpened();
+        assertThat(observations).extracting(o -> o.get("ok").asBoolean()).containsOnly(false);
+        assertThat(reports).hasSize(1);
+        assertThat(reports.get(0).calls()).as("both had joined, in the model's order")
+                .extracting(CallReport::id).containsExactly("call_1", "call_2");
+    }
 }
