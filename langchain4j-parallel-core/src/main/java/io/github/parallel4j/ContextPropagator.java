@@ -1,37 +1,64 @@
 package io.github.parallel4j;
 
-import java.util.function.Supplier;
-
 /**
  * Carries thread-bound context (MDC, security or tracing context) from the thread that runs an AI service to the
  * threads that run its tools.
  *
- * <p>{@link #capture()} is called once per turn, on the thread that starts it, and returns what installs that
- * context on another thread. Each tool thread calls it right before the tool runs; it returns what puts back
- * whatever the thread had before, which the tool thread runs right after the tool (also when the tool threw), so
- * that pooled threads carry nothing from one call to the next. An exception from installing fails the call with
- * {@code TOOL_ERROR} before the tool runs. The SLF4J MDC is always propagated; add others with
+ * <p>The way of one context: {@link #capture()} runs once per turn, on the thread that starts the turn, and reads
+ * that thread's context into a {@link Captured}. Right before each attempt of each call, the tool's thread calls
+ * {@link Captured#install()}, which puts the captured context on that thread and returns what puts back whatever
+ * the thread had before; the tool's thread runs that right after the attempt, also when the tool threw, so that
+ * pooled threads carry nothing from one call to the next. The SLF4J MDC is always propagated; add others with
  * {@code ParallelTools.builder().contextPropagator(...)}:
  *
  * <pre>{@code
  * ContextPropagator security = () -> {
- *     SecurityContext captured = SecurityContextHolder.getContext();     // on the caller's thread
+ *     SecurityContext captured = SecurityContextHolder.getContext();     // capture(): on the caller's thread
  *     return () -> {
- *         SecurityContext previous = SecurityContextHolder.getContext(); // on the tool's thread, before the tool
+ *         SecurityContext previous = SecurityContextHolder.getContext(); // install(): on the tool's thread
  *         SecurityContextHolder.setContext(captured);
  *         return () -> SecurityContextHolder.setContext(previous);       // on the tool's thread, after the tool
  *     };
  * };
  * }</pre>
+ *
+ * <p>Guarantees and duties:
+ * <ul>
+ *   <li>One {@code Captured} serves every call of its turn, so {@link Captured#install()} is called
+ *       <b>concurrently</b> from several tool threads, once per call attempt (retries and re-runs after a 429
+ *       install again): it must be thread-safe and must not change the captured state.</li>
+ *   <li>The restoring {@code Runnable} is run exactly once, on the thread that installed, after the attempt.</li>
+ *   <li>Several propagators install in the order they were added and restore in the reverse order.</li>
+ *   <li>An exception from {@code capture()} fails the turn's calls before any runs ({@code TOOL_ERROR}). An
+ *       exception from {@code install()} fails that call with {@code TOOL_ERROR} before its tool runs, and the
+ *       propagators installed before it are restored. A null from either is a bug in the propagator and is
+ *       treated the same way, with a message naming the propagator's class; after a null from {@code install()}
+ *       that propagator's context cannot be put back, so return {@code () -> {}} when there is nothing to
+ *       restore, never null.</li>
+ * </ul>
  */
 @FunctionalInterface
 public interface ContextPropagator {
 
     /**
-     * Captures the current thread's context.
+     * Reads the context of the thread that calls it: the thread starting a turn (the AI service's caller, or the
+     * thread that received the streamed AI message).
      *
-     * @return what installs the captured context on the current thread and returns what puts back the thread's
-     *     previous context; each may be called on any thread, once per call attempt
+     * @return the captured context, never null
      */
-    Supplier<Runnable> capture();
+    Captured capture();
+
+    /** A context read by {@link ContextPropagator#capture()}, to put on tool threads. Thread-safe. */
+    @FunctionalInterface
+    interface Captured {
+
+        /**
+         * Puts the captured context on the calling thread (a tool's thread, right before an attempt). Called
+         * concurrently from several tool threads.
+         *
+         * @return what puts back the calling thread's previous context, run once on the same thread right after
+         *     the attempt; never null ({@code () -> {}} when there is nothing to put back)
+         */
+        Runnable install();
+    }
 }

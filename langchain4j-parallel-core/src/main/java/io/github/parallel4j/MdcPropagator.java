@@ -1,14 +1,13 @@
 package io.github.parallel4j;
 
 import java.util.Map;
-import java.util.function.Supplier;
 import org.slf4j.MDC;
 
 /** Carries the SLF4J MDC to tool threads and puts back the thread's own afterwards. */
 final class MdcPropagator implements ContextPropagator {
 
     @Override
-    public Supplier<Runnable> capture() {
+    public Captured capture() {
         Map<String, String> captured = MDC.getCopyOfContextMap();
         return () -> {
             Map<String, String> previous = MDC.getCopyOfContextMap();

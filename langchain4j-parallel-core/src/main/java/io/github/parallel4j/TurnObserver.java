@@ -2,7 +2,6 @@ package io.github.parallel4j;
 
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Consumer;
 
 /**
  * Follows turns and their calls while they happen: what tracing needs, since a span has to start when its call
@@ -11,6 +10,24 @@ import java.util.function.Consumer;
  *
  * <p>Every method is called with the library's work in progress: keep them quick. An exception any of them
  * throws is logged and otherwise ignored; the turn is unaffected.
+ *
+ * <p>A span per call attempt, ended exactly once whether the tool returned or threw:
+ *
+ * <pre>{@code
+ * TurnObserver tracing = turn -> new TurnObserver.TurnScope() {
+ *     public TurnObserver.CallScope callStarted(TurnObserver.Call call) {
+ *         Span span = tracer.spanBuilder(call.tool()).startSpan();  // on the tool's thread, before the tool
+ *         return errorOrNull -> {                                    // on the same thread, after the tool
+ *             if (errorOrNull != null) {
+ *                 span.recordException(errorOrNull);
+ *             }
+ *             span.end();
+ *         };
+ *     }
+ *
+ *     public void turnFinished(TurnReport report) {}
+ * };
+ * }</pre>
  */
 @FunctionalInterface
 public interface TurnObserver {
@@ -74,17 +91,34 @@ public interface TurnObserver {
          * cached read) are not told here; the finished turn's report has their outcomes.
          *
          * @param call the call
-         * @return told when the attempt ends, on the thread that ran it: with what the tool threw, or with null when
-         *     it returned; or null to follow nothing more of this attempt
+         * @return told once when the attempt ends, on the thread that ran it, whether the tool returned or threw;
+         *     or null to follow nothing more of this attempt
          */
-        Consumer<Throwable> callStarted(Call call);
+        CallScope callStarted(Call call);
 
         /**
          * The turn ended: every call has its outcome. Called on the thread that completed the last one. A call
-         * abandoned at the budget may still be running; it is told its end when it returns.
+         * abandoned at the budget may still be running; its {@link CallScope} is told when it returns.
          *
          * @param report the turn's calls, outcomes and timings
          */
         void turnFinished(TurnReport report);
+    }
+
+    /**
+     * One attempt of a call, as it runs: {@link #callEnded} is called exactly once for every attempt whose
+     * {@link TurnScope#callStarted} returned this scope, on success as well as on failure.
+     */
+    @FunctionalInterface
+    interface CallScope {
+
+        /**
+         * The attempt ended, on the thread that ran it: end its span here. Called when the tool returned too, with
+         * null, so a method reference to an error recorder alone ({@code span::recordException}) is not enough:
+         * it would leave the span open.
+         *
+         * @param errorOrNull what the tool threw, or null when it returned
+         */
+        void callEnded(Throwable errorOrNull);
     }
 }

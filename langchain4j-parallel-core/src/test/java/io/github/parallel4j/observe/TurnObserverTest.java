@@ -17,7 +17,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class TurnObserverTest {
@@ -66,7 +65,7 @@ class TurnObserverTest {
             events.add("turn " + turn.calls().size());
             return new TurnScope() {
                 @Override
-                public Consumer<Throwable> callStarted(Call call) {
+                public CallScope callStarted(Call call) {
                     startedOn.put(call.tool(), Thread.currentThread());
                     return error -> {
                         endedOn.put(call.tool(), Thread.currentThread());

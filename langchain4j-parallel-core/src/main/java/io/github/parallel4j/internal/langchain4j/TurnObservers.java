@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +98,7 @@ final class TurnObservers implements ObservationLimits.Truncations {
 
             @Override
             public ToolOutput run(PlannedCall call, JsonNode arguments) throws Exception {
-                Consumer<Throwable> scope = observed.callStarted(observed.call(call));
+                TurnObserver.CallScope scope = observed.callStarted(observed.call(call));
                 Throwable error = null;
                 try {
                     return calls.run(call, arguments);
@@ -107,7 +106,7 @@ final class TurnObservers implements ObservationLimits.Truncations {
                     error = e;
                     throw e;
                 } finally {
-                    scope.accept(error);
+                    scope.callEnded(error);
                 }
             }
         };
@@ -130,11 +129,11 @@ final class TurnObservers implements ObservationLimits.Truncations {
         }
 
         @Override
-        public Consumer<Throwable> callStarted(TurnObserver.Call call) {
-            List<Consumer<Throwable>> opened = new ArrayList<>(scopes.size());
+        public TurnObserver.CallScope callStarted(TurnObserver.Call call) {
+            List<TurnObserver.CallScope> opened = new ArrayList<>(scopes.size());
             for (TurnScope turn : scopes) {
                 try {
-                    Consumer<Throwable> scope = turn.callStarted(call);
+                    TurnObserver.CallScope scope = turn.callStarted(call);
                     if (scope != null) {
                         opened.add(scope);
                     }
@@ -145,7 +144,7 @@ final class TurnObservers implements ObservationLimits.Truncations {
             return error -> {
                 for (int k = opened.size() - 1; k >= 0; k--) {
                     try {
-                        opened.get(k).accept(error);
+                        opened.get(k).callEnded(error);
                     } catch (RuntimeException e) {
                         log.warn("A turn observer failed; the call itself is unaffected", e);
                     }

@@ -119,12 +119,13 @@ public final class TurnScheduler {
     /**
      * Captures the current thread's context with every propagator, in order.
      *
-     * @return the captured context, to restore on tool threads
+     * @return the captured context, to install on tool threads
+     * @throws IllegalStateException when a propagator's {@code capture()} returned null
      */
     public List<Supplier<Runnable>> capture() {
         List<Supplier<Runnable>> captured = new ArrayList<>(propagators.size());
         for (ContextPropagator propagator : propagators) {
-            captured.add(propagator.capture());
+            captured.add(CapturedContexts.capture(propagator));
         }
         return captured;
     }

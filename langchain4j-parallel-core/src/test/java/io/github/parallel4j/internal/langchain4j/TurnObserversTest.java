@@ -14,7 +14,6 @@ import io.github.parallel4j.internal.schedule.CallRunner;
 import io.github.parallel4j.policy.ToolPolicy;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** The one fan-out to every observer and listener; what it passes on (the turn, its calls, the report) it never reads. */
@@ -32,7 +31,7 @@ class TurnObserversTest {
                 events.add(name + " turn");
                 return new TurnScope() {
                     @Override
-                    public Consumer<Throwable> callStarted(Call call) {
+                    public CallScope callStarted(Call call) {
                         events.add(name + " call");
                         return error -> events.add(name + " ended " + (error == null ? "ok" : error.getMessage()));
                     }
@@ -57,7 +56,7 @@ class TurnObserversTest {
             public TurnScope turnStarted(Turn turn) {
                 return new TurnScope() {
                     @Override
-                    public Consumer<Throwable> callStarted(Call call) {
+                    public CallScope callStarted(Call call) {
                         return error -> {
                             throw new IllegalStateException("broken call end");
                         };

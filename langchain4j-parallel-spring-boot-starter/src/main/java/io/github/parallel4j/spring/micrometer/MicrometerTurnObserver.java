@@ -15,7 +15,6 @@ import io.micrometer.observation.ObservationRegistry;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * Reports turns and calls to Micrometer.
@@ -74,7 +73,7 @@ public class MicrometerTurnObserver implements TurnObserver {
                 .start();
         return new TurnScope() {
             @Override
-            public Consumer<Throwable> callStarted(Call call) {
+            public CallScope callStarted(Call call) {
                 Observation span = Observation.createNotStarted(CALL, observations)
                         .parentObservation(turn)
                         .contextualName(call.tool())
