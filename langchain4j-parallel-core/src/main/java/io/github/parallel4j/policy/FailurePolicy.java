@@ -18,6 +18,9 @@ import java.util.Objects;
  *       and idempotent writes: a non-idempotent write is never retried automatically.
  * </ul>
  *
+ * <p>Exactly one of {@link #isBestEffort()}, {@link #isFailFast()} and {@link #isRetry()} is true, so a policy
+ * reads back as the factory that made it.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class FailurePolicy {
@@ -75,6 +78,11 @@ public final class FailurePolicy {
                     + initialBackoff);
         }
         return new FailurePolicy(Mode.RETRY, maxAttempts, initialBackoff, maxBackoff);
+    }
+
+    /** @return whether this is {@link #bestEffort()}: the call's failure stops only the calls that need its output */
+    public boolean isBestEffort() {
+        return mode == Mode.BEST_EFFORT;
     }
 
     /** @return whether this is {@link #failFast()}: the call's failure cancels its turn's unfinished calls */

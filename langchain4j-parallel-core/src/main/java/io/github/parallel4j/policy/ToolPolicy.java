@@ -262,7 +262,7 @@ public final class ToolPolicy {
         if (timeout != null) {
             s.append(" timeout=").append(timeout);
         }
-        if (!onFailure.equals(FailurePolicy.bestEffort())) {
+        if (!onFailure.isBestEffort()) {
             s.append(' ').append(onFailure);
         }
         if (cacheFor != null) {

@@ -80,6 +80,23 @@ class ToolPolicyTest {
     }
 
     @Test
+    void should_read_back_exactly_one_kind_when_a_failure_policy_comes_from_any_factory() {
+        List<FailurePolicy> policies = List.of(FailurePolicy.bestEffort(), FailurePolicy.failFast(),
+                FailurePolicy.retry(2, Duration.ofNanos(1), Duration.ofNanos(1)),
+                FailurePolicy.retry(3, Duration.ofMillis(10), Duration.ofMillis(100)),
+                FailurePolicy.retry(10, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+
+        for (FailurePolicy policy : policies) {
+            List<Boolean> kinds = List.of(policy.isBestEffort(), policy.isFailFast(), policy.isRetry());
+            assertThat(kinds.stream().filter(k -> k).count()).as("kinds of %s", policy).isEqualTo(1);
+        }
+        assertThat(FailurePolicy.bestEffort().isBestEffort()).isTrue();
+        assertThat(FailurePolicy.failFast().isBestEffort()).isFalse();
+        assertThat(FailurePolicy.retry(3, Duration.ofMillis(10), Duration.ofMillis(100)).isBestEffort()).isFalse();
+        assertThat(ToolPolicy.read().onFailure().isBestEffort()).as("the default").isTrue();
+    }
+
+    @Test
     void should_refuse_contradictory_or_malformed_annotations_naming_the_method() {
         assertThatThrownBy(() -> ToolPolicy.of(method("both"), ToolPolicy.exclusiveWrite()))
                 .hasMessageContaining("Tools.both").hasMessageContaining("both @ParallelSafe and @Writes");

@@ -3,6 +3,7 @@ package io.github.parallel4j.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.langchain4j.service.AiServices;
+import io.github.bucket4j.Bandwidth;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.model.TokenCountEstimator;
 import io.github.parallel4j.ContextPropagator;
@@ -13,6 +14,7 @@ import io.github.parallel4j.ParallelToolsBuilder;
 import io.github.parallel4j.ParallelToolsConfig;
 import io.github.parallel4j.ToolErrorHandling;
 import io.github.parallel4j.TurnListener;
+import io.github.parallel4j.annotation.Retry;
 import io.github.parallel4j.policy.FailurePolicy;
 import io.github.parallel4j.policy.ToolPolicy;
 import io.github.parallel4j.spring.actuator.ParallelToolsEndpoint;
@@ -26,6 +28,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -138,12 +141,10 @@ class ParallelToolsAutoConfigurationTest {
 
                     IntegrationLimits jira = tools.integrations().get("jira");
                     assertThat(jira.maxConcurrent()).hasValue(2);
-                    assertThat(jira.bandwidths()).isEqualTo(
-                            IntegrationLimits.builder().rate(5, Duration.ofSeconds(1)).build().bandwidths());
-                    assertThat(jira.perKeyBandwidths()).isEqualTo(
-                            IntegrationLimits.builder().perKeyRate(2, Duration.ofSeconds(1)).build().perKeyBandwidths());
-                    assertThat(tools.integrations().get("github").bandwidths()).isEqualTo(IntegrationLimits.builder()
-                            .rate(10, Duration.ofSeconds(1)).rate(300, Duration.ofMinutes(1)).build().bandwidths());
+                    assertThat(jira.bandwidths()).containsExactly(greedy(5, Duration.ofSeconds(1)));
+                    assertThat(jira.perKeyBandwidths()).containsExactly(greedy(2, Duration.ofSeconds(1)));
+                    assertThat(tools.integrations().get("github").bandwidths())
+                            .containsExactly(greedy(10, Duration.ofSeconds(1)), greedy(300, Duration.ofMinutes(1)));
                     assertThat(tools.integrations().get("github").maxConcurrent()).isEmpty();
 
                     assertThat(tools.toolPolicies().get("searchIssues")).isEqualTo(ToolPolicy.read()
@@ -155,6 +156,35 @@ class ParallelToolsAutoConfigurationTest {
                     assertThat(tools.toolPolicies().get("postMessage").isExclusive()).isTrue();
                     assertThat(tools.toolPolicies().get("postMessage").isWrite()).isTrue();
                 });
+    }
+
+    /** A rate as DESIGN.md defines it, built by hand rather than through the code under test. */
+    private static Bandwidth greedy(long permits, Duration period) {
+        return Bandwidth.builder().capacity(permits).refillGreedy(permits, period).initialTokens(permits).build();
+    }
+
+    @Test
+    void should_map_every_on_failure_value_to_its_kind_of_failure_policy_when_binding_tool_properties() {
+        for (ToolProperties.OnFailure value : ToolProperties.OnFailure.values()) {
+            String written = value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+            runner.withPropertyValues("parallel-tools.tools.search.side-effect=read",
+                    "parallel-tools.tools.search.on-failure=" + written).run(context -> {
+                assertThat(context).hasNotFailed();
+                FailurePolicy policy = context.getBean(ParallelTools.class).toolPolicies().get("search").onFailure();
+                FailurePolicy expected = switch (value) {
+                    case BEST_EFFORT -> FailurePolicy.bestEffort();
+                    case FAIL_FAST -> FailurePolicy.failFast();
+                    case RETRY -> FailurePolicy.retry(Retry.DEFAULT_MAX_ATTEMPTS,
+                            Duration.ofMillis(Retry.DEFAULT_BACKOFF_MILLIS),
+                            Duration.ofMillis(Retry.DEFAULT_MAX_BACKOFF_MILLIS));
+                };
+                assertThat(policy).as("on-failure=%s", written).isEqualTo(expected);
+                assertThat(List.of(policy.isBestEffort(), policy.isFailFast(), policy.isRetry()))
+                        .as("on-failure=%s reads back as one kind", written)
+                        .containsExactly(value == ToolProperties.OnFailure.BEST_EFFORT,
+                                value == ToolProperties.OnFailure.FAIL_FAST, value == ToolProperties.OnFailure.RETRY);
+            });
+        }
     }
 
     @Test
