@@ -1,11 +1,13 @@
 package io.github.parallel4j;
 
 import io.github.bucket4j.Bandwidth;
-import io.github.parallel4j.internal.limit.IntegrationGate;
+import io.github.parallel4j.internal.limit.BandwidthWords;
 import io.github.parallel4j.internal.policy.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -24,6 +26,19 @@ import java.util.OptionalInt;
  * <p>A rate is a Bucket4j bandwidth of capacity {@code permits}, refilled greedily {@code permits} per
  * {@code period}. Waiting for a slot or a permit is bounded by the turn's remaining budget: when a permit cannot
  * come in time the call gets {@code RATE_LIMITED} at once and consumes nothing.
+ *
+ * <p>Two limits are equal when they limit the same way: the same cap and the same bandwidths in any order (a call
+ * needs a token of each, so their order changes nothing); a {@code rate(5, ofSeconds(1))} equals the greedy
+ * bandwidth it stands for. {@link #toString()} writes each bandwidth in words, saying what differs from a plain
+ * rate:
+ *
+ * <pre>{@code
+ * IntegrationLimits{maxConcurrent=2, rates=[5 per PT1S; 100 per PT1M], perKeyRates=[]}
+ * IntegrationLimits{maxConcurrent=unlimited, rates=[5 per PT1S, up to 10 at once, refilled all at once each period,
+ *     starts with 0], perKeyRates=[2 per PT1S]}
+ * }</pre>
+ *
+ * <p>The same words name a rate in a {@code RATE_LIMITED} call's error.
  *
  * <p>Immutable and thread-safe.
  */
@@ -65,24 +80,34 @@ public final class IntegrationLimits {
         return perKeyBandwidths;
     }
 
+    /** Equal when the cap is the same and so are the shared and the per-key bandwidths, each in any order. */
     @Override
     public boolean equals(Object o) {
         return o instanceof IntegrationLimits other
                 && Objects.equals(maxConcurrent, other.maxConcurrent)
-                && bandwidths.equals(other.bandwidths)
-                && perKeyBandwidths.equals(other.perKeyBandwidths);
+                && counted(bandwidths).equals(counted(other.bandwidths))
+                && counted(perKeyBandwidths).equals(counted(other.perKeyBandwidths));
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(maxConcurrent, bandwidths, perKeyBandwidths);
+        return Objects.hash(maxConcurrent, counted(bandwidths), counted(perKeyBandwidths));
+    }
+
+    /** @return how often each bandwidth occurs: the list without its order */
+    private static Map<Bandwidth, Integer> counted(List<Bandwidth> list) {
+        Map<Bandwidth, Integer> counts = new HashMap<>();
+        for (Bandwidth b : list) {
+            counts.merge(b, 1, Integer::sum);
+        }
+        return counts;
     }
 
     @Override
     public String toString() {
         return "IntegrationLimits{maxConcurrent=" + (maxConcurrent == null ? "unlimited" : maxConcurrent)
-                + ", rates=[" + IntegrationGate.describe(bandwidths) + "], perKeyRates=["
-                + IntegrationGate.describe(perKeyBandwidths) + "]}";
+                + ", rates=[" + BandwidthWords.describe(bandwidths) + "], perKeyRates=["
+                + BandwidthWords.describe(perKeyBandwidths) + "]}";
     }
 
     /** Builds {@link IntegrationLimits}; not thread-safe. */
@@ -151,11 +176,12 @@ public final class IntegrationLimits {
 
         /**
          * Adds a rate limit that applies to each key separately: by default each conversation (the AI service's
-         * chat memory id; each AI service invocation when the method has no {@code @MemoryId}), or whatever {@code ParallelToolsBuilder#rateLimitKey} derives (a tenant, a user). The
-         * buckets live in a bounded Caffeine cache and are dropped once idle and full again.
+         * chat memory id; each AI service invocation when the method has no {@code @MemoryId}), or whatever
+         * {@link ParallelToolsBuilder#rateLimitKey} derives (a tenant, a user). The buckets live in a bounded
+         * Caffeine cache and are dropped once idle and full again.
          *
          * @param permits call starts allowed per period for one key, at least 1
-         * @param period the period, positive
+         * @param period the period, positive, at most about 292 years
          * @return this builder
          */
         public Builder perKeyRate(long permits, Duration period) {

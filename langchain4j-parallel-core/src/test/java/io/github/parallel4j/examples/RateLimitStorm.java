@@ -10,7 +10,7 @@ import io.github.parallel4j.ParallelTools;
 import io.github.parallel4j.RateLimitedException;
 import io.github.parallel4j.annotation.Integration;
 import io.github.parallel4j.annotation.ParallelSafe;
-import io.github.parallel4j.internal.limit.IntegrationGate;
+import io.github.parallel4j.internal.limit.BandwidthWords;
 import io.github.parallel4j.support.ScriptedChatModel;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -181,7 +181,7 @@ public final class RateLimitStorm {
             ParallelTools parallel = ParallelTools.builder().integration("datadog", limits).build();
             Result result = run(parallel.install(AiServices.builder(Assistant.class), tools).chatModel(model).build(),
                     model);
-            report("langchain4j-parallel, [" + IntegrationGate.describe(limits.bandwidths()) + "]", result, boundMs, tools.vendor.tooMany.get());
+            report("langchain4j-parallel, [" + BandwidthWords.describe(limits.bandwidths()) + "]", result, boundMs, tools.vendor.tooMany.get());
         }
     }
 }

@@ -26,7 +26,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Collectors;
 
 /**
  * Applies {@link IntegrationLimits} and the JVM-wide cap.
@@ -224,11 +223,11 @@ public final class IntegrationGate implements CallGate {
         List<Rated> buckets = new ArrayList<>(2);
         if (limiter.bucket != null) {
             buckets.add(new Rated(limiter.bucket,
-                    describe(limiter.limits.bandwidths())));
+                    BandwidthWords.describe(limiter.limits.bandwidths())));
         }
         if (limiter.perKey != null && rateLimitKey != null) {
             buckets.add(new Rated(limiter.perKey.builder().build(rateLimitKey, () -> limiter.perKeyConfiguration),
-                    describe(limiter.limits.perKeyBandwidths())
+                    BandwidthWords.describe(limiter.limits.perKeyBandwidths())
                             + " for '" + rateLimitKey + "'"));
         }
         return buckets;
@@ -239,19 +238,6 @@ public final class IntegrationGate implements CallGate {
         for (Rated rated : buckets) {
             rated.bucket().addTokens(1);
         }
-    }
-
-    /**
-     * Rates in words, for messages: "5 per PT1S, 100 per PT1M"; a bandwidth whose capacity is not its refill says
-     * so ("5 per PT1S, up to 10 at once").
-     *
-     * @param bandwidths the bandwidths of {@link IntegrationLimits#bandwidths()} or its per-key ones
-     * @return the words, empty for none
-     */
-    public static String describe(List<Bandwidth> bandwidths) {
-        return bandwidths.stream().map(b -> b.getRefillTokens() + " per " + Duration.ofNanos(b.getRefillPeriodNanos())
-                + (b.getCapacity() == b.getRefillTokens() ? "" : ", up to " + b.getCapacity() + " at once"))
-                .collect(Collectors.joining(", "));
     }
 
     /**

@@ -66,11 +66,11 @@ public final class SharedGate implements CallGate {
         List<SharedHold.Rate> rates = new ArrayList<>(2);
         if (!limit.bandwidths().isEmpty()) {
             rates.add(new SharedHold.Rate(bucket(integration, null), limit.bandwidths(),
-                    IntegrationGate.describe(limit.bandwidths())));
+                    BandwidthWords.describe(limit.bandwidths())));
         }
         if (!limit.perKeyBandwidths().isEmpty() && rateLimitKey != null) {
             rates.add(new SharedHold.Rate(bucket(integration, rateLimitKey), limit.perKeyBandwidths(),
-                    IntegrationGate.describe(limit.perKeyBandwidths()) + " for '"
+                    BandwidthWords.describe(limit.perKeyBandwidths()) + " for '"
                             + rateLimitKey + "'"));
         }
         return rates;

@@ -3,6 +3,7 @@ package io.github.parallel4j.internal.limit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.github.bucket4j.Bandwidth;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.IntegrationLimits;
 import io.github.parallel4j.Ticker;
@@ -121,6 +122,23 @@ class IntegrationGateTest {
         assertThat(limited.errorCode()).isEqualTo(ErrorCode.RATE_LIMITED);
         assertThat(limited.error()).contains("'jira'");
         assertThat(limited.endNanos()).as("refused long before the budget").isLessThan(budget.toNanos() / 5);
+    }
+
+    @Test
+    void should_name_an_interval_bandwidth_as_toString_does_when_a_call_is_rate_limited() throws Exception {
+        Bandwidth interval = Bandwidth.builder().capacity(1).refillIntervally(1, Duration.ofSeconds(60))
+                .initialTokens(0).build();
+        IntegrationLimits limits = IntegrationLimits.builder().bandwidth(interval).build();
+        TurnScheduler scheduler = scheduler(Map.of("jira", limits));
+
+        CallOutcome limited = scheduler.start(batch("ticket", 1),
+                (call, args) -> new ToolOutput(TextNode.valueOf("ok"), null),
+                new TurnOptions(Duration.ofSeconds(5), null)).whenDone().get(30, TimeUnit.SECONDS).get(0);
+
+        String words = "1 per PT1M, refilled all at once each period, starts with 0";
+        assertThat(limited.errorCode()).isEqualTo(ErrorCode.RATE_LIMITED);
+        assertThat(limited.error()).contains("'jira' is rate limited (" + words + ")");
+        assertThat(limits.toString()).contains("rates=[" + words + "]");
     }
 
     @Test
