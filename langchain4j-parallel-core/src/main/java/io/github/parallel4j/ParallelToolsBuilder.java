@@ -10,19 +10,24 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
 /**
- * Collects the settings of a {@link ParallelTools}, then makes what it was asked for: {@link ParallelTools#builder()}
- * gives one whose {@link #build()} makes the instance, {@link ParallelToolsConfig#custom()} and
- * {@link ParallelToolsConfig#from(ParallelToolsConfig)} one whose {@link #build()} makes the configuration alone
- * (to run later with {@link ParallelTools#of(ParallelToolsConfig)}). The setters are the same either way.
+ * Collects the settings of a {@link ParallelTools}, with the same setters for both uses: from
+ * {@link ParallelTools#builder()}, {@link #build()} makes the instance; from {@link ParallelToolsConfig#custom()} or
+ * {@link ParallelToolsConfig#from(ParallelToolsConfig)}, the configuration, to run with {@link ParallelTools#of}.
  *
- * <p>Each setter checks its value, throwing an {@link IllegalArgumentException} that names the setting and the bad
- * value, and says its default, a {@code DEFAULT_*} constant of {@link ParallelToolsConfig}. Not thread-safe.
+ * <pre>{@code
+ * ParallelTools parallel = ParallelTools.builder().turnTimeout(Duration.ofSeconds(30)).maxBatchSize(16).build();
+ * ParallelToolsConfig wider = ParallelToolsConfig.from(parallel.config()).maxBatchSize(32).build();
+ * ParallelTools second = ParallelTools.of(wider);           // every other setting as in parallel
+ * }</pre>
+ *
+ * <p>Each setter checks its value at once (an {@link IllegalArgumentException} names the setting and the bad value)
+ * and says its default, a {@code DEFAULT_*} constant of {@link ParallelToolsConfig}. {@link #build()} copies the
+ * settings: build again after more setters, and what was built stays as it was. Not thread-safe; what it builds is.
  *
  * @param <T> what {@link #build()} makes: {@link ParallelTools} or {@link ParallelToolsConfig}
  */
 public final class ParallelToolsBuilder<T> {
 
-    /** What this builder has collected so far. */
     private final Settings settings;
     private final Function<ParallelToolsConfig, T> make;
 
@@ -32,11 +37,7 @@ public final class ParallelToolsBuilder<T> {
         this.make = make;
     }
 
-    /**
-     * Makes what this builder was made for, from the settings it holds now; it can go on collecting and build again.
-     *
-     * @return the {@link ParallelTools} or the {@link ParallelToolsConfig}
-     */
+    /** @return the {@link ParallelTools} or the {@link ParallelToolsConfig}, from the settings held now */
     public T build() {
         return make.apply(new ParallelToolsConfig(settings));
     }
@@ -376,7 +377,7 @@ public final class ParallelToolsBuilder<T> {
     }
 
     /**
-     * Carries more thread-bound context to tool threads; the MDC is always carried.
+     * Carries more thread-bound context to tool threads (see {@link ContextPropagator}); the MDC is always carried.
      *
      * @param propagator the propagator
      * @return this builder

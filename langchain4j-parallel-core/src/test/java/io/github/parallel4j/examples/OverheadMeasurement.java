@@ -72,29 +72,7 @@ public final class OverheadMeasurement {
     }
 
     private static void truncation() {
-        truncation(12_500);
-        truncation(20_000);
-    }
-
-    private static void truncation(int items) {
-        com.fasterxml.jackson.databind.node.ArrayNode big = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
-        for (int i = 0; i < items; i++) {
-            big.addObject().put("id", i).put("text", "y".repeat(40)).putArray("tags").add("a").add("b");
-        }
-        int size = big.toString().length();
-        io.github.parallel4j.internal.observe.JsonTruncator truncator = new io.github.parallel4j.internal.observe.JsonTruncator();
-        for (int i = 0; i < 50; i++) {
-            truncator.truncate(big, 16_000);
-        }
-        long[] samples = new long[100];
-        for (int i = 0; i < samples.length; i++) {
-            long t = System.nanoTime();
-            truncator.truncate(big, 16_000);
-            samples[i] = System.nanoTime() - t;
-        }
-        Arrays.sort(samples);
-        System.out.printf("truncating a %.1f MB JSON array to 16 000 chars: p50 %.2f ms, p95 %.2f ms%n",
-                size / 1e6, samples[50] / 1e6, samples[95] / 1e6);
+        io.github.parallel4j.internal.observe.TruncationMeasurement.print();
     }
 
     /** A tool that ignores interrupts, waiting on a latch the measurement releases afterwards. */

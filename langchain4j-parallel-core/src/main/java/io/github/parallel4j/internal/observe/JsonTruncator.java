@@ -19,7 +19,7 @@ import java.util.Map;
  * visits only about a budget's worth of nodes, so a megabyte is cut in a few milliseconds. Stateless and
  * thread-safe.
  */
-public final class JsonTruncator {
+final class JsonTruncator {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** The smallest budget: room for a string that says how much it left out. */

@@ -29,11 +29,15 @@ public class ShopApplication {
     static final AtomicInteger TURNS = new AtomicInteger();
     static final AtomicInteger CALLS = new AtomicInteger();
 
-    /** @param args the LangChain4j version this library is tested with (the build passes it), then Spring's */
+    /**
+     * @param args optionally the LangChain4j version this library is tested with (the consumer test's build passes
+     *     it, for its check; started by hand, the application runs without it)
+     */
     public static void main(String[] args) {
+        String tested = args.length > 0 ? args[0] : "(not given)";
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ShopApplication.class)
                 .web(WebApplicationType.NONE).run(args)) {
-            System.out.println("shop: LangChain4j " + langchain4jOnClassPath() + ", tested with " + args[0]);
+            System.out.println("shop: LangChain4j " + langchain4jOnClassPath() + ", tested with " + tested);
             String answer = context.getBean(ShopAssistant.class).chat("Where is order O-1, and who ordered it?");
             System.out.println("shop: " + TURNS.get() + " turn, " + CALLS.get() + " calls through langchain4j-parallel");
             System.out.println("shop: answer: " + answer);
