@@ -33,6 +33,8 @@ final class Batch implements TurnShares {
     boolean runsAlone;
     /** Each call's share of the turn's observation budget, computed once when first needed. */
     private int[] shares;
+    /** The message as the streaming model delivered it, or null when the library could not see it stream. */
+    final StreamedMessage source;
 
     /**
      * The context of the thread that received the AI message (the caller's, for a synchronous AI service), for the
@@ -42,7 +44,8 @@ final class Batch implements TurnShares {
     final List<Supplier<Runnable>> context;
 
     Batch(List<ToolExecutionRequest> requests, List<Supplier<Runnable>> context, boolean concurrent,
-            Set<Integer> unknownToLangChain4j, Set<Integer> ours) {
+            Set<Integer> unknownToLangChain4j, Set<Integer> ours, StreamedMessage source) {
+        this.source = source;
         this.ours = Set.copyOf(ours);
         this.context = context;
         this.requests = List.copyOf(requests);

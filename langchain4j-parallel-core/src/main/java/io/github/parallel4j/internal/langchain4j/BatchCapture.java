@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +54,9 @@ final class BatchCapture {
         builder.registerListeners(
                 // As each invocation starts, before it reads the streaming model and the tool executor.
                 (AiServiceStartedListener) event -> service.prepare(messages),
-                (AiServiceResponseReceivedListener) event -> onResponse(event.invocationContext(), event.request(),
-                        event.response() == null ? null : event.response().aiMessage()),
+                (AiServiceResponseReceivedListener) event -> onResponse(event.invocationContext(),
+                        offeredTools(event.request()), event.response() == null ? null : event.response().aiMessage(),
+                        null),
                 (AiServiceRequestIssuedListener) event -> passed(event.invocationContext()),
                 (AiServiceCompletedListener) event -> passed(event.invocationContext()),
                 (AiServiceErrorListener) event -> failed(event.invocationContext(), event.error()));
@@ -79,22 +81,28 @@ final class BatchCapture {
     /**
      * A message that streamed in complete before any of its calls reached the library, and whose response no listener
      * heard (the first message of an output guardrail's reprompt, whose tool loop LangChain4j runs on its own): it is
-     * captured now, as the listener would have, unless it was already.
+     * captured now, as the listener would have (with the tools the model was offered, and the context of the thread
+     * that received it, both recorded by the streaming model), unless it was already.
      *
      * @param context the invocation, as the call brought it
      * @param message the message, as the streaming model delivered it
      */
     void streamedComplete(InvocationContext context, StreamedMessage message) {
-        onResponse(context, null, AiMessage.from(message.calls()));
+        onResponse(context, message.offered(), AiMessage.from(message.calls()), message.context());
     }
 
-    private void onResponse(InvocationContext context, ChatRequest request, AiMessage message) {
+    /**
+     * @param offered the names of the tools the model was offered, or null when unknown
+     * @param captured the context of the thread that received the message, or null for the current thread's
+     */
+    private void onResponse(InvocationContext context, Set<String> offered, AiMessage message,
+            List<Supplier<Runnable>> captured) {
         if (context == null || context.invocationId() == null || message == null
                 || !message.hasToolExecutionRequests() || invocations.failed(context.invocationId())) {
             return;
         }
         List<ToolExecutionRequest> calls = message.toolExecutionRequests();
-        Set<String> offered = offeredTools(request);
+        List<Supplier<Runnable>> threadContext = captured == null ? scheduler.capture() : captured;
         Set<Integer> unknown = new HashSet<>();
         Set<Integer> mine = new HashSet<>();
         List<ToolExecutionRequest> unknownCalls = new ArrayList<>();
@@ -128,10 +136,10 @@ final class BatchCapture {
                         notRun.put(calls.get(i).id(), String.valueOf(calls.get(i).name()));
                     }
                 }
-                whole = state.messageComplete(calls, scheduler.capture(), unknown, mine, concurrent, ourCalls, notRun,
+                whole = state.messageComplete(calls, threadContext, unknown, mine, concurrent, ourCalls, notRun,
                         messages.of(calls.get(0)));
             } else {
-                state.newBatch(calls, scheduler.capture(), unknown, mine, concurrent);
+                state.newBatch(calls, threadContext, unknown, mine, concurrent, null);
                 whole = true;
             }
             if (concurrent && whole) {
@@ -143,7 +151,7 @@ final class BatchCapture {
     }
 
     /** The names of the tools the model was offered, or null when the request does not say. */
-    private static Set<String> offeredTools(ChatRequest request) {
+    static Set<String> offeredTools(ChatRequest request) {
         if (request == null || request.toolSpecifications() == null) {
             return null;
         }

@@ -78,7 +78,7 @@ final class Installation {
     private final Planner planner;
     private final Invocations invocations;
     /** What the AI service's streaming model delivered: the model's order of each message's calls. */
-    private final StreamedMessages messages = new StreamedMessages();
+    private final StreamedMessages messages;
     /** Numbers turns for their idempotency keys: distinct across the turns of one invocation, and all others. */
     private final AtomicLong turns = new AtomicLong();
     /** The builder's tools and error handlers, as LangChain4j keeps them. */
@@ -108,6 +108,7 @@ final class Installation {
         this.planner = new Planner(maxBatch, tools::policy, Planner.UnknownTools.BARRIER, config.deduplicateReads(),
                 tools.arguments(), () -> builderTools.argumentErrorsToHandler());
         this.invocations = new Invocations(IDLE_INVOCATION_EXPIRY, scheduler.ticker());
+        this.messages = new StreamedMessages(scheduler::capture);
     }
 
     /**
@@ -222,12 +223,16 @@ final class Installation {
                         () -> start(List.of(request), state, context, scheduler.capture()));
                 // Decided per message, not per service: a message whose complete response came first is a whole batch.
                 StreamedMessage source = messages.of(request);
-                if (service.streamsCalls() && source != null && source.isComplete()) {
+                boolean wasComplete = service.streamsCalls() && source != null && source.isComplete();
+                if (wasComplete) {
                     capture.streamedComplete(context, source); // no listener may have heard it (a reprompt's loop)
                 }
                 claim = service.streamsCalls()
                         ? state.joinStreamed(request, source, () -> openBatch(state, context, source), inBatch)
                         : inBatch.get();
+                if (!wasComplete && source != null && source.isComplete()) {
+                    capture.streamedComplete(context, source); // completed meanwhile: closes the batch it joined
+                }
                 outcome = claim.run() == null ? refused(request, claim.refusal()) : await(claim, id, state);
             } catch (RuntimeException e) {
                 return internalFailure(request, e);

@@ -114,20 +114,15 @@ final class InvocationState {
      * @param ours positions of calls to tools of this installation: LangChain4j will hand each to its executor
      * @param concurrent whether LangChain4j runs the calls at once ({@code executeToolsConcurrently()}), so that
      *     the arrival of a call says nothing about the calls before it
+     * @param source the message as the streaming model delivered it, or null when the library could not see it
      */
     synchronized void newBatch(List<ToolExecutionRequest> requests, List<Supplier<Runnable>> context,
-            Set<Integer> unknownToLangChain4j, Set<Integer> ours, boolean concurrent) {
+            Set<Integer> unknownToLangChain4j, Set<Integer> ours, boolean concurrent, StreamedMessage source) {
         if (failure != null) {
             return;
         }
-        Batch next = new Batch(requests, context, concurrent, unknownToLangChain4j, ours);
-        for (ToolExecutionRequest request : requests) {
-            for (ToolExecutionRequest early : ranAlone) {
-                if (early == request || early.equals(request)) {
-                    next.runsAlone = true;
-                }
-            }
-        }
+        Batch next = new Batch(requests, context, concurrent, unknownToLangChain4j, ours, source);
+        next.runsAlone = requests.stream().anyMatch(request -> ranAlone.stream().anyMatch(request::equals));
         ranAlone.clear();
         batch = next;
         batchPending = !next.runsAlone;
@@ -218,8 +213,10 @@ final class InvocationState {
                 if (failure != null) {
                     return Claim.refused(failure);
                 }
-                // Complete before this call reached the library, and no call of it did before: a whole batch.
-                boolean whole = source != null && source.isComplete() && (streamed == null || !streamed.of(source));
+                // A whole batch only when one was captured for this very message and none of its calls streamed in:
+                // it may have completed a moment ago, uncaptured. Then this opens or joins the streamed batch.
+                boolean whole = source != null && batch != null && batch.source == source
+                        && (streamed == null || !streamed.of(source));
                 boolean inWhole = whole || streamed == null && batchPending && batch != null && batch.holds(request);
                 if (!inWhole && (streamed == null || streamed.closed() && !streamed.of(source))) {
                     streamed = open.get();
@@ -262,7 +259,7 @@ final class InvocationState {
             streamed = !same && streamed != null && streamed.closed() ? null : streamed; // the last message's
             current = streamed;
             if (current == null && !(batch != null && batch.sameCalls(requests))) {
-                newBatch(requests, context, unknownToLangChain4j, mine, concurrent);
+                newBatch(requests, context, unknownToLangChain4j, mine, concurrent, source);
             }
         }
         if (current != null) {
@@ -274,8 +271,8 @@ final class InvocationState {
 
     /** Lets the turn go past the given external calls; outside the monitor, since that may start calls. */
     private static void release(TurnRun run, int[] positions) {
-        for (int i : run != null && positions != null ? positions : new int[0]) {
-            run.release(i);
+        for (int i = 0; run != null && positions != null && i < positions.length; i++) {
+            run.release(positions[i]);
         }
     }
 

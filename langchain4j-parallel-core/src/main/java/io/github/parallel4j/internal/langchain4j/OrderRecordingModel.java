@@ -42,27 +42,27 @@ final class OrderRecordingModel implements StreamingChatModel {
 
     @Override
     public void chat(ChatRequest request, StreamingChatResponseHandler handler) {
-        model.chat(request, recording(handler));
+        model.chat(request, recording(handler, request));
     }
 
     @Override
     public void chat(ChatRequest request, ChatRequestOptions options, StreamingChatResponseHandler handler) {
-        model.chat(request, options, recording(handler));
+        model.chat(request, options, recording(handler, request));
     }
 
     @Override
     public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
-        model.doChat(request, recording(handler));
+        model.doChat(request, recording(handler, request));
     }
 
     @Override
     public void chat(String userMessage, StreamingChatResponseHandler handler) {
-        model.chat(userMessage, recording(handler));
+        model.chat(userMessage, recording(handler, null));
     }
 
     @Override
     public void chat(List<ChatMessage> messages, StreamingChatResponseHandler handler) {
-        model.chat(messages, recording(handler));
+        model.chat(messages, recording(handler, null));
     }
 
     @Override
@@ -95,8 +95,9 @@ final class OrderRecordingModel implements StreamingChatModel {
         return model.toString();
     }
 
-    private StreamingChatResponseHandler recording(StreamingChatResponseHandler handler) {
-        return handler instanceof Recording ? handler : new Recording(handler, new StreamedMessage());
+    private StreamingChatResponseHandler recording(StreamingChatResponseHandler handler, ChatRequest request) {
+        return handler instanceof Recording ? handler
+                : new Recording(handler, new StreamedMessage(BatchCapture.offeredTools(request)));
     }
 
     /** One message's handler: records, then forwards. */
@@ -125,7 +126,7 @@ final class OrderRecordingModel implements StreamingChatModel {
             if (ai != null && ai.hasToolExecutionRequests()) {
                 List<ToolExecutionRequest> calls = ai.toolExecutionRequests();
                 calls.forEach(request -> messages.record(request, message));
-                message.complete(calls);
+                message.complete(calls, messages.capture()); // on the thread the response listener runs on
             }
             handler.onCompleteResponse(completeResponse);
         }

@@ -4,6 +4,8 @@ import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What the streaming model's handler saw of one AI message: its tool calls in the order the model completed them
@@ -17,20 +19,48 @@ import java.util.List;
  */
 final class StreamedMessage {
 
+    /** The names of the tools the request offered the model, or null when the request did not say. */
+    private final Set<String> offered;
     // Guarded by this.
     private final List<WeakReference<ToolExecutionRequest>> announced = new ArrayList<>();
     private List<WeakReference<ToolExecutionRequest>> complete = List.of();
+    private List<Supplier<Runnable>> context = List.of();
     private volatile boolean isComplete;
+
+    /** @param offered the names of the tools the request offered the model, or null when it did not say */
+    StreamedMessage(Set<String> offered) {
+        this.offered = offered == null ? null : Set.copyOf(offered);
+    }
+
+    StreamedMessage() {
+        this(null);
+    }
 
     /** The model completed the next call of the message. */
     synchronized void announce(ToolExecutionRequest request) {
         announced.add(new WeakReference<>(request));
     }
 
-    /** The complete response came, with these calls (in the model's order). */
-    synchronized void complete(List<ToolExecutionRequest> calls) {
-        complete = calls.stream().map(WeakReference::new).toList();
+    /**
+     * The complete response came, with these calls (in the model's order).
+     *
+     * @param context the thread context of the thread that received it (the one the response listener runs on), for
+     *     the tools of a batch captured from a call rather than by the listener
+     */
+    synchronized void complete(List<ToolExecutionRequest> calls, List<Supplier<Runnable>> context) {
+        this.complete = calls.stream().map(WeakReference::new).toList();
+        this.context = List.copyOf(context);
         isComplete = true;
+    }
+
+    /** @return the names of the tools the model was offered, or null when the request did not say */
+    Set<String> offered() {
+        return offered;
+    }
+
+    /** @return the thread context captured when the complete response came (empty before) */
+    synchronized List<Supplier<Runnable>> context() {
+        return context;
     }
 
     /** @return whether the complete response has come */

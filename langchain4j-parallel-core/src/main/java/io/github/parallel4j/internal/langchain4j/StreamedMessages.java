@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Finds, for a tool call LangChain4j hands to a wrapped executor, the message the streaming model delivered it in
@@ -20,6 +22,18 @@ final class StreamedMessages {
 
     private final Cache<ToolExecutionRequest, StreamedMessage> byRequest =
             Caffeine.newBuilder().weakKeys().expireAfterAccess(KEPT).build();
+    /** Captures the current thread's context, as a turn's tools will see it. */
+    private final Supplier<List<Supplier<Runnable>>> capture;
+
+    /** @param capture captures the current thread's context, as a turn's tools will see it */
+    StreamedMessages(Supplier<List<Supplier<Runnable>>> capture) {
+        this.capture = capture;
+    }
+
+    /** @return the current thread's context, captured as a turn's tools will see it */
+    List<Supplier<Runnable>> capture() {
+        return capture.get();
+    }
 
     /** Records that the request is a call of the message. */
     void record(ToolExecutionRequest request, StreamedMessage message) {
