@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The plan of one AI message whose tool calls stream in: each call joins it the moment it arrives, in arrival order
@@ -74,11 +75,11 @@ public final class OpenPlan {
     /** Calls waiting for a call id that has not arrived, by that id, in arrival order. */
     private final Map<String, List<Integer>> awaiting = new LinkedHashMap<>();
     /**
-     * Calls that wait for names they would be malformed references to (such as {@code "order $x.id"}, where only
-     * the braced form counts), so were planned with those names as text: should such a call arrive, they are refused,
-     * as a whole message's plan would refuse them.
+     * For each call, the names it would be a malformed reference to (such as {@code "order $x.id"}, where only the
+     * braced form counts), which it was planned with as text: should a call of such a name arrive, it is refused, as a
+     * whole message's plan would refuse it. Its other names are read as forward references.
      */
-    private final Set<Integer> textUnlessArrived = new HashSet<>();
+    private final Map<Integer, Set<String>> textUnlessArrived = new HashMap<>();
     /** Once closed: the ids of the message's calls still to arrive here. */
     private Set<String> coming;
     /** Once closed: the ids of the message's calls this library does not run, with their tools. */
@@ -112,7 +113,8 @@ public final class OpenPlan {
             // Once the message is closed, the ids of its calls still to be added are known too; before, any name may
             // be the id of a call still to come.
             maybeLater = maybeLater(call);
-            Set<String> later = textUnlessArrived.contains(index) ? Set.of() : maybeLater;
+            Set<String> asText = textUnlessArrived.getOrDefault(index, Set.of());
+            Set<String> later = maybeLater.stream().filter(name -> !asText.contains(name)).collect(Collectors.toSet());
             planner.readReferencesAndKeys(call, id -> byId.containsKey(id) || coming != null && coming.contains(id)
                     || later.contains(id));
         }
@@ -120,9 +122,9 @@ public final class OpenPlan {
             Planner.markDuplicate(call, calls, firstReads);
         }
         List<String> forward = linkReferences(call);
-        if (textUnlessArrived.contains(index) && call.kind == Kind.RUN) {
+        if (textUnlessArrived.containsKey(index) && call.kind == Kind.RUN) {
             forward = new ArrayList<>(forward);
-            for (String id : maybeLater) {
+            for (String id : textUnlessArrived.get(index)) {
                 if (!forward.contains(id)) {
                     forward.add(id);
                 }
@@ -136,10 +138,12 @@ public final class OpenPlan {
             waiters.addAll(take(call.providerId));
         }
         for (int w : waiters) {
-            if (textUnlessArrived.contains(w)) {
+            Set<String> asText = textUnlessArrived.getOrDefault(w, Set.of());
+            if (asText.contains(call.id) || asText.contains(call.providerId)) {
                 if (calls.get(w).kind != Kind.REJECTED) {
                     rejected.add(calls.get(w));
-                    calls.get(w).reject(ErrorCode.UNRESOLVED_REFERENCE, malformed(calls.get(w), call.id));
+                    calls.get(w).reject(ErrorCode.UNRESOLVED_REFERENCE, LaterIds.why(calls.get(w).arguments, call.id,
+                            byId::containsKey));
                 }
                 continue;
             }
@@ -169,40 +173,21 @@ public final class OpenPlan {
     }
 
     /**
-     * The names after {@code $} in a call's arguments that are no call's id yet and may become one; empty once the
-     * message is closed (then every id of it is known) and for names starting with {@code call}, which are
-     * references whatever comes. A call whose text would be a malformed reference to such a name is planned with the
-     * name as text, and remembered in {@link #textUnlessArrived}.
+     * The names after {@code $} in a call's arguments that are no call's id yet and may become one ({@link LaterIds});
+     * empty once the message is closed (then every id of it is known). Each name is judged on its own: one the text
+     * would be a malformed reference to is planned as text, and remembered in {@link #textUnlessArrived}; the others
+     * are forward references.
      */
     private Set<String> maybeLater(PlannedCall call) {
         if (coming != null || call.arguments == null) {
             return Set.of();
         }
-        Set<String> names = new HashSet<>();
-        for (String name : References.tokenNames(call.arguments)) {
-            if (!byId.containsKey(name) && !name.startsWith("call")) {
-                names.add(name);
-            }
-        }
-        if (names.isEmpty()) {
-            return names;
-        }
-        try {
-            References.findAll(call.arguments, id -> byId.containsKey(id) || names.contains(id));
-        } catch (References.UnresolvedReferenceException e) {
-            textUnlessArrived.add(call.index);
+        Set<String> names = LaterIds.candidates(call.arguments, byId::containsKey, byId.keySet());
+        Set<String> malformed = LaterIds.malformed(call.arguments, names, byId::containsKey);
+        if (!malformed.isEmpty()) {
+            textUnlessArrived.put(call.index, malformed);
         }
         return names;
-    }
-
-    /** Why a call planned with a name as text is refused now that a call of that id arrived. */
-    private String malformed(PlannedCall call, String id) {
-        try {
-            References.findAll(call.arguments, name -> byId.containsKey(name) || name.equals(id));
-            return "its arguments refer to " + id + " in a way that is not a reference";
-        } catch (References.UnresolvedReferenceException e) {
-            return e.getMessage();
-        }
     }
 
     private void describeEdges(int index) {

@@ -163,10 +163,11 @@ class OpenPlanTest {
 
     @Test
     void should_pass_a_name_of_no_call_on_as_text_once_the_message_closes_without_it() {
+        // Ids without a scheme to go by (letters then something else): any name may be the id of a call to come.
         OpenPlan plan = planner.open();
-        OpenPlan.Arrival home = plan.add(call("toolu_A", "read", "{\"path\":\"$HOME\"}"));
-        OpenPlan.Arrival braced = plan.add(call("toolu_B", "read", "{\"q\":\"cost ${price} now\"}"));
-        OpenPlan.Arrival unbraced = plan.add(call("toolu_C", "read", "{\"q\":\"cost $price now\"}"));
+        OpenPlan.Arrival home = plan.add(call("1", "read", "{\"path\":\"$HOME\"}"));
+        OpenPlan.Arrival braced = plan.add(call("2", "read", "{\"q\":\"cost ${price} now\"}"));
+        OpenPlan.Arrival unbraced = plan.add(call("3", "read", "{\"q\":\"cost $price now\"}"));
         assertThat(List.of(home.awaits(), braced.awaits(), unbraced.awaits())).as("each may name a call to come")
                 .containsExactly(1, 1, 1);
 
@@ -178,6 +179,38 @@ class OpenPlanTest {
             assertThat(a.call().kind()).isEqualTo(Kind.RUN);
             assertThat(References.fill(closing.plan(), a.call(), target -> null)).isEqualTo(a.call().arguments());
         }
+    }
+
+    @Test
+    void should_hold_nothing_for_a_name_that_has_no_ids_scheme_when_the_ids_have_one() {
+        OpenPlan plan = planner.open();
+        OpenPlan.Arrival home = plan.add(call("toolu_A", "read", "{\"path\":\"$HOME\",\"q\":\"in $USD\"}"));
+        OpenPlan.Arrival later = plan.add(call("toolu_B", "read", "{\"q\":\"$toolu_Z\"}"));
+
+        assertThat(home.awaits()).as("HOME and USD are not toolu_ ids: text at once").isZero();
+        assertThat(home.call().references()).isEmpty();
+        assertThat(later.awaits()).as("toolu_Z may still stream in").isEqualTo(1);
+    }
+
+    @Test
+    void should_read_a_forward_reference_next_to_text_that_names_another_id_of_the_same_scheme() {
+        OpenPlan plan = planner.open();
+        OpenPlan.Arrival mixed = plan.add(call("toolu_1", "read",
+                "{\"to\":\"$toolu_2.email\",\"note\":\"costs $toolu_9 today\"}"));
+        assertThat(mixed.awaits()).as("toolu_2 as a reference, toolu_9 as text unless it arrives").isEqualTo(2);
+
+        OpenPlan.Arrival target = plan.add(call("toolu_2", "read", "{}"));
+        OpenPlan.Closing closing = plan.close(Set.of(), Map.of());
+
+        assertThat(target.rejected()).as("the reference to toolu_2 is well formed").isEmpty();
+        assertThat(mixed.call().kind()).isEqualTo(Kind.RUN);
+        assertThat(mixed.call().references()).extracting(Reference::callId).containsExactly("toolu_2");
+        assertThat(mixed.call().dataPredecessors()).containsExactly(1);
+        assertThat(closing.released()).containsExactly(0);
+        com.fasterxml.jackson.databind.JsonNode filled = References.fill(closing.plan(), mixed.call(),
+                t -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("email", "a@x"));
+        assertThat(filled.get("to").asText()).isEqualTo("a@x");
+        assertThat(filled.get("note").asText()).isEqualTo("costs $toolu_9 today");
     }
 
     @Test
