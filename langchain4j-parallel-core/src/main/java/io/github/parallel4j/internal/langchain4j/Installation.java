@@ -108,7 +108,8 @@ final class Installation {
         this.planner = new Planner(maxBatch, tools::policy, Planner.UnknownTools.BARRIER, config.deduplicateReads(),
                 tools.arguments(), () -> builderTools.argumentErrorsToHandler());
         this.invocations = new Invocations(IDLE_INVOCATION_EXPIRY, scheduler.ticker());
-        this.messages = new StreamedMessages(scheduler::capture);
+        this.messages = new StreamedMessages(scheduler::capture,
+                id -> invocations.fail(id, null, StreamedMessages.CANCELLED, true));
     }
 
     /**
@@ -223,6 +224,7 @@ final class Installation {
                         () -> start(List.of(request), state, context, scheduler.capture()));
                 // Decided per message, not per service: a message whose complete response came first is a whole batch.
                 StreamedMessage source = messages.of(request);
+                messages.reached(source, id); // a stream cancelled before: the invocation fails, the call is refused
                 boolean wasComplete = service.streamsCalls() && source != null && source.isComplete();
                 if (wasComplete) {
                     capture.streamedComplete(context, source); // no listener may have heard it (a reprompt's loop)

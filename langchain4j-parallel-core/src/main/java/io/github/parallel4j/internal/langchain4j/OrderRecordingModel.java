@@ -19,6 +19,7 @@ import dev.langchain4j.model.chat.response.PartialThinkingContext;
 import dev.langchain4j.model.chat.response.PartialToolCall;
 import dev.langchain4j.model.chat.response.PartialToolCallContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.chat.response.StreamingHandle;
 import java.util.List;
 import java.util.Set;
 
@@ -28,7 +29,10 @@ import java.util.Set;
  * complete message ({@link StreamedMessage}), before LangChain4j's handler sees them. LangChain4j hands each call to
  * its executor from that handler, in that order, but its threads may reach the library in another.
  *
- * <p>Every method forwards to the model; every handler event is forwarded unchanged, on the thread it came on.
+ * <p>Every method forwards to the model; every handler event is forwarded on the thread it came on, unchanged but for
+ * the {@link StreamingHandle} of a partial response's, thinking's or tool call's context: cancelling the stream through
+ * it fails the invocation first (LangChain4j then fires no event: without this, the calls of the open batch would wait
+ * for calls that never come), so that nothing of it still waiting starts.
  */
 final class OrderRecordingModel implements StreamingChatModel {
 
@@ -143,7 +147,8 @@ final class OrderRecordingModel implements StreamingChatModel {
 
         @Override
         public void onPartialResponse(PartialResponse partialResponse, PartialResponseContext context) {
-            handler.onPartialResponse(partialResponse, context);
+            handler.onPartialResponse(partialResponse, context == null ? null
+                    : new PartialResponseContext(cancelling(context.streamingHandle())));
         }
 
         @Override
@@ -153,7 +158,8 @@ final class OrderRecordingModel implements StreamingChatModel {
 
         @Override
         public void onPartialThinking(PartialThinking partialThinking, PartialThinkingContext context) {
-            handler.onPartialThinking(partialThinking, context);
+            handler.onPartialThinking(partialThinking, context == null ? null
+                    : new PartialThinkingContext(cancelling(context.streamingHandle())));
         }
 
         @Override
@@ -163,7 +169,24 @@ final class OrderRecordingModel implements StreamingChatModel {
 
         @Override
         public void onPartialToolCall(PartialToolCall partialToolCall, PartialToolCallContext context) {
-            handler.onPartialToolCall(partialToolCall, context);
+            handler.onPartialToolCall(partialToolCall, context == null ? null
+                    : new PartialToolCallContext(cancelling(context.streamingHandle())));
+        }
+
+        /** The stream's handle, failing the invocation before the stream is cancelled. */
+        private StreamingHandle cancelling(StreamingHandle handle) {
+            return new StreamingHandle() {
+                @Override
+                public void cancel() {
+                    messages.cancelled(message);
+                    handle.cancel();
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return handle.isCancelled();
+                }
+            };
         }
 
         @Override

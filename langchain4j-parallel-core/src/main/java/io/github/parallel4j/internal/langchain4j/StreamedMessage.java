@@ -5,6 +5,7 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +26,10 @@ final class StreamedMessage {
     private final List<WeakReference<ToolExecutionRequest>> announced = new ArrayList<>();
     private List<WeakReference<ToolExecutionRequest>> complete = List.of();
     private List<Supplier<Runnable>> context = List.of();
+    /** The invocation its calls belong to, once one of them reached the library. */
+    private UUID invocation;
+    /** Whether the stream was cancelled through its {@code StreamingHandle}. */
+    private boolean cancelled;
     private volatile boolean isComplete;
 
     /** @param offered the names of the tools the request offered the model, or null when it did not say */
@@ -51,6 +56,29 @@ final class StreamedMessage {
         this.complete = calls.stream().map(WeakReference::new).toList();
         this.context = List.copyOf(context);
         isComplete = true;
+    }
+
+    /**
+     * A call of the message reached the library under this invocation.
+     *
+     * @return whether the stream was cancelled already: the invocation is to be failed
+     */
+    synchronized boolean reachedBy(UUID id) {
+        if (invocation == null) {
+            invocation = id;
+        }
+        return cancelled;
+    }
+
+    /**
+     * The stream was cancelled through its {@code StreamingHandle}: no listener will hear of it.
+     *
+     * @return the invocation to fail, or null while no call of the message has reached the library (the first that
+     *     does fails it, {@link #reachedBy})
+     */
+    synchronized UUID cancelled() {
+        cancelled = true;
+        return invocation;
     }
 
     /** @return the names of the tools the model was offered, or null when the request did not say */

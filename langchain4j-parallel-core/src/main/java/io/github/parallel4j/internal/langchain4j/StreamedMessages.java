@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -17,6 +19,9 @@ import java.util.function.Supplier;
  */
 final class StreamedMessages {
 
+    /** Why the calls of an invocation whose stream was cancelled are cancelled, for the model. */
+    static final String CANCELLED = "the AI service's stream was cancelled (StreamingHandle.cancel())";
+
     /** How long a call is remembered after it was last seen. */
     static final Duration KEPT = Duration.ofMinutes(10);
 
@@ -24,10 +29,31 @@ final class StreamedMessages {
             Caffeine.newBuilder().weakKeys().expireAfterAccess(KEPT).build();
     /** Captures the current thread's context, as a turn's tools will see it. */
     private final Supplier<List<Supplier<Runnable>>> capture;
+    /** Fails an invocation whose stream was cancelled. */
+    private final Consumer<UUID> cancel;
 
-    /** @param capture captures the current thread's context, as a turn's tools will see it */
-    StreamedMessages(Supplier<List<Supplier<Runnable>>> capture) {
+    /**
+     * @param capture captures the current thread's context, as a turn's tools will see it
+     * @param cancel fails an invocation whose stream was cancelled through its {@code StreamingHandle}
+     */
+    StreamedMessages(Supplier<List<Supplier<Runnable>>> capture, Consumer<UUID> cancel) {
         this.capture = capture;
+        this.cancel = cancel;
+    }
+
+    /** A call of the message reached the library: if its stream was cancelled before, the invocation fails now. */
+    void reached(StreamedMessage message, UUID invocation) {
+        if (message != null && invocation != null && message.reachedBy(invocation)) {
+            cancel.accept(invocation);
+        }
+    }
+
+    /** The message's stream was cancelled: its invocation fails now, or when its first call reaches the library. */
+    void cancelled(StreamedMessage message) {
+        UUID invocation = message.cancelled();
+        if (invocation != null) {
+            cancel.accept(invocation);
+        }
     }
 
     /** @return the current thread's context, captured as a turn's tools will see it */

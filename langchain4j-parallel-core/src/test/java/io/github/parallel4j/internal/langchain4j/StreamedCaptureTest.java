@@ -112,7 +112,7 @@ class StreamedCaptureTest {
         AiServices<StreamingAssistant> builder = AiServices.builder(StreamingAssistant.class)
                 .streamingChatModel(new GappedStreamingModel()).executeToolsConcurrently().tools(tools);
         Invocations invocations = new Invocations(Duration.ofMinutes(30), Ticker.system()::read);
-        StreamedMessages messages = new StreamedMessages(scheduler::capture);
+        StreamedMessages messages = new StreamedMessages(scheduler::capture, id -> {});
         BatchCapture capture = new BatchCapture(invocations, scheduler, "read"::equals, AiServiceConfig.of(builder),
                 messages);
         ToolExecutionRequest ghost = ScriptedChatModel.call("call_1", "ghost", "{}");
