@@ -4,6 +4,7 @@ import dev.langchain4j.service.AiServiceContext;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.service.tool.ToolService;
+import io.github.parallel4j.internal.schedule.TurnScheduler;
 import java.lang.reflect.Field;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -72,13 +73,15 @@ final class AiServiceConfig {
 
     /**
      * Puts the library's wrappers in place before an invocation reads them (called as it starts, on its thread): the
-     * streaming model records the model's order of each message's calls ({@link OrderRecordingModel}), and the tool
-     * executor never runs a call on the stream's thread ({@link NoCallerRunsExecutor}). Idempotent; concurrent
-     * invocations may each put an equivalent wrapper in place, and each then reads one.
+     * streaming model records the model's order of each message's calls ({@link OrderRecordingModel}), and, for a
+     * streaming AI service only, the tool executor does not run a call the stream submits on the stream's thread
+     * ({@link NoCallerRunsExecutor}). Idempotent; concurrent invocations may each put an equivalent wrapper in place,
+     * and each then reads one.
      *
      * @param messages where the streaming model records what it delivered
+     * @param scheduler the library's executor and context propagators, for a call handed over from the stream
      */
-    void prepare(StreamedMessages messages) {
+    void prepare(StreamedMessages messages, TurnScheduler scheduler) {
         if (context == null) {
             return;
         }
@@ -88,8 +91,9 @@ final class AiServiceConfig {
         }
         ToolService tools = context.toolService;
         Executor executor = tools == null ? null : tools.executor();
-        if (executor != null && !(executor instanceof NoCallerRunsExecutor)) {
-            tools.executeToolsConcurrently(new NoCallerRunsExecutor(executor));
+        if (model != null && executor != null && !(executor instanceof NoCallerRunsExecutor)) {
+            tools.executeToolsConcurrently(new NoCallerRunsExecutor(executor, scheduler.executor(),
+                    scheduler::capture));
         }
     }
 

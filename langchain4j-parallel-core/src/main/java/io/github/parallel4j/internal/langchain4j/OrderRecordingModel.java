@@ -121,7 +121,7 @@ final class OrderRecordingModel implements StreamingChatModel {
                 message.announce(request);
                 messages.record(request, message);
             }
-            handler.onCompleteToolCall(completeToolCall);
+            NoCallerRunsExecutor.fromStream(() -> handler.onCompleteToolCall(completeToolCall));
         }
 
         @Override

@@ -146,7 +146,7 @@ public final class TurnScheduler {
         }
     }
 
-    Executor executor() {
+    public Executor executor() {
         return executor;
     }
 
