@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The calls of one AI message that streams in while LangChain4j runs its tools at once
@@ -32,6 +34,8 @@ import java.util.function.Supplier;
  * read volatile fields.
  */
 final class StreamedBatch implements TurnShares {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamedBatch.class);
 
     private final OpenPlan plan;
     /** The message as the streaming model delivered it (the model's order of its calls), or null when unseen. */
@@ -95,8 +99,8 @@ final class StreamedBatch implements TurnShares {
      * @return its place, or null when the message is complete and this is none of its calls (a new message's)
      */
     Joined join(ToolExecutionRequest request) {
-        if (!complete) {
-            started(); // outside the monitor: the user's turn observers run as the turn starts
+        if (!complete || turn.isCompletedExceptionally()) {
+            started(); // outside the monitor: the user's turn observers run as the turn starts; throws if it failed
         }
         return joinStarted(request);
     }
@@ -166,7 +170,16 @@ final class StreamedBatch implements TurnShares {
      */
     void close(List<ToolExecutionRequest> ours, Map<String, String> notRun) {
         if (!complete && !ours.isEmpty()) {
-            started();
+            try {
+                started();
+            } catch (RuntimeException | Error e) {
+                // No call had joined (the first would have started the turn). The batch is over: each call of it that
+                // comes fails as the start did (join), and nothing waits for them.
+                log.warn("The turn of a streamed message could not start; its calls fail", e);
+                unclaimed = 0;
+                complete = true;
+                return;
+            }
         }
         StreamedTurn sealing = closeStarted(ours, notRun);
         if (sealing != null) {

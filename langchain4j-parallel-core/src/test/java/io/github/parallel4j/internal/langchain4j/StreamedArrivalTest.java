@@ -64,12 +64,15 @@ class StreamedArrivalTest {
 
     /**
      * Holds LangChain4j's tasks until released, then starts the last one first and the others only once the tool
-     * {@code waitFor} names has started (or 5 s passed): the reverse of the model's order, forced.
+     * {@code waitFor} names has started (or 10 s passed, which {@link #assertOpened} fails): the reverse of the
+     * model's order, forced.
      */
     static class ReversingExecutor implements Executor {
         private final List<Runnable> tasks = new CopyOnWriteArrayList<>();
         private final CountDownLatch waitFor;
         final CountDownLatch allDone;
+        /** Whether what the reversed start waited for happened (rather than the wait timing out). */
+        private final CompletableFuture<Boolean> opened = new CompletableFuture<>();
 
         ReversingExecutor(CountDownLatch waitFor, int expected) {
             this.waitFor = waitFor;
@@ -93,8 +96,9 @@ class StreamedArrivalTest {
                 List<Runnable> held = new ArrayList<>(tasks);
                 new Thread(held.get(held.size() - 1), "reversed-last").start();
                 try {
-                    waitFor.await(5, TimeUnit.SECONDS);
+                    opened.complete(waitFor.await(10, TimeUnit.SECONDS));
                 } catch (InterruptedException e) {
+                    opened.complete(false);
                     return;
                 }
                 for (int i = held.size() - 2; i >= 0; i--) {
@@ -107,6 +111,12 @@ class StreamedArrivalTest {
 
         int held() {
             return tasks.size();
+        }
+
+        /** Asserts that the last call started while the others' threads were still held, without a timeout. */
+        void assertOpened() throws Exception {
+            assertThat(opened.get(30, TimeUnit.SECONDS)).as("the call started while LangChain4j's threads for the calls"
+                    + " before it were held: the library ran those itself").isTrue();
         }
     }
 
@@ -153,6 +163,7 @@ class StreamedArrivalTest {
         assertThat(observations).extracting(o -> o.get("ok").asBoolean()).containsOnly(true);
         assertThat(interval(tools, "cancel", "1").end()).as("the write the model sent first ran first")
                 .isLessThanOrEqualTo(interval(tools, "order", "1").start());
+        executor.assertOpened();
         assertThat(reports).hasSize(1);
     }
 
@@ -187,6 +198,7 @@ class StreamedArrivalTest {
                 .isLessThanOrEqualTo(interval(tools, "order", "1").start());
         assertThat(observations.get(1).toString()).as("a reference to a later call, known from the whole message")
                 .contains("\"orderId\":\"10\"");
+        executor.assertOpened();
         assertThat(reports).hasSize(1);
         assertThat(reports.get(0).calls()).hasSize(3);
     }
@@ -271,6 +283,7 @@ class StreamedArrivalTest {
     void should_run_once_a_call_whose_complete_response_copy_differs_from_the_one_that_streamed_in() throws Exception {
         Tools tools = new Tools();
         CompletableFuture<String> done = new CompletableFuture<>();
+        CompletableFuture<Boolean> startedEarly = new CompletableFuture<>();
         // The complete response holds the call with the same id and other whitespace: not equal, the same call.
         StreamingChatModel model = new StreamingChatModel() {
             private final AtomicInteger requests = new AtomicInteger();
@@ -287,8 +300,9 @@ class StreamedArrivalTest {
                     handler.onCompleteToolCall(new CompleteToolCall(1,
                             ScriptedChatModel.call("call_2", "order", "{\"orderId\":\"2\"}")));
                     try {
-                        tools.started("order 1").await(5, TimeUnit.SECONDS);
+                        startedEarly.complete(tools.started("order 1").await(10, TimeUnit.SECONDS));
                     } catch (InterruptedException e) {
+                        startedEarly.complete(false);
                         return;
                     }
                     handler.onCompleteResponse(ChatResponse.builder().aiMessage(AiMessage.from(List.of(
@@ -309,6 +323,8 @@ class StreamedArrivalTest {
                 .start();
 
         assertThat(done.get(30, TimeUnit.SECONDS)).isEqualTo("done");
+        assertThat(startedEarly.get(1, TimeUnit.SECONDS)).as("the call started from the stream, before its message was"
+                + " complete (the streamed path, not a whole batch)").isTrue();
         assertThat(tools.log.intervals()).as("each call ran once").hasSize(2);
         assertThat(reports).hasSize(1);
         assertThat(reports.get(0).calls()).hasSize(2);

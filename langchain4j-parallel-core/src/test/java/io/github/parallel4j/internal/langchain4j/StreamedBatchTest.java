@@ -71,7 +71,12 @@ class StreamedBatchTest {
         // first call's own executor comes: it must find its place without waiting for that listener.
         CompletableFuture<StreamedBatch.Joined> late = new CompletableFuture<>();
         AtomicBoolean foundWhileListening = new AtomicBoolean();
+        AtomicBoolean closing = new AtomicBoolean();
+        AtomicReference<Thread> listenedOn = new AtomicReference<>();
+        AtomicBoolean listenedWhileClosing = new AtomicBoolean();
         turn.get().whenDone().thenRun(() -> {
+            listenedOn.set(Thread.currentThread());
+            listenedWhileClosing.set(closing.get());
             new Thread(() -> late.complete(batch.join(first)), "late-executor").start();
             try {
                 late.get(5, TimeUnit.SECONDS);
@@ -81,10 +86,31 @@ class StreamedBatchTest {
             }
         });
 
+        closing.set(true);
         batch.close(List.of(first, second), Map.of());
+        closing.set(false);
 
         assertThat(late.get(10, TimeUnit.SECONDS).index()).isZero();
+        assertThat(listenedOn.get()).as("the turn's listener ran on the closing thread").isSameAs(Thread.currentThread());
+        assertThat(listenedWhileClosing).as("while the batch was closing").isTrue();
         assertThat(foundWhileListening).as("the late executor was not held up by the turn's listener").isTrue();
         assertThat(batch.expectsCalls()).isFalse();
+    }
+
+    @Test
+    void should_close_and_fail_every_call_of_a_message_whose_turn_could_not_start_at_the_close() {
+        ToolExecutionRequest call = ScriptedChatModel.call("call_1", "read", "{\"x\":1}");
+        StreamedMessage message = new StreamedMessage();
+        message.announce(call);
+        StreamedBatch batch = new StreamedBatch(planner.open(), message, name -> true, (empty, b) -> {
+            throw new IllegalStateException("a turn observer threw");
+        });
+
+        batch.close(List.of(call), Map.of()); // on the listener's thread: nothing may be left waiting
+
+        assertThat(batch.closed()).isTrue();
+        assertThat(batch.expectsCalls()).as("nothing waits for the message's calls").isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> batch.join(call))
+                .as("a call coming later fails as the start did").hasRootCauseMessage("a turn observer threw");
     }
 }
