@@ -100,7 +100,8 @@ final class OrderRecordingModel implements StreamingChatModel {
     }
 
     private StreamingChatResponseHandler recording(StreamingChatResponseHandler handler, ChatRequest request) {
-        return handler instanceof Recording ? handler
+        // Another installation's wrapper records for that installation only: this one records too.
+        return handler instanceof Recording recording && recording.owner() == this ? handler
                 : new Recording(handler, new StreamedMessage(BatchCapture.offeredTools(request)));
     }
 
@@ -112,6 +113,11 @@ final class OrderRecordingModel implements StreamingChatModel {
         Recording(StreamingChatResponseHandler handler, StreamedMessage message) {
             this.handler = handler;
             this.message = message;
+        }
+
+        /** @return the wrapper this handler records for */
+        OrderRecordingModel owner() {
+            return OrderRecordingModel.this;
         }
 
         @Override
