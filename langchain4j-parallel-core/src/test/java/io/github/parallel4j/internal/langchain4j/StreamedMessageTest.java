@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -170,6 +171,8 @@ class StreamedMessageTest {
         assertThat(interval(tools, "order", "2").end()).isLessThanOrEqualTo(interval(tools, "order", "20").start());
         assertThat(tools.log.intervals()).as("each call ran once").hasSize(4);
         assertThat(tools.log.intervals()).noneMatch(i -> i.detail().startsWith("$"));
+        // the turn's listener may run after the answer (it is told outside the batch's monitor): wait for it
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !reports.isEmpty());
         assertThat(reports).as("one report for the message").hasSize(1);
         assertThat(reports.get(0).calls()).extracting(CallReport::id)
                 .containsExactly("call_1", "call_2", "call_3", "call_4");
@@ -230,6 +233,7 @@ class StreamedMessageTest {
                 .containsExactly("BUDGET_EXCEEDED", "BUDGET_EXCEEDED");
         assertThat(observations.get(1).get("error").asText()).contains("did not run");
         assertThat(tools.log.count("order")).as("a call arriving after the budget ran out does not run").isZero();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !reports.isEmpty());
         assertThat(reports).hasSize(1);
     }
 
