@@ -14,18 +14,18 @@ import java.util.function.UnaryOperator;
 /**
  * What one attempt of a call must hold before it is given a thread, taken in one fixed order for every call and
  * without holding a thread, so that a waiting call is an entry in a queue and no two calls can wait for each
- * other: its invocation lock and resource-key locks ({@link #lock}); then, once the caller has had its say (an answer from
- * the read cache spends nothing), its turn's cap and its integration's slots ({@link #acquire}); its share of limits
- * held outside the JVM, when there are any ({@link #share}); the time its rate
- * permit should come, waited out on the timer ({@link #pace}); and last the JVM-wide slot. Whatever it took is
- * released exactly once ({@link #release()}, or {@link #withdraw()} when its turn closes while it waits).
+ * other: its invocation lock and resource-key locks ({@link #lock}); then, once the caller has had its say (an answer
+ * from the read cache spends nothing), its turn's cap and its integration's slots ({@link #acquire}); its share of
+ * limits held outside the JVM, when there are any ({@link #share}); the time its rate permit should come, waited out
+ * on the timer ({@link #pace}); and last the JVM-wide slot. Whatever it took is released exactly once
+ * ({@link #release()}, or {@link #withdraw()} when its turn closes while it waits).
  *
  * <p>Internal: public only so that the scheduler's package can use it.
  *
  * <p>Each step that does not let the call through at once writes down, when it does (or when the turn withdraws the
  * call from it), what held the call and for how long ({@link HoldLog}): the line of the lock it waited in, the cap
- * it queued for, the timer it waited on, the shared limits. A step that lets the call through at once writes nothing
- * and allocates nothing.
+ * it queued for, the timer it waited on, the shared limits (only when they made it wait: {@link SharedHold#waited}).
+ * A step that lets the call through at once writes nothing and allocates nothing.
  *
  * <p>Thread-safe. Its bookkeeping is guarded by its own monitor (the time it joined a lock's line by the lock table's,
  * which calls {@link #waiting} and {@link #left}); the liveness check it is given may take the caller's monitor
@@ -164,13 +164,13 @@ public final class Admission implements ResourceLocks.LineWatch {
                 release = take();
             }
         }
+        FairSlots slots = chain.get(k);
+        if (slots.step() != null && granted != null && granted.queued()) {
+            log.held(slots.step(), slots.name(), since, ticker.read()); // dead by now too: sealed at its outcome
+        }
         if (release != null) {
             release.release();
             return false;
-        }
-        FairSlots slots = chain.get(k);
-        if (slots.step() != null && granted != null && granted.queued()) {
-            log.held(slots.step(), slots.name(), since, ticker.read());
         }
         acquire(chain, k + 1, then);
         return true;
@@ -207,24 +207,26 @@ public final class Admission implements ResourceLocks.LineWatch {
                     return; // closed meanwhile: the one who took its resources released the hold
                 }
             }
-            sharedDone();
+            sharedDone(false);
             then.run();
         }, refusal -> {
-            sharedDone();
+            sharedDone(false);
             refused.accept(refusal);
         });
     }
 
-    /** The shared limits answered (or the call was withdrawn from them): writes down how long they held it. */
-    private void sharedDone() {
+    /** The shared limits answered, or the call was withdrawn: how long they held it, if they made it wait at all. */
+    private void sharedDone(boolean withdrawn) {
         long since;
         String on;
+        boolean waited;
         synchronized (this) {
             since = sharedSince;
             on = sharedOn;
             sharedSince = -1;
+            waited = withdrawn || (shared != null && shared.waited()); // a first answer is a round trip, not a wait
         }
-        if (since >= 0) {
+        if (since >= 0 && waited) {
             log.held(HeldBy.SHARED_LIMITS, on, since, ticker.read());
         }
     }
@@ -350,14 +352,16 @@ public final class Admission implements ResourceLocks.LineWatch {
             ticket = null;
         }
         if (release != Held.NOTHING) {
-            // if it is being granted instead, the grant sees the attempt dead and passes it on
-            if (waitingFor != null && waitingFor.cancel() && waitingForSlots.step() != null) {
+            // if it is being granted instead, the grant sees the attempt dead and passes it on; the one holding the
+            // ticket (here, or the grant if it took it first) writes the wait down when it queued
+            if (waitingFor != null && (waitingFor.cancel() || waitingFor.queued()) && waitingForSlots.step() != null) {
                 log.held(waitingForSlots.step(), waitingForSlots.name(), since, ticker.read());
             }
-            if (waiting != null && waiting.cancel(false)) {
-                paceDone();
+            if (waiting != null) {
+                waiting.cancel(false);
             }
-            sharedDone(); // the lock table writes down a withdrawn lock wait itself
+            paceDone(); // at once, even when its task runs now or is not kept yet: only the first writes it
+            sharedDone(true); // the lock table writes down a withdrawn lock wait itself
         }
         return release::release;
     }
@@ -371,30 +375,5 @@ public final class Admission implements ResourceLocks.LineWatch {
         List<FairSlots> slots = held.isEmpty() ? List.of() : new ArrayList<>(held);
         held.clear();
         return new Held(slots, locks, locked, shared);
-    }
-
-    /** What one attempt held, taken for release by exactly one caller. */
-    private record Held(List<FairSlots> slots, ResourceLocks.Request locks, boolean locked, SharedHold shared) {
-        static final Held NOTHING = new Held(List.of(), null, false, null);
-
-        /**
-         * Releases the shared hold (or stops its waits), the slots, newest first, then the locks (or withdraws them
-         * while they are still waited for).
-         */
-        void release() {
-            if (shared != null) {
-                shared.release();
-            }
-            for (int k = slots.size() - 1; k >= 0; k--) {
-                slots.get(k).release();
-            }
-            if (locks != null) {
-                if (locked) {
-                    locks.release();
-                } else {
-                    locks.cancel(); // if it is being granted instead, the grant sees the attempt dead and declines
-                }
-            }
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.github.parallel4j.internal.schedule;
 
 import io.github.parallel4j.CallReport.HeldBy;
 import io.github.parallel4j.internal.limit.HoldLog;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
@@ -43,10 +44,10 @@ final class CallHolds implements HoldLog {
         return Collections.unmodifiableMap(new EnumMap<>(nanos));
     }
 
-    /** @return what of each step held it, joined when there were several (keys, calls); a copy */
+    /** @return what of each step held it, joined when there were several (keys, calls), at most three named; a copy */
     synchronized Map<HeldBy, String> on() {
         EnumMap<HeldBy, String> names = new EnumMap<>(HeldBy.class);
-        on.forEach((step, whats) -> names.put(step, String.join(", ", whats)));
+        on.forEach((step, whats) -> names.put(step, Holds.named(new ArrayList<>(whats))));
         return names.isEmpty() ? Map.of() : Collections.unmodifiableMap(names);
     }
 }

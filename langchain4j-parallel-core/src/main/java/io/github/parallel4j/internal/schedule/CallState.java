@@ -20,8 +20,6 @@ final class CallState implements HoldLog {
     private volatile long readyAt = -1;
     /** When it joined the turn, on the turn's clock: 0 for a planned batch's calls, its arrival for a streamed one. */
     volatile long arrivedAt;
-    /** The predecessor whose end made it ready (the one it waited for last), or -1. */
-    volatile int lastPredecessor = -1;
     /** What held it back, made when a step first does; null while nothing has. */
     private volatile CallHolds holds;
 
@@ -36,6 +34,8 @@ final class CallState implements HoldLog {
     int rateLimitRuns;
     /** Waiting (on the timer) to be run again. */
     boolean waitingAgain;
+    /** Its wait on the timer before its next attempt (a pause, a backoff), or null. */
+    TimedWait timed;
     /** Its own outcome is being written by the thread that ended its last attempt. */
     boolean finishing;
 

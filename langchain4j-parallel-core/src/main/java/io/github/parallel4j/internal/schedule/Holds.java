@@ -1,80 +1,90 @@
 package io.github.parallel4j.internal.schedule;
 
 import io.github.parallel4j.CallReport.HeldBy;
-import io.github.parallel4j.Ticker;
 import io.github.parallel4j.internal.plan.Plan;
 import io.github.parallel4j.internal.plan.PlannedCall;
-import java.util.ArrayDeque;
-import java.util.Iterator;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The waits a turn writes down itself, as they end: before a call is ready (the predecessor whose end made it ready
- * is the one it waited for last, and the wait is from its arrival, the turn's start for a planned batch), and on the
- * timer between attempts (a pause after an upstream 429, a retry's backoff). The steps of a call's admission write
- * theirs down in {@link io.github.parallel4j.internal.limit.Admission}.
+ * The wait a turn writes down itself before a call is ready: from the call's arrival (the turn's start for a planned
+ * batch) until its last data predecessor finished, {@link HeldBy#DATA} on that one; from then until its last order
+ * predecessor finished, {@link HeldBy#CONFLICT} on that one (an order predecessor that finished earlier held it no
+ * longer than its data did). A predecessor still running when the turn closes is taken to end at the close. The
+ * steps of a call's admission write theirs down in {@link io.github.parallel4j.internal.limit.Admission}, the timer
+ * waits between attempts in {@link TimedWait}.
  */
 final class Holds {
+
+    /** The most calls named for one step; the rest are counted. */
+    static final int MAX_NAMED = 3;
 
     private Holds() {}
 
     /**
-     * Tells the graph a call finished, and marks the calls it made ready as having waited for it last.
-     *
-     * @param graph the turn's graph
-     * @param calls the turn's calls
-     * @param finished the finished call's index
-     * @param ready where the newly ready calls are added
-     */
-    static void finished(CallGraph graph, List<CallState> calls, int finished, ArrayDeque<Integer> ready) {
-        int before = ready.size();
-        graph.finished(finished, ready);
-        if (ready.size() == before) {
-            return;
-        }
-        Iterator<Integer> newest = ready.descendingIterator();
-        for (int k = ready.size() - before; k > 0; k--) {
-            calls.get(newest.next()).lastPredecessor = finished;
-        }
-    }
-
-    /**
-     * Writes down what a call waited for before it became ready: {@link HeldBy#DATA} when its arguments reference the
-     * call it waited for last (or it is an identical read that is given that call's result), else
-     * {@link HeldBy#CONFLICT}.
+     * Writes down what a call waited for before it became ready, or before its turn closed.
      *
      * @param plan the turn's plan
-     * @param state the call, ready now
+     * @param calls the turn's calls
+     * @param state the call, ready now or closed before it was
      * @param origin when the turn started, on the scheduler's ticker
-     * @param now the turn's clock
+     * @param now the turn's clock: when it became ready, or when its turn closed
      */
-    static void predecessor(Plan plan, CallState state, long origin, long now) {
-        int p = state.lastPredecessor;
-        if (p < 0) {
-            return;
-        }
+    static void predecessors(Plan plan, List<CallState> calls, CallState state, long origin, long now) {
         PlannedCall call = state.call;
-        boolean data = p == call.duplicateOf(); // an identical read whose result it is given: it waited for its output
-        for (int d : call.dataPredecessors()) {
-            data |= d == p;
+        long since = state.arrivedAt;
+        long dataEnd = last(call.dataPredecessors(), calls, now);
+        long orderEnd = last(call.orderPredecessors(), calls, now);
+        if (dataEnd > since) {
+            state.held(HeldBy.DATA, names(plan, call.dataPredecessors(), calls, now, dataEnd),
+                    origin + since, origin + dataEnd);
         }
-        state.held(data ? HeldBy.DATA : HeldBy.CONFLICT, plan.calls().get(p).id(), origin + state.arrivedAt,
-                origin + now);
+        long conflictSince = Math.max(since, dataEnd);
+        if (orderEnd > conflictSince) {
+            state.held(HeldBy.CONFLICT, names(plan, call.orderPredecessors(), calls, now, orderEnd),
+                    origin + conflictSince, origin + orderEnd);
+        }
+    }
+
+    /** @return when the last of {@code predecessors} finished ({@code now} for one still unfinished), or -1 */
+    private static long last(int[] predecessors, List<CallState> calls, long now) {
+        long last = -1;
+        for (int p : predecessors) {
+            last = Math.max(last, endOf(calls, p, now));
+        }
+        return last;
+    }
+
+    private static long endOf(List<CallState> calls, int p, long now) {
+        if (p >= calls.size()) {
+            return now; // a streamed call's predecessor that has not arrived yet
+        }
+        CallOutcome done = calls.get(p).outcome.getNow(null);
+        return done == null ? now : Math.min(now, done.endNanos());
+    }
+
+    /** @return the ids of the predecessors that finished at {@code end}: at most {@link #MAX_NAMED}, then a count */
+    private static String names(Plan plan, int[] predecessors, List<CallState> calls, long now, long end) {
+        List<String> ids = new ArrayList<>(1);
+        for (int p : predecessors) {
+            if (endOf(calls, p, now) == end && p < plan.calls().size()) {
+                ids.add(plan.calls().get(p).id());
+            }
+        }
+        return named(ids);
     }
 
     /**
-     * @param state the call
-     * @param step what holds it while it waits on the timer
-     * @param on what of it, or null
-     * @param ticker the scheduler's time source
-     * @param then what to do after the wait
-     * @return a timer task that writes the wait down, then runs {@code then}
+     * @param names what held a call at one step (keys, calls)
+     * @return the first {@link #MAX_NAMED} joined, then how many more; null for none
      */
-    static Runnable timed(CallState state, HeldBy step, String on, Ticker ticker, Runnable then) {
-        long since = ticker.read();
-        return () -> {
-            state.held(step, on, since, ticker.read());
-            then.run();
-        };
+    static String named(List<String> names) {
+        if (names.isEmpty()) {
+            return null;
+        }
+        if (names.size() <= MAX_NAMED) {
+            return String.join(", ", names);
+        }
+        return String.join(", ", names.subList(0, MAX_NAMED)) + " and " + (names.size() - MAX_NAMED) + " more";
     }
 }

@@ -200,6 +200,10 @@ public class TurnRun {
                 }
                 Attempt a = state.current;
                 state.seal(at); // what it waits for now is written down on withdrawal, up to its outcome
+                TimedWait.closed(state, at); // a pause or backoff it waited out on the timer
+                if (state.readyAt() < 0) {
+                    Holds.predecessors(plan, calls, state, budget.origin(), now); // its predecessors, until now
+                }
                 closed.add(state.closedOutcome(code, reason, now));
                 if (a != null && a.thread == null) {
                     waiting.add(a);
@@ -256,7 +260,7 @@ public class TurnRun {
                 return; // its outcome was written by close()
             }
         }
-        Holds.predecessor(plan, state, budget.origin(), now);
+        Holds.predecessors(plan, calls, state, budget.origin(), now);
         CallOutcome answered = Readiness.answerWithoutRunning(plan, state, this::outcomeNow, now);
         if (answered != null || !start) {
             Optional.ofNullable(answered).ifPresent(outcome -> complete(state, outcome, ready));
@@ -359,7 +363,7 @@ public class TurnRun {
     /** Runs a step after a delay on the timer, written down as what held the call; fails the call if refused. */
     private void later(CallState state, HeldBy held, String on, Runnable step, long delayNanos) {
         try {
-            scheduler.schedule(Holds.timed(state, held, on, scheduler.ticker(), step), delayNanos);
+            TimedWait.start(this, state, held, on, step, delayNanos);
         } catch (RuntimeException e) {
             failNow(state, ErrorCode.TOOL_ERROR, "the call could not be scheduled again: " + CallFailure.messageOf(e));
         }
@@ -381,7 +385,7 @@ public class TurnRun {
 
     void complete(CallState state, CallOutcome outcome, ArrayDeque<Integer> ready) {
         if (state.outcome.complete(state.withHolds(outcome))) {
-            Holds.finished(graph, calls, state.index(), ready);
+            graph.finished(state.index(), ready);
         }
     }
 
