@@ -31,7 +31,12 @@ public interface CallGate {
         }
 
         @Override
-        public void pace(PlannedCall call, Object rateLimitKey, long deadlineNanos) {}
+        public void pace(PlannedCall call, Object rateLimitKey, long deadlineNanos, HoldLog log) {}
+
+        @Override
+        public RateHold rateHold(PlannedCall call, Object rateLimitKey) {
+            return new RateHold(HeldBy.RATE, call.policy() == null ? null : call.policy().integration().orElse(null));
+        }
 
         @Override
         public void slowDown(PlannedCall call, Object rateLimitKey, Duration retryAfter, Ticker ticker) {}
@@ -79,14 +84,18 @@ public interface CallGate {
      * deadlineNanos}: permits are consumed when the requests are really made, so the call's pacing stays in step
      * with the upstream's however long the hop to a thread took. The scheduler passes a deadline a few
      * milliseconds away and, when no permit comes by then, gives the thread up and waits on the timer again.
+     * Writes down how long the thread waited for its permit, when it did, naming the rate (or pause) that made it
+     * wait. Required of every gate, so that a gate wrapping another cannot drop the wait silently.
      *
      * @param call the call
      * @param rateLimitKey the key of per-key rate limits, or null
      * @param deadlineNanos the latest moment to start, on the gate's time source
+     * @param log where to write the wait
      * @throws LimitRefusal when no permit comes before the deadline; nothing is consumed
      * @throws InterruptedException when interrupted while waiting; nothing is consumed
      */
-    void pace(PlannedCall call, Object rateLimitKey, long deadlineNanos) throws LimitRefusal, InterruptedException;
+    void pace(PlannedCall call, Object rateLimitKey, long deadlineNanos, HoldLog log)
+            throws LimitRefusal, InterruptedException;
 
     /**
      * An upstream refused the call for its rate: slow down the call's integration for {@code retryAfter}, and
@@ -120,35 +129,15 @@ public interface CallGate {
     record RateHold(HeldBy step, String on) {}
 
     /**
-     * Names the wait {@link #estimate} just asked the call for. Called only when there is one; may allocate.
+     * Names the wait {@link #estimate} just asked the call for (the longest of its pause and its rates, as estimate
+     * weighs them), consuming nothing. Called only when there is one; may allocate. Required of every gate, so that a
+     * gate wrapping another cannot lose the per-key name silently.
      *
      * @param call the call
      * @param rateLimitKey the key of per-key rate limits, or null
-     * @return what the wait is for; by default its integration's pause when it is paused, else its rate
+     * @return what the wait is for
      */
-    default RateHold rateHold(PlannedCall call, Object rateLimitKey) {
-        String integration = call.policy() == null ? null : call.policy().integration().orElse(null);
-        try {
-            return new RateHold(pausedNanos(call, Long.MAX_VALUE) > 0 ? HeldBy.PAUSE : HeldBy.RATE, integration);
-        } catch (LimitRefusal never) { // no deadline: nothing to refuse
-            return new RateHold(HeldBy.RATE, integration);
-        }
-    }
-
-    /**
-     * As {@link #pace}, writing down how long the call's thread waited for its permit, when it did, and for which rate.
-     *
-     * @param call the call
-     * @param rateLimitKey the key of per-key rate limits, or null
-     * @param deadlineNanos the latest moment to start, on the gate's time source
-     * @param log where to write the wait; by default nothing is written
-     * @throws LimitRefusal when no permit comes before the deadline; nothing is consumed
-     * @throws InterruptedException when interrupted while waiting; nothing is consumed
-     */
-    default void pace(PlannedCall call, Object rateLimitKey, long deadlineNanos, HoldLog log)
-            throws LimitRefusal, InterruptedException {
-        pace(call, rateLimitKey, deadlineNanos);
-    }
+    RateHold rateHold(PlannedCall call, Object rateLimitKey);
 
     /**
      * What the call must take of limits shared outside the JVM, after its in-JVM caps and before its rate wait:

@@ -133,29 +133,22 @@ public final class IntegrationGate implements CallGate {
      */
     public void pace(PlannedCall call, Object rateLimitKey, long deadlineNanos, Ticker unused)
             throws LimitRefusal, InterruptedException {
-        pace(call, rateLimitKey, deadlineNanos);
-    }
-
-    @Override
-    public void pace(PlannedCall call, Object rateLimitKey, long deadlineNanos)
-            throws LimitRefusal, InterruptedException {
         pace(call, rateLimitKey, deadlineNanos, HoldLog.NONE);
     }
 
     @Override
     public void pace(PlannedCall call, Object rateLimitKey, long deadlineNanos, HoldLog log)
             throws LimitRefusal, InterruptedException {
-        long wait = reserve(call, rateLimitKey, deadlineNanos);
-        if (wait > 0) {
-            RateHold held = rateHold(call, rateLimitKey); // named before the wait, which it is
+        Reserved reserved = reserve(call, rateLimitKey, deadlineNanos);
+        if (reserved.nanos() > 0) {
             long since = ticker.read();
             try {
-                sleeper.sleep(wait);
+                sleeper.sleep(reserved.nanos());
             } catch (InterruptedException e) {
                 giveBack(buckets(call, rateLimitKey));
                 throw e;
             } finally {
-                log.held(held.step(), held.on(), since, ticker.read());
+                log.held(reserved.held().step(), reserved.held().on(), since, ticker.read());
             }
         }
     }
@@ -167,14 +160,12 @@ public final class IntegrationGate implements CallGate {
         Long until = integration == null ? null : pausedUntil.get(integration);
         long longest = until == null ? 0 : Durations.remaining(until, ticker.read());
         RateHold hold = new RateHold(longest > 0 ? HeldBy.PAUSE : HeldBy.RATE, integration);
-        Limiter limiter = integration == null ? null : limiters.get(integration);
         for (Rated rated : buckets(call, rateLimitKey)) {
             EstimationProbe probe = rated.bucket().estimateAbilityToConsume(1);
             long refill = probe.canBeConsumed() ? 0 : probe.getNanosToWaitForRefill();
             if (refill > longest) {
                 longest = refill;
-                boolean perKey = limiter == null || rated.bucket() != limiter.bucket;
-                hold = new RateHold(HeldBy.RATE, perKey ? integration + " per key '" + rateLimitKey + "'" : integration);
+                hold = new RateHold(HeldBy.RATE, rated.named());
             }
         }
         return hold;
@@ -195,23 +186,37 @@ public final class IntegrationGate implements CallGate {
         return wait;
     }
 
-    /** Reserves the call's permits (only when they come before the deadline); returns how long until they are valid. */
-    private long reserve(PlannedCall call, Object rateLimitKey, long deadlineNanos) throws LimitRefusal {
-        long wait = pausedNanos(call, deadlineNanos);
+    /** How long until a call's reserved permits are valid, and what made it wait longest (null when it need not). */
+    private record Reserved(long nanos, RateHold held) {
+        static final Reserved NOW = new Reserved(0, null);
+    }
+
+    /**
+     * Reserves the call's permits (only when they come before the deadline); says how long until they are valid and
+     * which of its pause and its buckets made it wait longest, as each is reserved: a probe after the reservation
+     * would see the drained buckets' next refill instead.
+     */
+    private Reserved reserve(PlannedCall call, Object rateLimitKey, long deadlineNanos) throws LimitRefusal {
+        long paused = pausedNanos(call, deadlineNanos);
+        Reserved longest = paused > 0 ? new Reserved(paused, new RateHold(HeldBy.PAUSE, integrationOf(call)))
+                : Reserved.NOW;
         List<Rated> buckets = buckets(call, rateLimitKey);
         for (int k = 0; k < buckets.size(); k++) {
             try {
-                wait = Math.max(wait, reserveIn(buckets.get(k), deadlineNanos, integrationOf(call)));
+                long wait = reserveIn(buckets.get(k), deadlineNanos, integrationOf(call));
+                if (wait > longest.nanos()) {
+                    longest = new Reserved(wait, new RateHold(HeldBy.RATE, buckets.get(k).named()));
+                }
             } catch (LimitRefusal | RuntimeException e) {
                 giveBack(buckets.subList(0, k)); // the call does not run: the permits it took go back
                 throw e;
             }
         }
-        return wait;
+        return longest;
     }
 
-    /** A bucket a call draws a permit from, and how to name its rate to the model. */
-    private record Rated(Bucket bucket, String what) {}
+    /** A bucket a call draws a permit from, how to name its rate to the model, and what to call it in a report. */
+    private record Rated(Bucket bucket, String what, String named) {}
 
     /** The buckets a call draws on, in the order they are taken: its integration's, then its key's. */
     private List<Rated> buckets(PlannedCall call, Object rateLimitKey) {
@@ -222,13 +227,12 @@ public final class IntegrationGate implements CallGate {
         }
         List<Rated> buckets = new ArrayList<>(2);
         if (limiter.bucket != null) {
-            buckets.add(new Rated(limiter.bucket,
-                    BandwidthWords.describe(limiter.limits.bandwidths())));
+            buckets.add(new Rated(limiter.bucket, BandwidthWords.describe(limiter.limits.bandwidths()), integration));
         }
         if (limiter.perKey != null && rateLimitKey != null) {
             buckets.add(new Rated(limiter.perKey.builder().build(rateLimitKey, () -> limiter.perKeyConfiguration),
-                    BandwidthWords.describe(limiter.limits.perKeyBandwidths())
-                            + " for '" + rateLimitKey + "'"));
+                    BandwidthWords.describe(limiter.limits.perKeyBandwidths()) + " for '" + rateLimitKey + "'",
+                    integration + " per key '" + rateLimitKey + "'"));
         }
         return buckets;
     }

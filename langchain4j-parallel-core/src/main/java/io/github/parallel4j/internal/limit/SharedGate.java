@@ -121,9 +121,14 @@ public final class SharedGate implements CallGate {
     }
 
     @Override
-    public void pace(PlannedCall call, Object rateLimitKey, long deadlineNanos)
+    public void pace(PlannedCall call, Object rateLimitKey, long deadlineNanos, HoldLog log)
             throws LimitRefusal, InterruptedException {
-        local.pace(call, rateLimitKey, deadlineNanos);
+        local.pace(call, rateLimitKey, deadlineNanos, log);
+    }
+
+    @Override
+    public RateHold rateHold(PlannedCall call, Object rateLimitKey) {
+        return local.rateHold(call, rateLimitKey);
     }
 
     @Override
