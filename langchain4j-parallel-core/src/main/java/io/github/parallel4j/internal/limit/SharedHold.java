@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * What one attempt of a call takes of the {@link SharedLimits}, after its in-JVM caps and before its in-JVM rate
  * and JVM-wide slot: its shared key locks (when the backend shares keyed writes), one of its integration's shared
  * permits, and a token of each of its shared rates, one after the other. No step holds a thread: the backend
- * answers asynchronously, a permit or lock not free yet is asked for again (the backend waits for it, bounded by a
+ * answers asynchronously, a permit or lock not free at a first try is asked for again (the backend waits for it, bounded by a
  * short window), and a token not there yet is waited for on the timer. A token that cannot come before the turn's
  * deadline refuses the call ({@code RATE_LIMITED}, nothing consumed).
  *
@@ -62,6 +62,10 @@ public final class SharedHold {
     private boolean fellBack;
     private Future<?> waiting;
     private Future<?> renewal;
+    /** Whether it made the call wait: a permit or lock not free at the first ask, a token waited for, a failed answer. */
+    private volatile boolean waited;
+    /** The step whose first ask (a try, not waiting) was made; its next asks wait on the backend. */
+    private volatile int tried = -1;
 
     /** A shared rate: its bucket's name and bandwidths. */
     record Rate(String bucket, List<Bandwidth> bandwidths, String what) {}
@@ -82,6 +86,14 @@ public final class SharedHold {
                 : Duration.ofNanos(Math.max(0, Durations.remaining(deadlineNanos, ticker.read())));
         Duration base = callTimeout.filter(t -> t.compareTo(budget) > 0).orElse(budget);
         this.lease = base.plus(backend.limits.leaseMargin()).plusMillis(1);
+    }
+
+    /**
+     * @return whether the shared limits made the call wait: a permit or lock not free at the first ask (a try), a
+     *     token waited for, an answer that failed or came late; an uncontended call's round trips are no wait
+     */
+    public boolean waited() {
+        return waited;
     }
 
     /** @return whether the call fell back to the in-JVM limits alone */
@@ -144,7 +156,11 @@ public final class SharedHold {
             unavailable(null, step, granted, refused);
             return;
         }
-        long window = Math.min(WAIT_WINDOW_NANOS, Math.max(0, Durations.remaining(deadlineNanos, ticker.read())));
+        // The first ask for a permit or lock only tries, so that a call the backend makes wait is told apart.
+        boolean first = step < 2 && tried != step;
+        tried = step;
+        long window = first ? 0
+                : Math.min(WAIT_WINDOW_NANOS, Math.max(0, Durations.remaining(deadlineNanos, ticker.read())));
         long timeout = backend.limits.timeout().toNanos() + (step < 2 ? window : 0);
         if (step < 2) {
             Duration maxWait = Duration.ofNanos(window);
@@ -159,8 +175,9 @@ public final class SharedHold {
                             if (keep(got.get())) {
                                 step(step + 1, granted, refused);
                             }
-                        } else if (window > 0) {
-                            step(step, granted, refused); // not free within the window: ask again
+                        } else if (first || window > 0) {
+                            waited = true;
+                            step(step, granted, refused); // not free at once or within the window: ask again
                         } else {
                             // the budget is spent: the turn is closing; do not spin on the backend meanwhile
                             waitThen(() -> step(step, granted, refused), RETRY_AFTER_BUDGET_NANOS);
@@ -194,6 +211,7 @@ public final class SharedHold {
     }
 
     private void unavailable(Throwable error, int step, Runnable granted, Consumer<LimitRefusal> refused) {
+        waited |= error != null; // it waited for an answer that failed or came late; a skipped backend is at once
         if (backend.limits.onFailure() == SharedLimits.OnFailure.FALLBACK) {
             synchronized (this) {
                 fellBack = true;
@@ -247,6 +265,7 @@ public final class SharedHold {
     }
 
     private void waitThen(Runnable step, long nanos) {
+        waited = true;
         synchronized (this) {
             if (!released) {
                 waiting = backend.later(step, nanos);

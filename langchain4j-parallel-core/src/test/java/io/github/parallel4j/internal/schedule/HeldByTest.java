@@ -17,6 +17,8 @@ import io.github.parallel4j.internal.plan.Plan;
 import io.github.parallel4j.internal.plan.Planner;
 import io.github.parallel4j.policy.FailurePolicy;
 import io.github.parallel4j.policy.ToolPolicy;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -185,7 +187,19 @@ class HeldByTest {
     @Test
     void should_record_the_shared_limits_when_another_jvm_holds_the_shared_permit() throws Exception {
         Map<String, IntegrationLimits> limits = Map.of("jira", IntegrationLimits.builder().maxConcurrent(1).build());
-        SharedLimits shared = SharedLimits.inJvm();
+        SharedLimits inJvm = SharedLimits.inJvm();
+        CountDownLatch asks = new CountDownLatch(3); // a's, b's first try (refused), b's ask that waits
+        SharedLimits shared = (SharedLimits) Proxy.newProxyInstance(SharedLimits.class.getClassLoader(),
+                new Class<?>[] {SharedLimits.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("acquire")) {
+                        asks.countDown();
+                    }
+                    try {
+                        return method.invoke(inJvm, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
         // two "JVMs": each its own in-JVM gate (a free slot each), one shared permit between them
         TurnScheduler first = scheduler(new SharedGate(gate(limits, 0), limits, shared, Ticker.system()));
         TurnScheduler second = scheduler(new SharedGate(gate(limits, 0), limits, shared, Ticker.system()));
@@ -193,8 +207,10 @@ class HeldByTest {
         TurnRun holding = first.start(plan(call("a", "ticket", "{}")), holder, FREE);
         assertThat(holder.running.await(10, TimeUnit.SECONDS)).isTrue();
         TurnRun waiting = second.start(plan(call("b", "ticket", "{}")), (c, a) -> ok(), FREE);
+        assertThat(asks.await(10, TimeUnit.SECONDS)).as("b was refused at its first try and waits").isTrue();
         holder.release.countDown();
         assertThat(outcome(holding, 0).ok()).isTrue();
+        assertThat(outcome(holding, 0).heldNanos()).as("the holder's round trips are no wait").isSameAs(Map.of());
 
         CallOutcome held = outcome(waiting, 0);
         assertThat(held.ok()).isTrue();
