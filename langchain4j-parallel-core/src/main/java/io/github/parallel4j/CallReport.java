@@ -38,10 +38,11 @@ import java.util.Map;
  * @param arrivedNanos when the call reached the library: 0 for a planned batch, whose calls are all there when its
  *     turn starts; for a message whose calls stream in and start as they arrive, when this one streamed in (its turn
  *     starts with its first call)
- * @param heldNanos what held the call before it started, step by step, and for how long in nanoseconds, in the order
- *     a call passes the steps; recorded by each step as the call passes it (a step that let the call through at
- *     once is not there), so a call that never waited has none. A call that never started has what held it until its
- *     outcome was decided, the step it was waiting at included
+ * @param heldNanos what held the call before it started, step by step, and for how long in nanoseconds, in
+ *     {@link HeldBy}'s fixed order (not necessarily the order it met them: a retry's backoff comes between
+ *     attempts); recorded by each step as the call passes it (a step that let the call through at once is not
+ *     there), so a call that never waited has none. A call that never started has what held it until its outcome
+ *     was decided, the step it was waiting at included (its predecessors, a lock, a cap, a pause or backoff)
  * @param heldOn what of each step held it, where the step has a name: the id of the call it waited for
  *     ({@link HeldBy#DATA}, {@link HeldBy#CONFLICT}), the resource keys ({@link HeldBy#KEY_LOCK}), the integration
  *     ({@link HeldBy#PAUSE}, {@link HeldBy#INTEGRATION_CAP}, {@link HeldBy#SHARED_LIMITS}), the integration's rate
@@ -72,24 +73,33 @@ public record CallReport(
         Map<CallReport.HeldBy, String> heldOn) {
 
     /**
-     * A step that can hold a call back before it starts, in the order a call passes them: first the calls it waits
-     * for, then (for each attempt) a pause of its integration, its locks, its caps, its shared limits, its rate and
-     * the JVM-wide slot. The scheduler records each where it happens (the lock's line, the cap's queue, the timer
-     * the call waits on), so the timeline and metrics say which knob a wait belongs to.
+     * A step that can hold a call back before it starts, in a fixed order: the calls it waits for, then what each
+     * attempt takes (a pause of its integration, its locks, its caps, its shared limits, its rate and the JVM-wide
+     * slot; a pause can also be met at the rate step), and the backoff between attempts. The scheduler records each
+     * where it happens (the lock's line, the cap's queue, the timer the call waits on), so the timeline and metrics
+     * say which knob a wait belongs to.
      */
     public enum HeldBy {
         /**
          * A call whose output its arguments reference ({@code $call_1.path}) had not finished; for a read given an
-         * identical read's result ({@code sharedWith}), that read.
+         * identical read's result ({@code sharedWith}), that read. From its arrival until the last of them finished
+         * (or its turn closed), named by that one.
          */
         DATA,
-        /** A call before it that it conflicts with (a shared resource key and a write, or an exclusive write). */
+        /**
+         * A call before it that it conflicts with (a shared resource key and a write, or an exclusive write): the time
+         * after its data was there until the last of them finished, named by that one.
+         */
         CONFLICT,
         /** Its integration was paused after an upstream 429, until the retry-after passed. */
         PAUSE,
         /** The invocation lock: an exclusive write waits for the invocation's other calls, and they for it. */
         INVOCATION_LOCK,
-        /** A resource-key lock held by another turn's (or conversation's) call: a write to the key, or reads of it. */
+        /**
+         * A resource-key lock held by another call: another turn's (or conversation's) write to the key or reads of
+         * it, or an attempt abandoned after its timeout (this call's own, or another's of its turn), which keeps its
+         * locks until its tool returns.
+         */
         KEY_LOCK,
         /** Its turn's own cap on calls at once. */
         TURN_CAP,
@@ -111,6 +121,22 @@ public record CallReport(
         heldOn = ordered(heldOn);
     }
 
+    /**
+     * A call that ran and returned normally, nothing holding it back: for a run drawn beside a turn for comparison
+     * ({@code TurnTimeline.html}), or a test.
+     *
+     * @param id its id
+     * @param tool its tool's name
+     * @param integration its integration, or null
+     * @param startNanos when it began, since its run started
+     * @param endNanos when it returned
+     * @return the report: wave 1, one attempt, ready when it started
+     */
+    public static CallReport ran(String id, String tool, String integration, long startNanos, long endNanos) {
+        return new CallReport(id, null, tool, "", integration, List.of(), false, 1, true, null, null, null, 1, false,
+                null, startNanos, startNanos, endNanos);
+    }
+
     /** As the canonical constructor, for a call that nothing held back. */
     public CallReport(String id, String providerId, String tool, String arguments, String integration,
             List<String> resourceKeys, boolean exclusive, int wave, boolean ok, ErrorCode errorCode, String error,
@@ -130,14 +156,16 @@ public record CallReport(
     }
 
     /**
-     * @return the step that held the call longest before it started (or before its outcome, when it never
-     *     started), or null when nothing held it
+     * @return the step that held the call longest after it was ready (a pause, a lock, a cap, the shared limits, a
+     *     rate, the JVM-wide slot, a retry's backoff) before it started, or before its outcome when it never started;
+     *     null when none did. The calls it waited for before it was ready ({@link HeldBy#DATA},
+     *     {@link HeldBy#CONFLICT}) are in {@link #heldNanos()} only: they are the plan's order, not a limit
      */
     public HeldBy heldBy() {
         HeldBy longest = null;
         long most = -1;
         for (Map.Entry<HeldBy, Long> e : heldNanos.entrySet()) {
-            if (e.getValue() > most) {
+            if (e.getKey() != HeldBy.DATA && e.getKey() != HeldBy.CONFLICT && e.getValue() > most) {
                 longest = e.getKey();
                 most = e.getValue();
             }
@@ -145,7 +173,10 @@ public record CallReport(
         return longest;
     }
 
-    /** @return the sum of {@link #heldNanos()}: never more than the time from its arrival to its start */
+    /**
+     * @return the sum of {@link #heldNanos()}: never more than the time from its arrival to its start, or to its
+     *     outcome when it never started
+     */
     public long heldNanosTotal() {
         long total = 0;
         for (long nanos : heldNanos.values()) {

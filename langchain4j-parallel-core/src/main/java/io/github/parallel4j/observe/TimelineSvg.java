@@ -28,9 +28,17 @@ final class TimelineSvg {
     private static final int AXIS_HEIGHT = 34;
     private static final double CHART_WIDTH = 720;
 
-    /** One drawn row. Times are nanoseconds since its section's start; {@code ready} is -1 when unknown. */
+    /** The most characters of what held a call drawn beside its row; its tooltip has more ({@link #MAX_HELD}). */
+    static final int MAX_WHY = 100;
+    /** The most characters of what held a call in its tooltip. */
+    static final int MAX_HELD = 400;
+
+    /**
+     * One drawn row. Times are nanoseconds since its section's start; {@code ready} is -1 when unknown; {@code waited}
+     * is what the scheduler recorded held it after it was ready (its grey bar's length).
+     */
     record Row(String label, String integration, boolean ran, long ready, long start, long end, String colour,
-            String outcome, String why, String tooltip, boolean comparison, long arrived) {}
+            String outcome, String why, String tooltip, boolean comparison, long arrived, long waited) {}
 
     /** One section: a caption and its rows. */
     record Section(String caption, List<Row> rows) {}
@@ -45,7 +53,7 @@ final class TimelineSvg {
             String state = TurnTimeline.state(o) + (o.sharedWith() == null ? "" : " with " + o.sharedWith());
             String why = WaitReason.of(o, limits); // recorded by the scheduler as each step let the call through
             String before = WaitReason.before(o);
-            String held = (before == null ? "" : "; " + before) + (why == null ? "" : "; " + why);
+            String held = cap((before == null ? "" : "; " + before) + (why == null ? "" : "; " + why), MAX_HELD);
             String tooltip;
             if (!o.started()) {
                 tooltip = o.id() + " " + o.tool() + ": not run, " + state
@@ -57,8 +65,8 @@ final class TimelineSvg {
             }
             rows.add(new Row(label, integration, o.started(), o.readyNanos(), o.startNanos(), o.endNanos(),
                     !o.started() ? NOT_RUN : o.ok() ? RAN : FAILED,
-                    state + (o.started() ? " " + o.latencyMillis() + " ms" : ""), why, tooltip, false,
-                    o.arrivedNanos()));
+                    state + (o.started() ? " " + o.latencyMillis() + " ms" : ""), why == null ? null : cap(why, MAX_WHY),
+                    tooltip, false, o.arrivedNanos(), WaitReason.afterReadyNanos(o)));
         }
         return rows;
     }
@@ -72,13 +80,14 @@ final class TimelineSvg {
     static List<Row> comparisonRows(TurnReport run) {
         List<Row> rows = new ArrayList<>();
         for (CallReport o : run.calls()) {
-            long start = Math.max(0, o.startNanos());
+            long start = o.startNanos();
             long end = Math.max(start, o.endNanos());
-            long millis = (end - start) / 1_000_000;
-            String outcome = TurnTimeline.state(o) + " " + millis + " ms";
-            rows.add(new Row(o.tool(), o.integration() == null ? "" : o.integration(), true, -1, start, end,
-                    o.ok() ? RAN : FAILED, outcome, null, o.tool() + ": ran " + millis + " ms, " + TurnTimeline.state(o),
-                    true, 0));
+            long millis = o.latencyMillis();
+            String state = TurnTimeline.state(o);
+            String tooltip = o.started() ? o.tool() + ": ran " + millis + " ms, " + state : o.tool() + ": not run, " + state;
+            rows.add(new Row(o.tool(), o.integration() == null ? "" : o.integration(), o.started(), -1, start, end,
+                    !o.started() ? NOT_RUN : o.ok() ? RAN : FAILED, state + (o.started() ? " " + millis + " ms" : ""),
+                    null, tooltip, true, 0, 0));
         }
         return rows;
     }
@@ -164,17 +173,21 @@ final class TimelineSvg {
             svg.append(String.format(Locale.ROOT, "<path class=\"arrival\" d=\"M%.1f %d l-4 -5 h8 z\" fill=\"%s\">"
                     + "<title>%s</title></path>%n", x, y + 4, WAITED, escape(r.label() + ": streamed in")));
         }
+        // the grey bar is as long as the recorded waits and ends where the wait ended: the start, or the outcome of a
+        // call that never ran (an earlier attempt's run, before a backoff, is not drawn as a wait)
+        long waitEnd = r.ran() ? r.start() : r.end();
+        if (r.ready() >= 0 && r.why() != null && r.waited() > 0) {
+            double to = scale.at(waitEnd);
+            double from = scale.at(Math.max(r.ready(), waitEnd - r.waited()));
+            svg.append(String.format(Locale.ROOT, "<rect class=\"wait\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\""
+                    + " fill=\"%s\"><title>%s</title></rect>%n", from, y + 4, Math.max(1, to - from), BAR, WAITED,
+                    escape(r.label() + ": " + r.why() + ", after its inputs were ready")));
+        }
         if (!r.ran()) {
             return svg.append(notRunMark(scale.at(r.end()), y + 4 + BAR / 2.0, r.tooltip())).toString();
         }
         double start = scale.at(r.start());
         double end = Math.max(start + 2, scale.at(r.end()));
-        if (r.ready() >= 0 && r.why() != null) {
-            double ready = scale.at(r.ready());
-            svg.append(String.format(Locale.ROOT, "<rect class=\"wait\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\""
-                    + " fill=\"%s\"><title>%s</title></rect>%n", ready, y + 4, Math.max(1, start - ready), BAR, WAITED,
-                    escape(r.label() + ": " + r.why() + ", after its inputs were ready")));
-        }
         // a comparison run's bars are classed apart, so that a page's own calls can be counted on their own
         svg.append(String.format(Locale.ROOT, "<rect class=\"%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\""
                 + " fill=\"%s\"><title>%s</title></rect>%n", r.comparison() ? "run comparison" : "run", start, y + 4,
@@ -210,11 +223,11 @@ final class TimelineSvg {
                 x, y, colour == null ? "" : " fill=\"" + colour + "\"", escape(text));
     }
 
-    private static String cap(String text, int max) {
+    static String cap(String text, int max) {
         if (text == null) {
             return "";
         }
-        return text.length() <= max ? text : text.substring(0, max - 3) + "...";
+        return text.length() <= max ? text : text.substring(0, max - 1) + "\u2026";
     }
 
     static String escape(String text) {

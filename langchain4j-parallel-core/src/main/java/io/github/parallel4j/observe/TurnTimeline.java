@@ -38,8 +38,10 @@ public final class TurnTimeline {
         int columns = Math.max(10, width);
         long span = Math.max(1, report.durationNanos());
         int names = 8;
+        int states = 8; // as wide as the longest outcome, so that DEPENDENCY_FAILED keeps the columns aligned
         for (CallReport o : report.calls()) {
             names = Math.max(names, label(o).length());
+            states = Math.max(states, state(o).length());
         }
         StringBuilder out = new StringBuilder();
         for (CallReport o : report.calls()) {
@@ -61,9 +63,10 @@ public final class TurnTimeline {
                 bar[arrived] = '>';
             }
             String why = WaitReason.of(o, null);
-            String line = String.format(Locale.ROOT, "%-" + names + "s w%-2d |%s| %-8s %5d ms", label(o),
+            String line = String.format(Locale.ROOT, "%-" + names + "s w%-2d |%s| %-" + states + "s %5d ms", label(o),
                     o.wave(), new String(bar), state(o), o.latencyMillis());
-            out.append(why == null ? line : line + "  " + why).append(System.lineSeparator());
+            out.append(why == null ? line : line + "  " + TimelineSvg.cap(why, TimelineSvg.MAX_WHY))
+                    .append(System.lineSeparator());
         }
         return out.toString();
     }
@@ -84,7 +87,7 @@ public final class TurnTimeline {
      * @return the page
      */
     public static String html(TurnReport report, String title) {
-        return html(title, null, List.of(report), null, null, null);
+        return html(title, null, List.of(report), null, Map.of());
     }
 
     /**
@@ -97,16 +100,20 @@ public final class TurnTimeline {
      * @return the page
      */
     public static String html(String title, List<TurnReport> turns, Map<String, IntegrationLimits> limits) {
-        return html(title, null, turns, limits, null, null);
+        return html(title, null, turns, limits, Map.of());
     }
 
     /**
-     * A page for a whole conversation with another run of the same work drawn beside it for comparison (LangChain4j's
-     * default, one call after another, say), all to one time scale.
+     * A page for a whole conversation with other runs of the same work drawn beside it for comparison (LangChain4j's
+     * default, one call after another, say), all to one time scale. Each comparison run comes with its caption, as
+     * one entry, so that the two cannot be mixed up; a run of calls timed outside the library is built with
+     * {@link CallReport#ran}.
      *
      * <pre>{@code
+     * TurnReport serialRun = new TurnReport(null, List.of(CallReport.ran("s1", "incident", "pagerduty", 0, ms(600)),
+     *         CallReport.ran("s2", "metrics", "datadog", ms(600), ms(908))), 1, ms(908));
      * String html = TurnTimeline.html("Triage of INC-4211", "4.1x faster than one after another",
-     *         List.of(firstTurn, secondTurn), parallel.integrations(), "LangChain4j default: 4 011 ms", serialRun);
+     *         List.of(firstTurn, secondTurn), parallel.integrations(), Map.of("LangChain4j default: 908 ms", serialRun));
      * }</pre>
      *
      * <p>The page has a legend (waited for a limit or lock, ran, failed, not run), then a section per turn and one for
@@ -118,13 +125,13 @@ public final class TurnTimeline {
      * @param summary a sentence under the title (the speed-up, say), or null
      * @param turns the conversation's turns, in order
      * @param limits the integrations' limits, or null
-     * @param comparisonCaption what the comparison run was, or null
-     * @param comparison the comparison run, its calls' times since its start (only their tool, integration, start,
-     *     end and outcome are drawn), or null for none
+     * @param comparisons the runs drawn after the turns, in the map's order, by their captions (what each run was);
+     *     their calls' times are since each run's start, and only their tool, integration, start, end and outcome are
+     *     drawn. Empty for none
      * @return the page
      */
     public static String html(String title, String summary, List<TurnReport> turns,
-            Map<String, IntegrationLimits> limits, String comparisonCaption, TurnReport comparison) {
+            Map<String, IntegrationLimits> limits, Map<String, TurnReport> comparisons) {
         List<TurnReport> all = List.copyOf(turns);
         Map<String, IntegrationLimits> known = limits == null ? null : Map.copyOf(limits);
         List<TimelineSvg.Section> sections = new ArrayList<>();
@@ -137,10 +144,10 @@ public final class TurnTimeline {
                     + " at once, " + report.durationNanos() / 1_000_000 + " ms";
             sections.add(new TimelineSvg.Section(caption, TimelineSvg.rows(report, known)));
         }
-        if (comparison != null) {
-            longest = Math.max(longest, comparison.durationNanos());
-            sections.add(new TimelineSvg.Section(comparisonCaption == null ? "Comparison" : comparisonCaption,
-                    TimelineSvg.comparisonRows(comparison)));
+        for (Map.Entry<String, TurnReport> comparison : comparisons.entrySet()) {
+            longest = Math.max(longest, comparison.getValue().durationNanos());
+            sections.add(new TimelineSvg.Section(comparison.getKey(),
+                    TimelineSvg.comparisonRows(comparison.getValue())));
         }
         String name = title == null ? "" : title;
         StringBuilder page = new StringBuilder();

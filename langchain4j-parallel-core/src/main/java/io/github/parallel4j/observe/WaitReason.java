@@ -40,6 +40,21 @@ final class WaitReason {
 
     /**
      * @param call a call
+     * @return how long what {@link #of} names held it after it was ready, in nanoseconds: its locks, caps, rates,
+     *     pauses and retries, not its predecessors
+     */
+    static long afterReadyNanos(CallReport call) {
+        long total = 0;
+        for (Map.Entry<HeldBy, Long> held : call.heldNanos().entrySet()) {
+            if (held.getKey() != HeldBy.DATA && held.getKey() != HeldBy.CONFLICT) {
+                total += held.getValue();
+            }
+        }
+        return total;
+    }
+
+    /**
+     * @param call a call
      * @return what it waited for before it was ready, e.g. "ready after call_1's output (600 ms)", or null
      */
     static String before(CallReport call) {
@@ -66,7 +81,8 @@ final class WaitReason {
             case KEY_LOCK -> "the lock on " + what;
             case TURN_CAP -> "the turn's cap on calls at once";
             case INTEGRATION_CAP -> "a " + what + " slot" + knob;
-            case SHARED_LIMITS -> what + "'s limits shared across JVMs";
+            case SHARED_LIMITS -> on == null ? "the limits shared across JVMs (their key locks)"
+                    : what + "'s limits shared across JVMs";
             case RATE -> "a " + what + " permit" + knob;
             case JVM_SLOT -> "a JVM-wide slot (maxConcurrentCalls)";
             case RETRY -> "the backoff before another attempt";

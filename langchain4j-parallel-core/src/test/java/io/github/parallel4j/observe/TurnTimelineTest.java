@@ -48,7 +48,7 @@ class TurnTimelineTest {
     }
 
     @Test
-    void should_draw_an_axis_a_legend_and_integration_limits_with_the_reason_a_call_waited() throws Exception {
+    void should_draw_an_axis_a_legend_and_a_tooltip_on_every_bar_and_row() throws Exception {
         TurnReport report = finishedTurn();
         String html = TurnTimeline.html("Three calls", List.of(report), Map.of());
 
@@ -76,9 +76,9 @@ class TurnTimelineTest {
         TurnReport report = finishedTurn();
         long turn = report.durationNanos();
         // a comparison run four times as long as the turn: its bar must be four times as wide
-        TurnReport serial = new TurnReport(null, List.of(new CallReport("s1", null, "a(1)", "", "pagerduty", List.of(),
-                false, 1, true, null, null, null, 1, false, null, 0, 0, 4 * turn)), 1, 4 * turn);
-        String html = TurnTimeline.html("Scale", null, List.of(report), null, "serial", serial);
+        TurnReport serial = new TurnReport(null, List.of(CallReport.ran("s1", "a(1)", "pagerduty", 0, 4 * turn)), 1,
+                4 * turn);
+        String html = TurnTimeline.html("Scale", null, List.of(report), null, Map.of("serial", serial));
 
         List<Double> widths = Pattern.compile("<rect class=\"run[^\"]*\" x=\"[0-9.]+\" y=\"\\d+\" width=\"([0-9.]+)\"")
                 .matcher(html).results().map(m -> Double.parseDouble(m.group(1))).toList();

@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -128,8 +127,12 @@ public class MicrometerTurnObserver implements TurnObserver {
             if (call.started()) {
                 timer("parallel.tools.call.latency", tags).record(call.endNanos() - call.startNanos(),
                         TimeUnit.NANOSECONDS);
+            }
+            if (call.started() || (call.heldBy() != null && call.readyNanos() >= 0)) {
+                // a call its turn closed while a limit or lock held it waited until its outcome
+                long until = call.started() ? call.startNanos() : call.endNanos();
                 timer("parallel.tools.permit.wait", tags.and("held_by", heldBy(call)))
-                        .record(Math.max(0, call.startNanos() - call.readyNanos()), TimeUnit.NANOSECONDS);
+                        .record(Math.max(0, until - call.readyNanos()), TimeUnit.NANOSECONDS);
             }
             if (call.attempts() > 1) {
                 counter("parallel.tools.retried", tags).increment(call.attempts() - 1);
@@ -143,17 +146,9 @@ public class MicrometerTurnObserver implements TurnObserver {
         }
     }
 
-    /** The step that held a ready call longest (not the calls it waited for: those come before ready), or none. */
+    /** {@link CallReport#heldBy()} as a tag value: the step that held a ready call longest, or none. */
     private static String heldBy(CallReport call) {
-        CallReport.HeldBy longest = null;
-        long most = 0;
-        for (Map.Entry<CallReport.HeldBy, Long> held : call.heldNanos().entrySet()) {
-            CallReport.HeldBy step = held.getKey();
-            if (step != CallReport.HeldBy.DATA && step != CallReport.HeldBy.CONFLICT && held.getValue() > most) {
-                longest = step;
-                most = held.getValue();
-            }
-        }
+        CallReport.HeldBy longest = call.heldBy();
         return longest == null ? "none" : longest.name().toLowerCase(Locale.ROOT);
     }
 

@@ -5,11 +5,12 @@ import io.github.parallel4j.TurnReport;
 import io.github.parallel4j.observe.TurnTimeline;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One self-contained HTML page with every turn of the parallel run and, drawn to the same time scale for
  * comparison, LangChain4j's default run of the same triage ({@link TurnTimeline#html(String, String, List,
- * java.util.Map, String, TurnReport)}).
+ * Map, Map)}).
  */
 final class TimelinePage {
 
@@ -27,9 +28,8 @@ final class TimelinePage {
                         "LangChain4j default (one after another): %d ms. langchain4j-parallel: %d ms. Speed-up %.1fx.",
                         serial.millis(), parallel.millis(), comparison.speedUp()),
                 parallel.turns(), TriageDemo.LIMITS,
-                "For comparison, LangChain4j's default (one after another): " + serial.millis()
-                        + " ms in all, model turns included",
-                asReport(serial));
+                Map.of("For comparison, LangChain4j's default (one after another): " + serial.millis()
+                        + " ms in all, model turns included", asReport(serial)));
     }
 
     /** The serial run's calls, as seen from inside the tools, as a report of one turn: what the page draws. */
@@ -37,8 +37,7 @@ final class TimelinePage {
         List<CallReport> calls = new java.util.ArrayList<>();
         for (int i = 0; i < serial.spans().size(); i++) {
             CallSpan s = serial.spans().get(i);
-            calls.add(new CallReport("serial_" + (i + 1), null, s.label(), "", s.integration(), List.of(), false, 1,
-                    true, null, null, null, 1, false, null, s.startNanos(), s.startNanos(), s.endNanos()));
+            calls.add(CallReport.ran("serial_" + (i + 1), s.label(), s.integration(), s.startNanos(), s.endNanos()));
         }
         return new TurnReport(null, calls, 1, serial.nanos());
     }
