@@ -17,6 +17,7 @@ import io.github.parallel4j.internal.plan.Plan;
 import io.github.parallel4j.internal.plan.Planner;
 import io.github.parallel4j.policy.FailurePolicy;
 import io.github.parallel4j.policy.ToolPolicy;
+import io.github.parallel4j.testing.FakeTimer;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -218,52 +219,80 @@ class HeldByTest {
         assertThat(held.heldOn()).containsExactlyEntriesOf(Map.of(HeldBy.SHARED_LIMITS, "jira"));
     }
 
+    /** A scheduler and a gate on fake time: the timer's waits end exactly when the test advances the clock. */
+    private static TurnScheduler onFakeTime(FakeTimer timer, Map<String, IntegrationLimits> limits) {
+        IntegrationGate gate = new IntegrationGate(limits, 0, timer.ticker(), IntegrationGate.Sleeper.parking());
+        return new TurnScheduler(Schedulers.POOL, new ResourceLocks(), gate, timer.ticker(), timer, List.of());
+    }
+
+    private static long ms(long millis) {
+        return TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
     @Test
     void should_record_the_rate_naming_the_integration_and_the_per_key_rate_naming_its_key() throws Exception {
-        IntegrationGate gate = gate(Map.of("jira", IntegrationLimits.builder().rate(1, Duration.ofMillis(500)).build()),
-                0);
-        TurnScheduler scheduler = scheduler(gate);
+        FakeTimer timer = new FakeTimer();
+        TurnScheduler scheduler = onFakeTime(timer,
+                Map.of("jira", IntegrationLimits.builder().rate(1, Duration.ofMillis(500)).build()));
         assertThat(outcome(scheduler.start(plan(call("a", "ticket", "{}")), (c, a) -> ok(), FREE), 0).heldNanos())
                 .as("the first call took the only permit at once").isEmpty();
-        CallOutcome paced = outcome(scheduler.start(plan(call("b", "ticket", "{}")), (c, a) -> ok(), FREE), 0);
-        assertThat(paced.heldNanos()).containsOnlyKeys(HeldBy.RATE);
-        assertThat(paced.heldOn()).containsExactlyEntriesOf(Map.of(HeldBy.RATE, "jira"));
+        TurnRun paced = scheduler.start(plan(call("b", "ticket", "{}")), (c, a) -> ok(), FREE);
+        timer.awaitDue(1, Duration.ofMillis(500));
+        timer.advance(Duration.ofMillis(500));
+        CallOutcome rated = outcome(paced, 0);
+        assertThat(rated.heldNanos()).containsExactlyEntriesOf(Map.of(HeldBy.RATE, ms(500)));
+        assertThat(rated.heldOn()).containsExactlyEntriesOf(Map.of(HeldBy.RATE, "jira"));
 
-        IntegrationGate perKey = gate(Map.of("jira",
-                IntegrationLimits.builder().perKeyRate(1, Duration.ofMillis(500)).build()), 0);
-        TurnScheduler tenants = scheduler(perKey);
+        FakeTimer tenantTime = new FakeTimer();
+        TurnScheduler tenants = onFakeTime(tenantTime,
+                Map.of("jira", IntegrationLimits.builder().perKeyRate(1, Duration.ofMillis(500)).build()));
         TurnOptions tenant = new TurnOptions(null, null, null, 0, 0, 0, "tenant-7");
         outcome(tenants.start(plan(call("a", "ticket", "{}")), (c, a) -> ok(), tenant), 0);
-        CallOutcome keyed = outcome(tenants.start(plan(call("b", "ticket", "{}")), (c, a) -> ok(), tenant), 0);
-        assertThat(keyed.heldNanos()).containsOnlyKeys(HeldBy.RATE);
-        assertThat(keyed.heldOn()).containsExactlyEntriesOf(Map.of(HeldBy.RATE, "jira per key 'tenant-7'"));
+        TurnRun keyed = tenants.start(plan(call("b", "ticket", "{}")), (c, a) -> ok(), tenant);
+        tenantTime.awaitDue(1, Duration.ofMillis(500));
+        tenantTime.advance(Duration.ofMillis(500));
+        assertThat(outcome(keyed, 0).heldNanos()).containsExactlyEntriesOf(Map.of(HeldBy.RATE, ms(500)));
+        assertThat(outcome(keyed, 0).heldOn()).containsExactlyEntriesOf(Map.of(HeldBy.RATE, "jira per key 'tenant-7'"));
     }
 
     @Test
     void should_record_the_pause_naming_the_integration_after_an_upstream_429() throws Exception {
-        IntegrationGate gate = gate(Map.of("jira", IntegrationLimits.builder().build()), 0);
+        FakeTimer timer = new FakeTimer();
+        Map<String, IntegrationLimits> limits = Map.of("jira", IntegrationLimits.builder().build());
+        IntegrationGate gate = new IntegrationGate(limits, 0, timer.ticker(), IntegrationGate.Sleeper.parking());
+        TurnScheduler scheduler = new TurnScheduler(Schedulers.POOL, new ResourceLocks(), gate, timer.ticker(), timer,
+                List.of());
         Plan plan = plan(call("a", "ticket", "{}"));
-        gate.slowDown(plan.calls().get(0), null, Duration.ofMillis(300), Ticker.system()); // long enough to outlast a loaded start
+        gate.slowDown(plan.calls().get(0), null, Duration.ofMillis(300), timer.ticker());
 
-        CallOutcome paused = outcome(scheduler(gate).start(plan, (c, a) -> ok(), FREE), 0);
+        TurnRun run = scheduler.start(plan, (c, a) -> ok(), FREE);
+        timer.awaitDue(1, Duration.ofMillis(300));
+        timer.advance(Duration.ofMillis(300));
+        CallOutcome paused = outcome(run, 0);
 
-        assertThat(paused.heldNanos()).containsOnlyKeys(HeldBy.PAUSE);
+        assertThat(paused.heldNanos()).containsExactlyEntriesOf(Map.of(HeldBy.PAUSE, ms(300)));
         assertThat(paused.heldOn()).containsExactlyEntriesOf(Map.of(HeldBy.PAUSE, "jira"));
     }
 
     @Test
     void should_record_the_backoff_before_a_retry() throws Exception {
+        FakeTimer timer = new FakeTimer();
         AtomicInteger attempts = new AtomicInteger();
-        CallOutcome retried = outcome(scheduler(CallGate.OPEN).start(plan(call("a", "flaky", "{}")), (c, a) -> {
+        TurnRun run = onFakeTime(timer, Map.of()).start(plan(call("a", "flaky", "{}")), (c, a) -> {
             if (attempts.incrementAndGet() == 1) {
                 throw new IllegalStateException("flaky backend");
             }
             return ok();
-        }, new TurnOptions(null, null, null, 0, 3, 0, null)), 0);
+        }, new TurnOptions(null, null, null, 0, 3, 0, null));
+        timer.awaitDue(1, Duration.ofMillis(20));
+        timer.advance(Duration.ofMillis(20));
+        CallOutcome retried = outcome(run, 0);
 
         assertThat(retried.ok()).isTrue();
         assertThat(retried.attempts()).isEqualTo(2);
         assertThat(retried.heldNanos()).containsOnlyKeys(HeldBy.RETRY);
+        // the backoff is jittered between half its ceiling and the ceiling; the timer fired it exactly then
+        assertThat(retried.heldNanos().get(HeldBy.RETRY)).isBetween(ms(10), ms(20));
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.github.parallel4j.internal.plan.CallRequest;
 import io.github.parallel4j.internal.plan.Plan;
 import io.github.parallel4j.internal.plan.Planner;
 import io.github.parallel4j.policy.ToolPolicy;
+import io.github.parallel4j.testing.FakeTimer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,16 +64,30 @@ class WaitingHoldsNothingTest {
         }
     }
 
+    /** How the write's turn abandons it once it runs: it is cancelled, or its budget runs out. */
+    private record Abandon(Duration budget, java.util.function.Consumer<TurnRun> now, ErrorCode code) {
+        static final Abandon CANCEL = new Abandon(null, run -> run.cancel("the caller gave up"), ErrorCode.CANCELLED);
+
+        /** The budget on fake time: it runs out when the test advances the clock, never before the write runs. */
+        static Abandon budget(FakeTimer timer) {
+            return new Abandon(Duration.ofMillis(100), run -> timer.advance(Duration.ofMillis(100)),
+                    ErrorCode.BUDGET_EXCEEDED);
+        }
+    }
+
     private static void should_run_an_unrelated_read_while_readers_wait_behind_an_abandoned_write(
             TurnScheduler scheduler, int waiters) throws Exception {
+        should_run_an_unrelated_read_while_readers_wait_behind_an_abandoned_write(scheduler, waiters, Abandon.CANCEL);
+    }
+
+    private static void should_run_an_unrelated_read_while_readers_wait_behind_an_abandoned_write(
+            TurnScheduler scheduler, int waiters, Abandon abandon) throws Exception {
         StuckWrite write = new StuckWrite();
-        // no budget: one that ran out before a loaded machine gave the write its thread would fail the test; the
-        // turn is cancelled once the write runs, which abandons it just as its budget running out would
-        TurnRun writing = scheduler.start(plan("debit", "{\"id\":\"hot\"}"), (c, a) -> write.run(), budget(null));
+        TurnRun writing = scheduler.start(plan("debit", "{\"id\":\"hot\"}"), (c, a) -> write.run(),
+                budget(abandon.budget()));
         assertThat(write.running.await(10, TimeUnit.SECONDS)).isTrue();
-        writing.cancel("the caller gave up");
-        assertThat(writing.whenDone().get(10, TimeUnit.SECONDS).get(0).errorCode())
-                .isEqualTo(ErrorCode.CANCELLED);
+        abandon.now().accept(writing); // once the write runs: a real budget could run out before it got a thread
+        assertThat(writing.whenDone().get(10, TimeUnit.SECONDS).get(0).errorCode()).isEqualTo(abandon.code());
 
         AtomicInteger readsRan = new AtomicInteger();
         List<TurnRun> readers = new ArrayList<>();
@@ -107,6 +122,20 @@ class WaitingHoldsNothingTest {
             TurnScheduler scheduler = new TurnScheduler(pool, new ResourceLocks(), gate, Ticker.system(),
                     Schedulers.TIMER, List.of());
             should_run_an_unrelated_read_while_readers_wait_behind_an_abandoned_write(scheduler, 8);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void should_keep_the_key_of_a_write_its_budget_abandoned_and_run_an_unrelated_read() throws Exception {
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try {
+            FakeTimer timer = new FakeTimer();
+            TurnScheduler scheduler = new TurnScheduler(pool, new ResourceLocks(), CallGate.OPEN, timer.ticker(),
+                    timer, List.of());
+            should_run_an_unrelated_read_while_readers_wait_behind_an_abandoned_write(scheduler, 8,
+                    Abandon.budget(timer));
         } finally {
             pool.shutdownNow();
         }

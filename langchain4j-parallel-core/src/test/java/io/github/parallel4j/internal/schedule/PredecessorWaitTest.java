@@ -1,0 +1,63 @@
+package io.github.parallel4j.internal.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.parallel4j.CallReport.HeldBy;
+import io.github.parallel4j.internal.limit.CallGate;
+import io.github.parallel4j.internal.limit.ResourceLocks;
+import io.github.parallel4j.internal.plan.CallRequest;
+import io.github.parallel4j.internal.plan.Planner;
+import io.github.parallel4j.policy.ToolPolicy;
+import io.github.parallel4j.testing.FakeTimer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A call that waits for both its data and a conflicting write has each wait written down: DATA until its data
+ * predecessor finished, CONFLICT for the rest, exactly, on fake time.
+ */
+class PredecessorWaitTest {
+
+    private static final Map<String, ToolPolicy> POLICIES = Map.of(
+            "read", ToolPolicy.read(),
+            "cancel", ToolPolicy.write("order:{id}"),
+            "order", ToolPolicy.read("order:{id}"));
+    private static final Planner PLANNER = new Planner(64, POLICIES::get, Planner.UnknownTools.REJECT);
+
+    @Test
+    void should_split_the_wait_between_the_data_predecessor_and_the_conflict_that_finished_later()
+            throws Exception {
+        FakeTimer timer = new FakeTimer();
+        TurnScheduler scheduler = new TurnScheduler(Schedulers.POOL, new ResourceLocks(), CallGate.OPEN,
+                timer.ticker(), timer, List.of());
+        CountDownLatch dataGo = new CountDownLatch(1);
+        CountDownLatch writeGo = new CountDownLatch(1);
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        TurnRun run = scheduler.start(PLANNER.plan(List.of(new CallRequest("call_1", "read", "{}"),
+                new CallRequest("call_2", "cancel", "{\"id\":\"7\"}"),
+                new CallRequest("call_3", "order", "{\"id\":\"7\",\"x\":\"$call_1.x\"}"))), (c, a) -> {
+                    bothRunning.countDown();
+                    if (c.index() < 2) {
+                        assertThat((c.index() == 0 ? dataGo : writeGo).await(10, TimeUnit.SECONDS)).isTrue();
+                    }
+                    return new ToolOutput(new ObjectMapper().readTree("{\"x\":1}"), null);
+                }, new TurnOptions(null, null));
+        assertThat(bothRunning.await(10, TimeUnit.SECONDS)).isTrue();
+
+        timer.advance(Duration.ofMillis(600));
+        dataGo.countDown();
+        run.outcome(0).get(10, TimeUnit.SECONDS);
+        timer.advance(Duration.ofMillis(100));
+        writeGo.countDown();
+        CallOutcome read = run.outcome(2).get(10, TimeUnit.SECONDS);
+
+        assertThat(read.heldNanos()).isEqualTo(Map.of(
+                HeldBy.DATA, TimeUnit.MILLISECONDS.toNanos(600), HeldBy.CONFLICT, TimeUnit.MILLISECONDS.toNanos(100)));
+        assertThat(read.heldOn()).isEqualTo(Map.of(HeldBy.DATA, "call_1", HeldBy.CONFLICT, "call_2"));
+    }
+}
