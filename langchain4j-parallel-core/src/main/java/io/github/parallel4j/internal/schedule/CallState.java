@@ -22,6 +22,8 @@ final class CallState implements HoldLog {
     volatile long arrivedAt;
     /** What held it back, made when a step first does; null while nothing has. */
     private volatile CallHolds holds;
+    /** When its turn closed before its outcome, on the scheduler's ticker; no wait lasts past it. Guarded by this. */
+    private long sealedAt = Long.MAX_VALUE;
 
     // Guarded by the turn's monitor.
     /** Its live attempt, or null between attempts (and after a timeout abandoned one). */
@@ -102,8 +104,12 @@ final class CallState implements HoldLog {
      * Seals what held the call at its outcome, decided by its turn closing: a step withdrawn afterwards writes its
      * wait down up to {@code at} (on the scheduler's ticker), not past it.
      */
-    void seal(long at) {
-        holds().seal(at);
+    synchronized void seal(long at) {
+        sealedAt = Math.min(sealedAt, at); // a call that nothing held gets no record of holds for it
+        CallHolds h = holds;
+        if (h != null) {
+            h.seal(at);
+        }
     }
 
     private CallHolds holds() {
@@ -113,6 +119,7 @@ final class CallState implements HoldLog {
                 h = holds;
                 if (h == null) {
                     h = new CallHolds();
+                    h.seal(sealedAt);
                     holds = h;
                 }
             }

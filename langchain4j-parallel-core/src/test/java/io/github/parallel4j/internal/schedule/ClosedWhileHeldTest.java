@@ -84,6 +84,8 @@ class ClosedWhileHeldTest {
         assertThat(dependent.readyNanos()).as("never ready").isNegative();
         assertThat(dependent.heldNanos()).containsExactlyEntriesOf(Map.of(HeldBy.DATA, ms(200)));
         assertThat(dependent.heldOn()).containsExactlyEntriesOf(Map.of(HeldBy.DATA, "call_1"));
+        assertThat(run.outcome(0).get(10, TimeUnit.SECONDS).heldNanos())
+                .as("the running call waited for nothing: nothing was made for it at the close").isSameAs(Map.of());
     }
 
     @Test
