@@ -7,12 +7,14 @@ import io.github.parallel4j.CallReport.HeldBy;
 import io.github.parallel4j.internal.limit.CallGate;
 import io.github.parallel4j.internal.limit.ResourceLocks;
 import io.github.parallel4j.internal.plan.CallRequest;
+import io.github.parallel4j.internal.plan.OpenPlan;
 import io.github.parallel4j.internal.plan.Planner;
 import io.github.parallel4j.policy.ToolPolicy;
 import io.github.parallel4j.testing.FakeTimer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -59,5 +61,34 @@ class PredecessorWaitTest {
         assertThat(read.heldNanos()).isEqualTo(Map.of(
                 HeldBy.DATA, TimeUnit.MILLISECONDS.toNanos(600), HeldBy.CONFLICT, TimeUnit.MILLISECONDS.toNanos(100)));
         assertThat(read.heldOn()).isEqualTo(Map.of(HeldBy.DATA, "call_1", HeldBy.CONFLICT, "call_2"));
+    }
+
+    @Test
+    void should_measure_a_streamed_calls_data_wait_from_its_arrival_not_the_turns_start() throws Exception {
+        FakeTimer timer = new FakeTimer();
+        TurnScheduler scheduler = new TurnScheduler(Schedulers.POOL, new ResourceLocks(), CallGate.OPEN,
+                timer.ticker(), timer, List.of());
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1);
+        OpenPlan plan = PLANNER.open();
+        StreamedTurn run = scheduler.open(plan.snapshot(), (c, a) -> {
+            if (c.index() == 0) {
+                running.countDown();
+                assertThat(go.await(10, TimeUnit.SECONDS)).isTrue();
+            }
+            return new ToolOutput(new ObjectMapper().readTree("{\"x\":1}"), null);
+        }, new TurnOptions(null, null), scheduler.capture());
+        run.add(plan.add(new CallRequest("call_1", "read", "{}")));
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        timer.advance(Duration.ofMillis(200)); // the model still decoding the next call
+        run.add(plan.add(new CallRequest("call_2", "read", "{\"x\":\"$call_1.x\"}")));
+        run.messageClosed(plan.close(Set.of(), Map.of()));
+        run.seal();
+        timer.advance(Duration.ofMillis(300));
+        go.countDown();
+        CallOutcome dependent = run.outcome(1).get(10, TimeUnit.SECONDS);
+
+        assertThat(run.arrivedNanos(1)).isEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
+        assertThat(dependent.heldNanos()).isEqualTo(Map.of(HeldBy.DATA, TimeUnit.MILLISECONDS.toNanos(300)));
     }
 }
