@@ -46,6 +46,26 @@ final class Holds {
         }
     }
 
+    /**
+     * Writes down what a call its turn closes before its outcome waits for now, up to the close: the pause or backoff
+     * it waits out on the timer, and its predecessors when it was not ready yet. The step of its admission it waits at
+     * writes its own wait when the turn withdraws it, sealed at the close. Called holding the turn's monitor.
+     *
+     * @param plan the turn's plan
+     * @param calls the turn's calls
+     * @param state the call
+     * @param origin when the turn started, on the scheduler's ticker
+     * @param at when the turn closed, on the scheduler's ticker
+     * @param now the same moment on the turn's clock
+     */
+    static void closed(Plan plan, List<CallState> calls, CallState state, long origin, long at, long now) {
+        state.seal(at);
+        TimedWait.closed(state, at);
+        if (state.readyAt() < 0) {
+            predecessors(plan, calls, state, origin, now);
+        }
+    }
+
     /** @return when the last of {@code predecessors} finished ({@code now} for one still unfinished), or -1 */
     private static long last(int[] predecessors, List<CallState> calls, long now) {
         long last = -1;

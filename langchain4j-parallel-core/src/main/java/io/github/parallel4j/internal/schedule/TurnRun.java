@@ -199,11 +199,7 @@ public class TurnRun {
                     continue; // a finishing call's own outcome is being written by its thread
                 }
                 Attempt a = state.current;
-                state.seal(at); // what it waits for now is written down on withdrawal, up to its outcome
-                TimedWait.closed(state, at); // a pause or backoff it waited out on the timer
-                if (state.readyAt() < 0) {
-                    Holds.predecessors(plan, calls, state, budget.origin(), now); // its predecessors, until now
-                }
+                Holds.closed(plan, calls, state, budget.origin(), at, now); // what it waits for now, up to now
                 closed.add(state.closedOutcome(code, reason, now));
                 if (a != null && a.thread == null) {
                     waiting.add(a);
