@@ -74,6 +74,8 @@ final class Installation {
     private final InstalledTools tools;
     private final ImmediateReturns immediateReturns;
     private final TurnObservers observers;
+    /** Keeps each turn's report ahead of its last answer. */
+    private final ToldTurns told = new ToldTurns();
     private final ObservationLimits limits;
     private final Planner planner;
     private final Invocations invocations;
@@ -236,6 +238,7 @@ final class Installation {
                     capture.streamedComplete(context, source); // completed meanwhile: closes the batch it joined
                 }
                 outcome = claim.run() == null ? refused(request, claim.refusal()) : await(claim, id, state);
+                told.awaitIfOver(claim.run()); // the turn's report before its last answer
             } catch (RuntimeException e) {
                 return internalFailure(request, e);
             }
@@ -317,10 +320,10 @@ final class Installation {
                 : scheduler.start(plan, runner, options, captured);
         if (turn != null) {
             // A streamed turn's plan grows while it runs: the report has the plan its last call joined.
-            run.whenDone().thenAccept(outcomes -> turn.turnFinished(streamed == null
+            told.tell(run, turn, outcomes -> streamed == null
                     ? TurnReports.of(invocation, plan, outcomes)
                     : TurnReports.of(invocation, run.plan(), streamed.inModelOrder(outcomes),
-                            ((StreamedTurn) run)::arrivedNanos)));
+                            ((StreamedTurn) run)::arrivedNanos));
         }
         return run;
     }
