@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.TokenStream;
 import io.github.parallel4j.ParallelTools;
 import io.github.parallel4j.TurnReport;
 import io.github.parallel4j.annotation.ParallelSafe;
 import io.github.parallel4j.support.ScriptedChatModel;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +25,10 @@ class ReportBeforeAnswerTest {
 
     interface Assistant {
         String chat(String message);
+    }
+
+    interface StreamingAssistant {
+        TokenStream chat(String message);
     }
 
     static class Tools {
@@ -87,6 +94,28 @@ class ReportBeforeAnswerTest {
             assertThat(reports).as("turn %d's report, the instant chat() returned", i).hasSize(i + 1);
             assertThat(reports.get(i).calls()).extracting(c -> c.errorCode() == null ? "ok" : c.errorCode().name())
                     .containsExactly("ok", "BUDGET_EXCEEDED");
+        }
+    }
+
+    @Test
+    void should_have_told_the_report_when_the_token_stream_completes_when_calls_stream_in() throws Exception {
+        List<TurnReport> reports = new CopyOnWriteArrayList<>();
+        ParallelTools parallel = slowListener(reports).build();
+        for (int i = 0; i < 20; i++) {
+            GappedStreamingModel model = new GappedStreamingModel(List.of(
+                    GappedStreamingModel.call(ScriptedChatModel.call("c1", "lookup", "{\"x\":\"1\"}")),
+                    GappedStreamingModel.call(ScriptedChatModel.call("c2", "lookup", "{\"x\":\"2\"}"))));
+            StreamingAssistant assistant = parallel.install(AiServices.builder(StreamingAssistant.class), new Tools())
+                    .streamingChatModel(model).executeToolsConcurrently().build();
+            CompletableFuture<Integer> seen = new CompletableFuture<>();
+            int turn = i;
+            assistant.chat("go").onPartialResponse(p -> {})
+                    .onCompleteResponse(r -> seen.complete(reports.size()))
+                    .onError(seen::completeExceptionally)
+                    .start();
+            assertThat(seen.get(30, TimeUnit.SECONDS)).as("reports told when turn %d's stream completed", turn)
+                    .isEqualTo(i + 1);
+            assertThat(reports.get(i).calls()).hasSize(2);
         }
     }
 }
