@@ -2,8 +2,12 @@ package io.github.parallel4j;
 
 /**
  * Told about every finished turn, for traces, metrics, logs or a timeline. Called once per turn, after its last
- * call's outcome, on the thread that completed it: keep it quick, and hand heavy work to another thread. An
- * exception it throws is logged and otherwise ignored.
+ * call's outcome, on the thread that ended it (a tool thread, also when the budget ended the turn; never the shared
+ * timer), and before the AI service gets the turn's last result back: the report is there when {@code chat()}
+ * returns or the token stream completes. So a slow listener delays its own turn's answer by its own time (past the
+ * turn's budget too), never another turn's: keep it quick, and hand heavy work to another thread. Only a turn whose
+ * last call LangChain4j runs itself (a tool the library does not wrap) may be told after the answer. An exception
+ * it throws is logged and otherwise ignored.
  */
 @FunctionalInterface
 public interface TurnListener {

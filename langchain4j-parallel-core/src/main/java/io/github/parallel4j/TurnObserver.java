@@ -97,8 +97,9 @@ public interface TurnObserver {
         CallScope callStarted(Call call);
 
         /**
-         * The turn ended: every call has its outcome. Called on the thread that completed the last one. A call
-         * abandoned at the budget may still be running; its {@link CallScope} is told when it returns.
+         * The turn ended: every call has its outcome. Called on the thread that completed the last one, before the
+         * AI service gets the turn's last result back, as {@link TurnListener} is. A call abandoned at the budget
+         * may still be running; its {@link CallScope} is told when it returns.
          *
          * @param report the turn's calls, outcomes and timings
          */
