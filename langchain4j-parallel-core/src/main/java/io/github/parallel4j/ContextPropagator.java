@@ -4,11 +4,15 @@ package io.github.parallel4j;
  * Carries thread-bound context (MDC, security or tracing context) from the thread that runs an AI service to the
  * threads that run its tools.
  *
- * <p>The way of one context: {@link #capture()} runs once per turn, on the thread that starts the turn, and reads
- * that thread's context into a {@link Captured}. Right before each attempt of each call, the tool's thread calls
+ * <p>The way of one context: {@link #capture()} runs once per AI message, on the thread that receives it (the AI
+ * service's caller; streaming, the stream's thread, when the model completes the message's first call or, if none
+ * was completed alone, when the complete response comes), and reads that thread's context into a {@link Captured}
+ * that every call of the message sees. Right before each attempt of each call, the tool's thread calls
  * {@link Captured#install()}, which puts the captured context on that thread and returns what puts back whatever
  * the thread had before; the tool's thread runs that right after the attempt, also when the tool threw, so that
- * pooled threads carry nothing from one call to the next. The SLF4J MDC is always propagated; add others with
+ * pooled threads carry nothing from one call to the next. Streaming, a call LangChain4j submits from the stream's
+ * thread to an executor that would run it there is handed over to the library's executor, and {@code install()}
+ * also runs around that task (so LangChain4j's hooks around the call see the context), with the same rules. The SLF4J MDC is always propagated; add others with
  * {@code ParallelTools.builder().contextPropagator(...)}:
  *
  * <pre>{@code
@@ -29,9 +33,10 @@ package io.github.parallel4j;
  *       install again): it must be thread-safe and must not change the captured state.</li>
  *   <li>The restoring {@code Runnable} is run exactly once, on the thread that installed, after the attempt.</li>
  *   <li>Several propagators install in the order they were added and restore in the reverse order.</li>
- *   <li>An exception from {@code capture()} fails the turn's calls before any runs ({@code TOOL_ERROR}). An
- *       exception from {@code install()} fails that call with {@code TOOL_ERROR} before its tool runs, and the
- *       propagators installed before it are restored. A null from either is a bug in the propagator and is
+ *   <li>An exception from {@code capture()} fails the message's calls before any runs ({@code TOOL_ERROR}). An
+ *       exception (or {@code Error}) from {@code install()} fails that call with {@code TOOL_ERROR} before its tool
+ *       runs, and the propagators installed before it are restored; every restore runs, even when another one
+ *       throws. A null from either is a bug in the propagator and is
  *       treated the same way, with a message naming the propagator's class; after a null from {@code install()}
  *       that propagator's context cannot be put back, so return {@code () -> {}} when there is nothing to
  *       restore, never null.</li>
@@ -41,8 +46,8 @@ package io.github.parallel4j;
 public interface ContextPropagator {
 
     /**
-     * Reads the context of the thread that calls it: the thread starting a turn (the AI service's caller, or the
-     * thread that received the streamed AI message).
+     * Reads the context of the thread that calls it: the thread that received the AI message (the AI service's
+     * caller, or the stream's thread for a streamed one).
      *
      * @return the captured context, never null
      */

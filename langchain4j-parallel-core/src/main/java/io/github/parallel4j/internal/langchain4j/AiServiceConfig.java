@@ -92,8 +92,7 @@ final class AiServiceConfig {
         ToolService tools = context.toolService;
         Executor executor = tools == null ? null : tools.executor();
         if (model != null && executor != null && !(executor instanceof NoCallerRunsExecutor)) {
-            tools.executeToolsConcurrently(new NoCallerRunsExecutor(executor, scheduler.executor(),
-                    scheduler::capture));
+            tools.executeToolsConcurrently(new NoCallerRunsExecutor(executor, scheduler.executor()));
         }
     }
 

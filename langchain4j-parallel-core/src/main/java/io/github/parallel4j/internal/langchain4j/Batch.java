@@ -1,5 +1,6 @@
 package io.github.parallel4j.internal.langchain4j;
 
+import io.github.parallel4j.internal.schedule.CapturedContext;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import io.github.parallel4j.internal.schedule.TurnRun;
 import java.util.List;
@@ -41,9 +42,9 @@ final class Batch implements TurnShares {
      * tools: with {@code executeToolsConcurrently()} the turn starts on one of LangChain4j's threads, which does
      * not have it.
      */
-    final List<Supplier<Runnable>> context;
+    final CapturedContext context;
 
-    Batch(List<ToolExecutionRequest> requests, List<Supplier<Runnable>> context, boolean concurrent,
+    Batch(List<ToolExecutionRequest> requests, CapturedContext context, boolean concurrent,
             Set<Integer> unknownToLangChain4j, Set<Integer> ours, StreamedMessage source) {
         this.source = source;
         this.ours = Set.copyOf(ours);

@@ -1,5 +1,6 @@
 package io.github.parallel4j.internal.langchain4j;
 
+import io.github.parallel4j.internal.schedule.CapturedContext;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
@@ -88,7 +89,7 @@ final class BatchCapture {
      * @param message the message, as the streaming model delivered it
      */
     void streamedComplete(InvocationContext context, StreamedMessage message) {
-        onResponse(context, message.offered(), AiMessage.from(message.calls()), message.context());
+        onResponse(context, message.offered(), AiMessage.from(message.calls()), message.context(scheduler::capture));
     }
 
     /**
@@ -96,13 +97,16 @@ final class BatchCapture {
      * @param captured the context of the thread that received the message, or null for the current thread's
      */
     private void onResponse(InvocationContext context, Set<String> offered, AiMessage message,
-            List<Supplier<Runnable>> captured) {
+            CapturedContext captured) {
         if (context == null || context.invocationId() == null || message == null
                 || !message.hasToolExecutionRequests() || invocations.failed(context.invocationId())) {
             return;
         }
         List<ToolExecutionRequest> calls = message.toolExecutionRequests();
-        List<Supplier<Runnable>> threadContext = captured == null ? scheduler.capture() : captured;
+        StreamedMessage source = service.streamsCalls() ? messages.of(calls.get(0)) : null;
+        // A streamed message's tools see its one context, captured on the stream's thread (StreamedMessage#context).
+        CapturedContext threadContext = captured != null ? captured
+                : source != null ? source.context(scheduler::capture) : scheduler.capture();
         Set<Integer> unknown = new HashSet<>();
         Set<Integer> mine = new HashSet<>();
         List<ToolExecutionRequest> unknownCalls = new ArrayList<>();
@@ -137,7 +141,7 @@ final class BatchCapture {
                     }
                 }
                 whole = state.messageComplete(calls, threadContext, unknown, mine, concurrent, ourCalls, notRun,
-                        messages.of(calls.get(0)));
+                        source);
             } else {
                 state.newBatch(calls, threadContext, unknown, mine, concurrent, null);
                 whole = true;

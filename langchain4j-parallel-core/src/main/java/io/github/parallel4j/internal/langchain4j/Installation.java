@@ -1,5 +1,6 @@
 package io.github.parallel4j.internal.langchain4j;
 
+import io.github.parallel4j.internal.schedule.CapturedContext;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.service.AiServices;
@@ -282,23 +283,24 @@ final class Installation {
 
     /**
      * Opens the batch of a message whose calls stream in: its turn starts with the first call to arrive, on the thread
-     * that brought it, so its budget runs from that call's arrival.
+     * that brought it, so its budget runs from that call's arrival; its tools see the message's context.
      */
     StreamedBatch openBatch(InvocationState state, InvocationContext context, StreamedMessage source) {
         return new StreamedBatch(planner.open(), source, this::runs, (empty, batch) -> {
-            StreamedTurn run = (StreamedTurn) start(empty, state, context, scheduler.capture(), batch);
+            StreamedTurn run = (StreamedTurn) start(empty, state, context, source == null ? scheduler.capture()
+                    : source.context(scheduler::capture), batch);
             state.track(run); // before its first call is added: a failed invocation's turn starts nothing
             return run;
         });
     }
 
     private TurnRun start(List<ToolExecutionRequest> requests, InvocationState state, InvocationContext context,
-            List<Supplier<Runnable>> captured) {
+            CapturedContext captured) {
         return start(plan(requests), state, context, captured, null);
     }
 
     private TurnRun start(Plan plan, InvocationState state, InvocationContext context,
-            List<Supplier<Runnable>> captured, StreamedBatch streamed) {
+            CapturedContext captured, StreamedBatch streamed) {
         Object cacheScope = cacheScope(context);
         if (plan.calls().stream().anyMatch(c -> c.kind() == PlannedCall.Kind.EXTERNAL)) {
             CachedReads.unknownWrite(readCache, cacheScope);

@@ -1,5 +1,6 @@
 package io.github.parallel4j.internal.langchain4j;
 
+import io.github.parallel4j.internal.schedule.CapturedContext;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import io.github.parallel4j.internal.schedule.StreamedTurn;
 import io.github.parallel4j.internal.schedule.TurnRun;
@@ -116,7 +117,7 @@ final class InvocationState {
      *     the arrival of a call says nothing about the calls before it
      * @param source the message as the streaming model delivered it, or null when the library could not see it
      */
-    synchronized void newBatch(List<ToolExecutionRequest> requests, List<Supplier<Runnable>> context,
+    synchronized void newBatch(List<ToolExecutionRequest> requests, CapturedContext context,
             Set<Integer> unknownToLangChain4j, Set<Integer> ours, boolean concurrent, StreamedMessage source) {
         if (failure != null) {
             return;
@@ -247,7 +248,7 @@ final class InvocationState {
      * @param source the message as streamed (null when the library could not see it): its batch is not reopened
      * @return whether the message became a whole batch
      */
-    boolean messageComplete(List<ToolExecutionRequest> requests, List<Supplier<Runnable>> context,
+    boolean messageComplete(List<ToolExecutionRequest> requests, CapturedContext context,
             Set<Integer> unknownToLangChain4j, Set<Integer> mine, boolean concurrent,
             List<ToolExecutionRequest> ours, Map<String, String> notRun, StreamedMessage source) {
         StreamedBatch current;

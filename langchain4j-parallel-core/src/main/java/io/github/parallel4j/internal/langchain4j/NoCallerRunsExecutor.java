@@ -1,10 +1,8 @@
 package io.github.parallel4j.internal.langchain4j;
 
-import java.util.ArrayList;
-import java.util.List;
+import io.github.parallel4j.internal.schedule.CapturedContext;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,8 +10,15 @@ import org.slf4j.LoggerFactory;
  * A streaming AI service's tool executor, as the library puts it in place: it runs each task on the executor given,
  * except a task LangChain4j submits from the stream's thread (a call that has just streamed in) that the executor runs
  * on that thread while it submits (a direct executor, a {@code ThreadPoolExecutor} with {@code CallerRunsPolicy} when
- * it is full). That one task runs on the library's own executor instead, with the stream thread's context carried over
- * by the library's context propagators (MDC, and those configured), as tool calls are.
+ * it is full). That one task runs on the library's own executor instead, with the message's context installed around
+ * it: the one its tools see, captured once per message on the stream's thread ({@link StreamedMessage#context}),
+ * installed by the same {@link CapturedContext} as each attempt. So LangChain4j's hooks around the call
+ * ({@code beforeToolExecution}, {@code afterToolExecution}) see it too, and {@code install()} runs once more for such
+ * a call (around LangChain4j's task, besides each attempt), while {@code capture()} does not run again.
+ *
+ * <p>The task holds a thread of the library's executor until its call's observation is ready, while the call's own
+ * attempt needs another one: with a bounded {@code executor(...)}, count a thread per handed-over call on top of the
+ * calls running at once ({@link io.github.parallel4j.ToolThreads}).
  *
  * <p>Why: streaming with {@code executeToolsConcurrently()}, LangChain4j submits each tool call from the stream's
  * thread the moment it has streamed in. A call run there would hold the stream while it waits for its outcome, and
@@ -30,37 +35,44 @@ final class NoCallerRunsExecutor implements Executor {
 
     private static final Logger log = LoggerFactory.getLogger(NoCallerRunsExecutor.class);
 
-    /** Set on the stream's thread while LangChain4j's handler submits the call that has just streamed in. */
-    private static final ThreadLocal<Boolean> FROM_STREAM = new ThreadLocal<>();
+    /**
+     * Set on the stream's thread while LangChain4j's handler submits the call that has just streamed in: the context
+     * of its message.
+     */
+    private static final ThreadLocal<CapturedContext> FROM_STREAM = new ThreadLocal<>();
 
     private final Executor executor;
     /** The library's executor: never runs a task on the submitting thread. */
     private final Executor library;
-    /** Captures the current thread's context, as the library carries it to tool threads. */
-    private final Supplier<List<Supplier<Runnable>>> capture;
 
-    NoCallerRunsExecutor(Executor executor, Executor library, Supplier<List<Supplier<Runnable>>> capture) {
+    NoCallerRunsExecutor(Executor executor, Executor library) {
         this.executor = executor;
         this.library = library;
-        this.capture = capture;
     }
 
-    /** Runs {@code submit} (LangChain4j's handler, as a call streamed in) marked as a submission from the stream. */
-    static void fromStream(Runnable submit) {
-        Boolean outer = FROM_STREAM.get();
-        FROM_STREAM.set(Boolean.TRUE);
+    /**
+     * Runs {@code submit} (LangChain4j's handler, as a call streamed in) marked as a submission from the stream.
+     *
+     * @param context the context of the call's message, to install around its task if it is handed over
+     */
+    static void fromStream(CapturedContext context, Runnable submit) {
+        CapturedContext outer = FROM_STREAM.get();
+        FROM_STREAM.set(context);
         try {
             submit.run();
         } finally {
             if (outer == null) {
                 FROM_STREAM.remove();
+            } else {
+                FROM_STREAM.set(outer);
             }
         }
     }
 
     @Override
     public void execute(Runnable task) {
-        if (FROM_STREAM.get() == null) {
+        CapturedContext context = FROM_STREAM.get();
+        if (context == null) {
             executor.execute(task);
             return;
         }
@@ -69,7 +81,6 @@ final class NoCallerRunsExecutor implements Executor {
         try {
             executor.execute(() -> {
                 if (submitting.get() && Thread.currentThread() == submitter) {
-                    List<Supplier<Runnable>> context = capture.get();
                     library.execute(() -> runIn(context, task));
                 } else {
                     task.run();
@@ -81,26 +92,25 @@ final class NoCallerRunsExecutor implements Executor {
     }
 
     /**
-     * Restores the captured context around the task, and undoes it in reverse order afterwards. The task runs even
-     * when restoring fails (it is LangChain4j's: its call's outcome would never come otherwise); the library's own
-     * attempt restores the context again, and reports such a failure as the call's.
+     * Installs the message's context around the task ({@link CapturedContext#install()}: all or nothing, undone in
+     * reverse order afterwards). When installing fails, nothing stays installed and the task runs without it: it is
+     * LangChain4j's, and its call's outcome would never come otherwise; the call's own attempt installs the same
+     * context, fails the same way, and answers the call with {@code TOOL_ERROR}.
      */
-    private static void runIn(List<Supplier<Runnable>> context, Runnable task) {
-        List<Runnable> restored = new ArrayList<>(context.size());
+    static void runIn(CapturedContext context, Runnable task) {
+        Runnable restore;
         try {
-            for (Supplier<Runnable> captured : context) {
-                restored.add(captured.get());
-            }
-        } catch (RuntimeException e) {
-            log.warn("Could not restore the stream thread's context for a tool call handed to the library's executor",
-                    e);
+            restore = context.install();
+        } catch (CapturedContext.InstallFailure e) {
+            log.debug("A streamed call handed to the library's executor runs without its message's context: {};"
+                    + " its attempt fails with TOOL_ERROR", e.getMessage());
+            task.run();
+            return;
         }
         try {
             task.run();
         } finally {
-            for (int k = restored.size() - 1; k >= 0; k--) {
-                restored.get(k).run();
-            }
+            restore.run();
         }
     }
 

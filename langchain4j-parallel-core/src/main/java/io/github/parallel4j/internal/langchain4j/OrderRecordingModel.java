@@ -1,5 +1,6 @@
 package io.github.parallel4j.internal.langchain4j;
 
+import io.github.parallel4j.internal.schedule.CapturedContext;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -127,7 +128,9 @@ final class OrderRecordingModel implements StreamingChatModel {
                 message.announce(request);
                 messages.record(request, message);
             }
-            NoCallerRunsExecutor.fromStream(() -> handler.onCompleteToolCall(completeToolCall));
+            // Captured once per message, here on the stream's thread, for its tools and for a handed-over task.
+            CapturedContext context = message.context(messages::capture);
+            NoCallerRunsExecutor.fromStream(context, () -> handler.onCompleteToolCall(completeToolCall));
         }
 
         @Override
@@ -136,7 +139,8 @@ final class OrderRecordingModel implements StreamingChatModel {
             if (ai != null && ai.hasToolExecutionRequests()) {
                 List<ToolExecutionRequest> calls = ai.toolExecutionRequests();
                 calls.forEach(request -> messages.record(request, message));
-                message.complete(calls, messages.capture()); // on the thread the response listener runs on
+                message.context(messages::capture); // on the stream's thread, when no call was completed alone
+                message.complete(calls);
             }
             handler.onCompleteResponse(completeResponse);
         }

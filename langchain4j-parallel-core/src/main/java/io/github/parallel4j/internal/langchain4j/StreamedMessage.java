@@ -1,5 +1,6 @@
 package io.github.parallel4j.internal.langchain4j;
 
+import io.github.parallel4j.internal.schedule.CapturedContext;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ final class StreamedMessage {
     // Guarded by this.
     private final List<WeakReference<ToolExecutionRequest>> announced = new ArrayList<>();
     private List<WeakReference<ToolExecutionRequest>> complete = List.of();
-    private List<Supplier<Runnable>> context = List.of();
+    /** The stream thread's context, captured once for every call of the message; null until then. */
+    private CapturedContext context;
     /** The invocation its calls belong to, once one of them reached the library. */
     private UUID invocation;
     /** Whether the stream was cancelled through its {@code StreamingHandle}. */
@@ -48,14 +50,26 @@ final class StreamedMessage {
 
     /**
      * The complete response came, with these calls (in the model's order).
-     *
-     * @param context the thread context of the thread that received it (the one the response listener runs on), for
-     *     the tools of a batch captured from a call rather than by the listener
      */
-    synchronized void complete(List<ToolExecutionRequest> calls, List<Supplier<Runnable>> context) {
+    synchronized void complete(List<ToolExecutionRequest> calls) {
         this.complete = calls.stream().map(WeakReference::new).toList();
-        this.context = List.copyOf(context);
         isComplete = true;
+    }
+
+    /**
+     * The context every call of the message sees, captured the first time it is asked for: on the stream's thread,
+     * when the model completed the message's first call (or the complete response came, when none was completed
+     * alone). Whether the batch opens early or is planned whole, and whichever thread brings a call to the library,
+     * its tools see this one context.
+     *
+     * @param capture captures the current thread's context
+     * @return the message's context; a capture that failed is a context whose installs fail, never thrown here
+     */
+    synchronized CapturedContext context(Supplier<CapturedContext> capture) {
+        if (context == null) {
+            context = CapturedContext.captureSafely(capture);
+        }
+        return context;
     }
 
     /**
@@ -84,11 +98,6 @@ final class StreamedMessage {
     /** @return the names of the tools the model was offered, or null when the request did not say */
     Set<String> offered() {
         return offered;
-    }
-
-    /** @return the thread context captured when the complete response came (empty before) */
-    synchronized List<Supplier<Runnable>> context() {
-        return context;
     }
 
     /** @return whether the complete response has come */

@@ -1,5 +1,6 @@
 package io.github.parallel4j.internal.langchain4j;
 
+import io.github.parallel4j.internal.schedule.CapturedContext;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
@@ -28,7 +29,7 @@ final class StreamedMessages {
     private final Cache<ToolExecutionRequest, StreamedMessage> byRequest =
             Caffeine.newBuilder().weakKeys().expireAfterAccess(KEPT).build();
     /** Captures the current thread's context, as a turn's tools will see it. */
-    private final Supplier<List<Supplier<Runnable>>> capture;
+    private final Supplier<CapturedContext> capture;
     /** Fails an invocation whose stream was cancelled. */
     private final Consumer<UUID> cancel;
 
@@ -36,7 +37,7 @@ final class StreamedMessages {
      * @param capture captures the current thread's context, as a turn's tools will see it
      * @param cancel fails an invocation whose stream was cancelled through its {@code StreamingHandle}
      */
-    StreamedMessages(Supplier<List<Supplier<Runnable>>> capture, Consumer<UUID> cancel) {
+    StreamedMessages(Supplier<CapturedContext> capture, Consumer<UUID> cancel) {
         this.capture = capture;
         this.cancel = cancel;
     }
@@ -57,7 +58,7 @@ final class StreamedMessages {
     }
 
     /** @return the current thread's context, captured as a turn's tools will see it */
-    List<Supplier<Runnable>> capture() {
+    CapturedContext capture() {
         return capture.get();
     }
 

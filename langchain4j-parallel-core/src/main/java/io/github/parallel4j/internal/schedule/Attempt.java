@@ -18,7 +18,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * One run of a call's tool: what it holds on its way to a thread ({@link Admission}), and, once it has one, the
@@ -174,35 +173,20 @@ final class Attempt implements Runnable {
         end(CallOutcome.failure(call(), code, message, cause, state.readyAt(), -1, turn.now(), number));
     }
 
-    /** On a tool thread: restores the caller's context around the attempt. */
+    /** On a tool thread: installs the caller's context around the attempt ({@link CapturedContext}). */
     @Override
     public void run() {
-        List<Supplier<Runnable>> context = turn.context;
-        if (context.isEmpty()) {
-            runOnThread();
-            return;
-        }
-        List<Runnable> restored = new ArrayList<>(context.size());
+        Runnable restore;
         try {
-            for (Supplier<Runnable> captured : context) {
-                restored.add(captured.get());
-            }
-        } catch (RuntimeException | Error e) {
-            closeAll(restored);
-            failBeforeStart(ErrorCode.TOOL_ERROR, "the tool could not be started: restoring the caller's context"
-                    + " failed (" + CallFailure.messageOf(e) + ")", e);
+            restore = turn.context.install();
+        } catch (CapturedContext.InstallFailure e) {
+            failBeforeStart(ErrorCode.TOOL_ERROR, "the tool could not be started: " + e.getMessage(), e.getCause());
             return;
         }
         try {
             runOnThread();
         } finally {
-            closeAll(restored);
-        }
-    }
-
-    private static void closeAll(List<Runnable> restored) {
-        for (int k = restored.size() - 1; k >= 0; k--) {
-            restored.get(k).run();
+            restore.run();
         }
     }
 

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 public final class StreamedTurn extends TurnRun {
 
     StreamedTurn(Plan empty, CallRunner runner, TurnScheduler scheduler, TurnOptions options,
-            List<Supplier<Runnable>> context) {
+            CapturedContext context) {
         super(empty, runner, scheduler, options, context, true);
     }
 

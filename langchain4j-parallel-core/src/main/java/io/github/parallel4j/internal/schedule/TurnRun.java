@@ -65,7 +65,7 @@ public class TurnRun {
     final CallRunner runner;
     final TurnScheduler scheduler;
     final TurnOptions options;
-    final List<Supplier<Runnable>> context;
+    final CapturedContext context;
     final TurnBudget budget;
     final FairSlots turnSlots;
     /** The turn's name, stable and unique: idempotency keys derive from it. */
@@ -83,7 +83,7 @@ public class TurnRun {
     String closedReason;
 
     TurnRun(Plan plan, CallRunner runner, TurnScheduler scheduler, TurnOptions options,
-            List<Supplier<Runnable>> context, boolean open) {
+            CapturedContext context, boolean open) {
         this.plan = plan;
         this.runner = runner;
         this.scheduler = scheduler;

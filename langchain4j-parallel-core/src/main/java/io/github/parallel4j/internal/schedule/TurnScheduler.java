@@ -93,8 +93,8 @@ public final class TurnScheduler {
      * @param captured what {@link #capture()} returned on the thread whose context the tools should see
      * @return the running turn
      */
-    public TurnRun start(Plan plan, CallRunner runner, TurnOptions options, List<Supplier<Runnable>> captured) {
-        TurnRun run = new TurnRun(plan, runner, this, options, List.copyOf(captured), false);
+    public TurnRun start(Plan plan, CallRunner runner, TurnOptions options, CapturedContext captured) {
+        TurnRun run = new TurnRun(plan, runner, this, options, captured, false);
         run.begin();
         return run;
     }
@@ -110,8 +110,8 @@ public final class TurnScheduler {
      * @return the running turn, open until {@link StreamedTurn#seal} or until it closes
      */
     public StreamedTurn open(Plan empty, CallRunner runner, TurnOptions options,
-            List<Supplier<Runnable>> captured) {
-        StreamedTurn run = new StreamedTurn(empty, runner, this, options, List.copyOf(captured));
+            CapturedContext captured) {
+        StreamedTurn run = new StreamedTurn(empty, runner, this, options, captured);
         run.begin();
         return run;
     }
@@ -122,12 +122,12 @@ public final class TurnScheduler {
      * @return the captured context, to install on tool threads
      * @throws IllegalStateException when a propagator's {@code capture()} returned null
      */
-    public List<Supplier<Runnable>> capture() {
+    public CapturedContext capture() {
         List<Supplier<Runnable>> captured = new ArrayList<>(propagators.size());
         for (ContextPropagator propagator : propagators) {
             captured.add(CapturedContexts.capture(propagator));
         }
-        return captured;
+        return CapturedContext.of(captured);
     }
 
     /**

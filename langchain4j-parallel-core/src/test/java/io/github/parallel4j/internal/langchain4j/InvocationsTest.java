@@ -118,7 +118,7 @@ class InvocationsTest {
     /** Enters the invocation's state, whose batch awaits one call of ours. */
     private InvocationState awaitingOneCall(UUID id, dev.langchain4j.agent.tool.ToolExecutionRequest request) {
         InvocationState state = invocations.enter(id);
-        state.newBatch(java.util.List.of(request), java.util.List.of(), java.util.Set.of(), java.util.Set.of(0), false, null);
+        state.newBatch(java.util.List.of(request), io.github.parallel4j.internal.schedule.CapturedContext.NONE, java.util.Set.of(), java.util.Set.of(0), false, null);
         return state;
     }
 

@@ -2,6 +2,7 @@ package io.github.parallel4j.internal.langchain4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.parallel4j.internal.schedule.CapturedContext;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -22,13 +23,13 @@ class NoCallerRunsExecutorTest {
     private final ExecutorService library = Executors.newCachedThreadPool(r -> new Thread(r, "library"));
     private final AtomicInteger handedOver = new AtomicInteger();
     /** Carries {@link #CONTEXT} as a context propagator would. */
-    private final Supplier<List<Supplier<Runnable>>> capture = () -> {
+    private final Supplier<CapturedContext> capture = () -> {
         String value = CONTEXT.get();
-        return List.of(() -> {
+        return CapturedContext.of(List.of(() -> {
             String before = CONTEXT.get();
             CONTEXT.set(value);
             return () -> CONTEXT.set(before);
-        });
+        }));
     };
 
     @AfterEach
@@ -40,7 +41,7 @@ class NoCallerRunsExecutorTest {
         return new NoCallerRunsExecutor(executor, task -> {
             handedOver.incrementAndGet();
             library.execute(task);
-        }, capture);
+        });
     }
 
     @Test
@@ -61,7 +62,7 @@ class NoCallerRunsExecutorTest {
         CompletableFuture<Thread> ranOn = new CompletableFuture<>();
         CONTEXT.set("request-42");
         try {
-            NoCallerRunsExecutor.fromStream(() -> wrapping(Runnable::run).execute(() -> {
+            NoCallerRunsExecutor.fromStream(capture.get(), () -> wrapping(Runnable::run).execute(() -> {
                 seen.complete(CONTEXT.get());
                 ranOn.complete(Thread.currentThread());
             }));
@@ -82,7 +83,7 @@ class NoCallerRunsExecutorTest {
         try {
             CompletableFuture<Thread> ranOn = new CompletableFuture<>();
 
-            NoCallerRunsExecutor.fromStream(() -> wrapping(one).execute(() -> ranOn.complete(Thread.currentThread())));
+            NoCallerRunsExecutor.fromStream(capture.get(), () -> wrapping(one).execute(() -> ranOn.complete(Thread.currentThread())));
 
             assertThat(ranOn.get(5, TimeUnit.SECONDS).getName()).isEqualTo("users-pool");
             assertThat(handedOver).hasValue(0);
@@ -115,6 +116,32 @@ class NoCallerRunsExecutorTest {
             assertThat(handedOver).hasValue(0);
         } finally {
             one.shutdownNow();
+        }
+    }
+
+    @Test
+    void should_leave_nothing_installed_on_the_library_thread_and_still_run_the_task_when_an_install_throws_an_error()
+            throws Exception {
+        ExecutorService single = Executors.newSingleThreadExecutor(r -> new Thread(r, "library-1"));
+        try {
+            CapturedContext context = CapturedContext.of(List.of(() -> {
+                CONTEXT.set("leaked");
+                return CONTEXT::remove;
+            }, () -> {
+                throw new LinkageError("a propagator's class is missing");
+            }));
+            NoCallerRunsExecutor executor = new NoCallerRunsExecutor(Runnable::run, single);
+            CompletableFuture<String> during = new CompletableFuture<>();
+
+            NoCallerRunsExecutor.fromStream(context, () -> executor.execute(() -> during.complete(CONTEXT.get())));
+
+            assertThat(during.get(5, TimeUnit.SECONDS)).as("LangChain4j's task ran, without a half-installed context")
+                    .isNull();
+            CompletableFuture<String> next = new CompletableFuture<>();
+            single.execute(() -> next.complete(CONTEXT.get()));
+            assertThat(next.get(5, TimeUnit.SECONDS)).as("the pooled thread's next task").isNull();
+        } finally {
+            single.shutdownNow();
         }
     }
 }

@@ -158,7 +158,7 @@ class StreamedBatchPropertyTest {
             executor.start();
             LockSupport.parkNanos(message.get(i).gapMicros() * 1_000L); // the model decoding the next call
         }
-        streamed.complete(requests, List.of());
+        streamed.complete(requests);
         LockSupport.parkNanos(closeMicros * 1_000L);
         batch.close(requests, Map.of());
         for (Thread executor : executors) {

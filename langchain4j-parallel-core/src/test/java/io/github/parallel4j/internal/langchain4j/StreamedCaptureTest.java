@@ -20,6 +20,7 @@ import io.github.parallel4j.internal.schedule.TurnScheduler;
 import io.github.parallel4j.policy.ToolPolicy;
 import io.github.parallel4j.support.ScriptedChatModel;
 import java.time.Duration;
+import io.github.parallel4j.internal.schedule.CapturedContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -90,10 +91,10 @@ class StreamedCaptureTest {
         });
         // The stream completes the message after the call's executor looked (not complete yet) and before the
         // response listener (or the call itself) captured it: the call decides in exactly that window.
-        message.complete(List.of(first, second), List.of());
+        message.complete(List.of(first, second));
 
         Claim claim = state.joinStreamed(first, message, open, alone);
-        boolean whole = state.messageComplete(List.of(first, second), List.of(), Set.of(), Set.of(0, 1), true,
+        boolean whole = state.messageComplete(List.of(first, second), CapturedContext.NONE, Set.of(), Set.of(0, 1), true,
                 List.of(first, second), Map.of(), message);
         Claim next = state.joinStreamed(second, message, open, alone);
 
@@ -118,8 +119,9 @@ class StreamedCaptureTest {
         ToolExecutionRequest ghost = ScriptedChatModel.call("call_1", "ghost", "{}");
         ToolExecutionRequest read = ScriptedChatModel.call("call_2", "read", "{\"what\":\"b\"}");
         StreamedMessage message = new StreamedMessage(Set.of("read"));
-        List<Supplier<Runnable>> streamContext = List.of(() -> () -> {});
-        message.complete(List.of(ghost, read), streamContext);
+        CapturedContext streamContext = CapturedContext.of(List.of(() -> () -> {}));
+        message.context(() -> streamContext); // as the stream's thread captured it
+        message.complete(List.of(ghost, read));
         InvocationContext context = InvocationContext.builder().invocationId(UUID.randomUUID()).build();
 
         capture.streamedComplete(context, message); // no listener heard the message: the call captures it
