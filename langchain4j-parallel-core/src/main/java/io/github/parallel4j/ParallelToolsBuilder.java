@@ -333,12 +333,12 @@ public final class ParallelToolsBuilder<T> {
     }
 
     /**
-     * The executor that runs tools, each task on another thread. A call is given to it once its locks, caps and
-     * permits are held: it needs a thread per call running at once, plus one per call abandoned at its budget (a
-     * tool that ignored the interrupt) until it returns ({@link ParallelTools#abandonedCalls()}). Default: as
-     * LangChain4j's for {@code executeToolsConcurrently()}: virtual threads on Java 21+, else an elastic pool of
-     * daemon threads. Yours is left as it is; a {@link java.util.concurrent.ThreadPoolExecutor} with fewer threads
-     * than your caps let run ({@link #maxConcurrentCalls(int)}, unbounded without it) gets a WARN at build.
+     * The executor that runs tools, each task on another thread, once the call's locks, caps and permits are held:
+     * it needs a thread per call running at once, plus one per call abandoned at its budget until it returns
+     * ({@link ParallelTools#abandonedCalls()}); a streamed call handed over from the stream's thread waits on a
+     * thread of the library's own, never here. Default: as LangChain4j's for {@code executeToolsConcurrently()}:
+     * virtual threads on Java 21+, else an elastic daemon pool. Yours is left as it is; a
+     * {@link java.util.concurrent.ThreadPoolExecutor} smaller than your caps let run gets a WARN at build.
      *
      * @param executor the executor
      * @return this builder

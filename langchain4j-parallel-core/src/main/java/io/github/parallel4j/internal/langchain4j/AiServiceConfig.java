@@ -4,7 +4,6 @@ import dev.langchain4j.service.AiServiceContext;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.service.tool.ToolService;
-import io.github.parallel4j.internal.schedule.TurnScheduler;
 import java.lang.reflect.Field;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -79,9 +78,8 @@ final class AiServiceConfig {
      * and each then reads one.
      *
      * @param messages where the streaming model records what it delivered
-     * @param scheduler the library's executor and context propagators, for a call handed over from the stream
      */
-    void prepare(StreamedMessages messages, TurnScheduler scheduler) {
+    void prepare(StreamedMessages messages) {
         if (context == null) {
             return;
         }
@@ -92,7 +90,7 @@ final class AiServiceConfig {
         ToolService tools = context.toolService;
         Executor executor = tools == null ? null : tools.executor();
         if (model != null && executor != null && !(executor instanceof NoCallerRunsExecutor)) {
-            tools.executeToolsConcurrently(new NoCallerRunsExecutor(executor, scheduler.executor()));
+            tools.executeToolsConcurrently(new NoCallerRunsExecutor(executor, HandOverThreads.shared()));
         }
     }
 

@@ -54,7 +54,7 @@ final class BatchCapture {
     void listenOn(AiServices<?> builder) {
         builder.registerListeners(
                 // As each invocation starts, before it reads the streaming model and the tool executor.
-                (AiServiceStartedListener) event -> service.prepare(messages, scheduler),
+                (AiServiceStartedListener) event -> service.prepare(messages),
                 (AiServiceResponseReceivedListener) event -> onResponse(event.invocationContext(),
                         offeredTools(event.request()), event.response() == null ? null : event.response().aiMessage(),
                         null),

@@ -10,15 +10,16 @@ import org.slf4j.LoggerFactory;
  * A streaming AI service's tool executor, as the library puts it in place: it runs each task on the executor given,
  * except a task LangChain4j submits from the stream's thread (a call that has just streamed in) that the executor runs
  * on that thread while it submits (a direct executor, a {@code ThreadPoolExecutor} with {@code CallerRunsPolicy} when
- * it is full). That one task runs on the library's own executor instead, with the message's context installed around
- * it: the one its tools see, captured once per message on the stream's thread ({@link StreamedMessage#context}),
- * installed by the same {@link CapturedContext} as each attempt. So LangChain4j's hooks around the call
+ * it is full). That one task runs on a thread of {@link HandOverThreads} instead, with the message's context
+ * installed around it: the one its tools see, captured once per message on the stream's thread
+ * ({@link StreamedMessage#context}), installed by the same {@link CapturedContext} as each attempt. So LangChain4j's
+ * hooks around the call
  * ({@code beforeToolExecution}, {@code afterToolExecution}) see it too, and {@code install()} runs once more for such
  * a call (around LangChain4j's task, besides each attempt), while {@code capture()} does not run again.
  *
- * <p>The task holds a thread of the library's executor until its call's observation is ready, while the call's own
- * attempt needs another one: with a bounded {@code executor(...)}, count a thread per handed-over call on top of the
- * calls running at once ({@link io.github.parallel4j.ToolThreads}).
+ * <p>The task holds its thread until its call's observation is ready, while the call's own attempt needs a thread of
+ * the tool executor: so it never takes one of the tool executor's (a bounded {@code executor(...)} would starve), but
+ * a cheap one of its own (see {@link HandOverThreads}).
  *
  * <p>Why: streaming with {@code executeToolsConcurrently()}, LangChain4j submits each tool call from the stream's
  * thread the moment it has streamed in. A call run there would hold the stream while it waits for its outcome, and
@@ -42,7 +43,7 @@ final class NoCallerRunsExecutor implements Executor {
     private static final ThreadLocal<CapturedContext> FROM_STREAM = new ThreadLocal<>();
 
     private final Executor executor;
-    /** The library's executor: never runs a task on the submitting thread. */
+    /** Where a handed-over task runs: never on the submitting thread, never the tool executor. */
     private final Executor library;
 
     NoCallerRunsExecutor(Executor executor, Executor library) {
