@@ -60,8 +60,10 @@ public final class OpenPlan {
      * @param moreWaits as for {@link Arrival#moreWaits()}
      * @param released calls that waited for a name no call of the message has, which is plain text: each no longer
      *     waits for one call to arrive (an index once per such name)
+     * @param releasedFrom the name each of {@code released} waited for, in the same order
      */
-    public record Closing(Plan plan, List<PlannedCall> rejected, List<int[]> moreWaits, List<Integer> released) {}
+    public record Closing(Plan plan, List<PlannedCall> rejected, List<int[]> moreWaits, List<Integer> released,
+            List<String> releasedFrom) {}
 
     private final Planner planner;
     private final boolean toolJudges;
@@ -335,6 +337,7 @@ public final class OpenPlan {
         external = Map.copyOf(notRun);
         List<PlannedCall> rejected = new ArrayList<>();
         List<Integer> released = new ArrayList<>();
+        List<String> releasedFrom = new ArrayList<>();
         for (var it = awaiting.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, List<Integer>> waiting = it.next();
             String id = waiting.getKey();
@@ -348,6 +351,7 @@ public final class OpenPlan {
                 if (call.kind != Kind.REJECTED && plainText) {
                     call.references = call.references.stream().filter(r -> !r.callId().equals(id)).toList();
                     released.add(w);
+                    releasedFrom.add(id);
                 } else if (call.kind != Kind.REJECTED) {
                     String text = call.references.stream().filter(r -> r.callId().equals(waiting.getKey()))
                             .map(Reference::text).findFirst().orElse("$" + waiting.getKey());
@@ -358,7 +362,8 @@ public final class OpenPlan {
             it.remove();
         }
         List<int[]> moreWaits = keepOrder(rejected);
-        return new Closing(snapshot(), List.copyOf(rejected), moreWaits, List.copyOf(released));
+        return new Closing(snapshot(), List.copyOf(rejected), moreWaits, List.copyOf(released),
+                List.copyOf(releasedFrom));
     }
 
     /** @return the plan so far, with waves over the edges known now */

@@ -20,6 +20,10 @@ final class CallState implements HoldLog {
     private volatile long readyAt = -1;
     /** When it joined the turn, on the turn's clock: 0 for a planned batch's calls, its arrival for a streamed one. */
     volatile long arrivedAt;
+    /** A streamed call's wait for a name that turned out to be text: until the message closed (turn clock), or -1. */
+    volatile long textUntil = -1;
+    /** That name, and any other it waited for as well (joined); null when none. */
+    volatile String textOn;
     /** What held it back, made when a step first does; null while nothing has. */
     private volatile CallHolds holds;
     /** When its turn closed before its outcome, on the scheduler's ticker; no wait lasts past it. Guarded by this. */

@@ -82,7 +82,13 @@ public final class StreamedTurn extends TurnRun {
         ArrayDeque<Integer> ready = new ArrayDeque<>();
         closing.moreWaits().forEach(pair -> graph.addWait(pair[0], pair[1]));
         rejectWaiting(closing.rejected(), ready);
-        for (int call : closing.released()) {
+        long now = now();
+        for (int i = 0; i < closing.released().size(); i++) {
+            int call = closing.released().get(i);
+            CallState state = calls.get(call);
+            state.textUntil = now; // written down when it is ready: Holds#predecessors
+            String name = closing.releasedFrom().get(i) + " (text)";
+            state.textOn = state.textOn == null ? name : state.textOn + ", " + name;
             if (graph.arrivalWontCome(call)) {
                 ready.add(call);
             }

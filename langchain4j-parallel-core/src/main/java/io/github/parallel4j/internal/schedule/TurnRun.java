@@ -199,7 +199,7 @@ public class TurnRun {
                     continue; // a finishing call's own outcome is being written by its thread
                 }
                 Attempt a = state.current;
-                Holds.closed(plan, calls, state, budget.origin(), at, now); // what it waits for now, up to now
+                Holds.closed(plan, calls, state, budget.origin(), at, now, completion.isOpen()); // up to now
                 closed.add(state.closedOutcome(code, reason, now));
                 if (a != null && a.thread == null) {
                     waiting.add(a);

@@ -91,4 +91,50 @@ class PredecessorWaitTest {
         assertThat(run.arrivedNanos(1)).isEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
         assertThat(dependent.heldNanos()).isEqualTo(Map.of(HeldBy.DATA, TimeUnit.MILLISECONDS.toNanos(300)));
     }
+
+    @Test
+    void should_write_down_a_streamed_calls_wait_for_a_name_that_turned_out_to_be_text_until_the_message_closed()
+            throws Exception {
+        FakeTimer timer = new FakeTimer();
+        TurnScheduler scheduler = new TurnScheduler(Schedulers.POOL, new ResourceLocks(), CallGate.OPEN,
+                timer.ticker(), timer, List.of());
+        OpenPlan plan = PLANNER.open();
+        StreamedTurn run = scheduler.open(plan.snapshot(), (c, a) -> new ToolOutput(
+                new ObjectMapper().readTree("{\"x\":1}"), null), new TurnOptions(null, null), scheduler.capture());
+        run.add(plan.add(new CallRequest("toolu_1", "read", "{}")));
+        timer.advance(Duration.ofMillis(100));
+        // Looks like a reference to a call still streaming in: it waits for the message to say.
+        run.add(plan.add(new CallRequest("toolu_2", "read", "{\"note\":\"$toolu_99\"}")));
+        timer.advance(Duration.ofMillis(250));
+        assertThat(run.outcome(1)).as("waits for toolu_99 to arrive").isNotDone();
+        run.messageClosed(plan.close(Set.of(), Map.of()));
+        run.seal();
+        CallOutcome waited = run.outcome(1).get(10, TimeUnit.SECONDS);
+
+        assertThat(waited.ok()).isTrue();
+        assertThat(waited.heldNanos()).as("from its arrival until the message closed")
+                .isEqualTo(Map.of(HeldBy.DATA, TimeUnit.MILLISECONDS.toNanos(250)));
+        assertThat(waited.heldOn()).isEqualTo(Map.of(HeldBy.DATA, "toolu_99 (text)"));
+    }
+
+    @Test
+    void should_name_a_call_that_had_not_streamed_in_when_the_turn_closed_while_a_call_waited_for_it()
+            throws Exception {
+        FakeTimer timer = new FakeTimer();
+        TurnScheduler scheduler = new TurnScheduler(Schedulers.POOL, new ResourceLocks(), CallGate.OPEN,
+                timer.ticker(), timer, List.of());
+        OpenPlan plan = PLANNER.open();
+        StreamedTurn run = scheduler.open(plan.snapshot(), (c, a) -> new ToolOutput(
+                new ObjectMapper().readTree("{\"x\":1}"), null), new TurnOptions(null, null), scheduler.capture());
+        run.add(plan.add(new CallRequest("call_1", "read", "{}")));
+        run.add(plan.add(new CallRequest("call_2", "read", "{\"x\":\"$call_5.x\"}")));
+        timer.advance(Duration.ofMillis(400));
+        run.cancel("the user stopped it");
+        CallOutcome waited = run.outcome(1).get(10, TimeUnit.SECONDS);
+
+        assertThat(waited.errorCode()).hasToString("CANCELLED");
+        assertThat(waited.heldNanos()).as("from its arrival until the close")
+                .isEqualTo(Map.of(HeldBy.DATA, TimeUnit.MILLISECONDS.toNanos(400)));
+        assertThat(waited.heldOn()).isEqualTo(Map.of(HeldBy.DATA, "call_5"));
+    }
 }
