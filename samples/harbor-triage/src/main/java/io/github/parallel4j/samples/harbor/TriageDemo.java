@@ -61,6 +61,14 @@ public final class TriageDemo {
      * @return the library, configured
      */
     static ParallelTools parallelTools(double scale, List<TurnReport> turns, PrintStream progress) {
+        return builder(scale, turns, progress).build();
+    }
+
+    /**
+     * The builder of {@link #parallelTools}, for a run that adds to it (the replicas of {@link SharedLimitsReplica}
+     * add shared limits).
+     */
+    static ParallelTools.Builder builder(double scale, List<TurnReport> turns, PrintStream progress) {
         AtomicInteger turn = new AtomicInteger();
         return ParallelTools.builder()
                 .turnTimeout(Duration.ofMillis(30_000 + Math.round(10_000 * scale)))
@@ -72,8 +80,7 @@ public final class TriageDemo {
                     progress.printf(Locale.ROOT, "  turn %d done: %d call%s in %d ms, at most %d at once%n",
                             turn.incrementAndGet(), report.calls().size(), report.calls().size() == 1 ? "" : "s",
                             report.durationNanos() / 1_000_000, report.maxOverlap());
-                })
-                .build();
+                });
     }
 
     /**
