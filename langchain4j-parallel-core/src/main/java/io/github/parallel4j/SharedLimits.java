@@ -4,7 +4,9 @@ import io.github.bucket4j.Bandwidth;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 
 /**
  * Integration limits that live outside the JVM, so that every JVM (or every {@link ParallelTools}) sharing one
@@ -22,7 +24,8 @@ import java.util.concurrent.CompletionStage;
  * <p><b>How they are applied.</b> A call still takes the in-JVM limits first (its key locks, its integration's
  * slots in emission order, its rate), so calls of one JVM are admitted fairly and in order; then the shared ones:
  * the shared key locks (when {@link #sharesKeyedWrites()}), one of the integration's shared permits, and a token
- * of its shared rate. Waiting for any of them holds no thread. The in-JVM limits are therefore always in force:
+ * of its shared rate. Waiting for any of them holds no thread. A pause after an upstream 429 is told to every JVM
+ * ({@link #pause}, {@link #onPause}), so the whole fleet waits out the upstream's retry-after. The in-JVM limits are therefore always in force:
  * they are what a call falls back to when the backend cannot be reached ({@link OnFailure#FALLBACK}).
  *
  * <p><b>Implementing one.</b> Every method returns at once and completes its stage later, on any thread; it must
@@ -136,6 +139,28 @@ public interface SharedLimits {
      * @return completes with the count
      */
     CompletionStage<Integer> inFlight(String integration);
+
+    /**
+     * Tells every JVM sharing the backend (this one too) that the upstream of an integration refused a request for
+     * its rate and asked to wait: each pauses the integration for {@code retryAfter} from when it hears of it, so no
+     * clock is compared. Best effort: a JVM that does not hear of it (disconnected at that moment, or started after)
+     * finds out from its own 429. The default tells no one (the pause stays in this JVM).
+     *
+     * @param integration the integration's name
+     * @param retryAfter how long the upstream asked to wait
+     * @return completes once it is sent
+     */
+    default CompletionStage<Void> pause(String integration, Duration retryAfter) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Registers what to do when a JVM sharing the backend {@link #pause pauses} an integration; run on any thread,
+     * it must not block. The backend holds the listener weakly: it lasts as long as its registrant keeps it.
+     *
+     * @param listener told the integration's name and how long to pause it
+     */
+    default void onPause(BiConsumer<String, Duration> listener) {}
 
     /**
      * How the shared limits of a {@link ParallelTools} fare, as {@link ParallelTools#sharedLimitsStatus()} reads it.

@@ -4,22 +4,32 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConfigurationBuilder;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
-import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
-import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
-import io.github.bucket4j.redis.redisson.Bucket4jRedisson;
 import io.github.parallel4j.SharedLimits;
+import io.github.parallel4j.internal.limit.PauseListeners;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import org.redisson.Redisson;
+import org.redisson.RedissonPermitExpirableSemaphore;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RFuture;
 import org.redisson.api.RPermitExpirableSemaphore;
+import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.client.protocol.RedisCommands;
+import org.redisson.command.CommandAsyncExecutor;
+import org.redisson.command.CommandBatchService;
 
 /**
  * {@link SharedLimits} in Redis, through the application's {@link RedissonClient}: every JVM given a client of the
@@ -58,7 +68,11 @@ public final class RedisSharedLimits implements SharedLimits {
     private final Duration leaseMargin;
     private final OnFailure onFailure;
     private final boolean keyedWrites;
-    private volatile AsyncProxyManager<String> buckets;
+    private volatile RateBuckets buckets;
+    /** The integrations' own rate buckets used here ({@code rate:<name>}): read in the permit's round trip. */
+    private final Set<String> rated = ConcurrentHashMap.newKeySet();
+    private final PauseListeners pauseListeners = new PauseListeners();
+    private final AtomicBoolean subscribed = new AtomicBoolean();
     private final Map<String, CompletableFuture<RPermitExpirableSemaphore>> semaphores = new ConcurrentHashMap<>();
 
     private RedisSharedLimits(Builder b) {
@@ -74,23 +88,23 @@ public final class RedisSharedLimits implements SharedLimits {
         }
     }
 
-    /** Bucket4j's proxy manager on Redisson's command executor, made on first use. */
-    private AsyncProxyManager<String> buckets() {
-        AsyncProxyManager<String> made = buckets;
+    /** The rate buckets on Redisson's command executor, made on first use. */
+    private RateBuckets buckets() {
+        RateBuckets made = buckets;
         if (made == null) {
             synchronized (this) {
                 made = buckets;
                 if (made == null) {
-                    made = Bucket4jRedisson.casBasedBuilder(((Redisson) redisson).getCommandExecutor())
-                            .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
-                                    Duration.ofSeconds(10)))
-                            .build()
-                            .asAsync();
+                    made = new RateBuckets(executor());
                     buckets = made;
                 }
             }
         }
         return made;
+    }
+
+    private CommandAsyncExecutor executor() {
+        return ((Redisson) redisson).getCommandExecutor();
     }
 
     /**
@@ -131,13 +145,22 @@ public final class RedisSharedLimits implements SharedLimits {
         return namespace;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One round trip when a permit is free: the permit's script and, for an integration whose rate has been used
+     * here, a read of its rate's bucket go to Redis in one batch, and that read stands in for Bucket4j's own in the
+     * {@link #consume} that follows ({@link RateBuckets}). When none is free, a second request waits for one
+     * (Redisson wakes it through pub/sub).
+     */
     @Override
     public CompletionStage<Optional<Lease>> acquire(String integration, int capacity, Duration maxWait,
             Duration lease) {
         long leaseMillis = Math.max(1, lease.toMillis());
         CompletableFuture<RPermitExpirableSemaphore> sized = semaphore(integration, capacity);
-        return sized.thenCompose(semaphore -> semaphore.tryAcquireAsync(maxWait.toMillis(), leaseMillis,
-                        TimeUnit.MILLISECONDS)
+        return sized.thenCompose(semaphore -> tryAcquireWithRate(integration, leaseMillis)
+                .thenCompose(id -> id != null || maxWait.isZero() ? CompletableFuture.completedFuture(id)
+                        : semaphore.tryAcquireAsync(maxWait.toMillis(), leaseMillis, TimeUnit.MILLISECONDS))
                 .thenApply(id -> {
                     if (id == null) {
                         // None free, or a Redis restarted without its data has no semaphore: size it again next
@@ -147,6 +170,31 @@ public final class RedisSharedLimits implements SharedLimits {
                     }
                     return Optional.<Lease>of(new PermitLease(semaphore, id));
                 }));
+    }
+
+    /**
+     * The permit, without waiting, and the integration's rate bucket in one batch (one round trip).
+     *
+     * @return completes with the permit's id, or null when none is free
+     */
+    private CompletableFuture<String> tryAcquireWithRate(String integration, long leaseMillis) {
+        CommandBatchService batch = new CommandBatchService(executor(), BatchOptions.defaults());
+        RFuture<String> permit = new RedissonPermitExpirableSemaphore(batch, key("permits", integration))
+                .tryAcquireAsync(0, leaseMillis, TimeUnit.MILLISECONDS);
+        String bucket = bucketKey(rateBucket(integration));
+        RFuture<byte[]> state = rated.contains(rateBucket(integration))
+                ? batch.readAsync(bucket, ByteArrayCodec.INSTANCE, RedisCommands.GET, bucket) : null;
+        return batch.executeAsync().toCompletableFuture().thenCompose(done -> {
+            if (state != null) {
+                buckets().prefetched(bucket, state.toCompletableFuture().getNow(null));
+            }
+            return permit.toCompletableFuture();
+        });
+    }
+
+    /** The bucket of an integration's own rate, named as the library names it: {@code rate:<integration>}. */
+    private static String rateBucket(String integration) {
+        return "rate:" + escape(integration);
     }
 
     /** The integration's semaphore, sized once per JVM (the first JVM to size it wins; see the docs to resize). */
@@ -176,13 +224,51 @@ public final class RedisSharedLimits implements SharedLimits {
         ConfigurationBuilder configuration = BucketConfiguration.builder();
         bandwidths.forEach(configuration::addLimit);
         BucketConfiguration built = configuration.build();
-        return buckets().builder().build(bucketKey(name), () -> CompletableFuture.completedFuture(built));
+        if (name.startsWith("rate:") && name.indexOf(':', 5) < 0) {
+            rated.add(name); // an integration's own rate: read with the integration's next permit
+        }
+        RateBuckets rates = buckets();
+        return rates.proxies().builder().build(rates.take(bucketKey(name)),
+                () -> CompletableFuture.completedFuture(built));
     }
 
     @Override
     public CompletionStage<Optional<Lease>> lock(List<String> keys, List<Boolean> writes, Duration maxWait,
             Duration lease) {
         return KeyLocks.take(redisson, keys.stream().map(k -> key("lock", k)).toList(), writes, maxWait, lease);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Published on the Redis topic {@code <namespace>:pauses} (pub/sub: a JVM disconnected at that moment does
+     * not hear of it).
+     */
+    @Override
+    public CompletionStage<Void> pause(String integration, Duration retryAfter) {
+        return pauses().publishAsync(Math.max(0, retryAfter.toMillis()) + " " + integration)
+                .thenApply(receivers -> null);
+    }
+
+    @Override
+    public void onPause(BiConsumer<String, Duration> listener) {
+        pauseListeners.add(listener);
+        if (subscribed.compareAndSet(false, true)) {
+            // asynchronous: Redisson subscribes (and subscribes again after a reconnect) on its own threads
+            pauses().addListenerAsync(String.class, (channel, message) -> {
+                int space = message.indexOf(' ');
+                try {
+                    pauseListeners.tell(message.substring(space + 1),
+                            Duration.ofMillis(Long.parseLong(message.substring(0, space))));
+                } catch (RuntimeException e) {
+                    // not ours: another writer on the topic
+                }
+            });
+        }
+    }
+
+    private RTopic pauses() {
+        return redisson.getTopic(escape(namespace) + ":pauses", StringCodec.INSTANCE);
     }
 
     @Override

@@ -80,7 +80,7 @@ abstract class SharedLimitsThroughParallelToolsContract {
     }
 
     /** Runs one turn of {@code n} calls; returns each call's observation. */
-    private static List<JsonNode> turn(ParallelTools parallel, VendorTools tools, String prefix, int n) {
+    private static List<JsonNode> turn(ParallelTools parallel, Object tools, String prefix, int n) {
         ScriptedChatModel model = ScriptedChatModel.callsThenSummary(queries(prefix, n));
         parallel.install(AiServices.builder(Assistant.class), tools).chatModel(model).build().chat("go");
         List<JsonNode> observations = new ArrayList<>();
@@ -156,5 +156,57 @@ abstract class SharedLimitsThroughParallelToolsContract {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> a.abandonedCalls() == 0);
         List<JsonNode> after = turn(b, free, "c", 1);
         assertThat(after).allSatisfy(o -> assertThat(o.get("ok").asBoolean()).isTrue());
+    }
+
+    /** A vendor's tool whose first call is refused with a 429, and which records when each call started. */
+    static final class RefusingTools {
+        final AtomicInteger calls = new AtomicInteger();
+        final List<Long> starts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile long refusedAt;
+        final Duration retryAfter;
+
+        RefusingTools(Duration retryAfter) {
+            this.retryAfter = retryAfter;
+        }
+
+        @Tool
+        @ParallelSafe
+        @Integration("vendor")
+        String query(String q) {
+            starts.add(System.nanoTime());
+            if (calls.getAndIncrement() == 0) {
+                refusedAt = System.nanoTime();
+                throw new io.github.parallel4j.RateLimitedException("429 Too Many Requests", retryAfter);
+            }
+            return "{\"q\":\"" + q + "\"}";
+        }
+    }
+
+    @Test
+    void should_pause_every_instance_when_one_sees_a_429() throws Exception {
+        SharedLimits shared = limits();
+        IntegrationLimits limits = IntegrationLimits.builder().maxConcurrent(4).build();
+        ParallelTools a = parallel(shared, limits, Duration.ofSeconds(20));
+        ParallelTools b = parallel(shared, limits, Duration.ofSeconds(20));
+        // registered after both instances: told after each of them has paused
+        CountDownLatch told = new CountDownLatch(1);
+        java.util.function.BiConsumer<String, Duration> latch = (integration, retryAfter) -> told.countDown();
+        shared.onPause(latch);
+        Duration retryAfter = Duration.ofMillis(800);
+        RefusingTools atA = new RefusingTools(retryAfter);
+        RefusingTools atB = new RefusingTools(Duration.ZERO);
+        atB.calls.set(1); // b's calls are not refused
+
+        CompletableFuture<List<JsonNode>> first = CompletableFuture.supplyAsync(() -> turn(a, atA, "a", 1));
+        assertThat(told.await(10, TimeUnit.SECONDS)).as("the pause reached the backend's listeners").isTrue();
+        List<JsonNode> second = turn(b, atB, "b", 1);
+
+        assertThat(first.get(30, TimeUnit.SECONDS)).allSatisfy(o -> assertThat(o.get("ok").asBoolean()).isTrue());
+        assertThat(second).allSatisfy(o -> assertThat(o.get("ok").asBoolean()).isTrue());
+        // b never saw a 429, yet waited out a's retry-after before its call went to the vendor
+        assertThat(atB.starts).hasSize(1);
+        assertThat(atB.starts.get(0) - atA.refusedAt).isGreaterThanOrEqualTo(retryAfter.toNanos());
+        assertThat(atA.starts.get(1) - atA.refusedAt).isGreaterThanOrEqualTo(retryAfter.toNanos());
+        java.lang.ref.Reference.reachabilityFence(latch);
     }
 }

@@ -41,6 +41,7 @@ public final class InJvmSharedLimits implements SharedLimits {
     private final Map<String, FairSlots> permits = new ConcurrentHashMap<>();
     private final Cache<String, Bucket> buckets = Caffeine.newBuilder().maximumSize(IntegrationGate.MAX_KEYS).build();
     private final ResourceLocks locks = new ResourceLocks();
+    private final PauseListeners pauses = new PauseListeners();
 
     @Override
     public String backend() {
@@ -124,6 +125,17 @@ public final class InJvmSharedLimits implements SharedLimits {
             }, maxWait.toNanos(), TimeUnit.NANOSECONDS);
         }
         return result;
+    }
+
+    @Override
+    public CompletionStage<Void> pause(String integration, Duration retryAfter) {
+        pauses.tell(integration, retryAfter);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void onPause(java.util.function.BiConsumer<String, Duration> listener) {
+        pauses.add(listener);
     }
 
     @Override

@@ -284,11 +284,22 @@ public final class IntegrationGate implements CallGate {
         if (integration == null) {
             return;
         }
-        long until = Durations.deadline(ticker.read(), Durations.nanos(retryAfter));
-        pausedUntil.merge(integration, until, (a, b) -> b - a > 0 ? b : a);
+        pause(integration, retryAfter);
         // The upstream did not count the refused request: give its permit back, so that our buckets stay in step
         // with the upstream's instead of running one request ahead of it.
         giveBack(buckets(call, rateLimitKey));
+    }
+
+    /**
+     * Pauses an integration for {@code retryAfter} from now (a pause that ends later already stays): an upstream
+     * 429 seen here, or by another JVM sharing the limits.
+     *
+     * @param integration the integration's name
+     * @param retryAfter how long the upstream asked to wait
+     */
+    public void pause(String integration, Duration retryAfter) {
+        long until = Durations.deadline(ticker.read(), Durations.nanos(retryAfter));
+        pausedUntil.merge(integration, until, (a, b) -> b - a > 0 ? b : a);
     }
 
     /**

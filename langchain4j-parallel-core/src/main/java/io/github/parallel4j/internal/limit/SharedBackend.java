@@ -145,6 +145,16 @@ final class SharedBackend {
         }
     }
 
+    /** Tells every JVM of a pause; a backend that does not take it leaves the pause to this JVM (logged). */
+    void tellPause(String integration, Duration retryAfter) {
+        ask(() -> limits.pause(integration, retryAfter), limits.timeout().toNanos(), (ok, error) -> {
+            if (error != null) {
+                log.warn("Could not tell the other JVMs ({}) that integration '{}' is paused for {} ms: {}",
+                        limits.backend(), integration, retryAfter.toMillis(), error.toString());
+            }
+        }, null);
+    }
+
     void fellBack() {
         fallbacks.incrementAndGet();
     }

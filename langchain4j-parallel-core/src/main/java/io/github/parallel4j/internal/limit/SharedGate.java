@@ -17,7 +17,8 @@ import java.util.WeakHashMap;
  * The in-JVM {@link IntegrationGate} with {@link SharedLimits} on top: every in-JVM limit still holds (and is what
  * a call falls back to when the backend is unavailable), and each call also takes its share of the limits every
  * JVM holds together ({@link SharedHold}): its integration's permits and rates, and its keyed-write locks when the
- * backend shares them. Pauses after an upstream 429 stay per JVM; the refused request's shared token is given back.
+ * backend shares them. A pause after an upstream 429 is told to every JVM sharing the backend (and every JVM's pause
+ * reaches this one's in-JVM gate); the refused request's shared token is given back.
  *
  * <p>Internal: public only so that {@code ParallelTools} can make one. Thread-safe.
  */
@@ -27,6 +28,8 @@ public final class SharedGate implements CallGate {
     private final Map<String, IntegrationLimits> limits;
     private final SharedBackend backend;
     private final Ticker ticker;
+    /** Pauses told by the backend (another JVM's 429): kept here, since the backend holds it weakly. */
+    private final java.util.function.BiConsumer<String, Duration> onPause;
     /** Each call's latest hold, for the refund after a 429: only what that attempt really took goes back. */
     private final Map<PlannedCall, SharedHold> latest = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -42,6 +45,8 @@ public final class SharedGate implements CallGate {
         this.limits = Map.copyOf(limits);
         this.backend = new SharedBackend(shared);
         this.ticker = ticker;
+        this.onPause = local::pause;
+        shared.onPause(onPause);
     }
 
     @Override
@@ -134,6 +139,10 @@ public final class SharedGate implements CallGate {
     @Override
     public void slowDown(PlannedCall call, Object rateLimitKey, Duration retryAfter, Ticker ticker) {
         local.slowDown(call, rateLimitKey, retryAfter, ticker);
+        String integration = call.policy() == null ? null : call.policy().integration().orElse(null);
+        if (integration != null) {
+            backend.tellPause(integration, retryAfter); // every JVM waits out the upstream's retry-after
+        }
         SharedHold hold = latest.remove(call);
         if (hold != null) {
             // The upstream did not count the refused request: the shared tokens its attempt took go back (only
