@@ -19,8 +19,8 @@ import org.redisson.command.CommandAsyncExecutor;
 
 /**
  * The rate buckets: Bucket4j's Redisson integration (compare-and-swap: it reads a bucket's state, computes the
- * consumption on this JVM, and writes the new state only if the stored one is still what it read), with one
- * saving: a bucket's state read in the same round trip as its call's permit ({@link #prefetched}) stands in for
+ * consumption on this JVM, and writes the new state only if the stored one is still what it read), on the Redis
+ * server's clock ({@link ServerClock}), with one saving: a bucket's state read in the same round trip as its call's permit ({@link #prefetched}) stands in for
  * Bucket4j's own read, so a call with a cap and a rate makes two round trips before it starts, not three.
  *
  * <p>A prefetched state is a guess, never trusted: when another JVM wrote the bucket since, the compare-and-swap
@@ -53,9 +53,10 @@ final class RateBuckets {
     private final AsyncProxyManager<Key> proxies;
     private final Map<String, Prefetched> prefetched = new ConcurrentHashMap<>();
 
-    RateBuckets(CommandAsyncExecutor executor) {
+    RateBuckets(CommandAsyncExecutor executor, ServerClock clock) {
         Bucket4jRedisson.RedissonBasedProxyManagerBuilder<Key> builder = Bucket4jRedisson.casBasedBuilder(executor)
                 .keyMapper(KEYS);
+        builder.clientClock(clock); // refills on Redis's clock, not on each replica's
         builder.expirationAfterWrite(
                 ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)));
         this.proxies = new Prefetching(builder).asAsync();

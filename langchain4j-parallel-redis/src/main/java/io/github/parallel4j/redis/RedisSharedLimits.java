@@ -49,7 +49,9 @@ import org.redisson.command.CommandBatchService;
  *       runs out if its JVM died; the library renews it while the call still runs.
  *   <li>Rates: Bucket4j's Redisson integration (compare-and-swap), one bucket per integration and per key of a
  *       per-key rate ({@code <namespace>:rate:<name>[:<key>]}); a bucket expires once it would be full again.
- *       Bucket4j computes refills on each JVM's clock: keep the replicas' clocks in sync (NTP).
+ *       Refills are computed on the Redis server's clock ({@code TIME}, its offset to this JVM's measured every
+ *       10 s), so the replicas' clock skew does not change the rate. A permit's lease is on this JVM's clock
+ *       (Redisson's semaphore): keep the replicas' clocks in sync (NTP) within the lease margin.
  *   <li>Keyed writes (off by default): a Redisson read-write lock per resource key ({@code <namespace>:lock:<key>}),
  *       taken in sorted order and kept by Redisson's lock watchdog (renewed only while this client owns it; a dead
  *       JVM's locks end after the client's {@code lockWatchdogTimeout}).
@@ -95,7 +97,7 @@ public final class RedisSharedLimits implements SharedLimits {
             synchronized (this) {
                 made = buckets;
                 if (made == null) {
-                    made = new RateBuckets(executor());
+                    made = new RateBuckets(executor(), ServerClock.of(redisson));
                     buckets = made;
                 }
             }
