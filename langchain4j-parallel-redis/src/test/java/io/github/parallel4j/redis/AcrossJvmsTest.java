@@ -128,10 +128,12 @@ class AcrossJvmsTest {
             double tookSeconds = (vendor.lastNanos.get() - vendor.firstNanos.get()) / 1e9;
             System.out.printf("storm: %d calls from %d JVMs in %.2f s, rate bound %.2f s (%.2fx)%n", total, jvms,
                     tookSeconds, boundSeconds, tookSeconds / boundSeconds);
-            // 1.02-1.05x when the machine is ours (docs/benchmarks.md); four JVMs on two cores shared with other
-            // builds have been seen at 1.3x, so the default suite allows 1.5x: -Dparallel4j.storm.bound=1.1 for the
-            // issue's target on a quiet machine. A limiter that serialised the JVMs would take about 3x.
-            double allowed = Double.parseDouble(System.getProperty("parallel4j.storm.bound", "1.5"));
+            // The target, 1.1x. It holds because each replica is warm before the storm and they start together
+            // (Replica warms up, then waits at the vendor's /ready): a cold JVM sends fewer than the rate at first
+            // while the shared bucket is full, and the refill it leaves unused is time lost for good (1.3x was seen
+            // that way on a loaded machine). Measured 1.00x with warm replicas (docs/benchmarks.md). A limiter that
+            // serialised the JVMs would take about 3x; one that let each JVM take the rate, 429s.
+            double allowed = Double.parseDouble(System.getProperty("parallel4j.storm.bound", "1.1"));
             assertThat(tookSeconds / boundSeconds).as("time against the rate bound").isLessThanOrEqualTo(allowed);
         }
     }

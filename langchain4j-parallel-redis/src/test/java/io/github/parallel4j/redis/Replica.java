@@ -65,6 +65,13 @@ public final class Replica {
             return response.body();
         }
 
+        @Tool("Warms the replica up: a query the vendor does not count")
+        @ParallelSafe
+        @Integration("vendor")
+        public String warm(String q) throws IOException, InterruptedException {
+            return get("/warm?" + q).body();
+        }
+
         @Tool("A call that never returns")
         @ParallelSafe
         @Integration("vendor")
@@ -83,6 +90,26 @@ public final class Replica {
         @Writes(resourceKey = "order:{id}")
         public String write(String id) throws IOException, InterruptedException {
             return get("/write?order:" + id).body();
+        }
+    }
+
+    /** Conversations like the storm's, through limits of their own namespace, against the vendor's uncounted path. */
+    private static void warmUp(RedissonClient redisson, String namespace, VendorTools tools, IntegrationLimits limits,
+            Duration budget) {
+        ParallelTools warm = ParallelTools.builder().turnTimeout(budget).integration("vendor", limits)
+                .sharedLimits(RedisSharedLimits.builder(redisson).namespace(namespace).build()).build();
+        for (int round = 0; round < 3; round++) {
+            List<CompletableFuture<Void>> running = new ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                List<ToolExecutionRequest> requests = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    requests.add(call("call_" + i, "warm", "{\"q\":\"w" + round + c + i + "\"}"));
+                }
+                ScriptedChatModel model = ScriptedChatModel.callsThenSummary(requests);
+                Assistant assistant = warm.install(AiServices.builder(Assistant.class), tools).chatModel(model).build();
+                running.add(CompletableFuture.runAsync(() -> assistant.chat("go")));
+            }
+            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
         }
     }
 
@@ -112,6 +139,12 @@ public final class Replica {
             case "hold" -> "hold";
             default -> "write";
         };
+        if (mode.equals("storm")) {
+            // Warm, then wait for the others: the storm's first seconds then run at full speed in every JVM. A
+            // cold JVM (loading classes, compiling, connecting) is slower than the rate at first while the bucket
+            // is full, and every token it leaves in a full bucket is lost to the storm's time.
+            warmUp(redisson, namespace + "-warm", tools, limits.build(), Duration.ofSeconds(Long.parseLong(args[8])));
+        }
         tools.get("/ready");
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();

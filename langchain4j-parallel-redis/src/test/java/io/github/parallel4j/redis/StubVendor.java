@@ -56,6 +56,7 @@ final class StubVendor implements AutoCloseable {
         server.createContext("/write", this::write);
         server.createContext("/hold", this::hold);
         server.createContext("/ready", this::ready);
+        server.createContext("/warm", this::warm);
         server.start();
     }
 
@@ -82,6 +83,12 @@ final class StubVendor implements AutoCloseable {
         }
         answered.incrementAndGet();
         lastNanos.accumulateAndGet(System.nanoTime(), Math::max);
+        answer(exchange, 200, "{\"ok\":true}");
+    }
+
+    /** A replica's warm-up: served like a query, counted nowhere. */
+    private void warm(HttpExchange exchange) throws IOException {
+        work(latencyMillis);
         answer(exchange, 200, "{\"ok\":true}");
     }
 
