@@ -332,8 +332,9 @@ public final class Admission implements ResourceLocks.LineWatch {
 
     /**
      * Takes what the attempt holds away from it, for a turn that closed while the attempt had no thread, and
-     * withdraws its slot request and timer wait at once; what it held is released by the returned step, which a
-     * closing turn runs once every attempt's waits are withdrawn.
+     * withdraws its slot request and timer wait at once; what it held is released (and the shared rate tokens it
+     * took given back: it never ran) by the returned step, which a closing turn runs once every attempt's waits are
+     * withdrawn.
      *
      * @return releases what the attempt held; does nothing when it was released already
      */
@@ -363,7 +364,13 @@ public final class Admission implements ResourceLocks.LineWatch {
             paceDone(); // at once, even when its task runs now or is not kept yet: only the first writes it
             sharedDone(true); // the lock table writes down a withdrawn lock wait itself
         }
-        return release::release;
+        SharedHold hold = release.shared();
+        return () -> {
+            if (hold != null) {
+                hold.refundTokens(); // withdrawn while it waited: it never ran, its shared rate tokens go back
+            }
+            release.release();
+        };
     }
 
     /** Takes the resources for release; only the first caller gets them. Called holding this. */

@@ -3,9 +3,9 @@ package io.github.parallel4j.internal.limit;
 import io.github.parallel4j.SharedLimits;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * library's own thread (never run on the backend's I/O threads; a step that throws is logged, not swallowed), its
  * health tracked: a WARN once when it stops answering, an INFO
  * when it answers again, and while it is down only one call per {@link #PROBE_INTERVAL_NANOS} asks it, the others
- * going straight to the configured {@link SharedLimits.OnFailure} instead of waiting for a timeout each.
+ * going straight to the configured {@link SharedLimits.OnFailure} instead of waiting for a timeout each. Its two
+ * daemon threads (steps, and renewals apart) end when idle for a second and come back with the next task.
  *
  * <p>Thread-safe; one per {@code ParallelTools}.
  */
@@ -33,8 +34,13 @@ final class SharedBackend {
     /** While the backend is down, how often a call still asks it (and so finds out that it is back). */
     static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+    /** How long a timer thread with nothing to do lives on. */
+    static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     final SharedLimits limits;
     private final ScheduledExecutorService timer;
+    /** Renewals on a thread of their own: a step that runs long on the other (see docs) does not delay them. */
+    private final ScheduledExecutorService renewals;
     private final AtomicBoolean available = new AtomicBoolean(true);
     private final AtomicLong lastProbe = new AtomicLong(System.nanoTime());
     private final AtomicLong fallbacks = new AtomicLong();
@@ -44,11 +50,24 @@ final class SharedBackend {
 
     SharedBackend(SharedLimits limits) {
         this.limits = limits;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "parallel-tools-shared-limits-" + limits.backend());
+        this.timer = idleEnding("parallel-tools-shared-limits-" + limits.backend());
+        this.renewals = idleEnding("parallel-tools-shared-renewals-" + limits.backend());
+    }
+
+    /**
+     * A timer of one daemon thread that ends after {@link #IDLE_NANOS} with nothing to do (nothing queued, nothing
+     * scheduled) and is made again by the next task: a {@code ParallelTools} that is no longer used keeps no thread.
+     */
+    private static ScheduledThreadPoolExecutor idleEnding(String name) {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, name);
             thread.setDaemon(true);
             return thread;
         });
+        executor.setKeepAliveTime(IDLE_NANOS, TimeUnit.NANOSECONDS);
+        executor.allowCoreThreadTimeOut(true);
+        executor.setRemoveOnCancelPolicy(true); // a cancelled wait or renewal does not keep the thread alive
+        return executor;
     }
 
     /** @return whether a call may skip the backend now: it is down and another call probed it a moment ago */
@@ -128,6 +147,11 @@ final class SharedBackend {
     /** Runs a step after a delay on the library's thread; the returned future cancels it. */
     Future<?> later(Runnable step, long nanos) {
         return timer.schedule(logged(step), Math.max(1, nanos), TimeUnit.NANOSECONDS);
+    }
+
+    /** Runs a renewal after a delay on the renewals' thread; the returned future cancels it. */
+    Future<?> renewLater(Runnable renewal, long nanos) {
+        return renewals.schedule(logged(renewal), Math.max(1, nanos), TimeUnit.NANOSECONDS);
     }
 
     private void answered() {

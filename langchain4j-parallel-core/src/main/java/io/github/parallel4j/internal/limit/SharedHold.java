@@ -244,7 +244,7 @@ public final class SharedHold {
                 if (renewal == null) {
                     // renewed from the first lease on, so that a lock or permit held while the call waits for
                     // a later step does not run out meanwhile
-                    renewal = backend.later(this::renew, renewPeriodNanos());
+                    renewal = backend.renewLater(this::renew, renewPeriodNanos());
                 }
                 return true;
             }
@@ -286,14 +286,14 @@ public final class SharedHold {
             if (released || held.isEmpty() || renewal != null) {
                 return; // renewing already since the first lease was kept
             }
-            renewal = backend.later(this::renew, renewPeriodNanos());
+            renewal = backend.renewLater(this::renew, renewPeriodNanos());
         }
     }
 
     private void scheduleNextRenewal() {
         synchronized (this) {
             if (!released && !held.isEmpty()) {
-                renewal = backend.later(this::renew, renewPeriodNanos());
+                renewal = backend.renewLater(this::renew, renewPeriodNanos());
             }
         }
     }

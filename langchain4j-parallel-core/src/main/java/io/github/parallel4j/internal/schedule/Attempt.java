@@ -289,6 +289,7 @@ final class Attempt implements Runnable {
             return true;
         } catch (LimitRefusal refusal) {
             if (last) {
+                admission.refundShared(); // refused before it ran: the shared rate tokens it took go back
                 throw new CallFailure(refusal.code(), refusal.getMessage(), null);
             }
         }

@@ -27,7 +27,7 @@ class SharedTokenRefundTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Always has a token; counts what it gave and what came back. */
-    static final class CountingLimits implements SharedLimits {
+    static class CountingLimits implements SharedLimits {
         final AtomicInteger consumed = new AtomicInteger();
         final AtomicInteger refunded = new AtomicInteger();
 
@@ -111,5 +111,49 @@ class SharedTokenRefundTest {
         // before the fix: 0, the two refused calls' tokens were dropped
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
                 .until(() -> shared.refunded.get() == 2);
+    }
+
+    /** The first call holds its thread until the turn's budget interrupts it; the others finish at once. */
+    static final class BlockingTools {
+        final java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        final AtomicInteger runs = new AtomicInteger();
+
+        @dev.langchain4j.agent.tool.Tool
+        @io.github.parallel4j.annotation.ParallelSafe
+        @io.github.parallel4j.annotation.Integration("vendor")
+        String query(String q) throws InterruptedException {
+            runs.incrementAndGet();
+            if (q.equals("q0")) {
+                never.await(); // until the budget's interrupt
+            }
+            return "{\"q\":\"" + q + "\"}";
+        }
+    }
+
+    @Test
+    void should_give_back_the_shared_token_of_a_call_withdrawn_while_it_waited_for_a_thread() throws Exception {
+        CountingLimits shared = new CountingLimits();
+        // one thread for the JVM: the second call takes its shared token, then waits for the slot the first holds
+        // until the turn's budget closes the turn and withdraws it
+        ParallelTools parallel = ParallelTools.builder().turnTimeout(Duration.ofMillis(300)).maxConcurrentCalls(1)
+                .integration("vendor", IntegrationLimits.builder().rate(100, Duration.ofSeconds(1)).build())
+                .sharedLimits(shared).build();
+        BlockingTools tools = new BlockingTools();
+        ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
+                call("call_0", "query", "{\"q\":\"q0\"}"), call("call_1", "query", "{\"q\":\"q1\"}")));
+        parallel.install(AiServices.builder(SharedLimitsFailureTest.Assistant.class), tools).chatModel(model)
+                .build().chat("go");
+        List<String> codes = new ArrayList<>();
+        for (String text : ScriptedChatModel.toolResults(model.lastRequest())) {
+            JsonNode o = JSON.readTree(text);
+            codes.add(o.get("ok").asBoolean() ? "ok" : o.get("error_code").asText());
+        }
+
+        assertThat(codes).containsExactly("BUDGET_EXCEEDED", "BUDGET_EXCEEDED");
+        assertThat(tools.runs.get()).isEqualTo(1); // the second never ran
+        assertThat(shared.consumed.get()).isEqualTo(2);
+        // the first ran (the vendor saw it): its token stays spent; the withdrawn one's comes back
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> shared.refunded.get() == 1);
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(200)).until(() -> shared.refunded.get() == 1);
     }
 }
