@@ -24,9 +24,10 @@ import java.util.function.BiConsumer;
  * <p><b>How they are applied.</b> A call still takes the in-JVM limits first (its key locks, its integration's
  * slots in emission order, its rate), so calls of one JVM are admitted fairly and in order; then the shared ones:
  * the shared key locks (when {@link #sharesKeyedWrites()}), one of the integration's shared permits, and a token
- * of its shared rate. Waiting for any of them holds no thread. A pause after an upstream 429 is told to every JVM
- * ({@link #pause}, {@link #onPause}), so the whole fleet waits out the upstream's retry-after. The in-JVM limits are therefore always in force:
- * they are what a call falls back to when the backend cannot be reached ({@link OnFailure#FALLBACK}).
+ * of its shared rate. Waiting for any of them holds no thread. The in-JVM limits are therefore always in force:
+ * they are what a call falls back to when the backend cannot be reached ({@link OnFailure#FALLBACK}). A pause after
+ * an upstream 429 is told to every JVM ({@link #pause}, {@link #onPause}), so the whole fleet waits out the
+ * upstream's retry-after.
  *
  * <p><b>Implementing one.</b> Every method returns at once and completes its stage later, on any thread; it must
  * never block the caller. A stage that completes exceptionally, or later than {@link #timeout()}, means the

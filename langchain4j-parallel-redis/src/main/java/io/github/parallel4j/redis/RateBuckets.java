@@ -20,8 +20,9 @@ import org.redisson.command.CommandAsyncExecutor;
 /**
  * The rate buckets: Bucket4j's Redisson integration (compare-and-swap: it reads a bucket's state, computes the
  * consumption on this JVM, and writes the new state only if the stored one is still what it read), on the Redis
- * server's clock ({@link ServerClock}), with one saving: a bucket's state read in the same round trip as its call's permit ({@link #prefetched}) stands in for
- * Bucket4j's own read, so a call with a cap and a rate makes two round trips before it starts, not three.
+ * server's clock ({@link ServerClock}), with one saving: a bucket's state read in the same round trip as its call's
+ * permit ({@link #prefetched}) stands in for Bucket4j's own read, so a call with a cap and a rate makes two round
+ * trips before it starts, not three.
  *
  * <p>A prefetched state is a guess, never trusted: when another JVM wrote the bucket since, the compare-and-swap
  * fails and Bucket4j reads again and retries, exactly as without it. One is used at most once and only while
