@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import org.redisson.Redisson;
 import org.redisson.RedissonPermitExpirableSemaphore;
@@ -74,7 +74,8 @@ public final class RedisSharedLimits implements SharedLimits {
     /** The integrations' own rate buckets used here ({@code rate:<name>}): read in the permit's round trip. */
     private final Set<String> rated = ConcurrentHashMap.newKeySet();
     private final PauseListeners pauseListeners = new PauseListeners();
-    private final AtomicBoolean subscribed = new AtomicBoolean();
+    /** Completes once this JVM hears the others' pauses (or gave up trying, for now). */
+    private final AtomicReference<CompletableFuture<Void>> subscription = new AtomicReference<>();
     private final Map<String, CompletableFuture<RPermitExpirableSemaphore>> semaphores = new ConcurrentHashMap<>();
 
     private RedisSharedLimits(Builder b) {
@@ -158,6 +159,7 @@ public final class RedisSharedLimits implements SharedLimits {
     @Override
     public CompletionStage<Optional<Lease>> acquire(String integration, int capacity, Duration maxWait,
             Duration lease) {
+        subscribe();
         long leaseMillis = Math.max(1, lease.toMillis());
         CompletableFuture<RPermitExpirableSemaphore> sized = semaphore(integration, capacity);
         return sized.thenCompose(semaphore -> tryAcquireWithRate(integration, leaseMillis)
@@ -213,6 +215,7 @@ public final class RedisSharedLimits implements SharedLimits {
 
     @Override
     public CompletionStage<Long> consume(String bucket, List<Bandwidth> bandwidths) {
+        subscribe();
         return bucket(bucket, bandwidths).tryConsumeAndReturnRemaining(1)
                 .thenApply(probe -> probe.isConsumed() ? 0L : Math.max(1, probe.getNanosToWaitForRefill()));
     }
@@ -237,26 +240,42 @@ public final class RedisSharedLimits implements SharedLimits {
     @Override
     public CompletionStage<Optional<Lease>> lock(List<String> keys, List<Boolean> writes, Duration maxWait,
             Duration lease) {
+        subscribe();
         return KeyLocks.take(redisson, keys.stream().map(k -> key("lock", k)).toList(), writes, maxWait, lease);
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>Published on the Redis topic {@code <namespace>:pauses} (pub/sub: a JVM disconnected at that moment does
-     * not hear of it).
+     * <p>Published on the Redis topic {@code <namespace>:pauses} (pub/sub: a JVM disconnected at that moment, or that
+     * has not used the limits yet, does not hear of it).
      */
     @Override
     public CompletionStage<Void> pause(String integration, Duration retryAfter) {
-        return pauses().publishAsync(Math.max(0, retryAfter.toMillis()) + " " + integration)
-                .thenApply(receivers -> null);
+        // after this JVM's own subscription, so that its other ParallelTools hear it too
+        return subscribe().thenCompose(subscribed -> pauses().publishAsync(Math.max(0, retryAfter.toMillis()) + " "
+                + integration)).thenApply(receivers -> null);
     }
 
     @Override
     public void onPause(BiConsumer<String, Duration> listener) {
-        pauseListeners.add(listener);
-        if (subscribed.compareAndSet(false, true)) {
-            // asynchronous: Redisson subscribes (and subscribes again after a reconnect) on its own threads
+        pauseListeners.add(listener); // heard once this JVM uses the limits (nothing is asked of Redis before)
+    }
+
+    /**
+     * Subscribes to the pauses of other JVMs, once, on the first use of the limits; asynchronous (Redisson subscribes
+     * again after a reconnect on its own), and tried again on a later use when it failed.
+     */
+    private CompletableFuture<Void> subscribe() {
+        CompletableFuture<Void> current = subscription.get();
+        if (current != null || pauseListeners.isEmpty()) {
+            return current == null ? CompletableFuture.completedFuture(null) : current;
+        }
+        CompletableFuture<Void> made = new CompletableFuture<>();
+        if (!subscription.compareAndSet(null, made)) {
+            return subscription.get();
+        }
+        try {
             pauses().addListenerAsync(String.class, (channel, message) -> {
                 int space = message.indexOf(' ');
                 try {
@@ -265,8 +284,17 @@ public final class RedisSharedLimits implements SharedLimits {
                 } catch (RuntimeException e) {
                     // not ours: another writer on the topic
                 }
+            }).whenComplete((id, error) -> {
+                if (error != null) {
+                    subscription.compareAndSet(made, null); // asked again on a later use
+                }
+                made.complete(null);
             });
+        } catch (RuntimeException e) {
+            subscription.compareAndSet(made, null);
+            made.complete(null);
         }
+        return made;
     }
 
     private RTopic pauses() {
