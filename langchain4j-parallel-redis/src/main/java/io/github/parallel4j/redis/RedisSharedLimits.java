@@ -5,7 +5,6 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConfigurationBuilder;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.parallel4j.SharedLimits;
-import io.github.parallel4j.internal.limit.PauseListeners;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,14 +15,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import org.redisson.Redisson;
 import org.redisson.RedissonPermitExpirableSemaphore;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RFuture;
 import org.redisson.api.RPermitExpirableSemaphore;
-import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.client.codec.StringCodec;
@@ -55,6 +52,10 @@ import org.redisson.command.CommandBatchService;
  *   <li>Keyed writes (off by default): a Redisson read-write lock per resource key ({@code <namespace>:lock:<key>}),
  *       taken in sorted order and kept by Redisson's lock watchdog (renewed only while this client owns it; a dead
  *       JVM's locks end after the client's {@code lockWatchdogTimeout}).
+ *   <li>Pauses after an upstream 429: published on the topic {@code <namespace>:pauses}, heard by every JVM that
+ *       has used the limits ({@link PauseTopic}).
+ *   <li>Round trips: a call with a cap and a rate makes two before it starts (the permit and a read of its bucket
+ *       in one batch, then Bucket4j's compare-and-swap) and one when it ends (the release).
  *   <li>Every name in a key (namespace, integration, per-key rate key, resource key) is escaped: '%', ':', '{'
  *       and '}' are percent-encoded, so distinct names never share a key.
  * </ul>
@@ -73,9 +74,7 @@ public final class RedisSharedLimits implements SharedLimits {
     private volatile RateBuckets buckets;
     /** The integrations' own rate buckets used here ({@code rate:<name>}): read in the permit's round trip. */
     private final Set<String> rated = ConcurrentHashMap.newKeySet();
-    private final PauseListeners pauseListeners = new PauseListeners();
-    /** Completes once this JVM hears the others' pauses (or gave up trying, for now). */
-    private final AtomicReference<CompletableFuture<Void>> subscription = new AtomicReference<>();
+    private final PauseTopic pauses;
     private final Map<String, CompletableFuture<RPermitExpirableSemaphore>> semaphores = new ConcurrentHashMap<>();
 
     private RedisSharedLimits(Builder b) {
@@ -85,6 +84,7 @@ public final class RedisSharedLimits implements SharedLimits {
         this.leaseMargin = b.leaseMargin;
         this.onFailure = b.onFailure;
         this.keyedWrites = b.keyedWrites;
+        this.pauses = new PauseTopic(() -> redisson.getTopic(escape(namespace) + ":pauses", StringCodec.INSTANCE));
         if (!(redisson instanceof Redisson)) {
             throw new IllegalArgumentException("RedisSharedLimits needs a RedissonClient made by Redisson.create(...),"
                     + " was " + redisson.getClass().getName());
@@ -159,7 +159,7 @@ public final class RedisSharedLimits implements SharedLimits {
     @Override
     public CompletionStage<Optional<Lease>> acquire(String integration, int capacity, Duration maxWait,
             Duration lease) {
-        subscribe();
+        pauses.subscribe();
         long leaseMillis = Math.max(1, lease.toMillis());
         CompletableFuture<RPermitExpirableSemaphore> sized = semaphore(integration, capacity);
         return sized.thenCompose(semaphore -> tryAcquireWithRate(integration, leaseMillis)
@@ -215,7 +215,7 @@ public final class RedisSharedLimits implements SharedLimits {
 
     @Override
     public CompletionStage<Long> consume(String bucket, List<Bandwidth> bandwidths) {
-        subscribe();
+        pauses.subscribe();
         return bucket(bucket, bandwidths).tryConsumeAndReturnRemaining(1)
                 .thenApply(probe -> probe.isConsumed() ? 0L : Math.max(1, probe.getNanosToWaitForRefill()));
     }
@@ -240,7 +240,7 @@ public final class RedisSharedLimits implements SharedLimits {
     @Override
     public CompletionStage<Optional<Lease>> lock(List<String> keys, List<Boolean> writes, Duration maxWait,
             Duration lease) {
-        subscribe();
+        pauses.subscribe();
         return KeyLocks.take(redisson, keys.stream().map(k -> key("lock", k)).toList(), writes, maxWait, lease);
     }
 
@@ -252,54 +252,14 @@ public final class RedisSharedLimits implements SharedLimits {
      */
     @Override
     public CompletionStage<Void> pause(String integration, Duration retryAfter) {
-        // after this JVM's own subscription, so that its other ParallelTools hear it too
-        return subscribe().thenCompose(subscribed -> pauses().publishAsync(Math.max(0, retryAfter.toMillis()) + " "
-                + integration)).thenApply(receivers -> null);
+        return pauses.publish(integration, retryAfter);
     }
 
     @Override
     public void onPause(BiConsumer<String, Duration> listener) {
-        pauseListeners.add(listener); // heard once this JVM uses the limits (nothing is asked of Redis before)
+        pauses.listen(listener);
     }
 
-    /**
-     * Subscribes to the pauses of other JVMs, once, on the first use of the limits; asynchronous (Redisson subscribes
-     * again after a reconnect on its own), and tried again on a later use when it failed.
-     */
-    private CompletableFuture<Void> subscribe() {
-        CompletableFuture<Void> current = subscription.get();
-        if (current != null || pauseListeners.isEmpty()) {
-            return current == null ? CompletableFuture.completedFuture(null) : current;
-        }
-        CompletableFuture<Void> made = new CompletableFuture<>();
-        if (!subscription.compareAndSet(null, made)) {
-            return subscription.get();
-        }
-        try {
-            pauses().addListenerAsync(String.class, (channel, message) -> {
-                int space = message.indexOf(' ');
-                try {
-                    pauseListeners.tell(message.substring(space + 1),
-                            Duration.ofMillis(Long.parseLong(message.substring(0, space))));
-                } catch (RuntimeException e) {
-                    // not ours: another writer on the topic
-                }
-            }).whenComplete((id, error) -> {
-                if (error != null) {
-                    subscription.compareAndSet(made, null); // asked again on a later use
-                }
-                made.complete(null);
-            });
-        } catch (RuntimeException e) {
-            subscription.compareAndSet(made, null);
-            made.complete(null);
-        }
-        return made;
-    }
-
-    private RTopic pauses() {
-        return redisson.getTopic(escape(namespace) + ":pauses", StringCodec.INSTANCE);
-    }
 
     @Override
     public CompletionStage<Integer> inFlight(String integration) {
