@@ -185,28 +185,42 @@ abstract class SharedLimitsThroughParallelToolsContract {
     @Test
     void should_pause_every_instance_when_one_sees_a_429() throws Exception {
         SharedLimits shared = limits();
+        pausesEveryInstance(shared, shared, () -> {});
+    }
+
+    /**
+     * A 429 at {@code a}'s vendor pauses {@code b}'s calls too.
+     *
+     * @param atA the backend of the instance that sees the 429
+     * @param atB the backend of the other (the same object, or another one sharing it, as another JVM's would)
+     * @param listening waits until b's backend listens, once b has used it
+     */
+    static void pausesEveryInstance(SharedLimits atA, SharedLimits atB, Runnable listening) throws Exception {
         IntegrationLimits limits = IntegrationLimits.builder().maxConcurrent(4).build();
-        ParallelTools a = parallel(shared, limits, Duration.ofSeconds(20));
-        ParallelTools b = parallel(shared, limits, Duration.ofSeconds(20));
-        // registered after both instances: told after each of them has paused
+        ParallelTools a = parallel(atA, limits, Duration.ofSeconds(20));
+        ParallelTools b = parallel(atB, limits, Duration.ofSeconds(20));
+        // registered after both instances: told after b has paused
         CountDownLatch told = new CountDownLatch(1);
         java.util.function.BiConsumer<String, Duration> latch = (integration, retryAfter) -> told.countDown();
-        shared.onPause(latch);
+        atB.onPause(latch);
         Duration retryAfter = Duration.ofMillis(800);
-        RefusingTools atA = new RefusingTools(retryAfter);
-        RefusingTools atB = new RefusingTools(Duration.ZERO);
-        atB.calls.set(1); // b's calls are not refused
+        RefusingTools toolsA = new RefusingTools(retryAfter);
+        RefusingTools toolsB = new RefusingTools(Duration.ZERO);
+        toolsB.calls.set(1); // b's calls are not refused
+        turn(b, toolsB, "warm", 1); // b has used the limits: a backend may start listening only then
+        toolsB.starts.clear();
+        listening.run();
 
-        CompletableFuture<List<JsonNode>> first = CompletableFuture.supplyAsync(() -> turn(a, atA, "a", 1));
-        assertThat(told.await(10, TimeUnit.SECONDS)).as("the pause reached the backend's listeners").isTrue();
-        List<JsonNode> second = turn(b, atB, "b", 1);
+        CompletableFuture<List<JsonNode>> first = CompletableFuture.supplyAsync(() -> turn(a, toolsA, "a", 1));
+        assertThat(told.await(10, TimeUnit.SECONDS)).as("the pause reached b's backend").isTrue();
+        List<JsonNode> second = turn(b, toolsB, "b", 1);
 
         assertThat(first.get(30, TimeUnit.SECONDS)).allSatisfy(o -> assertThat(o.get("ok").asBoolean()).isTrue());
         assertThat(second).allSatisfy(o -> assertThat(o.get("ok").asBoolean()).isTrue());
         // b never saw a 429, yet waited out a's retry-after before its call went to the vendor
-        assertThat(atB.starts).hasSize(1);
-        assertThat(atB.starts.get(0) - atA.refusedAt).isGreaterThanOrEqualTo(retryAfter.toNanos());
-        assertThat(atA.starts.get(1) - atA.refusedAt).isGreaterThanOrEqualTo(retryAfter.toNanos());
+        assertThat(toolsB.starts).hasSize(1);
+        assertThat(toolsB.starts.get(0) - toolsA.refusedAt).isGreaterThanOrEqualTo(retryAfter.toNanos());
+        assertThat(toolsA.starts.get(1) - toolsA.refusedAt).isGreaterThanOrEqualTo(retryAfter.toNanos());
         java.lang.ref.Reference.reachabilityFence(latch);
     }
 }
