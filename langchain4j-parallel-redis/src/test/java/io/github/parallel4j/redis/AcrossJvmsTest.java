@@ -25,7 +25,7 @@ import org.redisson.api.RedissonClient;
 /**
  * Replicas as real JVMs ({@link Replica}, child processes on the test class path) sharing one Redis, against a
  * {@link StubVendor} on 127.0.0.1. The storm is scaled to run in seconds (the vendor's rate is 100 a second instead
- * of 5); {@code -Dparallel4j.storm.rate=5} runs it at 5 a second (about two and a half minutes).
+ * of 5); {@code -Dparallel4j.storm.rate=5} runs it at 5 a second (about three minutes).
  */
 class AcrossJvmsTest {
 
@@ -50,7 +50,11 @@ class AcrossJvmsTest {
         }
 
         void awaitExit() throws InterruptedException {
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            awaitExit(120);
+        }
+
+        void awaitExit(long seconds) throws InterruptedException {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("a replica did not end: " + lines);
             }
@@ -114,7 +118,8 @@ class AcrossJvmsTest {
                         String.valueOf(Math.max(60, 3 * jvms * conversations * calls / rate))));
             }
             for (Child child : children) {
-                child.awaitExit();
+                // the storm's own time at the rate (about 3 minutes at 5 a second), and a minute for the rest
+                child.awaitExit(60 + 2L * jvms * conversations * calls / rate);
                 assertThat(child.done()).as(String.join("\n", child.lines()))
                         .contains("DONE ok=" + conversations * calls + " failed=0");
             }

@@ -143,7 +143,9 @@ public final class Replica {
             // Warm, then wait for the others: the storm's first seconds then run at full speed in every JVM. A
             // cold JVM (loading classes, compiling, connecting) is slower than the rate at first while the bucket
             // is full, and every token it leaves in a full bucket is lost to the storm's time.
-            warmUp(redisson, namespace + "-warm", tools, limits.build(), Duration.ofSeconds(Long.parseLong(args[8])));
+            // the same steps (cap, then rate) at a rate that does not slow the warm-up down
+            warmUp(redisson, namespace + "-warm", tools, IntegrationLimits.builder().maxConcurrent(cap)
+                    .rate(1_000, Duration.ofSeconds(1)).build(), Duration.ofSeconds(Long.parseLong(args[8])));
         }
         tools.get("/ready");
         AtomicInteger ok = new AtomicInteger();

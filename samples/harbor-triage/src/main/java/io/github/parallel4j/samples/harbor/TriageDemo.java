@@ -3,6 +3,7 @@ package io.github.parallel4j.samples.harbor;
 import dev.langchain4j.service.AiServices;
 import io.github.parallel4j.IntegrationLimits;
 import io.github.parallel4j.ParallelTools;
+import io.github.parallel4j.ParallelToolsBuilder;
 import io.github.parallel4j.TurnReport;
 import io.github.parallel4j.observe.TurnTimeline;
 import java.io.IOException;
@@ -68,7 +69,7 @@ public final class TriageDemo {
      * The builder of {@link #parallelTools}, for a run that adds to it (the replicas of {@link SharedLimitsReplica}
      * add shared limits).
      */
-    static ParallelTools.Builder builder(double scale, List<TurnReport> turns, PrintStream progress) {
+    static ParallelToolsBuilder<ParallelTools> builder(double scale, List<TurnReport> turns, PrintStream progress) {
         AtomicInteger turn = new AtomicInteger();
         return ParallelTools.builder()
                 .turnTimeout(Duration.ofMillis(30_000 + Math.round(10_000 * scale)))
