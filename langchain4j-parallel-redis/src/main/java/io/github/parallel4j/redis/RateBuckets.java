@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.redisson.command.CommandAsyncExecutor;
 
 /**
@@ -25,8 +26,9 @@ import org.redisson.command.CommandAsyncExecutor;
  * trips before it starts, not three.
  *
  * <p>A prefetched state is a guess, never trusted: when another JVM wrote the bucket since, the compare-and-swap
- * fails and Bucket4j reads again and retries, exactly as without it. One is used at most once and only while
- * younger than {@link #FRESH_NANOS}. Thread-safe.
+ * fails and Bucket4j reads again and retries, exactly as without it. A prefetched state is taken by the first
+ * consumption of its bucket that comes within {@link #FRESH_NANOS} (a concurrent call, or a refund, reads the bucket
+ * itself), and answers only the first read of that consumption. Thread-safe.
  */
 final class RateBuckets {
 
@@ -52,6 +54,9 @@ final class RateBuckets {
     };
 
     private final AsyncProxyManager<Key> proxies;
+    private final ServerClock clock;
+    /** How many consumptions began from a prefetched state (for tests: the saving really happens). */
+    private final AtomicLong prefetchHits = new AtomicLong();
     private final Map<String, Prefetched> prefetched = new ConcurrentHashMap<>();
 
     RateBuckets(CommandAsyncExecutor executor, ServerClock clock) {
@@ -60,7 +65,18 @@ final class RateBuckets {
         builder.clientClock(clock); // refills on Redis's clock, not on each replica's
         builder.expirationAfterWrite(
                 ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)));
-        this.proxies = new Prefetching(builder).asAsync();
+        this.proxies = new Prefetching(builder, prefetchHits).asAsync();
+        this.clock = clock;
+    }
+
+    /** @return the clock of the refills: a consumption waits until it is {@link ServerClock#ready() ready} */
+    ServerClock clock() {
+        return clock;
+    }
+
+    /** @return how many consumptions began from a prefetched state */
+    long prefetchHits() {
+        return prefetchHits.get();
     }
 
     /** @return the proxy manager, whose keys carry the prefetched state of {@link #take} */
@@ -83,8 +99,11 @@ final class RateBuckets {
     /** Bucket4j's proxy manager, whose first read of a key with a prefetched state answers that state. */
     private static final class Prefetching extends RedissonBasedProxyManager<Key> {
 
-        Prefetching(Bucket4jRedisson.RedissonBasedProxyManagerBuilder<Key> builder) {
+        private final AtomicLong hits;
+
+        Prefetching(Bucket4jRedisson.RedissonBasedProxyManagerBuilder<Key> builder, AtomicLong hits) {
             super(builder);
+            this.hits = hits;
         }
 
         @Override
@@ -98,6 +117,7 @@ final class RateBuckets {
                 @Override
                 public CompletableFuture<Optional<byte[]>> getStateData(Optional<Long> timeoutNanos) {
                     if (used.compareAndSet(false, true)) {
+                        hits.incrementAndGet();
                         return CompletableFuture.completedFuture(Optional.ofNullable(key.prefetched().state()));
                     }
                     return read.getStateData(timeoutNanos); // a retry after a failed swap reads it again

@@ -22,11 +22,13 @@ import org.redisson.api.BatchOptions;
 import org.redisson.api.RFuture;
 import org.redisson.api.RPermitExpirableSemaphore;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.options.ObjectParams;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.client.protocol.RedisCommands;
 import org.redisson.command.CommandAsyncExecutor;
 import org.redisson.command.CommandBatchService;
+import org.redisson.config.DelayStrategy;
 
 /**
  * {@link SharedLimits} in Redis, through the application's {@link RedissonClient}: every JVM given a client of the
@@ -60,10 +62,12 @@ import org.redisson.command.CommandBatchService;
  *       and '}' are percent-encoded, so distinct names never share a key.
  * </ul>
  *
+ * <p>{@link #close()} removes its pub/sub listener (the client itself stays open).
+ *
  * <p>Every call is asynchronous (no thread waits for Redis); what happens when Redis does not answer within
  * {@link Builder#timeout} is {@link Builder#onFailure}'s choice. Thread-safe.
  */
-public final class RedisSharedLimits implements SharedLimits {
+public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
 
     private final RedissonClient redisson;
     private final String namespace;
@@ -98,7 +102,8 @@ public final class RedisSharedLimits implements SharedLimits {
             synchronized (this) {
                 made = buckets;
                 if (made == null) {
-                    made = new RateBuckets(executor(), ServerClock.of(redisson));
+                    CommandAsyncExecutor once = sentOnce();
+                    made = new RateBuckets(once, ServerClock.of(once, key("clock", "time")));
                     buckets = made;
                 }
             }
@@ -108,6 +113,31 @@ public final class RedisSharedLimits implements SharedLimits {
 
     private CommandAsyncExecutor executor() {
         return ((Redisson) redisson).getCommandExecutor();
+    }
+
+    /**
+     * Redisson's executor, but sending each command once and waiting at most {@link #timeout()} for it: a resent
+     * compare-and-swap that already ran (its answer late) would make a refund count twice, and the library stops
+     * waiting after its timeout anyway.
+     */
+    private CommandAsyncExecutor sentOnce() {
+        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+        return executor().copy(new ObjectParams() {
+            @Override
+            public int getTimeout() {
+                return millis;
+            }
+
+            @Override
+            public int getRetryAttempts() {
+                return 0;
+            }
+
+            @Override
+            public DelayStrategy getRetryDelay() {
+                return null; // Redisson's, never used: nothing is resent
+            }
+        });
     }
 
     /**
@@ -162,7 +192,7 @@ public final class RedisSharedLimits implements SharedLimits {
         pauses.subscribe();
         long leaseMillis = Math.max(1, lease.toMillis());
         CompletableFuture<RPermitExpirableSemaphore> sized = semaphore(integration, capacity);
-        return sized.thenCompose(semaphore -> tryAcquireWithRate(integration, leaseMillis)
+        return sized.thenCompose(semaphore -> tryAcquireWithRate(semaphore, integration, leaseMillis)
                 .thenCompose(id -> id != null || maxWait.isZero() ? CompletableFuture.completedFuture(id)
                         : semaphore.tryAcquireAsync(maxWait.toMillis(), leaseMillis, TimeUnit.MILLISECONDS))
                 .thenApply(id -> {
@@ -181,19 +211,39 @@ public final class RedisSharedLimits implements SharedLimits {
      *
      * @return completes with the permit's id, or null when none is free
      */
-    private CompletableFuture<String> tryAcquireWithRate(String integration, long leaseMillis) {
-        CommandBatchService batch = new CommandBatchService(executor(), BatchOptions.defaults());
+    private CompletableFuture<String> tryAcquireWithRate(RPermitExpirableSemaphore semaphore, String integration,
+            long leaseMillis) {
+        if (!executor().getServiceManager().getCfg().isSingleConfig()) {
+            // With replicas, Redisson's semaphore waits for them after its script (WAIT), which it skips inside a
+            // batch: a failover could then lose granted permits. The permit goes alone, the bucket is read later.
+            return semaphore.tryAcquireAsync(0, leaseMillis, TimeUnit.MILLISECONDS).toCompletableFuture();
+        }
+        // Sent once: a resent permit script (after a response timeout) can run twice in Redis, taking two permits
+        // for one id, and only one ever comes back. A permit Redis grants after we gave up runs out with its lease.
+        CommandBatchService batch = new CommandBatchService(executor(), BatchOptions.defaults().retryAttempts(0)
+                .responseTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS));
         RFuture<String> permit = new RedissonPermitExpirableSemaphore(batch, key("permits", integration))
                 .tryAcquireAsync(0, leaseMillis, TimeUnit.MILLISECONDS);
         String bucket = bucketKey(rateBucket(integration));
         RFuture<byte[]> state = rated.contains(rateBucket(integration))
                 ? batch.readAsync(bucket, ByteArrayCodec.INSTANCE, RedisCommands.GET, bucket) : null;
-        return batch.executeAsync().toCompletableFuture().thenCompose(done -> {
+        CompletableFuture<String> granted = permit.toCompletableFuture();
+        return batch.executeAsync().toCompletableFuture().handle((done, error) -> {
+            if (error != null) {
+                // a partial failure (the read's node) after the permit was granted: it goes back at once
+                granted.thenAccept(id -> {
+                    if (id != null) {
+                        semaphore.tryReleaseAsync(id);
+                    }
+                });
+                throw error instanceof java.util.concurrent.CompletionException c ? c
+                        : new java.util.concurrent.CompletionException(error);
+            }
             if (state != null) {
                 buckets().prefetched(bucket, state.toCompletableFuture().getNow(null));
             }
-            return permit.toCompletableFuture();
-        });
+            return granted;
+        }).thenCompose(id -> id);
     }
 
     /** The bucket of an integration's own rate, named as the library names it: {@code rate:<integration>}. */
@@ -216,16 +266,30 @@ public final class RedisSharedLimits implements SharedLimits {
     @Override
     public CompletionStage<Long> consume(String bucket, List<Bandwidth> bandwidths) {
         pauses.subscribe();
-        return bucket(bucket, bandwidths).tryConsumeAndReturnRemaining(1)
-                .thenApply(probe -> probe.isConsumed() ? 0L : Math.max(1, probe.getNanosToWaitForRefill()));
+        // never on an unmeasured clock: the first consumption waits for Redis's TIME (bounded by the timeout)
+        return buckets().clock().ready().thenCompose(ready -> bucket(bucket, bandwidths, true)
+                .tryConsumeAndReturnRemaining(1)
+                .thenApply(probe -> probe.isConsumed() ? 0L : Math.max(1, probe.getNanosToWaitForRefill())));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Sent once (never resent after a timeout): a compare-and-swap that ran but answered late, sent again, would
+     * fail, read the bucket again and add a second token.
+     */
     @Override
     public CompletionStage<Void> refund(String bucket, List<Bandwidth> bandwidths) {
-        return bucket(bucket, bandwidths).addTokens(1);
+        return buckets().clock().ready().thenCompose(ready -> bucket(bucket, bandwidths, false).addTokens(1));
     }
 
-    private AsyncBucketProxy bucket(String name, List<Bandwidth> bandwidths) {
+    /** @return how many consumptions began from the bucket state read with their permit (for tests) */
+    long prefetchHits() {
+        return buckets().prefetchHits();
+    }
+
+    /** @param prefetched whether a state read with a permit may stand in for the first read (not for refunds) */
+    private AsyncBucketProxy bucket(String name, List<Bandwidth> bandwidths, boolean prefetched) {
         ConfigurationBuilder configuration = BucketConfiguration.builder();
         bandwidths.forEach(configuration::addLimit);
         BucketConfiguration built = configuration.build();
@@ -233,7 +297,8 @@ public final class RedisSharedLimits implements SharedLimits {
             rated.add(name); // an integration's own rate: read with the integration's next permit
         }
         RateBuckets rates = buckets();
-        return rates.proxies().builder().build(rates.take(bucketKey(name)),
+        return rates.proxies().builder().build(prefetched ? rates.take(bucketKey(name))
+                        : new RateBuckets.Key(bucketKey(name), null),
                 () -> CompletableFuture.completedFuture(built));
     }
 
@@ -258,6 +323,16 @@ public final class RedisSharedLimits implements SharedLimits {
     @Override
     public void onPause(BiConsumer<String, Duration> listener) {
         pauses.listen(listener);
+    }
+
+    /**
+     * Stops hearing the other JVMs' pauses: removes this object's subscription to the pauses' topic, which would
+     * otherwise live as long as the {@code RedissonClient}. The limits still work (without pauses heard); the
+     * client is the application's and stays open. Spring calls it when the bean is destroyed.
+     */
+    @Override
+    public void close() {
+        pauses.close();
     }
 
 

@@ -21,6 +21,7 @@ final class CountingProxy implements AutoCloseable {
     private final ServerSocket server;
     private final String target;
     private final AtomicLong roundTrips = new AtomicLong();
+    private final AtomicLong clockReads = new AtomicLong();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
     CountingProxy(String target) throws IOException {
@@ -39,6 +40,11 @@ final class CountingProxy implements AutoCloseable {
         return roundTrips.get();
     }
 
+    /** @return how many of the round trips read Redis's clock ({@code ServerClock}'s {@code TIME}: each its own) */
+    long clockReads() {
+        return clockReads.get();
+    }
+
     private void accept() {
         try {
             while (true) {
@@ -53,7 +59,10 @@ final class CountingProxy implements AutoCloseable {
                 sockets.add(redis);
                 // true while the client's last bytes are not answered yet: more bytes then are the same round trip
                 boolean[] asking = new boolean[1];
-                pump(client.getInputStream(), redis.getOutputStream(), () -> {
+                pump(client.getInputStream(), redis.getOutputStream(), bytes -> {
+                    if (bytes.contains("redis.call('TIME')")) {
+                        clockReads.incrementAndGet();
+                    }
                     synchronized (asking) {
                         if (!asking[0]) {
                             asking[0] = true;
@@ -61,7 +70,7 @@ final class CountingProxy implements AutoCloseable {
                         }
                     }
                 });
-                pump(redis.getInputStream(), client.getOutputStream(), () -> {
+                pump(redis.getInputStream(), client.getOutputStream(), bytes -> {
                     synchronized (asking) {
                         asking[0] = false;
                     }
@@ -72,12 +81,12 @@ final class CountingProxy implements AutoCloseable {
         }
     }
 
-    private static void pump(InputStream in, OutputStream out, Runnable onBytes) {
+    private static void pump(InputStream in, OutputStream out, java.util.function.Consumer<String> onBytes) {
         Thread pump = new Thread(() -> {
             byte[] buffer = new byte[64 * 1024];
             try {
                 for (int n; (n = in.read(buffer)) > 0; ) {
-                    onBytes.run();
+                    onBytes.accept(new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
                     out.write(buffer, 0, n);
                     out.flush();
                 }

@@ -42,7 +42,7 @@ class PrefetchedRateTest {
     void should_never_take_more_tokens_than_the_rate_when_the_batched_read_is_stale() throws Exception {
         String namespace = "prefetch-" + UUID.randomUUID();
         // two JVMs: two backends of one namespace
-        SharedLimits a = RedisSharedLimits.builder(redisson).namespace(namespace).build();
+        RedisSharedLimits a = RedisSharedLimits.builder(redisson).namespace(namespace).build();
         SharedLimits b = RedisSharedLimits.builder(redisson).namespace(namespace).build();
         int taken = 0;
         // each has used the rate once: from now on its permits come with a read of the bucket
@@ -56,6 +56,8 @@ class PrefetchedRateTest {
         }
 
         assertThat(taken).isEqualTo(TOKENS);
+        // the stale read was really used (not dropped as too old, which would make the test pass vacuously)
+        assertThat(a.prefetchHits()).isPositive();
     }
 
     private static SharedLimits.Lease acquire(SharedLimits limits) throws Exception {

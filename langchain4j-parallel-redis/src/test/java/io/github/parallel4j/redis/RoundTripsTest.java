@@ -15,7 +15,8 @@ import org.redisson.config.Config;
 
 /**
  * How many round trips to Redis a call with a cap and a rate makes, counted by a proxy in front of Redis
- * ({@link CountingProxy}): the issue's target is two before the call starts.
+ * ({@link CountingProxy}): the issue's target is two before the call starts. Calls one after another: concurrent
+ * calls of one JVM share one prefetched bucket state, so some of them make three (see the docs).
  */
 class RoundTripsTest {
 
@@ -37,15 +38,16 @@ class RoundTripsTest {
                 admitAndRelease(limits); // sizes the semaphore and makes the bucket: once per JVM
                 admitAndRelease(limits);
 
-                long before = proxy.roundTrips();
+                // a measurement of Redis's clock (every 10 s) is a round trip of its own, off the calls' count
+                long before = proxy.roundTrips() - proxy.clockReads();
                 long admitting = 0;
                 for (int i = 0; i < CALLS; i++) {
-                    long start = proxy.roundTrips();
+                    long start = proxy.roundTrips() - proxy.clockReads();
                     SharedLimits.Lease lease = admit(limits);
-                    admitting += proxy.roundTrips() - start;
+                    admitting += proxy.roundTrips() - proxy.clockReads() - start;
                     lease.release().toCompletableFuture().get(5, TimeUnit.SECONDS);
                 }
-                long all = proxy.roundTrips() - before;
+                long all = proxy.roundTrips() - proxy.clockReads() - before;
 
                 assertThat(admitting).as("round trips before %d calls start", CALLS).isEqualTo(2L * CALLS);
                 assertThat(all).as("round trips of %d calls, with their releases", CALLS).isEqualTo(3L * CALLS);
