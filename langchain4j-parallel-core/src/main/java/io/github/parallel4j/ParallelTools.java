@@ -66,7 +66,8 @@ public final class ParallelTools {
         this.gate = new IntegrationGate(config.integrations(), config.maxConcurrentCalls(), config.ticker(),
                 IntegrationGate.Sleeper.parking());
         this.shared = config.sharedLimits()
-                .map(limits -> new SharedGate(gate, config.integrations(), limits, config.ticker())).orElse(null);
+                .map(limits -> new SharedGate(gate, config.integrations(), limits, config.ticker(),
+                        config.maxRetryAfter())).orElse(null);
         List<ContextPropagator> propagators = new ArrayList<>();
         propagators.add(new MdcPropagator());
         propagators.addAll(config.contextPropagators());

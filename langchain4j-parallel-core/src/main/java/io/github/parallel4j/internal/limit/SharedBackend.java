@@ -47,6 +47,7 @@ final class SharedBackend {
     private final AtomicLong refusals = new AtomicLong();
     private final AtomicLong lostLeases = new AtomicLong();
     private final AtomicLong lastLatencyNanos = new AtomicLong();
+    private final AtomicBoolean pauseWarned = new AtomicBoolean();
 
     SharedBackend(SharedLimits limits) {
         this.limits = limits;
@@ -87,13 +88,21 @@ final class SharedBackend {
      */
     <T> void ask(Supplier<CompletionStage<T>> request, long timeoutNanos, BiConsumer<T, Throwable> then,
             Consumer<T> late) {
+        ask(request, timeoutNanos, then, late, true);
+    }
+
+    /** @param health whether the answer tells the backend's health (a courtesy such as a pause does not) */
+    private <T> void ask(Supplier<CompletionStage<T>> request, long timeoutNanos, BiConsumer<T, Throwable> then,
+            Consumer<T> late, boolean health) {
         AtomicBoolean decided = new AtomicBoolean();
         long start = System.nanoTime();
         CompletionStage<T> stage;
         try {
             stage = request.get();
         } catch (RuntimeException e) {
-            failed(e);
+            if (health) {
+                failed(e);
+            }
             run(() -> then.accept(null, e));
             return;
         }
@@ -101,7 +110,9 @@ final class SharedBackend {
             if (decided.compareAndSet(false, true)) {
                 TimeoutException e = new TimeoutException(limits.backend() + " did not answer within "
                         + Duration.ofNanos(timeoutNanos).toMillis() + " ms");
-                failed(e);
+                if (health) {
+                    failed(e);
+                }
                 then.accept(null, e);
             }
         }), Math.max(1, timeoutNanos), TimeUnit.NANOSECONDS);
@@ -113,6 +124,10 @@ final class SharedBackend {
                 return;
             }
             timeout.cancel(false);
+            if (!health) {
+                run(() -> then.accept(value, error));
+                return;
+            }
             if (error == null) {
                 lastLatencyNanos.set(System.nanoTime() - start);
                 answered();
@@ -169,14 +184,25 @@ final class SharedBackend {
         }
     }
 
-    /** Tells every JVM of a pause; a backend that does not take it leaves the pause to this JVM (logged). */
+    /**
+     * Tells every JVM of a pause, within the backend's timeout. Best effort: a backend that does not take it leaves
+     * the pause to this JVM (a WARN the first time, DEBUG after), and its failure says nothing of the limits' health
+     * (pub/sub may be refused where every other command works).
+     */
     void tellPause(String integration, Duration retryAfter) {
         ask(() -> limits.pause(integration, retryAfter), limits.timeout().toNanos(), (ok, error) -> {
-            if (error != null) {
-                log.warn("Could not tell the other JVMs ({}) that integration '{}' is paused for {} ms: {}",
-                        limits.backend(), integration, retryAfter.toMillis(), error.toString());
+            if (error == null) {
+                return;
             }
-        }, null);
+            if (pauseWarned.compareAndSet(false, true)) {
+                log.warn("Could not tell the other JVMs ({}) that integration '{}' is paused for {} ms: {}"
+                        + " (pauses stay in this JVM when this happens; said once)", limits.backend(), integration,
+                        retryAfter.toMillis(), error.toString());
+            } else {
+                log.debug("Could not tell the other JVMs ({}) that integration '{}' is paused: {}",
+                        limits.backend(), integration, error.toString());
+            }
+        }, null, false);
     }
 
     void fellBack() {

@@ -34,6 +34,8 @@ public final class SharedGate implements CallGate {
     private final Map<PlannedCall, SharedHold> latest = Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
+     * With the default {@code maxRetryAfter}.
+     *
      * @param local the in-JVM gate
      * @param limits the limits by integration name, as the local gate has them
      * @param shared the backend
@@ -41,11 +43,30 @@ public final class SharedGate implements CallGate {
      */
     public SharedGate(IntegrationGate local, Map<String, IntegrationLimits> limits, SharedLimits shared,
             Ticker ticker) {
+        this(local, limits, shared, ticker, io.github.parallel4j.internal.policy.Durations.DEFAULT_MAX_RETRY_AFTER);
+    }
+
+    /**
+     * @param local the in-JVM gate
+     * @param limits the limits by integration name, as the local gate has them
+     * @param shared the backend
+     * @param ticker the time source of deadlines
+     * @param maxRetryAfter the longest pause heard from another JVM that is kept ({@code maxRetryAfter})
+     */
+    public SharedGate(IntegrationGate local, Map<String, IntegrationLimits> limits, SharedLimits shared,
+            Ticker ticker, Duration maxRetryAfter) {
         this.local = local;
         this.limits = Map.copyOf(limits);
         this.backend = new SharedBackend(shared);
         this.ticker = ticker;
-        this.onPause = local::pause;
+        Map<String, IntegrationLimits> known = this.limits;
+        this.onPause = (integration, retryAfter) -> {
+            // a message from anyone who can publish: only integrations configured here, no longer than this JVM
+            // waits for an upstream's own retry-after
+            if (known.containsKey(integration) && !retryAfter.isNegative()) {
+                local.pause(integration, retryAfter.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : retryAfter);
+            }
+        };
         shared.onPause(onPause);
     }
 

@@ -57,7 +57,7 @@ public final class SharedHold {
 
     // Guarded by this.
     private final List<SharedLimits.Lease> held = new ArrayList<>(2);
-    private final List<Rate> consumed = new ArrayList<>(2);
+    private final List<Taken> consumed = new ArrayList<>(2);
     private boolean released;
     private boolean fellBack;
     private Future<?> waiting;
@@ -68,7 +68,27 @@ public final class SharedHold {
     private volatile int tried = -1;
 
     /** A shared rate: its bucket's name and bandwidths. */
-    record Rate(String bucket, List<Bandwidth> bandwidths, String what) {}
+    record Rate(String bucket, List<Bandwidth> bandwidths, String what) {
+
+        /**
+         * How long after its take a token may still be given back: less than one token's refill time of every
+         * bandwidth, within which the bucket cannot have filled up (and thrown a refill away) since; zero (never)
+         * for a bandwidth refilled at intervals, which may fill up at any moment.
+         */
+        long refundableNanos() {
+            long nanos = Long.MAX_VALUE;
+            for (Bandwidth b : bandwidths) {
+                if (b.isRefillIntervally() || b.getRefillTokens() <= 0) {
+                    return 0;
+                }
+                nanos = Math.min(nanos, b.getRefillPeriodNanos() / b.getRefillTokens());
+            }
+            return nanos;
+        }
+    }
+
+    /** A token taken: of which rate, and when it was asked for (it was taken after that). */
+    record Taken(Rate rate, long askedAtNanos) {}
 
     SharedHold(SharedBackend backend, String integration, int capacity, List<Rate> rates, List<String> keys,
             List<Boolean> writes, long deadlineNanos, Ticker ticker, Optional<Duration> callTimeout) {
@@ -187,12 +207,13 @@ public final class SharedHold {
             return;
         }
         Rate rate = rates.get(step - 2);
+        long asked = ticker.read();
         backend.<Long>ask(() -> backend.limits.consume(rate.bucket(), rate.bandwidths()), timeout,
                 (wait, error) -> {
                     if (error != null) {
                         unavailable(error, step, granted, refused);
                     } else if (wait == 0) {
-                        if (keepToken(rate)) {
+                        if (keepToken(new Taken(rate, asked))) {
                             step(step + 1, granted, refused);
                         }
                     } else if (wait == Long.MAX_VALUE || Durations.endsAfter(ticker.read(), wait, deadlineNanos)) {
@@ -205,7 +226,7 @@ public final class SharedHold {
                 },
                 late -> {
                     if (late == 0) {
-                        backend.limits.refund(rate.bucket(), rate.bandwidths());
+                        refund(new Taken(rate, asked));
                     }
                 });
     }
@@ -253,15 +274,28 @@ public final class SharedHold {
         return false;
     }
 
-    private boolean keepToken(Rate rate) {
+    private boolean keepToken(Taken taken) {
         synchronized (this) {
             if (!released) {
-                consumed.add(rate);
+                consumed.add(taken);
                 return true;
             }
         }
-        backend.limits.refund(rate.bucket(), rate.bandwidths());
+        refund(taken);
         return false;
+    }
+
+    /**
+     * Gives a token back only while that cannot exceed the rate ({@link Rate#refundableNanos}): a token given back
+     * after the bucket filled up again would be one the rate never had. Left spent otherwise, which is safe.
+     */
+    private void refund(Taken taken) {
+        if (ticker.read() - taken.askedAtNanos() >= taken.rate().refundableNanos()) {
+            return;
+        }
+        Rate rate = taken.rate();
+        backend.ask(() -> backend.limits.refund(rate.bucket(), rate.bandwidths()),
+                backend.limits.timeout().toNanos(), (ok, error) -> {}, null);
     }
 
     private void waitThen(Runnable step, long nanos) {
@@ -319,18 +353,16 @@ public final class SharedHold {
     }
 
     /**
-     * Gives back a token taken for a call that did not run after all, or whose request the upstream refused (429).
+     * Gives back a token taken for a call that did not run after all, or whose request the upstream refused (429),
+     * when it was taken less than one token's refill time ago ({@link #refund}); each token at most once.
      */
     public void refundTokens() {
-        List<Rate> tokens;
+        List<Taken> tokens;
         synchronized (this) {
             tokens = List.copyOf(consumed);
             consumed.clear();
         }
-        for (Rate rate : tokens) {
-            backend.ask(() -> backend.limits.refund(rate.bucket(), rate.bandwidths()),
-                    backend.limits.timeout().toNanos(), (ok, error) -> {}, null);
-        }
+        tokens.forEach(this::refund);
     }
 
     /** Gives back every permit and lock, stops every wait and renewal; only the first call does anything. */

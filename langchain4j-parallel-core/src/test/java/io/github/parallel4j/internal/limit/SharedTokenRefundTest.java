@@ -130,13 +130,13 @@ class SharedTokenRefundTest {
         }
     }
 
-    @Test
-    void should_give_back_the_shared_token_of_a_call_withdrawn_while_it_waited_for_a_thread() throws Exception {
+    /** Runs two calls on one JVM-wide thread: the first blocks until the 300 ms budget; the second is withdrawn. */
+    private static CountingLimits withdrawnWithRate(int permits, Duration period) throws Exception {
         CountingLimits shared = new CountingLimits();
         // one thread for the JVM: the second call takes its shared token, then waits for the slot the first holds
         // until the turn's budget closes the turn and withdraws it
         ParallelTools parallel = ParallelTools.builder().turnTimeout(Duration.ofMillis(300)).maxConcurrentCalls(1)
-                .integration("vendor", IntegrationLimits.builder().rate(100, Duration.ofSeconds(1)).build())
+                .integration("vendor", IntegrationLimits.builder().rate(permits, period).build())
                 .sharedLimits(shared).build();
         BlockingTools tools = new BlockingTools();
         ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
@@ -148,12 +148,27 @@ class SharedTokenRefundTest {
             JsonNode o = JSON.readTree(text);
             codes.add(o.get("ok").asBoolean() ? "ok" : o.get("error_code").asText());
         }
-
         assertThat(codes).containsExactly("BUDGET_EXCEEDED", "BUDGET_EXCEEDED");
         assertThat(tools.runs.get()).isEqualTo(1); // the second never ran
         assertThat(shared.consumed.get()).isEqualTo(2);
+        return shared;
+    }
+
+    @Test
+    void should_give_back_the_shared_token_of_a_call_withdrawn_while_it_waited_for_a_thread() throws Exception {
+        // two an hour: the bucket cannot have refilled in the 300 ms the call waited
+        CountingLimits shared = withdrawnWithRate(2, Duration.ofHours(1));
         // the first ran (the vendor saw it): its token stays spent; the withdrawn one's comes back
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> shared.refunded.get() == 1);
         org.awaitility.Awaitility.await().during(Duration.ofMillis(200)).until(() -> shared.refunded.get() == 1);
+    }
+
+    @Test
+    void should_leave_spent_a_token_taken_longer_ago_than_one_refill_when_its_call_is_withdrawn() throws Exception {
+        // 100 a second: a token refills in 10 ms, and the call waited ~300 ms: the bucket may have filled up and
+        // thrown refills away since, so a token given back would be one more than the rate allows
+        CountingLimits shared = withdrawnWithRate(100, Duration.ofSeconds(1));
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
+                .until(() -> shared.refunded.get() == 0);
     }
 }
