@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A vendor on 127.0.0.1 for the replicas ({@link Replica}) to call: {@code /query} answers 429 beyond its rate (a
- * token bucket) and records how many requests it serves at once; {@code /write?key=K} records overlapping requests
+ * token bucket: a burst capacity, then a rate a second) and records how many requests it serves at once; {@code /write?key=K} records overlapping requests
  * per key; {@code /hold} counts the calls that get stuck after it; {@code /ready} answers once every replica has asked, so
  * that they start together.
  */
@@ -42,7 +42,15 @@ final class StubVendor implements AutoCloseable {
     private final long latencyMillis;
 
     StubVendor(int ratePerSecond, long latencyMillis, int replicas) throws IOException {
-        this.bucket = Bucket.builder().addLimit(Bandwidth.builder().capacity(ratePerSecond)
+        this(ratePerSecond, ratePerSecond, latencyMillis, replicas);
+    }
+
+    /**
+     * @param capacity the most requests it takes at once after a quiet spell (its burst)
+     * @param ratePerSecond how many a second it takes after that
+     */
+    StubVendor(int capacity, int ratePerSecond, long latencyMillis, int replicas) throws IOException {
+        this.bucket = Bucket.builder().addLimit(Bandwidth.builder().capacity(capacity)
                 .refillGreedy(ratePerSecond, Duration.ofSeconds(1)).build()).build();
         this.latencyMillis = latencyMillis;
         this.ready = new CountDownLatch(replicas);
