@@ -5,6 +5,7 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConfigurationBuilder;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.parallel4j.SharedLimits;
+import io.github.parallel4j.internal.limit.SharedGate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,18 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.redisson.Redisson;
-import org.redisson.RedissonPermitExpirableSemaphore;
-import org.redisson.api.BatchOptions;
-import org.redisson.api.RFuture;
 import org.redisson.api.RPermitExpirableSemaphore;
 import org.redisson.api.RedissonClient;
-import org.redisson.api.options.ObjectParams;
-import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.client.codec.StringCodec;
-import org.redisson.client.protocol.RedisCommands;
 import org.redisson.command.CommandAsyncExecutor;
-import org.redisson.command.CommandBatchService;
-import org.redisson.config.DelayStrategy;
 
 /**
  * {@link SharedLimits} in Redis, through the application's {@link RedissonClient}: every JVM given a client of the
@@ -48,16 +41,20 @@ import org.redisson.config.DelayStrategy;
  *       runs out if its JVM died; the library renews it while the call still runs.
  *   <li>Rates: Bucket4j's Redisson integration (compare-and-swap), one bucket per integration and per key of a
  *       per-key rate ({@code <namespace>:rate:<name>[:<key>]}); a bucket expires once it would be full again.
- *       Refills are computed on the Redis server's clock ({@code TIME}, its offset to this JVM's measured every
- *       10 s), so the replicas' clock skew does not change the rate. A permit's lease is on this JVM's clock
- *       (Redisson's semaphore): keep the replicas' clocks in sync (NTP) within the lease margin.
+ *       Refills are computed on the Redis server's clock ({@link ServerClock}: {@code TIME} on a master, its
+ *       offset to this JVM's measured before the first rate call and again every 10 s or so), so the replicas'
+ *       clock skew does not change the rate. A permit's lease is on this JVM's clock (Redisson's semaphore): keep
+ *       the replicas' clocks in sync (NTP) within the lease margin.
  *   <li>Keyed writes (off by default): a Redisson read-write lock per resource key ({@code <namespace>:lock:<key>}),
  *       taken in sorted order and kept by Redisson's lock watchdog (renewed only while this client owns it; a dead
  *       JVM's locks end after the client's {@code lockWatchdogTimeout}).
  *   <li>Pauses after an upstream 429: published on the topic {@code <namespace>:pauses}, heard by every JVM that
  *       has used the limits ({@link PauseTopic}).
- *   <li>Round trips: a call with a cap and a rate makes two before it starts (the permit and a read of its bucket
- *       in one batch, then Bucket4j's compare-and-swap) and one when it ends (the release).
+ *   <li>Round trips: on a single server, a call with a cap and a rate makes two before it starts (the permit and a
+ *       read of its bucket in one batch, then Bucket4j's compare-and-swap) when the read is fresh and still
+ *       current, three otherwise (calls of one JVM at once share the one read, and a bucket another JVM wrote in
+ *       between costs a failed swap and a read); with replicas, three (see {@link PermitBatch}); and one when it
+ *       ends (the release).
  *   <li>Every name in a key (namespace, integration, per-key rate key, resource key) is escaped: '%', ':', '{'
  *       and '}' are percent-encoded, so distinct names never share a key.
  * </ul>
@@ -102,7 +99,7 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
             synchronized (this) {
                 made = buckets;
                 if (made == null) {
-                    CommandAsyncExecutor once = sentOnce();
+                    CommandAsyncExecutor once = PermitBatch.sentOnce(executor(), timeout);
                     made = new RateBuckets(once, ServerClock.of(once, key("clock", "time")));
                     buckets = made;
                 }
@@ -113,31 +110,6 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
 
     private CommandAsyncExecutor executor() {
         return ((Redisson) redisson).getCommandExecutor();
-    }
-
-    /**
-     * Redisson's executor, but sending each command once and waiting at most {@link #timeout()} for it: a resent
-     * compare-and-swap that already ran (its answer late) would make a refund count twice, and the library stops
-     * waiting after its timeout anyway.
-     */
-    private CommandAsyncExecutor sentOnce() {
-        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
-        return executor().copy(new ObjectParams() {
-            @Override
-            public int getTimeout() {
-                return millis;
-            }
-
-            @Override
-            public int getRetryAttempts() {
-                return 0;
-            }
-
-            @Override
-            public DelayStrategy getRetryDelay() {
-                return null; // Redisson's, never used: nothing is resent
-            }
-        });
     }
 
     /**
@@ -182,8 +154,8 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
      * {@inheritDoc}
      *
      * <p>One round trip when a permit is free: the permit's script and, for an integration whose rate has been used
-     * here, a read of its rate's bucket go to Redis in one batch, and that read stands in for Bucket4j's own in the
-     * {@link #consume} that follows ({@link RateBuckets}). When none is free, a second request waits for one
+     * here, a read of its rate's bucket go to Redis in one batch sent once ({@link PermitBatch}), and that read
+     * stands in for Bucket4j's own in the {@link #consume} that follows ({@link RateBuckets}). When none is free, a second request waits for one
      * (Redisson wakes it through pub/sub).
      */
     @Override
@@ -206,44 +178,12 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
                 }));
     }
 
-    /**
-     * The permit, without waiting, and the integration's rate bucket in one batch (one round trip).
-     *
-     * @return completes with the permit's id, or null when none is free
-     */
+    /** The permit without waiting and, for an integration whose rate was used here, its bucket: one round trip. */
     private CompletableFuture<String> tryAcquireWithRate(RPermitExpirableSemaphore semaphore, String integration,
             long leaseMillis) {
-        if (!executor().getServiceManager().getCfg().isSingleConfig()) {
-            // With replicas, Redisson's semaphore waits for them after its script (WAIT), which it skips inside a
-            // batch: a failover could then lose granted permits. The permit goes alone, the bucket is read later.
-            return semaphore.tryAcquireAsync(0, leaseMillis, TimeUnit.MILLISECONDS).toCompletableFuture();
-        }
-        // Sent once: a resent permit script (after a response timeout) can run twice in Redis, taking two permits
-        // for one id, and only one ever comes back. A permit Redis grants after we gave up runs out with its lease.
-        CommandBatchService batch = new CommandBatchService(executor(), BatchOptions.defaults().retryAttempts(0)
-                .responseTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS));
-        RFuture<String> permit = new RedissonPermitExpirableSemaphore(batch, key("permits", integration))
-                .tryAcquireAsync(0, leaseMillis, TimeUnit.MILLISECONDS);
-        String bucket = bucketKey(rateBucket(integration));
-        RFuture<byte[]> state = rated.contains(rateBucket(integration))
-                ? batch.readAsync(bucket, ByteArrayCodec.INSTANCE, RedisCommands.GET, bucket) : null;
-        CompletableFuture<String> granted = permit.toCompletableFuture();
-        return batch.executeAsync().toCompletableFuture().handle((done, error) -> {
-            if (error != null) {
-                // a partial failure (the read's node) after the permit was granted: it goes back at once
-                granted.thenAccept(id -> {
-                    if (id != null) {
-                        semaphore.tryReleaseAsync(id);
-                    }
-                });
-                throw error instanceof java.util.concurrent.CompletionException c ? c
-                        : new java.util.concurrent.CompletionException(error);
-            }
-            if (state != null) {
-                buckets().prefetched(bucket, state.toCompletableFuture().getNow(null));
-            }
-            return granted;
-        }).thenCompose(id -> id);
+        String bucket = rated.contains(rateBucket(integration)) ? bucketKey(rateBucket(integration)) : null;
+        return PermitBatch.take(executor(), semaphore, key("permits", integration), bucket,
+                (key, state) -> buckets().prefetched(key, state), leaseMillis, timeout);
     }
 
     /** The bucket of an integration's own rate, named as the library names it: {@code rate:<integration>}. */
@@ -357,18 +297,7 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
      * hash-tag braces), so that names joined with {@code :} never collide.
      */
     static String escape(String part) {
-        StringBuilder escaped = new StringBuilder(part.length() + 8);
-        for (int i = 0; i < part.length(); i++) {
-            char c = part.charAt(i);
-            switch (c) {
-                case '%' -> escaped.append("%25");
-                case ':' -> escaped.append("%3A");
-                case '{' -> escaped.append("%7B");
-                case '}' -> escaped.append("%7D");
-                default -> escaped.append(c);
-            }
-        }
-        return escaped.toString();
+        return SharedGate.escape(part); // the one the bucket names are made with: keys and names always agree
     }
 
     @Override

@@ -114,9 +114,10 @@ public final class SharedGate implements CallGate {
     /**
      * Percent-encodes '%', ':', '{' and '}': the separator, the escape itself, and Redis
      * Cluster's hash-tag braces; every other character stays. Distinct strings stay distinct and never contain the
-     * separator, so names joined with {@code :} never collide.
+     * separator, so names joined with {@code :} never collide. Public for the Redis backend's keys: one escape for
+     * every key, so a bucket's name and its key always agree.
      */
-    static String escape(String part) {
+    public static String escape(String part) {
         StringBuilder escaped = new StringBuilder(part.length() + 8);
         for (int i = 0; i < part.length(); i++) {
             char c = part.charAt(i);

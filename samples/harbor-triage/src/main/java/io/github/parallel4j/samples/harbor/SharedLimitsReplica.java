@@ -67,7 +67,8 @@ public final class SharedLimitsReplica {
         TriageAssistant assistant = parallel.install(AiServices.builder(TriageAssistant.class), tools)
                 .chatModel(ModelChoice.from(name -> null, true).newModel())
                 .build();
-        // the semaphores are sized and the connections made before the start, so the replicas start together
+        // the client's connections are made (one read of the shared in-flight count) before the start; the
+        // semaphores are sized, and the pauses subscribed to, by the first call, in every replica alike
         parallel.sharedInFlight("datadog");
         out.println("READY");
         out.flush();
