@@ -30,6 +30,8 @@ public final class SharedGate implements CallGate {
     private final Ticker ticker;
     /** Pauses told by the backend (another JVM's 429): kept here, since the backend holds it weakly. */
     private final java.util.function.BiConsumer<String, Duration> onPause;
+    /** True on the thread telling the backend of this gate's own pause: a backend that tells it back is ignored. */
+    private final ThreadLocal<Boolean> telling = ThreadLocal.withInitial(() -> false);
     /** Each call's latest hold, for the refund after a 429: only what that attempt really took goes back. */
     private final Map<PlannedCall, SharedHold> latest = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -63,7 +65,7 @@ public final class SharedGate implements CallGate {
         this.onPause = (integration, retryAfter) -> {
             // a message from anyone who can publish: only integrations configured here, no longer than this JVM
             // waits for an upstream's own retry-after
-            if (known.containsKey(integration) && !retryAfter.isNegative()) {
+            if (known.containsKey(integration) && !retryAfter.isNegative() && !telling.get()) {
                 local.pause(integration, retryAfter.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : retryAfter);
             }
         };
@@ -163,7 +165,12 @@ public final class SharedGate implements CallGate {
         local.slowDown(call, rateLimitKey, retryAfter, ticker);
         String integration = call.policy() == null ? null : call.policy().integration().orElse(null);
         if (integration != null) {
-            backend.tellPause(integration, retryAfter); // every JVM waits out the upstream's retry-after
+            telling.set(true); // paused here already: a backend that tells its listeners at once skips this one
+            try {
+                backend.tellPause(integration, retryAfter); // every JVM waits out the upstream's retry-after
+            } finally {
+                telling.set(false);
+            }
         }
         SharedHold hold = latest.remove(call);
         if (hold != null) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class SharedPauseCourtesyTest {
 
     /** A backend whose limits work but whose pauses fail (pub/sub refused) or never answer. */
-    static final class NoPubSub extends SharedTokenRefundTest.CountingLimits {
+    static class NoPubSub extends SharedTokenRefundTest.CountingLimits {
         final AtomicInteger pauses = new AtomicInteger();
         final boolean answers;
         BiConsumer<String, Duration> listener;
@@ -84,5 +84,34 @@ class SharedPauseCourtesyTest {
                 .isPositive().isLessThanOrEqualTo(Duration.ofSeconds(2)));
         assertThat(local.pauseRemaining("unknown")).isEmpty();
         assertThat(gate.status().available()).isTrue();
+    }
+
+    @Test
+    void should_not_pause_the_sender_again_when_its_backend_tells_it_back() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+        Ticker ticker = now::get;
+        // a backend that tells its listeners of a pause (as Redis's topic does), 100 ms later by this clock
+        NoPubSub limits = new NoPubSub(true) {
+            @Override
+            public CompletionStage<Void> pause(String integration, Duration retryAfter) {
+                now.addAndGet(Duration.ofMillis(100).toNanos());
+                listener.accept(integration, retryAfter);
+                return CompletableFuture.completedFuture(null);
+            }
+        };
+        Map<String, IntegrationLimits> configured = Map.of("jira", IntegrationLimits.builder().maxConcurrent(2)
+                .build());
+        IntegrationGate local = new IntegrationGate(configured, 0, ticker, IntegrationGate.Sleeper.parking());
+        SharedGate gate = new SharedGate(local, configured, limits, ticker, Duration.ofMinutes(5));
+        io.github.parallel4j.internal.plan.PlannedCall call = new io.github.parallel4j.internal.plan.Planner(8,
+                java.util.Map.of("ticket", io.github.parallel4j.policy.ToolPolicy.read().withIntegration("jira"))::get,
+                io.github.parallel4j.internal.plan.Planner.UnknownTools.REJECT)
+                .plan(java.util.List.of(new io.github.parallel4j.internal.plan.CallRequest("c", "ticket", "{}")))
+                .calls().get(0);
+
+        gate.slowDown(call, null, Duration.ofSeconds(1), ticker);
+
+        // paused for 1 s from the 429, not 1 s from when the backend echoed it (which would leave 1 s now)
+        assertThat(local.pauseRemaining("jira")).contains(Duration.ofMillis(900));
     }
 }
