@@ -29,7 +29,7 @@ import org.redisson.command.CommandAsyncExecutor;
  * the next sample (the server's clock really stepped); between two good samples the one with the smaller error
  * (half its round trip, plus a drift allowance for its age) is kept. A command the server runs late after a stall
  * has a long round trip and is refused, so it cannot move the clock ahead. Readings never go backwards. The offset
- * is one immutable sample, swapped atomically. Thread-safe.
+ * is one immutable sample, swapped atomically (samples are offered one at a time). Thread-safe.
  */
 final class ServerClock implements TimeMeter {
 
@@ -146,7 +146,9 @@ final class ServerClock implements TimeMeter {
     void offer(long sent, long received, long serverMicros) {
         long rtt = Math.max(0, received - sent);
         Sample sample = new Sample(serverMicros * 1_000L - (sent + rtt / 2), rtt, received);
-        kept.updateAndGet(current -> better(current, sample, received));
+        synchronized (this) { // rare (a sample every 10 s or so); readings never take the lock
+            kept.set(better(kept.get(), sample, received));
+        }
     }
 
     private Sample better(Sample current, Sample sample, long now) {
