@@ -59,6 +59,8 @@ public final class SharedHold {
     private final List<SharedLimits.Lease> held = new ArrayList<>(2);
     private final List<Taken> consumed = new ArrayList<>(2);
     private boolean released;
+    /** Its tokens were given back: the attempt does not run, so a token granted after that goes back at once. */
+    private boolean refunded;
     private boolean fellBack;
     private Future<?> waiting;
     private Future<?> renewal;
@@ -276,7 +278,7 @@ public final class SharedHold {
 
     private boolean keepToken(Taken taken) {
         synchronized (this) {
-            if (!released) {
+            if (!released && !refunded) {
                 consumed.add(taken);
                 return true;
             }
@@ -354,11 +356,13 @@ public final class SharedHold {
 
     /**
      * Gives back a token taken for a call that did not run after all, or whose request the upstream refused (429),
-     * when it was taken less than one token's refill time ago ({@link #refund}); each token at most once.
+     * when it was taken less than one token's refill time ago ({@link #refund}); each token at most once. A token
+     * granted after this goes back as it comes (the attempt does not run).
      */
     public void refundTokens() {
         List<Taken> tokens;
         synchronized (this) {
+            refunded = true; // a grant still on its way (the withdraw races with it) goes back when it comes
             tokens = List.copyOf(consumed);
             consumed.clear();
         }
