@@ -113,18 +113,27 @@ class SharedTokenRefundTest {
                 .until(() -> shared.refunded.get() == 2);
     }
 
-    /** The first call holds its thread until the turn's budget interrupts it; the others finish at once. */
+    /**
+     * The first call holds its thread past the turn's budget (it ignores the interrupt, abandoned, until the test
+     * ends it), so the second can only be withdrawn while it waits for that thread; the others finish at once.
+     */
     static final class BlockingTools {
-        final java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch end = new java.util.concurrent.CountDownLatch(1);
         final AtomicInteger runs = new AtomicInteger();
 
         @dev.langchain4j.agent.tool.Tool
         @io.github.parallel4j.annotation.ParallelSafe
         @io.github.parallel4j.annotation.Integration("vendor")
-        String query(String q) throws InterruptedException {
+        String query(String q) {
             runs.incrementAndGet();
-            if (q.equals("q0")) {
-                never.await(); // until the budget's interrupt
+            while (q.equals("q0")) {
+                try {
+                    if (end.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                        break;
+                    }
+                } catch (InterruptedException ignored) {
+                    // a stuck call: the budget's interrupt does not end it
+                }
             }
             return "{\"q\":\"" + q + "\"}";
         }
@@ -132,13 +141,22 @@ class SharedTokenRefundTest {
 
     /** Runs two calls on one JVM-wide thread: the first blocks until the 300 ms budget; the second is withdrawn. */
     private static CountingLimits withdrawnWithRate(int permits, Duration period) throws Exception {
+        BlockingTools tools = new BlockingTools();
+        try {
+            return withdrawnWithRate(permits, period, tools);
+        } finally {
+            tools.end.countDown();
+        }
+    }
+
+    private static CountingLimits withdrawnWithRate(int permits, Duration period, BlockingTools tools)
+            throws Exception {
         CountingLimits shared = new CountingLimits();
         // one thread for the JVM: the second call takes its shared token, then waits for the slot the first holds
         // until the turn's budget closes the turn and withdraws it
         ParallelTools parallel = ParallelTools.builder().turnTimeout(Duration.ofMillis(300)).maxConcurrentCalls(1)
                 .integration("vendor", IntegrationLimits.builder().rate(permits, period).build())
                 .sharedLimits(shared).build();
-        BlockingTools tools = new BlockingTools();
         ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
                 call("call_0", "query", "{\"q\":\"q0\"}"), call("call_1", "query", "{\"q\":\"q1\"}")));
         parallel.install(AiServices.builder(SharedLimitsFailureTest.Assistant.class), tools).chatModel(model)
