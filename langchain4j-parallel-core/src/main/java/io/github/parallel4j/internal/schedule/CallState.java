@@ -105,8 +105,9 @@ final class CallState implements HoldLog {
     }
 
     /**
-     * Seals what held the call at its outcome, decided by its turn closing: a step withdrawn afterwards writes its
-     * wait down up to {@code at} (on the scheduler's ticker), not past it.
+     * Seals what held the call at its outcome, decided by its turn closing: no wait counts past {@code at} (on the
+     * scheduler's ticker), neither one a step withdrawn afterwards writes down nor one a step that let the call go
+     * between the close taking its instant and this seal wrote down ending after it ({@link CallHolds}).
      */
     synchronized void seal(long at) {
         sealedAt = Math.min(sealedAt, at); // a call that nothing held gets no record of holds for it
