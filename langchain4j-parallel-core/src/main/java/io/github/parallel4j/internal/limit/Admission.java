@@ -86,7 +86,9 @@ public final class Admission implements ResourceLocks.LineWatch {
 
     /**
      * Asks for the attempt's locks, all in one request; {@code then} runs once they are held (at once, or on the
-     * thread that releases them).
+     * thread that releases them). An attempt withdrawn before its request was placed (its turn closed between
+     * making the attempt and asking: the withdrawal found nothing, or nothing placed, to take out of a line) takes
+     * the request out of line itself, rather than leaving it waiting, dead, until the locks come to it.
      *
      * @param request the invocation lock and key locks, made with {@link #onLocked} as its grant callback
      */
@@ -95,6 +97,13 @@ public final class Admission implements ResourceLocks.LineWatch {
             locks = request; // before placing it: closing the turn can withdraw it from here on
         }
         request.place();
+        boolean withdrawn;
+        synchronized (this) {
+            withdrawn = taken && !locked; // a withdrawal from here on finds it placed and takes it out itself
+        }
+        if (withdrawn) {
+            request.cancel(); // granted meanwhile instead: the grant was declined, and this does nothing
+        }
     }
 
     /**
