@@ -9,19 +9,28 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Flow;
 import org.junit.jupiter.api.Test;
 
 /**
  * The streaming model's wrapper forwards everything: a method LangChain4j adds to the model or to the handler (a
  * default method, which would otherwise be silently swallowed or bypass the wrapper) fails this test until the wrapper
  * forwards it too.
+ *
+ * <p>One family is left out on purpose: the reactive methods returning a {@link Flow.Publisher} that
+ * {@code langchain4j-core} 1.23 adds ({@code chat(ChatRequest)}, {@code doChat(ChatRequest)}, ...). Their types do not
+ * exist in the LangChain4j the library is built against, so the wrapper cannot declare them; and the wrapper is seen
+ * only by LangChain4j's AI service of the same invocation, which (up to {@code langchain4j} 1.19) streams through
+ * {@code chat(ChatRequest, handler)} and never calls them. Called on the wrapper, they fail loudly (LangChain4j's own
+ * "not supported" publisher), never silently around the recording.
  */
 class OrderRecordingModelTest {
 
     private static List<String> notOverridden(Class<?> api, Class<?> wrapper) {
         List<String> missing = new ArrayList<>();
         for (Method method : api.getMethods()) {
-            if (Modifier.isStatic(method.getModifiers()) || method.getDeclaringClass() == Object.class) {
+            if (Modifier.isStatic(method.getModifiers()) || method.getDeclaringClass() == Object.class
+                    || Flow.Publisher.class.isAssignableFrom(method.getReturnType())) {
                 continue;
             }
             try {
