@@ -235,7 +235,7 @@ final class Installation {
                 claim = service.streamsCalls()
                         ? state.joinStreamed(request, source, () -> openBatch(state, context, source), inBatch)
                         : inBatch.get();
-                if (!wasComplete && source != null && source.isComplete()) {
+                if (service.streamsCalls() && !wasComplete && source != null && source.isComplete()) {
                     capture.streamedComplete(context, source); // completed meanwhile: closes the batch it joined
                 }
                 outcome = claim.run() == null ? refused(request, claim.refusal()) : await(claim, id, state);

@@ -108,7 +108,8 @@ final class InvocationState {
     /**
      * Records the calls of a new AI message. If any of them already ran alone (the streaming handler started it
      * before the message was complete), the batch is never planned as a whole: the rest run alone too, so that
-     * nothing runs twice.
+     * nothing runs twice. Idempotent: the same message captured again (by the listener and from a call) keeps its
+     * batch, claims and turn; a new one would start the turn again at its next call, running its claimed calls twice.
      *
      * @param unknownToLangChain4j positions of calls whose tool the AI service does not have either: LangChain4j
      *     applies its hallucinated-tool strategy to them
@@ -119,7 +120,7 @@ final class InvocationState {
      */
     synchronized void newBatch(List<ToolExecutionRequest> requests, CapturedContext context,
             Set<Integer> unknownToLangChain4j, Set<Integer> ours, boolean concurrent, StreamedMessage source) {
-        if (failure != null) {
+        if (failure != null || batch != null && batch.sameCalls(requests)) {
             return;
         }
         Batch next = new Batch(requests, context, concurrent, unknownToLangChain4j, ours, source);
@@ -259,7 +260,7 @@ final class InvocationState {
             boolean same = streamed != null && source != null && streamed.of(source);
             streamed = !same && streamed != null && streamed.closed() ? null : streamed; // the last message's
             current = streamed;
-            if (current == null && !(batch != null && batch.sameCalls(requests))) {
+            if (current == null) {
                 newBatch(requests, context, unknownToLangChain4j, mine, concurrent, source);
             }
         }

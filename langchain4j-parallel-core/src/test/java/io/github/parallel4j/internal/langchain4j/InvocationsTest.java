@@ -115,6 +115,51 @@ class InvocationsTest {
         invocations.leave(id, state);
     }
 
+    @Test
+    void should_start_a_messages_batch_once_when_the_message_is_captured_again_after_a_call_claimed_it()
+            throws Exception {
+        UUID id = UUID.randomUUID();
+        java.util.List<dev.langchain4j.agent.tool.ToolExecutionRequest> calls =
+                java.util.List.of(ScriptedCall.of("c2"), ScriptedCall.of("c3"));
+        InvocationState state = invocations.enter(id);
+        io.github.parallel4j.internal.schedule.TurnScheduler scheduler = new io.github.parallel4j.internal.schedule.TurnScheduler(
+                Runnable::run, new io.github.parallel4j.internal.limit.ResourceLocks(),
+                new io.github.parallel4j.internal.limit.IntegrationGate(java.util.Map.of()), io.github.parallel4j.Ticker.system(),
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(), java.util.List.of());
+        io.github.parallel4j.internal.plan.Planner planner = new io.github.parallel4j.internal.plan.Planner(10,
+                name -> io.github.parallel4j.policy.ToolPolicy.read(), io.github.parallel4j.internal.plan.Planner.UnknownTools.BARRIER);
+        java.util.List<String> ran = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger starts = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Function<Batch, io.github.parallel4j.internal.schedule.TurnRun> start = batch -> {
+            starts.incrementAndGet();
+            return scheduler.start(planner.plan(batch.requests.stream()
+                            .map(r -> new io.github.parallel4j.internal.plan.CallRequest(r.id(), r.name(), r.arguments()))
+                            .toList()),
+                    (call, args) -> {
+                        ran.add(call.id());
+                        return new io.github.parallel4j.internal.schedule.ToolOutput(
+                                com.fasterxml.jackson.databind.node.TextNode.valueOf("ok"), null);
+                    },
+                    new io.github.parallel4j.internal.schedule.TurnOptions(null, state.lock));
+        };
+        io.github.parallel4j.internal.schedule.CapturedContext none = io.github.parallel4j.internal.schedule.CapturedContext.NONE;
+
+        // The listener hears the message, its first call claims the batch, then a call captures the same message again
+        // (LangChain4j 1.23 tells a guardrail reprompt's response to the listeners, and the call sees it complete).
+        state.newBatch(calls, none, java.util.Set.of(), java.util.Set.of(0, 1), false, null);
+        Claim first = state.claim(calls.get(0), start, () -> null);
+        first.run().outcome(0).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        state.newBatch(calls, none, java.util.Set.of(), java.util.Set.of(0, 1), false, null);
+        Claim second = state.claim(calls.get(1), start, () -> null);
+        second.run().outcome(second.index()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(starts.get()).as("the batch's turn started once").isEqualTo(1);
+        assertThat(second.run()).isSameAs(first.run());
+        assertThat(second.index()).isEqualTo(1);
+        assertThat(ran).containsExactlyInAnyOrder("c2", "c3");
+        invocations.leave(id, state);
+    }
+
     /** Enters the invocation's state, whose batch awaits one call of ours. */
     private InvocationState awaitingOneCall(UUID id, dev.langchain4j.agent.tool.ToolExecutionRequest request) {
         InvocationState state = invocations.enter(id);
