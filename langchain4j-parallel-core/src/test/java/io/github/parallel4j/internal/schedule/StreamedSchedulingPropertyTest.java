@@ -8,6 +8,7 @@ import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.internal.plan.CallRequest;
 import io.github.parallel4j.internal.plan.OpenPlan;
 import io.github.parallel4j.internal.plan.Planner;
+import io.github.parallel4j.testing.MustFinishBefore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -294,42 +295,19 @@ class StreamedSchedulingPropertyTest {
     /** Whether "must finish before" (join order for conflicts, references for data) has a cycle. */
     private static boolean hasCycle(List<Call> message, int[] position) {
         int n = message.size();
-        List<List<Integer>> before = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            before.add(new ArrayList<>());
-        }
+        MustFinishBefore before = new MustFinishBefore(n);
         for (int j = 0; j < n; j++) {
             for (int r : message.get(j).refs()) {
                 if (r != NO_CALL) {
-                    before.get(r).add(j);
+                    before.edge(r, j);
                 }
             }
             for (int i = 0; i < n; i++) {
                 if (position[i] < position[j] && conflict(message.get(i), message.get(j))) {
-                    before.get(i).add(j);
+                    before.edge(i, j);
                 }
             }
         }
-        int[] state = new int[n];
-        for (int i = 0; i < n; i++) {
-            if (visit(i, before, state)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean visit(int i, List<List<Integer>> before, int[] state) {
-        if (state[i] != 0) {
-            return state[i] == 1;
-        }
-        state[i] = 1;
-        for (int j : before.get(i)) {
-            if (visit(j, before, state)) {
-                return true;
-            }
-        }
-        state[i] = 2;
-        return false;
+        return before.hasCycle();
     }
 }
