@@ -1,10 +1,11 @@
 package io.github.parallel4j.internal.limit;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -20,13 +21,32 @@ import java.util.function.BooleanSupplier;
  * every caller gives them in one order (sorted), so two requests can never wait for each other. A key's entry
  * exists only while some request holds it or waits for it.
  *
- * <p>Thread-safe. The table is guarded by this object's monitor, held only for bookkeeping; grant callbacks run
- * after it is let go, on the thread that made the grant possible (the requester, or the one releasing).
+ * <p>Thread-safe, and scalable: every key has its own lock, held only for bookkeeping, and no lock is shared by
+ * requests that share no key (every call of every conversation asks for its invocation's lock here, so one monitor
+ * for the whole table was entered twice per call JVM-wide, and contended under a thousand conversations). A thread
+ * holds one key's lock at a time, except that releasing a key hands it on while holding it, and the request it
+ * hands it to then takes its next keys, which come later in the one order of keys: locks are only ever nested in
+ * that order, so they cannot deadlock. A request waiting at a key moves on only while that key's lock is held, so
+ * a withdrawal that holds it sees the request either still in line or already moved on. Grant callbacks run after
+ * every lock is let go, on the thread that made the grant possible (the requester, or the one releasing).
  */
 public final class ResourceLocks {
 
-    // Guarded by this.
-    private final Map<Object, Entry> entries = new HashMap<>();
+    private static final VarHandle PLACED;
+    private static final VarHandle OVER;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            PLACED = lookup.findVarHandle(Request.class, "placed", boolean.class);
+            OVER = lookup.findVarHandle(Request.class, "over", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The keys held or waited for; an entry leaves once idle, holding its own lock. */
+    private final ConcurrentHashMap<Object, Entry> entries = new ConcurrentHashMap<>();
 
     /**
      * Makes a request without placing it yet, so that the caller can keep it before any grant can happen.
@@ -77,8 +97,8 @@ public final class ResourceLocks {
 
     /**
      * Told where a request waits: when it joins a key's line (the key is held by others, or others wait before it)
-     * and when it leaves that line, with the key or withdrawn. Called holding the table's monitor: it must be short
-     * and take no lock but a leaf one of its own. A request granted its keys at once is never told anything.
+     * and when it leaves that line, with the key or withdrawn. Called holding the key's lock (and perhaps the lock
+     * of an earlier key): it must be short and take no lock but a leaf one of its own. A request granted its keys at once is never told anything.
      */
     public interface LineWatch {
         /** @param key the key in whose line the request waits now */
@@ -88,8 +108,8 @@ public final class ResourceLocks {
         void left(Object key);
     }
 
-    /** @return how many keys are held or waited for now */
-    public synchronized int keysInUse() {
+    /** @return how many keys are held or waited for now (exact when no request is being placed or released) */
+    public int keysInUse() {
         return entries.size();
     }
 
@@ -101,11 +121,16 @@ public final class ResourceLocks {
         private final BooleanSupplier onGranted;
         private final Runnable onOver;
         private final LineWatch watch;
-        // Guarded by ResourceLocks.this.
+        /**
+         * How many of its keys it holds, the first ones. Written by the one thread moving it (placing it, or handing
+         * it a key), holding the lock of the key it takes or waits at; read after that lock or after its grant.
+         */
         private int held;
-        private Entry waitingAt;
-        private boolean placed;
-        private boolean over;
+        /** The key in whose line it waits, or null; written holding that key's lock (and the one it moved from). */
+        private volatile Entry waitingAt;
+        private volatile boolean placed;
+        /** Set once, by whichever ends it first: its release, its withdrawal, or its declined grant. */
+        private volatile boolean over;
 
         private Request(Object[] keys, boolean[] writes, BooleanSupplier onGranted, Runnable onOver,
                 LineWatch watch) {
@@ -124,15 +149,10 @@ public final class ResourceLocks {
 
         /** Places the request: its keys are taken at once where free, and it waits in line for the rest. */
         public void place() {
-            boolean granted;
-            synchronized (ResourceLocks.this) {
-                if (placed) {
-                    throw new IllegalStateException("a request is placed once");
-                }
-                placed = true;
-                granted = advance(this);
+            if (!PLACED.compareAndSet(this, false, true)) {
+                throw new IllegalStateException("a request is placed once");
             }
-            if (granted) {
+            if (advance(this) == null) {
                 List<Request> grants = new ArrayList<>(1);
                 grants.add(this);
                 deliver(grants);
@@ -147,20 +167,27 @@ public final class ResourceLocks {
          */
         public boolean cancel() {
             List<Request> grants = new ArrayList<>();
-            synchronized (ResourceLocks.this) {
-                if (over || waitingAt == null) {
+            while (true) {
+                Entry line = waitingAt;
+                if (line == null || over) {
                     return false;
                 }
-                waitingAt.queue.remove(this);
-                if (watch != null) {
-                    watch.left(keys[held]);
+                synchronized (line) {
+                    if (waitingAt != line) {
+                        continue; // it moved on meanwhile (to the next key's line, or holding every key): look again
+                    }
+                    line.queue.remove(this);
+                    if (watch != null) {
+                        watch.left(keys[held]);
+                    }
+                    waitingAt = null;
+                    over = true;
+                    promote(line, grants); // it may have blocked the requests behind it
+                    forgetIfIdle(line);
                 }
-                Entry left = waitingAt;
-                waitingAt = null;
-                over = true;
-                promote(left, grants); // it may have blocked the requests behind it
-                unlock(this, grants);
+                break;
             }
+            unlock(this, grants); // its earlier keys, each under its own lock: never nested against the order
             deliver(grants);
             over();
             return true;
@@ -168,77 +195,88 @@ public final class ResourceLocks {
 
         /** Releases every key the granted request holds; a second call does nothing. */
         public void release() {
-            List<Request> grants = new ArrayList<>();
-            synchronized (ResourceLocks.this) {
-                if (over || waitingAt != null) {
-                    return;
-                }
-                over = true;
-                unlock(this, grants);
+            if (waitingAt != null || !OVER.compareAndSet(this, false, true)) {
+                return;
             }
+            List<Request> grants = new ArrayList<>();
+            unlock(this, grants);
             deliver(grants);
             over();
         }
     }
 
-    /** Takes the request's next keys while they are free; true when it holds all of them. Called holding this. */
-    private boolean advance(Request r) {
+    /**
+     * Takes the request's next keys while they are free, each under its own lock, and puts it in line at the first
+     * that is not.
+     *
+     * @return the entry in whose line it waits now, or null when it holds every key
+     */
+    private Entry advance(Request r) {
         while (r.held < r.keys.length) {
             Object key = r.keys[r.held];
-            Entry entry = entries.computeIfAbsent(key, k -> new Entry());
-            if (!entry.queue.isEmpty() || !entry.admits(r.writes[r.held])) {
-                entry.queue.add(r);
-                r.waitingAt = entry;
-                if (r.watch != null) {
-                    r.watch.waiting(key);
+            Entry entry = entries.computeIfAbsent(key, Entry::new);
+            synchronized (entry) {
+                if (entry.gone) {
+                    continue; // it went idle and left the table since it was looked up: take the one there now
                 }
-                return false;
+                boolean write = r.writes[r.held];
+                if (entry.hasLine() || !entry.admits(write)) {
+                    entry.line().add(r);
+                    r.waitingAt = entry;
+                    if (r.watch != null) {
+                        r.watch.waiting(key);
+                    }
+                    return entry;
+                }
+                entry.take(write);
+                r.held++;
             }
-            entry.take(r.writes[r.held]);
-            r.held++;
         }
-        return true;
+        return null;
     }
 
-    /** Gives up every key a request holds, passing each to the requests first in its line. Called holding this. */
+    /** Gives up every key a request holds, last first, passing each to the requests first in its line. */
     private void unlock(Request r, List<Request> grants) {
         for (int k = r.held - 1; k >= 0; k--) {
-            Entry entry = entries.get(r.keys[k]);
-            entry.give(r.writes[k]);
-            promote(entry, grants);
+            Entry entry = entries.get(r.keys[k]); // there while the request holds it
+            synchronized (entry) {
+                entry.give(r.writes[k]);
+                promote(entry, grants);
+                forgetIfIdle(entry);
+            }
         }
         r.held = 0;
-        if (r.waitingAt == null) {
-            forgetIfIdle(r);
-        }
     }
 
-    /** Grants a key to the requests first in its line that it admits now. Called holding this. */
+    /**
+     * Grants a key to the requests first in its line that it admits now; each then takes its later keys (locks
+     * nested in the order of keys) and is granted, or waits at the next. Called holding the entry's lock, so that the
+     * request leaves this line and joins the next at once for anyone withdrawing it.
+     */
     private void promote(Entry entry, List<Request> grants) {
-        while (!entry.queue.isEmpty() && entry.admits(entry.queue.peek().writes[entry.queue.peek().held])) {
+        while (entry.hasLine() && entry.admits(entry.queue.peek().writes[entry.queue.peek().held])) {
             Request next = entry.queue.poll();
-            next.waitingAt = null;
             if (next.watch != null) {
                 next.watch.left(next.keys[next.held]);
             }
             entry.take(next.writes[next.held]);
             next.held++;
-            if (advance(next)) {
+            if (advance(next) == null) {
+                next.waitingAt = null; // holds every key: no longer waiting here (nor anywhere)
                 grants.add(next);
             }
         }
     }
 
-    private void forgetIfIdle(Request r) {
-        for (Object key : r.keys) {
-            Entry entry = entries.get(key);
-            if (entry != null && entry.idle()) {
-                entries.remove(key);
-            }
+    /** Takes an idle entry out of the table. Called holding its lock. */
+    private void forgetIfIdle(Entry entry) {
+        if (entry.idle()) {
+            entry.gone = true;
+            entries.remove(entry.key, entry);
         }
     }
 
-    /** Runs grant callbacks outside the monitor; a request that declines its keys passes them on at once. */
+    /** Runs grant callbacks outside every lock; a request that declines its keys passes them on at once. */
     private void deliver(List<Request> grants) {
         for (int k = 0; k < grants.size(); k++) {
             Request r = grants.get(k);
@@ -248,27 +286,37 @@ public final class ResourceLocks {
             } catch (RuntimeException | Error e) {
                 kept = false; // a broken callback must not keep keys that nobody will release
             }
-            if (!kept) {
-                boolean ended = false;
-                synchronized (this) {
-                    if (!r.over) {
-                        r.over = true;
-                        unlock(r, grants);
-                        ended = true;
-                    }
-                }
-                if (ended) {
-                    r.over();
-                }
+            if (!kept && OVER.compareAndSet(r, false, true)) {
+                unlock(r, grants);
+                r.over();
             }
         }
     }
 
-    /** One key's holders and line. Guarded by the table's monitor. */
+    /** One key's holders and line. Guarded by its own monitor. */
     private static final class Entry {
-        final ArrayDeque<Request> queue = new ArrayDeque<>(2);
+        final Object key;
+        /** The line, made when someone first waits. */
+        ArrayDeque<Request> queue;
         int readers;
         boolean writer;
+        /** Out of the table: whoever finds it afterwards looks the key up again. */
+        boolean gone;
+
+        Entry(Object key) {
+            this.key = key;
+        }
+
+        boolean hasLine() {
+            return queue != null && !queue.isEmpty();
+        }
+
+        ArrayDeque<Request> line() {
+            if (queue == null) {
+                queue = new ArrayDeque<>(2);
+            }
+            return queue;
+        }
 
         boolean admits(boolean write) {
             return write ? !writer && readers == 0 : !writer;
@@ -291,7 +339,7 @@ public final class ResourceLocks {
         }
 
         boolean idle() {
-            return !writer && readers == 0 && queue.isEmpty();
+            return !writer && readers == 0 && !hasLine();
         }
     }
 }
