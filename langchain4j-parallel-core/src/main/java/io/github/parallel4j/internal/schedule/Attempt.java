@@ -11,11 +11,9 @@ import io.github.parallel4j.internal.limit.ResourceLocks;
 import io.github.parallel4j.internal.plan.PlannedCall;
 import io.github.parallel4j.internal.policy.Durations;
 import io.github.parallel4j.internal.limit.SharedHold;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -264,7 +262,7 @@ final class Attempt implements Runnable {
 
     /** The same for every attempt of the call: an upstream can tell a retry from a new request. */
     private String idempotencyKey() {
-        return UUID.nameUUIDFromBytes((turn.key + "/" + call().id()).getBytes(StandardCharsets.UTF_8)).toString();
+        return IdempotencyKeys.of(turn.key, call().id());
     }
 
     private long startNanos() {

@@ -1,0 +1,49 @@
+package io.github.parallel4j.internal.schedule;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.UUID;
+
+/**
+ * A call's idempotency key: the name-based (version 3) UUID of its turn's key and its id, the very value of
+ * {@link UUID#nameUUIDFromBytes}, made on the call's thread just before its tool starts. That method looks its MD5
+ * digest up among the security providers on every call, which cost more than the digest on the way from a tool
+ * thread's start to the tool; here each thread keeps one digest and resets it.
+ */
+final class IdempotencyKeys {
+
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(IdempotencyKeys::md5);
+
+    private IdempotencyKeys() {}
+
+    /**
+     * @param turnKey the turn's stable name
+     * @param callId the call's id within the turn
+     * @return the same text as {@code UUID.nameUUIDFromBytes((turnKey + "/" + callId).getBytes(UTF_8)).toString()}
+     */
+    static String of(String turnKey, String callId) {
+        MessageDigest digest = MD5.get();
+        digest.reset();
+        byte[] hash = digest.digest((turnKey + "/" + callId).getBytes(StandardCharsets.UTF_8));
+        hash[6] &= 0x0f; // version 3, as UUID.nameUUIDFromBytes sets it
+        hash[6] |= 0x30;
+        hash[8] &= 0x3f; // the IETF variant
+        hash[8] |= (byte) 0x80;
+        long most = 0;
+        long least = 0;
+        for (int i = 0; i < 8; i++) {
+            most = (most << 8) | (hash[i] & 0xff);
+            least = (least << 8) | (hash[i + 8] & 0xff);
+        }
+        return new UUID(most, least).toString();
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new InternalError("MD5 not supported", e); // as UUID.nameUUIDFromBytes: every JDK has it
+        }
+    }
+}
