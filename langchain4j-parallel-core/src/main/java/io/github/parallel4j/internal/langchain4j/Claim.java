@@ -1,5 +1,7 @@
 package io.github.parallel4j.internal.langchain4j;
 
+import io.github.parallel4j.internal.observe.ObservationLimits;
+import io.github.parallel4j.internal.plan.PlannedCall;
 import io.github.parallel4j.internal.schedule.TurnRun;
 
 /**
@@ -9,5 +11,21 @@ import io.github.parallel4j.internal.schedule.TurnRun;
 record Claim(TurnRun run, int index, TurnShares batch, String refusal) {
     static Claim refused(String why) {
         return new Claim(null, -1, null, why);
+    }
+
+    /**
+     * Whether the call's observation is cut to its share of the turn's limit, which needs every outcome of the turn
+     * (so its caller may as well wait for the turn's end, once). With an external call in the batch, the rest of the
+     * turn waits for the AI service to pass it, which it does only after this observation is returned: no waiting for
+     * the whole turn then.
+     *
+     * @param limits the installation's observation limits
+     * @param tool the call's tool
+     */
+    boolean sharesTurn(ObservationLimits limits, String tool) {
+        boolean streamed = batch instanceof StreamedBatch; // its size is known when its turn is done
+        return limits.ownLimit(tool) != 0 && limits.sharesTurns() && batch != null && (streamed
+                || run.plan().size() > 1 && run.plan().calls().stream()
+                        .noneMatch(c -> c.kind() == PlannedCall.Kind.EXTERNAL));
     }
 }

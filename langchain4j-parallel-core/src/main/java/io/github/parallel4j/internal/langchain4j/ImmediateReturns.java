@@ -52,6 +52,11 @@ final class ImmediateReturns {
         return ToolService.shouldReturnImmediately(anyError, all.stream().map(o -> behavior(o.call().name())).toList());
     }
 
+    /** @return whether the tool's results always go to the model, whatever the rest of its batch does */
+    boolean toModel(String tool) {
+        return behavior(tool) == ReturnBehavior.TO_LLM;
+    }
+
     private ReturnBehavior behavior(String tool) {
         return behaviors.getOrDefault(tool, ReturnBehavior.TO_LLM);
     }

@@ -238,7 +238,7 @@ final class Installation {
                 if (service.streamsCalls() && !wasComplete && source != null && source.isComplete()) {
                     capture.streamedComplete(context, source); // completed meanwhile: closes the batch it joined
                 }
-                outcome = claim.run() == null ? refused(request, claim.refusal()) : await(claim, id, state);
+                outcome = claim.run() == null ? refused(request, claim.refusal()) : await(claim, id, state, request.name());
                 told.awaitIfOver(claim.run()); // the turn's report before its last answer
             } catch (RuntimeException e) {
                 return internalFailure(request, e);
@@ -350,12 +350,7 @@ final class Installation {
             return 0; // its slices are sized to fit already; cutting them again would lose what was asked for
         }
         int own = limits.ownLimit(outcome.call().name());
-        boolean streamed = claim.batch() instanceof StreamedBatch; // its size is known when its turn is done
-        if (own == 0 || !limits.sharesTurns() || claim.batch() == null
-                || !streamed && (claim.run().plan().size() < 2
-                || claim.run().plan().calls().stream().anyMatch(c -> c.kind() == PlannedCall.Kind.EXTERNAL))) {
-            // With an external call in the batch, the rest of the turn waits for the AI service to pass it,
-            // which it does only after this observation is returned: no waiting for the whole turn then.
+        if (!claim.sharesTurn(limits, outcome.call().name())) {
             return own;
         }
         List<CallOutcome> all;
@@ -373,8 +368,13 @@ final class Installation {
         return Math.min(own, claim.batch().shares(() -> limits.shares(all))[claim.index()]);
     }
 
-    private CallOutcome await(Claim claim, UUID id, InvocationState state) {
+    /** Waits once: for the whole turn when the observation needs it anyway, else for the call's own outcome. */
+    private CallOutcome await(Claim claim, UUID id, InvocationState state, String tool) {
         try {
+            if (config.observationFormat() != ObservationFormat.RAW && immediateReturns.toModel(tool)
+                    && !(tool.equals(ReadResultTool.NAME) && kept != null) && claim.sharesTurn(limits, tool)) {
+                claim.run().whenDone().get(); // one wake-up, at the turn's end, rather than one more per call
+            }
             return claim.run().outcome(claim.index()).get();
         } catch (InterruptedException e) {
             // The invocation is being cancelled: every call of it stops, not only this one's turn.
