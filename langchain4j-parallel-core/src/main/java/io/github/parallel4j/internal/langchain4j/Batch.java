@@ -3,6 +3,8 @@ package io.github.parallel4j.internal.langchain4j;
 import io.github.parallel4j.internal.schedule.CapturedContext;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import io.github.parallel4j.internal.schedule.TurnRun;
+import io.github.parallel4j.internal.plan.Plan;
+import io.github.parallel4j.internal.plan.PlannedCall;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +36,8 @@ final class Batch implements TurnShares {
     boolean runsAlone;
     /** Each call's share of the turn's observation budget, computed once when first needed. */
     private int[] shares;
+    /** Whether its observations share the turn's limit ({@link #sharedBy}), once known. Guarded by its own monitor. */
+    private Boolean sharedBy;
     /** The message as the streaming model delivered it, or null when the library could not see it stream. */
     final StreamedMessage source;
 
@@ -63,6 +67,20 @@ final class Batch implements TurnShares {
             shares = compute.get();
         }
         return shares;
+    }
+
+    /**
+     * Whether its calls' observations share the turn's limit: two calls or more, none external (the rest of the
+     * turn would wait for the AI service to pass an external call, which it does only after the observation before
+     * it is returned). Computed once per batch, not once per call and wait: the plan never changes.
+     *
+     * @param plan its turn's plan
+     */
+    synchronized boolean sharedBy(Plan plan) {
+        if (sharedBy == null) {
+            sharedBy = plan.size() > 1 && plan.calls().stream().noneMatch(c -> c.kind() == PlannedCall.Kind.EXTERNAL);
+        }
+        return sharedBy;
     }
 
     /** @return whether a call to one of this installation's tools has not reached its executor yet */

@@ -1,7 +1,6 @@
 package io.github.parallel4j.internal.langchain4j;
 
 import io.github.parallel4j.internal.observe.ObservationLimits;
-import io.github.parallel4j.internal.plan.PlannedCall;
 import io.github.parallel4j.internal.schedule.TurnRun;
 
 /**
@@ -24,8 +23,7 @@ record Claim(TurnRun run, int index, TurnShares batch, String refusal) {
      */
     boolean sharesTurn(ObservationLimits limits, String tool) {
         boolean streamed = batch instanceof StreamedBatch; // its size is known when its turn is done
-        return limits.ownLimit(tool) != 0 && limits.sharesTurns() && batch != null && (streamed
-                || run.plan().size() > 1 && run.plan().calls().stream()
-                        .noneMatch(c -> c.kind() == PlannedCall.Kind.EXTERNAL));
+        return limits.ownLimit(tool) != 0 && limits.sharesTurns() && batch != null
+                && (streamed || ((Batch) batch).sharedBy(run.plan()));
     }
 }

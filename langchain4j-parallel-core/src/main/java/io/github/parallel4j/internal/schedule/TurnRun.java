@@ -70,7 +70,8 @@ public class TurnRun {
     final FairSlots turnSlots;
     /** The turn's name, stable and unique: idempotency keys derive from it. */
     final String key;
-    final List<CallState> calls = new CopyOnWriteArrayList<>();
+    /** Copied on write: a streamed message's calls join while others read it. */
+    final List<CallState> calls;
     final CallGraph graph;
     private final CompletableFuture<List<CallOutcome>> done;
     final TurnCompletion completion;
@@ -94,9 +95,11 @@ public class TurnRun {
         this.turnSlots = options.maxConcurrent() > 0
                 ? new FairSlots(options.maxConcurrent(), HeldBy.TURN_CAP, null) : null;
         this.retriesLeft = options.maxRetries();
+        List<CallState> states = new ArrayList<>(plan.size());
         for (PlannedCall call : plan.calls()) {
-            calls.add(new CallState(call));
+            states.add(new CallState(call));
         }
+        this.calls = new CopyOnWriteArrayList<>(states); // one copy for the batch, not one per call
         this.graph = new CallGraph(plan);
         this.done = new CompletableFuture<>();
         this.completion = new TurnCompletion(calls.size(), open, this::allDone);
