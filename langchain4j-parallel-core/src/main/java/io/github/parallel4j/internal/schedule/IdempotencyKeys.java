@@ -8,12 +8,14 @@ import java.util.UUID;
 /**
  * A call's idempotency key: the name-based (version 3) UUID of its turn's key and its id, the very value of
  * {@link UUID#nameUUIDFromBytes}, made on the call's thread just before its tool starts. That method looks its MD5
- * digest up among the security providers on every call, which cost more than the digest on the way from a tool
- * thread's start to the tool; here each thread keeps one digest and resets it.
+ * digest up among the security providers on every call; here one digest is looked up once and each key is made with
+ * a clone of it, which costs the same on every kind of thread (a pooled one, or a new virtual thread per call, where
+ * a digest kept per thread would be looked up again for every call).
  */
 final class IdempotencyKeys {
 
-    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(IdempotencyKeys::md5);
+    /** Never updated: only cloned, so that concurrent clones are safe. */
+    private static final MessageDigest MD5 = md5();
 
     private IdempotencyKeys() {}
 
@@ -23,9 +25,7 @@ final class IdempotencyKeys {
      * @return the same text as {@code UUID.nameUUIDFromBytes((turnKey + "/" + callId).getBytes(UTF_8)).toString()}
      */
     static String of(String turnKey, String callId) {
-        MessageDigest digest = MD5.get();
-        digest.reset();
-        byte[] hash = digest.digest((turnKey + "/" + callId).getBytes(StandardCharsets.UTF_8));
+        byte[] hash = digest().digest((turnKey + "/" + callId).getBytes(StandardCharsets.UTF_8));
         hash[6] &= 0x0f; // version 3, as UUID.nameUUIDFromBytes sets it
         hash[6] |= 0x30;
         hash[8] &= 0x3f; // the IETF variant
@@ -37,6 +37,14 @@ final class IdempotencyKeys {
             least = (least << 8) | (hash[i + 8] & 0xff);
         }
         return new UUID(most, least).toString();
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return (MessageDigest) MD5.clone();
+        } catch (CloneNotSupportedException e) {
+            return md5(); // a provider whose digest cannot be cloned: look it up, as UUID.nameUUIDFromBytes does
+        }
     }
 
     private static MessageDigest md5() {
