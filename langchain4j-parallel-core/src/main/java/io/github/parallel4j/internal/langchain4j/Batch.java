@@ -36,8 +36,8 @@ final class Batch implements TurnShares {
     boolean runsAlone;
     /** Each call's share of the turn's observation budget, computed once when first needed. */
     private int[] shares;
-    /** Whether its observations share the turn's limit ({@link #sharedBy}), once known. Guarded by its own monitor. */
-    private Boolean sharedBy;
+    /** Whether its observations share the turn's limit ({@link #sharedBy}), once known. */
+    private volatile Boolean sharedBy;
     /** The message as the streaming model delivered it, or null when the library could not see it stream. */
     final StreamedMessage source;
 
@@ -72,15 +72,18 @@ final class Batch implements TurnShares {
     /**
      * Whether its calls' observations share the turn's limit: two calls or more, none external (the rest of the
      * turn would wait for the AI service to pass an external call, which it does only after the observation before
-     * it is returned). Computed once per batch, not once per call and wait: the plan never changes.
+     * it is returned). Computed once per batch, not once per call and wait: its turn's plan is always the plan of
+     * its requests, so the first answer holds for every later call.
      *
-     * @param plan its turn's plan
+     * @param plan its turn's plan, {@code plan(requests)}
      */
-    synchronized boolean sharedBy(Plan plan) {
-        if (sharedBy == null) {
-            sharedBy = plan.size() > 1 && plan.calls().stream().noneMatch(c -> c.kind() == PlannedCall.Kind.EXTERNAL);
+    boolean sharedBy(Plan plan) {
+        Boolean known = sharedBy;
+        if (known == null) { // racing callers compute the same answer: no monitor on the way to the observation
+            known = plan.size() > 1 && plan.calls().stream().noneMatch(c -> c.kind() == PlannedCall.Kind.EXTERNAL);
+            sharedBy = known;
         }
-        return sharedBy;
+        return known;
     }
 
     /** @return whether a call to one of this installation's tools has not reached its executor yet */

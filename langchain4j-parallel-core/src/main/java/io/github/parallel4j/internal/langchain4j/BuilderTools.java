@@ -206,6 +206,11 @@ final class BuilderTools {
                 || service != null && service.executionErrorHandler() != PRISTINE.executionErrorHandler();
     }
 
+    /** @return whether a failed call goes to LangChain4j's handlers, which must see it as soon as its call ends */
+    boolean handsOverFailures() {
+        return argumentErrorsToHandler() || executionErrorsToHandler();
+    }
+
     /**
      * Gives a failed call to LangChain4j's handlers, as LangChain4j's own executor would have: its
      * {@code ToolArgumentsErrorHandler} gets the executor's {@link ToolArgumentsException}, its

@@ -11,6 +11,8 @@ import io.github.parallel4j.internal.observe.ObservationWriter;
 import io.github.parallel4j.internal.schedule.CallOutcome;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What LangChain4j is handed back for one call: the observation (with the tool's own non-text contents, its
@@ -18,6 +20,8 @@ import java.util.List;
  * plain result in the raw format, or an error envelope for a call the library could not handle.
  */
 final class CallResults {
+
+    private static final Logger INSTALLATION_LOG = LoggerFactory.getLogger(Installation.class);
 
     private CallResults() {}
 
@@ -64,13 +68,16 @@ final class CallResults {
 
     /**
      * An envelope for a call the library could not handle because of a fault of its own: it names the
-     * exception's class only, never a stack trace nor a bare exception text.
+     * exception's class only, never a stack trace nor a bare exception text. The fault is logged in full, under
+     * {@link Installation}'s name, where the call was handled.
      *
      * @param request the call
      * @param e the fault
      * @return the result
      */
     static ToolExecutionResult internalFailure(ToolExecutionRequest request, RuntimeException e) {
+        INSTALLATION_LOG.error("langchain4j-parallel could not run call {} ({}); it answered the model with an error",
+                request.id(), request.name(), e);
         String observation = ObservationWriter.refused(request.id(), request.name(), ErrorCode.TOOL_ERROR,
                 "the call could not be run because of an internal error (" + e.getClass().getSimpleName()
                         + "); it did not run");

@@ -42,15 +42,16 @@ import org.slf4j.LoggerFactory;
  * The library inside one {@code AiServices} builder: the tools it wrapped, the listener that captures each AI
  * message's batch of calls, and the state of the invocations in flight.
  *
- * <p>How a turn runs: the response listener stores the AI message's calls under the invocation's id; the first
- * wrapped executor LangChain4j calls plans the whole batch and starts it; each wrapped executor then waits for
- * its own call's outcome. This works whether LangChain4j calls the executors one by one (its default) or all at
- * once ({@code executeToolsConcurrently()}). Streaming with {@code executeToolsConcurrently()}, LangChain4j hands
- * each call over as it streams in, before the message is complete: each joins its message's {@link StreamedBatch}
- * and starts as its edges allow, and the complete response closes the batch (the calls not arrived yet join it then,
- * in the model's order); a message whose complete response comes before any of its calls is a whole batch. A call
- * that belongs to no known batch (when the builder could not be read, so the library cannot tell that calls stream
- * in) runs alone, still under resource-key locks and the invocation's exclusive-write lock.
+ * <p>How a turn runs: the response listener stores the AI message's calls under the invocation's id; the first wrapped
+ * executor LangChain4j calls plans the whole batch and starts it; each wrapped executor then waits for its own call's
+ * outcome (or its turn's end, when it shares the turn's limit). This works whether LangChain4j calls the executors one
+ * by one (its default) or all at once ({@code executeToolsConcurrently()}). Streaming with {@code
+ * executeToolsConcurrently()}, LangChain4j hands each call over as it streams in, before the message is complete: each
+ * joins its message's {@link StreamedBatch} and starts as its edges allow, and the complete response closes the batch
+ * (the calls not arrived yet join it then, in the model's order); a message whose complete response comes before any of
+ * its calls is a whole batch. A call that belongs to no known batch (when the builder could not be read, so the library
+ * cannot tell that calls stream in) runs alone, still under resource-key locks and the invocation's exclusive-write
+ * lock.
  *
  * <p>Invocation state lives only while the invocation needs it; see {@link Invocations}.
  */
@@ -241,7 +242,7 @@ final class Installation {
                 outcome = claim.run() == null ? refused(request, claim.refusal()) : await(claim, id, state, request.name());
                 told.awaitIfOver(claim.run()); // the turn's report before its last answer
             } catch (RuntimeException e) {
-                return internalFailure(request, e);
+                return CallResults.internalFailure(request, e);
             }
             builderTools.finished(request, context, claim.run(), outcome); // end times order a rollback
             builderTools.handOver(outcome); // on purpose: LangChain4j's handlers word the tool's own failure
@@ -255,7 +256,7 @@ final class Installation {
             } catch (RuntimeException e) {
                 // A fault while writing the observation (a token estimator, the kept results, the writer): the
                 // model gets an envelope, never LangChain4j's default of the exception's text.
-                return internalFailure(request, e);
+                return CallResults.internalFailure(request, e);
             }
         } finally {
             invocations.leave(id, state);
@@ -337,13 +338,6 @@ final class Installation {
                 + "not run", null, null, -1, -1, 0, 0, false);
     }
 
-    /** A fault of the library's own: logged in full, and the model gets an envelope naming its class only. */
-    private static ToolExecutionResult internalFailure(ToolExecutionRequest request, RuntimeException e) {
-        log.error("langchain4j-parallel could not run call {} ({}); it answered the model with an error", request.id(),
-                request.name(), e);
-        return CallResults.internalFailure(request, e);
-    }
-
     /** How many characters the call's observation may have: its tool's limit, and its share of the turn's. */
     private int allowance(Claim claim, CallOutcome outcome) {
         if (outcome.call().name().equals(ReadResultTool.NAME) && kept != null) {
@@ -368,11 +362,14 @@ final class Installation {
         return Math.min(own, claim.batch().shares(() -> limits.shares(all))[claim.index()]);
     }
 
-    /** Waits once: for the whole turn when the observation needs it anyway, else for the call's own outcome. */
+    /**
+     * Waits once: for the turn's end when the observation needs it anyway (see allowance), else for its outcome; a
+     * failure that LangChain4j's handlers take is handed over the moment its call ends, not at the turn's end.
+     */
     private CallOutcome await(Claim claim, UUID id, InvocationState state, String tool) {
         try {
-            if (config.observationFormat() != ObservationFormat.RAW && immediateReturns.toModel(tool)
-                    && !(tool.equals(ReadResultTool.NAME) && kept != null) && claim.sharesTurn(limits, tool)) {
+            if (config.observationFormat() != ObservationFormat.RAW && immediateReturns.toModel(tool) && !(kept != null
+                    && tool.equals(ReadResultTool.NAME)) && !builderTools.handsOverFailures() && claim.sharesTurn(limits, tool)) {
                 claim.run().whenDone().get(); // one wake-up, at the turn's end, rather than one more per call
             }
             return claim.run().outcome(claim.index()).get();
@@ -384,7 +381,7 @@ final class Installation {
             Thread.currentThread().interrupt();
             return claim.run().outcome(claim.index()).join();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("A call outcome failed, which the scheduler never does", e);
+            throw new IllegalStateException("A call outcome or a turn failed, which the scheduler never does", e);
         }
     }
 
