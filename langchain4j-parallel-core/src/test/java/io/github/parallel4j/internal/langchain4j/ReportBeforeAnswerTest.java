@@ -85,7 +85,7 @@ class ReportBeforeAnswerTest {
     @Test
     void should_have_told_the_report_when_chat_returns_when_the_budget_ended_the_turn() {
         List<TurnReport> reports = new CopyOnWriteArrayList<>();
-        ParallelTools parallel = slowListener(reports).turnTimeout(Duration.ofMillis(20)).build();
+        ParallelTools parallel = slowListener(reports).turnTimeout(Duration.ofMillis(250)).build();
         for (int i = 0; i < 10; i++) {
             ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(
                     ScriptedChatModel.call("c1", "lookup", "{\"x\":\"1\"}"),
