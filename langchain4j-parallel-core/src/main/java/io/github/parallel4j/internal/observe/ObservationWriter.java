@@ -1,8 +1,6 @@
 package io.github.parallel4j.internal.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.ParallelToolsConfig;
 import io.github.parallel4j.internal.schedule.CallOutcome;
@@ -21,6 +19,10 @@ import io.github.parallel4j.internal.schedule.CallOutcome;
  * or of its compact JSON), so the model
  * never mistakes a cut result for a whole one. Error messages are capped at 2 000 characters.
  *
+ * <p>Every call writes one, so the envelope is written as text in one pass ({@link JsonText}, the same characters
+ * Jackson writes), sized by arithmetic before it is written, and never built as a tree: the observation of a call
+ * costs its text and the result's JSON, not a tree, a map and a generator per field check.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class ObservationWriter {
@@ -28,8 +30,9 @@ public final class ObservationWriter {
     /** The least an observation may be cut to: {@link ParallelToolsConfig#MIN_OBSERVATION_CHARS}. */
     public static final int MIN_CHARS = ParallelToolsConfig.MIN_OBSERVATION_CHARS;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_ERROR_CHARS = 2_000;
+    /** {@code ,"result":} */
+    private static final int RESULT_FIELD = 10;
 
     private final JsonTruncator truncator = new JsonTruncator();
 
@@ -55,57 +58,40 @@ public final class ObservationWriter {
      * @return the observation as compact JSON
      */
     public String write(CallOutcome outcome, JsonNode result, int maxChars, String handle) {
-        ObjectNode envelope = JSON.createObjectNode();
-        envelope.put("id", outcome.call().id());
-        envelope.put("tool", outcome.call().name());
-        envelope.put("ok", outcome.ok());
-        if (!outcome.ok()) {
-            envelope.put("error_code", outcome.errorCode().name());
-            envelope.put("error", cap(outcome.error()));
-        }
-        envelope.put("latency_ms", outcome.latencyMillis());
         int limit = maxChars <= 0 ? Integer.MAX_VALUE : Math.max(MIN_CHARS, maxChars);
-        // Always present, as the guide promises: 0 says the call was refused before it could be scheduled
-        // (INVALID_ARGUMENTS, UNKNOWN_TOOL, CYCLE, BATCH_TOO_LARGE), which a reader must not mistake for a missing field.
-        envelope.put("wave", outcome.call().wave());
-        if (outcome.attempts() > 1) {
-            envelope.put("attempts", outcome.attempts());
-        }
-        if (outcome.cached()) {
-            envelope.put("cached", true);
-        }
-        outcome.call().note().ifPresent(note -> envelope.put("note", capTo(note, 300)));
-        if (envelope.has("note") && limit != Integer.MAX_VALUE && envelope.toString().length() > limit - 60) {
+        String error = outcome.ok() ? null : cap(outcome.error());
+        String note = outcome.call().note().map(n -> capTo(n, 300)).orElse(null);
+        if (note != null && limit != Integer.MAX_VALUE && envelopeLength(outcome, error, note) > limit - 60) {
             // Leave room for the result's own fields: a small allowance shortens the note first.
-            String note = envelope.get("note").textValue();
-            int over = envelope.toString().length() - (limit - 60);
-            envelope.put("note", capTo(note, Math.max(20, note.length() - over)));
+            int over = envelopeLength(outcome, error, note) - (limit - 60);
+            note = capTo(note, Math.max(20, note.length() - over));
         }
-        if (!outcome.ok() && limit != Integer.MAX_VALUE && envelope.toString().length() > limit) {
+        if (!outcome.ok() && limit != Integer.MAX_VALUE && envelopeLength(outcome, error, note) > limit) {
             // A long error must still fit: shorten the message, never the fields around it.
-            String error = envelope.get("error").textValue();
-            int over = envelope.toString().length() - limit;
-            envelope.put("error", capTo(error, Math.max(20, error.length() - over - 8)));
+            int over = envelopeLength(outcome, error, note) - limit;
+            error = capTo(error, Math.max(20, error.length() - over - 8));
         }
         if (!outcome.ok() || result == null) {
-            return envelope.toString();
+            return head(outcome, error, note, 0).append('}').toString();
         }
+        int envelope = envelopeLength(outcome, null, note);
         int size = JsonTruncator.measure(result);
-        if ((long) envelope.toString().length() + 10 + size <= limit) { // ,"result":
-            envelope.set("result", result);
-            return envelope.toString();
+        if ((long) envelope + RESULT_FIELD + size <= limit) {
+            StringBuilder text = head(outcome, null, note, RESULT_FIELD + size + 1);
+            return json(text.append(",\"result\":"), result).append('}').toString();
         }
-        envelope.put("truncated", true);
         // A text result's size is its length; any other result's, the length of its compact JSON.
-        envelope.put("original_size", result.isTextual() ? result.textValue().length() : size);
+        int originalSize = result.isTextual() ? result.textValue().length() : size;
+        StringBuilder text = head(outcome, null, note, Math.min(limit, 1 << 16))
+                .append(",\"truncated\":true,\"original_size\":").append(originalSize);
         if (handle != null) {
-            envelope.put("handle", handle);
+            JsonText.quoted(text.append(",\"handle\":"), handle);
         }
-        int room = limit - envelope.toString().length() - 10;
+        int room = limit - (text.length() + 1) - RESULT_FIELD;
         if (room >= JsonTruncator.MIN_BUDGET) {
-            envelope.set("result", truncator.truncate(result, room, size).value());
+            json(text.append(",\"result\":"), truncator.truncate(result, room, size).value());
         } // else no room to show any of it honestly: the envelope says it was cut and how large it was
-        return envelope.toString();
+        return text.append('}').toString();
     }
 
     /**
@@ -119,15 +105,12 @@ public final class ObservationWriter {
      * @return the observation as compact JSON
      */
     public static String refused(String id, String tool, ErrorCode code, String error) {
-        ObjectNode envelope = JSON.createObjectNode();
-        envelope.put("id", id);
-        envelope.put("tool", tool);
-        envelope.put("ok", false);
-        envelope.put("error_code", code.name());
-        envelope.put("error", cap(error));
-        envelope.put("latency_ms", 0);
-        envelope.put("wave", 0);
-        return envelope.toString();
+        StringBuilder text = new StringBuilder(96 + (error == null ? 0 : Math.min(error.length(), MAX_ERROR_CHARS)));
+        JsonText.quoted(text.append("{\"id\":"), id);
+        JsonText.quoted(text.append(",\"tool\":"), tool);
+        JsonText.quoted(text.append(",\"ok\":false,\"error_code\":"), code.name());
+        JsonText.quoted(text.append(",\"error\":"), cap(error));
+        return text.append(",\"latency_ms\":0,\"wave\":0}").toString();
     }
 
     /**
@@ -138,8 +121,69 @@ public final class ObservationWriter {
      * @return the observation's length in characters, uncut
      */
     public int fullSize(CallOutcome outcome, JsonNode result) {
-        String envelope = write(outcome, null, 0);
-        return !outcome.ok() || result == null ? envelope.length() : envelope.length() + 10 + JsonTruncator.measure(result);
+        String note = outcome.call().note().map(n -> capTo(n, 300)).orElse(null);
+        int envelope = envelopeLength(outcome, outcome.ok() ? null : cap(outcome.error()), note);
+        return !outcome.ok() || result == null ? envelope : envelope + RESULT_FIELD + JsonTruncator.measure(result);
+    }
+
+    /**
+     * The envelope's fields, from {@code {"id":} to the note, without the closing brace.
+     *
+     * @param error the error to write, for a failed call
+     * @param note the note to write, or null
+     * @param more room to reserve for what follows
+     */
+    private static StringBuilder head(CallOutcome outcome, String error, String note, int more) {
+        StringBuilder text = new StringBuilder(envelopeLength(outcome, error, note) + more);
+        JsonText.quoted(text.append("{\"id\":"), outcome.call().id());
+        JsonText.quoted(text.append(",\"tool\":"), outcome.call().name());
+        text.append(",\"ok\":").append(outcome.ok());
+        if (!outcome.ok()) {
+            JsonText.quoted(text.append(",\"error_code\":"), outcome.errorCode().name());
+            JsonText.quoted(text.append(",\"error\":"), error);
+        }
+        text.append(",\"latency_ms\":").append(outcome.latencyMillis());
+        // Always present, as the guide promises: 0 says the call was refused before it could be scheduled
+        // (INVALID_ARGUMENTS, UNKNOWN_TOOL, CYCLE, BATCH_TOO_LARGE), which a reader must not mistake for a missing field.
+        text.append(",\"wave\":").append(outcome.call().wave());
+        if (outcome.attempts() > 1) {
+            text.append(",\"attempts\":").append(outcome.attempts());
+        }
+        if (outcome.cached()) {
+            text.append(",\"cached\":true");
+        }
+        if (note != null) {
+            JsonText.quoted(text.append(",\"note\":"), note);
+        }
+        return text;
+    }
+
+    /** The length of the envelope {@link #head} writes, with its closing brace, counted without writing it. */
+    private static int envelopeLength(CallOutcome outcome, String error, String note) {
+        long length = "{\"id\":".length() + JsonText.lengthOf(outcome.call().id())
+                + ",\"tool\":".length() + JsonText.lengthOf(outcome.call().name())
+                + ",\"ok\":".length() + (outcome.ok() ? 4 : 5);
+        if (!outcome.ok()) {
+            length += ",\"error_code\":".length() + JsonText.lengthOf(outcome.errorCode().name())
+                    + ",\"error\":".length() + JsonText.lengthOf(error);
+        }
+        length += ",\"latency_ms\":".length() + JsonText.lengthOf(outcome.latencyMillis())
+                + ",\"wave\":".length() + JsonText.lengthOf(outcome.call().wave());
+        if (outcome.attempts() > 1) {
+            length += ",\"attempts\":".length() + JsonText.lengthOf(outcome.attempts());
+        }
+        if (outcome.cached()) {
+            length += ",\"cached\":true".length();
+        }
+        if (note != null) {
+            length += ",\"note\":".length() + JsonText.lengthOf(note);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, length + 1);
+    }
+
+    /** Appends a result as compact JSON: a text directly, anything else as Jackson writes it. */
+    private static StringBuilder json(StringBuilder text, JsonNode value) {
+        return value.isTextual() ? JsonText.quoted(text, value.textValue()) : text.append(value.toString());
     }
 
     private static String capTo(String text, int max) {
