@@ -15,6 +15,7 @@ import dev.langchain4j.service.tool.DefaultToolExecutor;
 import io.github.parallel4j.internal.plan.ArgumentReader;
 import io.github.parallel4j.internal.plan.ParsedArguments;
 import io.github.parallel4j.internal.policy.CanonicalJson;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
@@ -52,6 +53,14 @@ final class LangChain4jArguments implements ArgumentReader {
             Object.class, String.class, Class.class, Type.class);
     private static final Method DEFAULT_VALUE = find(DefaultToolExecutor.class.getName(), "parseDefaultValue",
             String.class, String.class, Class.class, Type.class);
+    /**
+     * Whether LangChain4j reads arguments with its own Jackson codec: then a text that is a strict JSON object reads
+     * as the same tree parsed directly (LangChain4j's mapper keeps Jackson's parser defaults and reads numbers as
+     * Jackson does; only its fallback, for text that is not strict JSON, repairs), which spares a map and its
+     * conversion per call. With a codec of the application's own (a {@code JsonCodecFactory}), every text goes
+     * through LangChain4j.
+     */
+    private static final boolean JACKSON_CODEC = jacksonCodec();
 
     /** The Java method of each tool that has one, by tool name. */
     private final Map<String, Method> methods = new ConcurrentHashMap<>();
@@ -73,6 +82,23 @@ final class LangChain4jArguments implements ArgumentReader {
 
     @Override
     public ParsedArguments parse(String arguments) {
+        if (ARGUMENTS_AS_MAP == null) {
+            return ArgumentReader.JSON.parse(arguments);
+        }
+        if (JACKSON_CODEC && arguments != null && !arguments.isBlank()) {
+            JsonNode strict = strictObject(arguments);
+            if (strict != null) {
+                return ParsedArguments.parsed(strict);
+            }
+        }
+        return asLangChain4jReadsThem(arguments);
+    }
+
+    /**
+     * The arguments read by LangChain4j's {@code argumentsAsMap}, with its repairs, as a tree: what {@link #parse}
+     * gives for any text, and reads itself for every text that is not a strict JSON object.
+     */
+    ParsedArguments asLangChain4jReadsThem(String arguments) {
         if (ARGUMENTS_AS_MAP == null) {
             return ArgumentReader.JSON.parse(arguments);
         }
@@ -116,6 +142,36 @@ final class LangChain4jArguments implements ArgumentReader {
             }
         }
         return values;
+    }
+
+    /** The text as a JSON object when it is one in strict JSON, else null (LangChain4j then reads and repairs it). */
+    private static JsonNode strictObject(String arguments) {
+        char first = arguments.charAt(0);
+        if (first != '{' && !Character.isWhitespace(first)) {
+            return null; // a double-encoded object, or no object: LangChain4j's own reading decides
+        }
+        try {
+            JsonNode tree = JSON.readTree(arguments);
+            return tree != null && tree.isObject() ? tree : null;
+        } catch (JsonProcessingException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** @return whether a strict JSON object is read directly, not through LangChain4j (see {@link #JACKSON_CODEC}) */
+    static boolean readsStrictObjectsDirectly() {
+        return JACKSON_CODEC && ARGUMENTS_AS_MAP != null;
+    }
+
+    private static boolean jacksonCodec() {
+        try {
+            Field codec = Json.class.getDeclaredField("CODEC");
+            codec.setAccessible(true);
+            Object value = codec.get(null);
+            return value != null && value.getClass().getName().equals("dev.langchain4j.internal.JacksonJsonCodec");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false; // cannot tell: every text goes through LangChain4j
+        }
     }
 
     /** The canonical value a parameter receives, or null for none. */

@@ -82,4 +82,32 @@ class LangChain4jArgumentsTest {
         assertThat(broken.ok()).isFalse();
         assertThat(broken.failure()).hasRootCauseInstanceOf(com.fasterxml.jackson.core.JsonProcessingException.class);
     }
+
+    @Test
+    void should_read_a_strict_json_object_as_langchain4j_reads_it_and_anything_else_through_langchain4j() {
+        String[] texts = {
+            "{}", " {\"a\":1} ", "{\"a\":1}", "{\"i\":2147483647,\"l\":2147483648,\"b\":92233720368547758070}",
+            "{\"d\":1.0,\"e\":1e0,\"f\":-0.0,\"g\":1e400,\"h\":0.1,\"k\":123456789012345678901234567890.5}",
+            "{\"s\":\"x\\u0000y\\\"z\\n\u00e9\ud83d\ude00\",\"t\":true,\"n\":null}",
+            "{\"o\":{\"p\":[1,\"2\",[3.5],{}]},\"a\":[]}",
+            "{\"dup\":1,\"x\":2,\"dup\":3}",
+            "{\"a\":1} trailing", "{\"a\":1,}", "{\"a\":[1,2,],}",
+            "\"{\\\"a\\\":1}\"", "\"{\\\"a\\\":1,}\"",
+            "[1,2]", "1", "\"text\"", "null", "", " ", "{", "{\"a\":}", "{'a':1}", "{a:1}", "{\"a\":NaN}",
+        };
+        assertThat(LangChain4jArguments.readsStrictObjectsDirectly()).as("LangChain4j's own codec is in use").isTrue();
+        for (String text : texts) {
+            ParsedArguments read = reader.parse(text);
+            ParsedArguments byLangChain4j = reader.asLangChain4jReadsThem(text);
+
+            assertThat(read.ok()).as(text).isEqualTo(byLangChain4j.ok());
+            assertThat(read.value()).as(text).isEqualTo(byLangChain4j.value());
+            if (read.value() != null) {
+                assertThat(read.value().toString()).as(text).isEqualTo(byLangChain4j.value().toString());
+            }
+            if (!read.ok()) {
+                assertThat(read.failure().getClass()).as(text).isEqualTo(byLangChain4j.failure().getClass());
+            }
+        }
+    }
 }
