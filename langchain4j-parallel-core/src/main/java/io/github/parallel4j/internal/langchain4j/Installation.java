@@ -303,7 +303,7 @@ final class Installation {
     private TurnRun start(Plan plan, InvocationState state, InvocationContext context,
             CapturedContext captured, StreamedBatch streamed) {
         Object cacheScope = cacheScope(context);
-        if (plan.calls().stream().anyMatch(c -> c.kind() == PlannedCall.Kind.EXTERNAL)) {
+        if (plan.hasExternalCall()) {
             CachedReads.unknownWrite(readCache, cacheScope);
         }
         if (log.isDebugEnabled()) {

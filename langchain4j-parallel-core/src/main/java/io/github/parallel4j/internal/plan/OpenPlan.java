@@ -119,6 +119,7 @@ public final class OpenPlan {
             Set<String> later = maybeLater.stream().filter(name -> !asText.contains(name)).collect(Collectors.toSet());
             planner.readReferencesAndKeys(call, id -> byId.containsKey(id) || coming != null && coming.contains(id)
                     || later.contains(id));
+            call.canonicalArguments(); // made now, not when first asked: the ids this test knows grow as calls arrive
         }
         if (planner.deduplicatesReads()) {
             Planner.markDuplicate(call, calls, firstReads);

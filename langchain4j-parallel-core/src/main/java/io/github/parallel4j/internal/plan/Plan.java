@@ -51,6 +51,16 @@ public final class Plan {
         return index == null || index < 0 ? Optional.empty() : Optional.of(calls.get(index));
     }
 
+    /** @return whether a call of this plan is one the library does not run ({@link PlannedCall.Kind#EXTERNAL}) */
+    public boolean hasExternalCall() {
+        for (PlannedCall call : calls) { // a loop, not a stream: asked for every call's observation
+            if (call.kind() == PlannedCall.Kind.EXTERNAL) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return the calls, in the model's order */
     public List<PlannedCall> calls() {
         return calls;

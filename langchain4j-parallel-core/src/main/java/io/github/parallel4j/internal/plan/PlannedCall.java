@@ -8,6 +8,7 @@ import io.github.parallel4j.policy.ToolPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * One call of a {@link Plan}: what the model asked for, the policy that applies, what it waits for, and, when the
@@ -39,16 +40,27 @@ public final class PlannedCall {
     final JsonNode arguments;
     final Exception argumentsFailure;
     final ArgumentReader reader;
-    JsonNode canonicalArguments;
+    /**
+     * Which texts of the arguments are references to calls of the batch; set once the planner found the call's
+     * references (null before, and for a call it did not plan to run). The canonical arguments are made from it
+     * when first asked for: a call without resource keys, read cache or de-duplication never needs them, and
+     * coercing each argument to its parameter's type is the dearest part of planning a call.
+     */
+    volatile Predicate<String> isReference;
+    /** The canonical arguments, once made; see {@link #canonicalArguments()}. */
+    private volatile JsonNode canonicalArguments;
     final ToolPolicy policy;
     Kind kind;
     ErrorCode rejection;
     String rejectionMessage;
     List<ResourceKey> keys = List.of();
     List<Reference> references = List.of();
-    int[] dataPredecessors = new int[0];
-    int[] orderPredecessors = new int[0];
-    int[] successors = new int[0];
+    /** No call: shared, since every accessor hands out a copy. */
+    static final int[] NONE = new int[0];
+
+    int[] dataPredecessors = NONE;
+    int[] orderPredecessors = NONE;
+    int[] successors = NONE;
     int wave;
     int duplicateOf = -1;
 
@@ -132,7 +144,14 @@ public final class PlannedCall {
      *     null when they could not be read or the call was not planned to run
      */
     public JsonNode canonicalArguments() {
-        return canonicalArguments;
+        JsonNode made = canonicalArguments;
+        Predicate<String> references = isReference;
+        if (made == null && references != null && arguments != null) {
+            // Made at most a few times under a race, each time the same value: no lock on the path of every call.
+            made = reader.canonical(name, arguments, references);
+            canonicalArguments = made;
+        }
+        return made;
     }
 
     /**
@@ -143,8 +162,8 @@ public final class PlannedCall {
      * @return the canonical arguments
      */
     public JsonNode canonicalArguments(JsonNode resolved) {
-        if (resolved == arguments && canonicalArguments != null) {
-            return canonicalArguments;
+        if (resolved == arguments && isReference != null && arguments != null) {
+            return canonicalArguments();
         }
         return reader.canonical(name, resolved, text -> false);
     }
@@ -159,6 +178,9 @@ public final class PlannedCall {
      * @throws ResourceKeyTemplate.MissingArgumentException when a key names an argument the call does not have
      */
     public List<String> filledKeys(JsonNode resolved) {
+        if (policy.resourceKeys().isEmpty()) {
+            return List.of();
+        }
         JsonNode values = canonicalArguments(resolved);
         List<String> keys = new ArrayList<>(policy.resourceKeys().size());
         for (ResourceKeyTemplate template : ResourceKeyTemplate.compiled(policy.resourceKeys())) {

@@ -1,5 +1,6 @@
 package io.github.parallel4j.internal.plan;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.internal.plan.PlannedCall.Kind;
 import io.github.parallel4j.internal.policy.ResourceKey;
@@ -230,11 +231,15 @@ public final class Planner {
             return;
         }
         Predicate<String> isReference = text -> References.containsReference(text, isCallId);
-        call.canonicalArguments = reader.canonical(call.name, call.arguments, isReference);
+        call.isReference = isReference; // its canonical arguments are made when first needed
+        if (call.policy.resourceKeys().isEmpty()) {
+            return; // no keys to fill: List.of() already
+        }
         List<ResourceKey> keys = new ArrayList<>(call.policy.resourceKeys().size());
+        JsonNode canonical = call.canonicalArguments();
         for (ResourceKeyTemplate template : ResourceKeyTemplate.compiled(call.policy.resourceKeys())) {
             try {
-                keys.add(template.fill(call.canonicalArguments, isReference));
+                keys.add(template.fill(canonical, isReference));
             } catch (ResourceKeyTemplate.MissingArgumentException e) {
                 call.reject(ErrorCode.INVALID_ARGUMENTS, e.getMessage());
                 return;
@@ -266,10 +271,10 @@ public final class Planner {
                     .anyMatch(k -> call.keys.stream().anyMatch(k::mayMatch)));
             return;
         }
-        if (call.kind != Kind.RUN || call.policy.isWrite() || call.canonicalArguments == null) {
+        if (call.kind != Kind.RUN || call.policy.isWrite() || call.canonicalArguments() == null) {
             return;
         }
-        Integer original = first.putIfAbsent(List.of(call.name, call.canonicalArguments), call.index);
+        Integer original = first.putIfAbsent(List.of(call.name, call.canonicalArguments()), call.index);
         if (original != null) {
             call.duplicateOf = original;
             String same = "the same call as " + calls.get(original).id + ": it ran once and its result is shared";
@@ -348,6 +353,27 @@ public final class Planner {
         return new OpenPlan(this);
     }
 
+    /** The indexes set in {@code bits} and not in {@code except}, ascending. */
+    private static int[] indexes(BitSet bits, BitSet except) {
+        int count = 0;
+        for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) {
+            if (except == null || !except.get(i)) {
+                count++;
+            }
+        }
+        if (count == 0) {
+            return PlannedCall.NONE;
+        }
+        int[] indexes = new int[count];
+        int k = 0;
+        for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) {
+            if (except == null || !except.get(i)) {
+                indexes[k++] = i;
+            }
+        }
+        return indexes;
+    }
+
     private static Plan finish(
             List<PlannedCall> calls, List<BitSet> data, List<BitSet> order, Map<String, Integer> byId) {
         int n = calls.size();
@@ -369,25 +395,38 @@ public final class Planner {
             }
             return new Plan(calls, cycle, 0, byId);
         }
-        List<List<Integer>> successors = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            successors.add(new ArrayList<>());
-        }
+        // Plain loops, not BitSet streams: this runs for every call of every turn.
+        int[] successorCounts = new int[n];
         for (PlannedCall call : calls) {
+            BitSet needs = data.get(call.index);
+            BitSet follows = order.get(call.index);
             if (call.kind == Kind.REJECTED) {
                 // A call that will not run waits for nothing; its dependents still learn that it failed.
-                data.get(call.index).clear();
-                order.get(call.index).clear();
+                needs.clear();
+                follows.clear();
             }
-            call.dataPredecessors = data.get(call.index).stream().toArray();
-            call.orderPredecessors = order.get(call.index).stream().filter(p -> !data.get(call.index).get(p)).toArray();
-            data.get(call.index).or(order.get(call.index));
-            data.get(call.index).stream().forEach(p -> successors.get(p).add(call.index));
+            call.dataPredecessors = indexes(needs, null);
+            call.orderPredecessors = indexes(follows, needs);
+            needs.or(follows);
+            for (int p = needs.nextSetBit(0); p >= 0; p = needs.nextSetBit(p + 1)) {
+                successorCounts[p]++;
+            }
+        }
+        int[][] successors = new int[n][];
+        for (int i = 0; i < n; i++) {
+            successors[i] = successorCounts[i] == 0 ? PlannedCall.NONE : new int[successorCounts[i]];
+            successorCounts[i] = 0;
+        }
+        for (PlannedCall call : calls) { // in the model's order, so each call's successors are in that order too
+            BitSet waitsFor = data.get(call.index);
+            for (int p = waitsFor.nextSetBit(0); p >= 0; p = waitsFor.nextSetBit(p + 1)) {
+                successors[p][successorCounts[p]++] = call.index;
+            }
         }
         int[] waves = topology.waves(i -> calls.get(i).kind != Kind.REJECTED, i -> calls.get(i).duplicateOf);
         int waveCount = 0;
         for (PlannedCall call : calls) {
-            call.successors = successors.get(call.index).stream().mapToInt(Integer::intValue).toArray();
+            call.successors = successors[call.index];
             call.wave = waves[call.index];
             waveCount = Math.max(waveCount, call.wave);
         }

@@ -30,6 +30,9 @@ final class CallLocks {
      */
     static TreeMap<String, Boolean> keys(PlannedCall call, JsonNode arguments) throws CallFailure {
         TreeMap<String, Boolean> keys = new TreeMap<>();
+        if (call.policy().resourceKeys().isEmpty()) {
+            return keys; // no key to fill: its canonical arguments are not needed
+        }
         boolean writes = call.policy().isWrite();
         JsonNode values = call.canonicalArguments(arguments); // as the tool receives them: 1, 1.0 and "01" are one key
         for (ResourceKeyTemplate template : ResourceKeyTemplate.compiled(call.policy().resourceKeys())) {
