@@ -1,0 +1,98 @@
+package io.github.parallel4j.internal.langchain4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.service.AiServices;
+import io.github.parallel4j.ParallelTools;
+import io.github.parallel4j.annotation.ParallelSafe;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a call costs the thread that runs the AI service (it plans the batch, waits, and writes every observation)
+ * must not grow with the size of its batch: a turn of many calls may cost more in all, never more per call. A
+ * ratio of two turn sizes in one JVM, in allocated bytes, which load does not change (time would).
+ */
+class AllocationPerCallTest {
+
+    interface Assistant {
+        String chat(String message);
+    }
+
+    /** Two reads that return their argument. */
+    static class NoOpTools {
+        @Tool @ParallelSafe String a(String x) { return x; }
+        @Tool @ParallelSafe String b(String x) { return x; }
+    }
+
+    /** Asks for the same calls each turn, then answers once it has their results; keeps nothing. */
+    private static ChatModel model(int calls) {
+        List<ToolExecutionRequest> batch = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            batch.add(ToolExecutionRequest.builder().id("call_" + i).name(i % 2 == 0 ? "a" : "b")
+                    .arguments("{\"x\":\"" + i + "\"}").build());
+        }
+        return new ChatModel() {
+            @Override
+            public ChatResponse doChat(ChatRequest request) {
+                boolean answered = request.messages().get(request.messages().size() - 1) instanceof AiMessage
+                        || request.messages().stream().anyMatch(m -> m.type().name().equals("TOOL_EXECUTION_RESULT"));
+                return ChatResponse.builder()
+                        .aiMessage(answered ? AiMessage.from("done") : AiMessage.from(batch)).build();
+            }
+        };
+    }
+
+    private static Assistant assistant(int calls) {
+        return ParallelTools.builder().maxBatchSize(256).build()
+                .install(AiServices.builder(Assistant.class), new NoOpTools())
+                .chatModel(model(calls)).build();
+    }
+
+    /** The median bytes one turn allocates on the calling thread, after the JIT has settled. */
+    private static long bytesPerTurn(Assistant assistant) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        long[] turns = new long[15];
+        for (int i = 0; i < turns.length; i++) {
+            long before = threads.getThreadAllocatedBytes(thread);
+            assertThat(assistant.chat("go")).isEqualTo("done");
+            turns[i] = threads.getThreadAllocatedBytes(thread) - before;
+        }
+        Arrays.sort(turns);
+        return turns[turns.length / 2];
+    }
+
+    @Test
+    void should_allocate_no_more_per_call_in_a_large_batch_than_in_a_small_one() {
+        Assistant one = assistant(1);
+        Assistant small = assistant(16);
+        Assistant large = assistant(128);
+        for (int round = 0; round < 40; round++) { // warm up every path the measured turns take
+            one.chat("go");
+            small.chat("go");
+            large.chat("go");
+        }
+
+        long b1 = bytesPerTurn(one);
+        long b16 = bytesPerTurn(small);
+        long b128 = bytesPerTurn(large);
+        // What each call adds, in the small batch and in the large one; the turn's own cost cancels out.
+        double smallPerCall = (b16 - b1) / 15.0;
+        double largePerCall = (b128 - b16) / 112.0;
+
+        assertThat(largePerCall)
+                .as("bytes per call: %.0f from 1 to 16 calls, %.0f from 16 to 128 (turns of %d, %d, %d bytes)",
+                        smallPerCall, largePerCall, b1, b16, b128)
+                .isLessThanOrEqualTo(smallPerCall * 1.25);
+    }
+}
