@@ -30,6 +30,7 @@ final class Batch implements TurnShares {
     final Set<Integer> unknownToLangChain4j;
     /** Positions of calls to this installation's tools: LangChain4j hands each of them to one of its executors. */
     private final Set<Integer> ours;
+    private static final int[] NONE = new int[0];
     /** The batch's turn, once its first call has started it (completed outside the state's monitor). */
     CompletableFuture<TurnRun> run;
     /** Some of its calls ran before the batch was known, so each of its calls runs alone. */
@@ -101,15 +102,25 @@ final class Batch implements TurnShares {
         return run == null ? null : run.getNow(null);
     }
 
-    /** @return the positions of the external calls marked passed, to release outside the state's monitor */
+    /**
+     * @return the positions of the external calls marked passed, to release outside the state's monitor: only those
+     *     (the turn ignores a release of any other call), so a call of a batch with none costs no array and no loop
+     *     (every call of a batch marks all earlier positions passed: returning them all was O(n) per call)
+     */
     int[] passedPositions() {
+        if (ours.size() == passed.length) {
+            return NONE;
+        }
         int n = 0;
-        for (boolean p : passed) {
-            n += p ? 1 : 0;
+        for (int i = 0; i < passed.length; i++) {
+            n += passed[i] && !ours.contains(i) ? 1 : 0;
+        }
+        if (n == 0) {
+            return NONE;
         }
         int[] positions = new int[n];
         for (int i = 0, k = 0; i < passed.length; i++) {
-            if (passed[i]) {
+            if (passed[i] && !ours.contains(i)) {
                 positions[k++] = i;
             }
         }

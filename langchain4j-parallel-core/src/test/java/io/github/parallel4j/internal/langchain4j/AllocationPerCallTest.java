@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 /**
  * What a call costs the thread that runs the AI service (it plans the batch, waits, and writes every observation)
  * must not grow with the size of its batch: a turn of many calls may cost more in all, never more per call. A
- * ratio of two turn sizes in one JVM, in allocated bytes, which load does not change (time would).
+ * ratio of two turn sizes in one JVM, in allocated bytes, which load does not change (time would). At 768 calls it
+ * failed (9.5 KB per call against 6.5 KB) while the turn's call list was copied once per call and every call
+ * collected all the positions before it to release.
  */
 class AllocationPerCallTest {
 
@@ -53,7 +55,7 @@ class AllocationPerCallTest {
     }
 
     private static Assistant assistant(int calls) {
-        return ParallelTools.builder().maxBatchSize(256).build()
+        return ParallelTools.builder().maxBatchSize(1024).build()
                 .install(AiServices.builder(Assistant.class), new NoOpTools())
                 .chatModel(model(calls)).build();
     }
@@ -76,8 +78,8 @@ class AllocationPerCallTest {
     void should_allocate_no_more_per_call_in_a_large_batch_than_in_a_small_one() {
         Assistant one = assistant(1);
         Assistant small = assistant(16);
-        Assistant large = assistant(128);
-        for (int round = 0; round < 40; round++) { // warm up every path the measured turns take
+        Assistant large = assistant(768);
+        for (int round = 0; round < 25; round++) { // warm up every path the measured turns take
             one.chat("go");
             small.chat("go");
             large.chat("go");
@@ -85,14 +87,14 @@ class AllocationPerCallTest {
 
         long b1 = bytesPerTurn(one);
         long b16 = bytesPerTurn(small);
-        long b128 = bytesPerTurn(large);
+        long b768 = bytesPerTurn(large);
         // What each call adds, in the small batch and in the large one; the turn's own cost cancels out.
         double smallPerCall = (b16 - b1) / 15.0;
-        double largePerCall = (b128 - b16) / 112.0;
+        double largePerCall = (b768 - b16) / 752.0;
 
         assertThat(largePerCall)
-                .as("bytes per call: %.0f from 1 to 16 calls, %.0f from 16 to 128 (turns of %d, %d, %d bytes)",
-                        smallPerCall, largePerCall, b1, b16, b128)
+                .as("bytes per call: %.0f from 1 to 16 calls, %.0f from 16 to 768 (turns of %d, %d, %d bytes)",
+                        smallPerCall, largePerCall, b1, b16, b768)
                 .isLessThanOrEqualTo(smallPerCall * 1.25);
     }
 }
