@@ -47,6 +47,8 @@ public final class PlannedCall {
      * coercing each argument to its parameter's type is the dearest part of planning a call.
      */
     volatile Predicate<String> isReference;
+    /** The policy's resource key templates compiled, once asked for; see {@link #keyTemplates()}. */
+    private List<ResourceKeyTemplate> templates;
     /** The canonical arguments, once made; see {@link #canonicalArguments()}. */
     private volatile JsonNode canonicalArguments;
     final ToolPolicy policy;
@@ -183,10 +185,29 @@ public final class PlannedCall {
         }
         JsonNode values = canonicalArguments(resolved);
         List<String> keys = new ArrayList<>(policy.resourceKeys().size());
-        for (ResourceKeyTemplate template : ResourceKeyTemplate.compiled(policy.resourceKeys())) {
+        for (ResourceKeyTemplate template : keyTemplates()) {
             keys.add(template.fill(values, text -> false).text());
         }
         return keys;
+    }
+
+    /**
+     * The compiled form of each of its policy's resource keys, in the policy's order: looked up in the shared cache
+     * of compiled templates once per call, not again when the call is planned, locked and written through the read
+     * cache.
+     *
+     * @return the templates; empty for a call without keys or without a policy
+     * @throws IllegalArgumentException when a template is malformed (a policy is checked when its tool is installed)
+     */
+    public List<ResourceKeyTemplate> keyTemplates() {
+        List<ResourceKeyTemplate> compiled = templates;
+        if (compiled == null) {
+            // Immutable, so a racing thread sees it whole or compiles it again: no lock on the path of every call.
+            compiled = policy == null || policy.resourceKeys().isEmpty() ? List.of()
+                    : List.copyOf(ResourceKeyTemplate.compiled(policy.resourceKeys()));
+            templates = compiled;
+        }
+        return compiled;
     }
 
     /** @return the tool's policy, or null for an {@link Kind#EXTERNAL} call */

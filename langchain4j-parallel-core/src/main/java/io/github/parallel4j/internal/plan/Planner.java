@@ -237,7 +237,7 @@ public final class Planner {
         }
         List<ResourceKey> keys = new ArrayList<>(call.policy.resourceKeys().size());
         JsonNode canonical = call.canonicalArguments();
-        for (ResourceKeyTemplate template : ResourceKeyTemplate.compiled(call.policy.resourceKeys())) {
+        for (ResourceKeyTemplate template : call.keyTemplates()) {
             try {
                 keys.add(template.fill(canonical, isReference));
             } catch (ResourceKeyTemplate.MissingArgumentException e) {

@@ -35,7 +35,7 @@ final class CallLocks {
         }
         boolean writes = call.policy().isWrite();
         JsonNode values = call.canonicalArguments(arguments); // as the tool receives them: 1, 1.0 and "01" are one key
-        for (ResourceKeyTemplate template : ResourceKeyTemplate.compiled(call.policy().resourceKeys())) {
+        for (ResourceKeyTemplate template : call.keyTemplates()) {
             try {
                 keys.merge(template.fill(values, text -> false).text(), writes, Boolean::logicalOr);
             } catch (ResourceKeyTemplate.MissingArgumentException e) {
