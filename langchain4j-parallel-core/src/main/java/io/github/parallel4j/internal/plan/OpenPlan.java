@@ -119,7 +119,10 @@ public final class OpenPlan {
             Set<String> later = maybeLater.stream().filter(name -> !asText.contains(name)).collect(Collectors.toSet());
             planner.readReferencesAndKeys(call, id -> byId.containsKey(id) || coming != null && coming.contains(id)
                     || later.contains(id));
-            call.canonicalArguments(); // made now, not when first asked: the ids this test knows grow as calls arrive
+            // Made now, not when first asked: the ids this test knows grow as calls arrive. The test is then
+            // dropped, so that nothing can make them again later, on another thread, from the grown ids.
+            call.canonicalArguments();
+            call.isReference = null;
         }
         if (planner.deduplicatesReads()) {
             Planner.markDuplicate(call, calls, firstReads);

@@ -42,7 +42,7 @@ public final class PlannedCall {
     final ArgumentReader reader;
     /**
      * Which texts of the arguments are references to calls of the batch; set once the planner found the call's
-     * references (null before, and for a call it did not plan to run). The canonical arguments are made from it
+     * references (null before, for a call it did not plan to run, and once a streamed call's were made). The canonical arguments are made from it
      * when first asked for: a call without resource keys, read cache or de-duplication never needs them, and
      * coercing each argument to its parameter's type is the dearest part of planning a call.
      */
@@ -164,8 +164,11 @@ public final class PlannedCall {
      * @return the canonical arguments
      */
     public JsonNode canonicalArguments(JsonNode resolved) {
-        if (resolved == arguments && isReference != null && arguments != null) {
-            return canonicalArguments();
+        if (resolved == arguments && arguments != null) {
+            JsonNode planned = canonicalArguments();
+            if (planned != null) {
+                return planned;
+            }
         }
         return reader.canonical(name, resolved, text -> false);
     }

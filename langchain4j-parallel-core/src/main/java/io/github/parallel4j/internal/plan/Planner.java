@@ -254,14 +254,26 @@ public final class Planner {
      * write or a call the library does not run forgets them all.
      */
     private static void markDuplicates(List<PlannedCall> calls) {
+        // A read can only repeat a read of the same tool: one whose tool no other call names needs no canonical
+        // arguments to tell (coercing them is the dearest part of planning a call).
+        Map<String, Integer> named = new HashMap<>();
+        for (PlannedCall call : calls) {
+            named.merge(call.name, 1, Integer::sum);
+        }
         Map<List<Object>, Integer> first = new HashMap<>();
         for (PlannedCall call : calls) {
-            markDuplicate(call, calls, first);
+            markDuplicate(call, calls, first, named.get(call.name) > 1);
         }
     }
 
     /** One step of {@link #markDuplicates} ({@code first}: each read's first since a write that could change it). */
     static void markDuplicate(PlannedCall call, List<PlannedCall> calls, Map<List<Object>, Integer> first) {
+        markDuplicate(call, calls, first, true);
+    }
+
+    /** The same, knowing whether another call of the batch names the same tool ({@code mayRepeat}). */
+    private static void markDuplicate(PlannedCall call, List<PlannedCall> calls, Map<List<Object>, Integer> first,
+            boolean mayRepeat) {
         if (call.kind == Kind.EXTERNAL || call.kind == Kind.RUN && call.policy.isExclusive()) {
             first.clear();
             return;
@@ -271,7 +283,7 @@ public final class Planner {
                     .anyMatch(k -> call.keys.stream().anyMatch(k::mayMatch)));
             return;
         }
-        if (call.kind != Kind.RUN || call.policy.isWrite() || call.canonicalArguments() == null) {
+        if (call.kind != Kind.RUN || call.policy.isWrite() || !mayRepeat || call.canonicalArguments() == null) {
             return;
         }
         Integer original = first.putIfAbsent(List.of(call.name, call.canonicalArguments()), call.index);
@@ -353,27 +365,6 @@ public final class Planner {
         return new OpenPlan(this);
     }
 
-    /** The indexes set in {@code bits} and not in {@code except}, ascending. */
-    private static int[] indexes(BitSet bits, BitSet except) {
-        int count = 0;
-        for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) {
-            if (except == null || !except.get(i)) {
-                count++;
-            }
-        }
-        if (count == 0) {
-            return PlannedCall.NONE;
-        }
-        int[] indexes = new int[count];
-        int k = 0;
-        for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) {
-            if (except == null || !except.get(i)) {
-                indexes[k++] = i;
-            }
-        }
-        return indexes;
-    }
-
     private static Plan finish(
             List<PlannedCall> calls, List<BitSet> data, List<BitSet> order, Map<String, Integer> byId) {
         int n = calls.size();
@@ -395,38 +386,10 @@ public final class Planner {
             }
             return new Plan(calls, cycle, 0, byId);
         }
-        // Plain loops, not BitSet streams: this runs for every call of every turn.
-        int[] successorCounts = new int[n];
-        for (PlannedCall call : calls) {
-            BitSet needs = data.get(call.index);
-            BitSet follows = order.get(call.index);
-            if (call.kind == Kind.REJECTED) {
-                // A call that will not run waits for nothing; its dependents still learn that it failed.
-                needs.clear();
-                follows.clear();
-            }
-            call.dataPredecessors = indexes(needs, null);
-            call.orderPredecessors = indexes(follows, needs);
-            needs.or(follows);
-            for (int p = needs.nextSetBit(0); p >= 0; p = needs.nextSetBit(p + 1)) {
-                successorCounts[p]++;
-            }
-        }
-        int[][] successors = new int[n][];
-        for (int i = 0; i < n; i++) {
-            successors[i] = successorCounts[i] == 0 ? PlannedCall.NONE : new int[successorCounts[i]];
-            successorCounts[i] = 0;
-        }
-        for (PlannedCall call : calls) { // in the model's order, so each call's successors are in that order too
-            BitSet waitsFor = data.get(call.index);
-            for (int p = waitsFor.nextSetBit(0); p >= 0; p = waitsFor.nextSetBit(p + 1)) {
-                successors[p][successorCounts[p]++] = call.index;
-            }
-        }
+        Edges.fill(calls, data, order);
         int[] waves = topology.waves(i -> calls.get(i).kind != Kind.REJECTED, i -> calls.get(i).duplicateOf);
         int waveCount = 0;
         for (PlannedCall call : calls) {
-            call.successors = successors[call.index];
             call.wave = waves[call.index];
             waveCount = Math.max(waveCount, call.wave);
         }

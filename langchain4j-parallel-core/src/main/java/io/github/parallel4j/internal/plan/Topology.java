@@ -1,6 +1,5 @@
 package io.github.parallel4j.internal.plan;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -29,29 +28,44 @@ final class Topology {
         int n = predecessors.size();
         order = new int[n];
         done = new boolean[n];
+        // Plain arrays (successors in one array, by call), not a list of boxed lists and a stream per call: this
+        // runs for every batch, of up to thousands of calls.
         int[] indegree = new int[n];
-        List<List<Integer>> successors = new ArrayList<>(n);
+        int[] firstSuccessor = new int[n + 1];
         for (int i = 0; i < n; i++) {
-            successors.add(new ArrayList<>());
-        }
-        for (int i = 0; i < n; i++) {
-            indegree[i] = predecessors.get(i).cardinality();
-            final int to = i;
-            predecessors.get(i).stream().forEach(p -> successors.get(p).add(to));
-        }
-        ArrayDeque<Integer> ready = new ArrayDeque<>();
-        for (int i = 0; i < n; i++) {
-            if (indegree[i] == 0) {
-                ready.add(i);
+            BitSet preds = predecessors.get(i);
+            for (int p = preds.nextSetBit(0); p >= 0; p = preds.nextSetBit(p + 1)) {
+                indegree[i]++;
+                firstSuccessor[p + 1]++;
             }
         }
-        while (!ready.isEmpty()) {
-            int i = ready.poll();
+        for (int i = 0; i < n; i++) {
+            firstSuccessor[i + 1] += firstSuccessor[i];
+        }
+        int[] successors = new int[firstSuccessor[n]];
+        int[] filled = Arrays.copyOf(firstSuccessor, n);
+        for (int i = 0; i < n; i++) { // ascending: each call's successors in the model's order
+            BitSet preds = predecessors.get(i);
+            for (int p = preds.nextSetBit(0); p >= 0; p = preds.nextSetBit(p + 1)) {
+                successors[filled[p]++] = i;
+            }
+        }
+        int[] ready = new int[n]; // first in, first out; each call enters once
+        int head = 0;
+        int tail = 0;
+        for (int i = 0; i < n; i++) {
+            if (indegree[i] == 0) {
+                ready[tail++] = i;
+            }
+        }
+        while (head < tail) {
+            int i = ready[head++];
             order[count++] = i;
             done[i] = true;
-            for (int s : successors.get(i)) {
+            for (int k = firstSuccessor[i]; k < firstSuccessor[i + 1]; k++) {
+                int s = successors[k];
                 if (--indegree[s] == 0) {
-                    ready.add(s);
+                    ready[tail++] = s;
                 }
             }
         }
