@@ -31,7 +31,7 @@ final class JsonText {
         int plain = 0; // start of the run of characters that need no escape
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\') {
+            if (escapedLength(c) == 1) {
                 continue;
             }
             out.append(text, plain, i).append('\\');
@@ -59,9 +59,23 @@ final class JsonText {
         }
         int length = 2;
         for (int i = 0; i < text.length(); i++) {
-            length += JsonTruncator.escapedLength(text.charAt(i));
+            length += escapedLength(text.charAt(i));
         }
         return length;
+    }
+
+    /**
+     * How many characters one character takes inside a JSON string: the one rule {@link #quoted} writes by and every
+     * size here and in {@link JsonTruncator} is counted by.
+     *
+     * @param c the character
+     * @return 1, 2 for a short escape, 6 for a unicode escape
+     */
+    static int escapedLength(char c) {
+        if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
+            return 2;
+        }
+        return c < 0x20 ? 6 : 1;
     }
 
     /**

@@ -92,7 +92,7 @@ final class JsonTruncator {
             Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
-                size += quotedLength(field.getKey()) + 1 + measure(field.getValue());
+                size += JsonText.lengthOf(field.getKey()) + 1 + measure(field.getValue());
             }
         } else {
             size = node.toString().length();
@@ -102,7 +102,7 @@ final class JsonTruncator {
 
     private static int scalarSize(JsonNode node) {
         if (node.isTextual()) {
-            return quotedLength(node.textValue());
+            return JsonText.lengthOf(node.textValue());
         }
         if (node.isNull()) {
             return 4;
@@ -144,34 +144,13 @@ final class JsonTruncator {
             Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
-                size += quotedLength(field.getKey()) + 1 + size(field.getValue(), sizes);
+                size += JsonText.lengthOf(field.getKey()) + 1 + size(field.getValue(), sizes);
             }
         } else {
             size = node.toString().length(); // binary or POJO nodes: rare, measured as written
         }
         sizes.put(node, size);
         return size;
-    }
-
-    private static int quotedLength(String text) {
-        int length = 2;
-        for (int i = 0; i < text.length(); i++) {
-            length += escapedLength(text.charAt(i));
-        }
-        return length;
-    }
-
-    /**
-     * How many characters one character takes inside a JSON string.
-     *
-     * @param c the character
-     * @return 1, 2 for a short escape, 6 for a unicode escape
-     */
-    public static int escapedLength(char c) {
-        if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
-            return 2;
-        }
-        return c < 0x20 ? 6 : 1;
     }
 
     private static JsonNode cut(JsonNode node, int budget, Map<JsonNode, Integer> sizes) {
@@ -193,8 +172,8 @@ final class JsonTruncator {
     private static TextNode cutString(String text, int budget) {
         String marker = "…[+" + text.length() + " chars]";
         int keep = Math.min(text.length(), Math.max(0, budget - 2 - marker.length() - 2));
-        while (keep > 0 && quotedLength(text.substring(0, keep)) + marker.length() > budget) {
-            keep = Math.max(0, keep - Math.max(1, (quotedLength(text.substring(0, keep)) + marker.length() - budget)));
+        while (keep > 0 && JsonText.lengthOf(text.substring(0, keep)) + marker.length() > budget) {
+            keep = Math.max(0, keep - Math.max(1, (JsonText.lengthOf(text.substring(0, keep)) + marker.length() - budget)));
         }
         if (keep > 0 && Character.isHighSurrogate(text.charAt(keep - 1))) {
             keep--; // never split a surrogate pair
@@ -238,7 +217,7 @@ final class JsonTruncator {
         Iterator<Map.Entry<String, JsonNode>> fields = object.properties().iterator();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
-            int keySize = quotedLength(field.getKey()) + 1;
+            int keySize = JsonText.lengthOf(field.getKey()) + 1;
             int room = budget - used - reserve - (kept > 0 ? 1 : 0) - keySize;
             int valueSize = size(field.getValue(), sizes);
             if (valueSize <= room) {

@@ -94,7 +94,7 @@ public final class KeptResults {
         int to = from;
         int room = Math.max(0, length);
         while (to < total) {
-            int width = JsonTruncator.escapedLength(text.charAt(to));
+            int width = JsonText.escapedLength(text.charAt(to));
             boolean pair = Character.isHighSurrogate(text.charAt(to)) && to + 1 < total;
             if (room < width + (pair ? 1 : 0)) {
                 break;

@@ -21,7 +21,9 @@ import io.github.parallel4j.internal.schedule.CallOutcome;
  *
  * <p>Every call writes one, so the envelope is written as text in one pass ({@link JsonText}, the same characters
  * Jackson writes), sized by arithmetic before it is written, and never built as a tree: the observation of a call
- * costs its text and the result's JSON, not a tree, a map and a generator per field check.
+ * costs its text and the result's JSON, not a tree, a map and a generator per field check. The text is the one
+ * Jackson wrote for the envelope as a tree, with one difference: a result nested as deep as Jackson's limit allows
+ * (1 000 levels) is written, where inside the tree's envelope it was one level too deep and failed.
  *
  * <p>Immutable and thread-safe.
  */

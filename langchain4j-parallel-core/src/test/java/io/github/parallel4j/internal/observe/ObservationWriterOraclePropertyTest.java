@@ -139,4 +139,27 @@ class ObservationWriterOraclePropertyTest {
         assertThat(JsonText.quoted(new StringBuilder(), text).toString()).isEqualTo(NODES.textNode(text).toString());
         assertThat(JsonText.lengthOf(text)).isEqualTo(NODES.textNode(text).toString().length());
     }
+
+    @Test
+    void should_count_the_digits_of_every_number_as_they_are_written() {
+        for (long n : new long[] {0, 9, -9, 10, -10, 99, -99, 100, -100, 999_999, 1_000_000, Integer.MAX_VALUE,
+                Integer.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1}) {
+            assertThat(JsonText.lengthOf(n)).as("%d", n).isEqualTo(Long.toString(n).length());
+        }
+    }
+
+    @Test
+    void should_write_a_result_nested_as_deep_as_json_allows() throws Exception {
+        // The tree writer failed here: inside its envelope the result was one level deeper than Jackson writes.
+        String deep = "[".repeat(1_000) + "]".repeat(1_000);
+        JsonNode result = new com.fasterxml.jackson.databind.ObjectMapper().readTree(deep);
+        CallOutcome ok = new CallOutcome(call("call_1", "read", false), true, null, null, new ToolOutput(result, null),
+                null, 0, 0, 0, 1, false);
+
+        String text = writer.write(ok, result, 0);
+
+        assertThat(text).isEqualTo("{\"id\":\"call_1\",\"tool\":\"read\",\"ok\":true,\"latency_ms\":0,\"wave\":1,\"result\":"
+                + deep + "}");
+        assertThat(writer.fullSize(ok, result)).isEqualTo(text.length());
+    }
 }
