@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a call's arguments exactly as LangChain4j's tool executor will, so that the library plans with the values
  * the tool receives: the text is parsed by LangChain4j's own {@code ToolExecutionRequestUtil.argumentsAsMap}
- * (which repairs a double-encoded JSON string and trailing commas), and each argument of a Java tool method is
+ * (which repairs a double-encoded JSON string and trailing commas), or, for a strict JSON object, by the mapper
+ * that method reads with, straight into a tree ({@link #LANGCHAIN4J_JSON}), and each argument of a Java tool method is
  * coerced to its parameter's type by {@code DefaultToolExecutor.coerceArgument} ({@code 1}, {@code 1.0},
  * {@code "1"}, {@code " 1"} and {@code "01"} are all {@code 1L} for a {@code long}). Those two are not public in
  * LangChain4j 1.19; they are called reflectively, and should a later LangChain4j lack them, arguments are read
@@ -54,13 +55,13 @@ final class LangChain4jArguments implements ArgumentReader {
     private static final Method DEFAULT_VALUE = find(DefaultToolExecutor.class.getName(), "parseDefaultValue",
             String.class, String.class, Class.class, Type.class);
     /**
-     * Whether LangChain4j reads arguments with its own Jackson codec: then a text that is a strict JSON object reads
-     * as the same tree parsed directly (LangChain4j's mapper keeps Jackson's parser defaults and reads numbers as
-     * Jackson does; only its fallback, for text that is not strict JSON, repairs), which spares a map and its
-     * conversion per call. With a codec of the application's own (a {@code JsonCodecFactory}), every text goes
-     * through LangChain4j.
+     * The mapper of LangChain4j's own Jackson codec, when it reads arguments with it: a text that is a strict JSON
+     * object is read by that mapper straight into a tree, which has the values its map would have (the same parser
+     * and number features, including any a Jackson module on the classpath switched on for it; only the fallback,
+     * for text that is not strict JSON, repairs), and spares a map and its conversion per call. Null with a codec of
+     * the application's own (a {@code JsonCodecFactory}): every text then goes through LangChain4j.
      */
-    private static final boolean JACKSON_CODEC = jacksonCodec();
+    private static final ObjectMapper LANGCHAIN4J_JSON = langChain4jMapper();
 
     /** The Java method of each tool that has one, by tool name. */
     private final Map<String, Method> methods = new ConcurrentHashMap<>();
@@ -82,10 +83,7 @@ final class LangChain4jArguments implements ArgumentReader {
 
     @Override
     public ParsedArguments parse(String arguments) {
-        if (ARGUMENTS_AS_MAP == null) {
-            return ArgumentReader.JSON.parse(arguments);
-        }
-        if (JACKSON_CODEC && arguments != null && !arguments.isBlank()) {
+        if (LANGCHAIN4J_JSON != null && ARGUMENTS_AS_MAP != null && arguments != null && !arguments.isBlank()) {
             JsonNode strict = strictObject(arguments);
             if (strict != null) {
                 return ParsedArguments.parsed(strict);
@@ -146,31 +144,38 @@ final class LangChain4jArguments implements ArgumentReader {
 
     /** The text as a JSON object when it is one in strict JSON, else null (LangChain4j then reads and repairs it). */
     private static JsonNode strictObject(String arguments) {
+        // LangChain4j's mapper, not this class's: a module may have changed how it reads numbers.
         char first = arguments.charAt(0);
         if (first != '{' && !Character.isWhitespace(first)) {
             return null; // a double-encoded object, or no object: LangChain4j's own reading decides
         }
         try {
-            JsonNode tree = JSON.readTree(arguments);
+            JsonNode tree = LANGCHAIN4J_JSON.readTree(arguments);
             return tree != null && tree.isObject() ? tree : null;
         } catch (JsonProcessingException | RuntimeException e) {
             return null;
         }
     }
 
-    /** @return whether a strict JSON object is read directly, not through LangChain4j (see {@link #JACKSON_CODEC}) */
+    /** @return whether a strict JSON object is read directly, not through LangChain4j (see {@link #LANGCHAIN4J_JSON}) */
     static boolean readsStrictObjectsDirectly() {
-        return JACKSON_CODEC && ARGUMENTS_AS_MAP != null;
+        return LANGCHAIN4J_JSON != null && ARGUMENTS_AS_MAP != null;
     }
 
-    private static boolean jacksonCodec() {
+    private static ObjectMapper langChain4jMapper() {
         try {
             Field codec = Json.class.getDeclaredField("CODEC");
             codec.setAccessible(true);
             Object value = codec.get(null);
-            return value != null && value.getClass().getName().equals("dev.langchain4j.internal.JacksonJsonCodec");
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return false; // cannot tell: every text goes through LangChain4j
+            if (value == null || !value.getClass().getName().equals("dev.langchain4j.internal.JacksonJsonCodec")) {
+                return null;
+            }
+            Method getter = value.getClass().getMethod("getObjectMapper");
+            getter.setAccessible(true); // a public method of a class that is not
+            Object mapper = getter.invoke(value);
+            return mapper instanceof ObjectMapper m ? m : null;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null; // cannot tell: every text goes through LangChain4j
         }
     }
 

@@ -93,6 +93,8 @@ class LangChain4jArgumentsTest {
             "{\"dup\":1,\"x\":2,\"dup\":3}",
             "{\"a\":1} trailing", "{\"a\":1,}", "{\"a\":[1,2,],}",
             "\"{\\\"a\\\":1}\"", "\"{\\\"a\\\":1,}\"",
+            "{\"a\":1 /*c*/}", "{\"a\":\"x\ny\"}", "{\"a\":1}{\"b\":2}", "\t{\"a\":1}", "\n {\"a\":1}",
+            "\ufeff{\"a\":1}",
             "[1,2]", "1", "\"text\"", "null", "", " ", "{", "{\"a\":}", "{'a':1}", "{a:1}", "{\"a\":NaN}",
         };
         assertThat(LangChain4jArguments.readsStrictObjectsDirectly()).as("LangChain4j's own codec is in use").isTrue();
