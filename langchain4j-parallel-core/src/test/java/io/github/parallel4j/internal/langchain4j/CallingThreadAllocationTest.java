@@ -1,6 +1,7 @@
 package io.github.parallel4j.internal.langchain4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
@@ -19,12 +20,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a call costs the thread that runs the AI service (it plans the batch, waits, and writes every observation)
- * must not grow with the size of its batch: a turn of many calls may cost more in all, never more per call. A
+ * must not grow with the size of its batch (the tools' threads are not measured: the canonical arguments a call may
+ * make lazily, its locks and its read cache are counted only where they run on that thread): a turn of many calls may cost more in all, never more per call. A
  * ratio of two turn sizes in one JVM, in allocated bytes, which load does not change (time would). At 768 calls it
  * failed (9.5 KB per call against 6.5 KB) while the turn's call list was copied once per call and every call
  * collected all the positions before it to release.
  */
-class AllocationPerCallTest {
+class CallingThreadAllocationTest {
 
     interface Assistant {
         String chat(String message);
@@ -76,6 +78,9 @@ class AllocationPerCallTest {
 
     @Test
     void should_allocate_no_more_per_call_in_a_large_batch_than_in_a_small_one() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
+                "this JVM does not count the bytes each thread allocates");
         Assistant one = assistant(1);
         Assistant small = assistant(16);
         Assistant large = assistant(768);
@@ -88,6 +93,8 @@ class AllocationPerCallTest {
         long b1 = bytesPerTurn(one);
         long b16 = bytesPerTurn(small);
         long b768 = bytesPerTurn(large);
+        assertThat(b1).as("a turn allocates").isPositive();
+        assertThat(b16).as("sixteen calls cost more than one").isGreaterThan(b1);
         // What each call adds, in the small batch and in the large one; the turn's own cost cancels out.
         double smallPerCall = (b16 - b1) / 15.0;
         double largePerCall = (b768 - b16) / 752.0;
@@ -95,6 +102,7 @@ class AllocationPerCallTest {
         assertThat(largePerCall)
                 .as("bytes per call: %.0f from 1 to 16 calls, %.0f from 16 to 768 (turns of %d, %d, %d bytes)",
                         smallPerCall, largePerCall, b1, b16, b768)
-                .isLessThanOrEqualTo(smallPerCall * 1.25);
+                // at least 1 KB per call: a call cannot cost less, and a tiny difference must not make the bound 0
+                .isLessThanOrEqualTo(Math.max(smallPerCall, 1_024) * 1.25);
     }
 }
