@@ -57,6 +57,7 @@ class StreamCancelTest {
         private final Tools tools;
         private final boolean cancelAfterFirstCall;
         final AtomicBoolean stopped = new AtomicBoolean();
+        final CountDownLatch streamEnded = new CountDownLatch(1);
 
         CancellableModel(Tools tools, boolean cancelAfterFirstCall) {
             this.tools = tools;
@@ -65,6 +66,18 @@ class StreamCancelTest {
 
         @Override
         public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
+            Thread stream = new Thread(() -> {
+                try {
+                    stream(handler);
+                } finally {
+                    streamEnded.countDown();
+                }
+            }, "cancellable-stream");
+            stream.setDaemon(true);
+            stream.start();
+        }
+
+        private void stream(StreamingChatResponseHandler handler) {
             AtomicBoolean cancelled = new AtomicBoolean();
             StreamingHandle handle = new StreamingHandle() {
                 @Override
@@ -77,32 +90,28 @@ class StreamCancelTest {
                     return cancelled.get();
                 }
             };
-            Thread stream = new Thread(() -> {
-                ToolExecutionRequest first = ScriptedChatModel.call("call_0", "order", "{\"orderId\":\"0\"}");
-                ToolExecutionRequest second = ScriptedChatModel.call("call_1", "order",
-                        "{\"orderId\":\"$call_2.next\"}");
-                handler.onCompleteToolCall(new CompleteToolCall(0, first));
-                try {
-                    tools.firstStarted.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    return;
+            ToolExecutionRequest first = ScriptedChatModel.call("call_0", "order", "{\"orderId\":\"0\"}");
+            ToolExecutionRequest second = ScriptedChatModel.call("call_1", "order",
+                    "{\"orderId\":\"$call_2.next\"}");
+            handler.onCompleteToolCall(new CompleteToolCall(0, first));
+            try {
+                tools.firstStarted.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!cancelAfterFirstCall) {
+                handler.onCompleteToolCall(new CompleteToolCall(1, second)); // waits for call_2
+            }
+            handler.onPartialResponse(new PartialResponse("thinking it over"), new PartialResponseContext(handle));
+            if (cancelled.get()) {
+                stopped.set(true); // as a provider does: no complete response, no error
+                if (cancelAfterFirstCall) {
+                    handler.onCompleteToolCall(new CompleteToolCall(1, second)); // already in flight
                 }
-                if (!cancelAfterFirstCall) {
-                    handler.onCompleteToolCall(new CompleteToolCall(1, second)); // waits for call_2
-                }
-                handler.onPartialResponse(new PartialResponse("thinking it over"), new PartialResponseContext(handle));
-                if (cancelled.get()) {
-                    stopped.set(true); // as a provider does: no complete response, no error
-                    if (cancelAfterFirstCall) {
-                        handler.onCompleteToolCall(new CompleteToolCall(1, second)); // already in flight
-                    }
-                    return;
-                }
-                handler.onCompleteResponse(ChatResponse.builder().aiMessage(AiMessage.from(List.of(first, second)))
-                        .build());
-            }, "cancellable-stream");
-            stream.setDaemon(true);
-            stream.start();
+                return;
+            }
+            handler.onCompleteResponse(ChatResponse.builder().aiMessage(AiMessage.from(List.of(first, second)))
+                    .build());
         }
     }
 
@@ -136,6 +145,9 @@ class StreamCancelTest {
 
         assertThat(tasksDone.await(10, TimeUnit.SECONDS))
                 .as("the call waiting for call_2 was cancelled, not left waiting without a budget").isTrue();
+        // the batch is cancelled from inside the partial-response callback, so its tasks can end before the
+        // stream thread has seen its own handle cancelled: wait for that thread, not for the tasks alone
+        assertThat(model.streamEnded.await(10, TimeUnit.SECONDS)).as("the stream thread ended").isTrue();
         assertThat(model.stopped).as("the model's own handle was cancelled too").isTrue();
         assertThat(tools.ran).as("nothing of the cancelled stream that still waited started").containsExactly("0");
     }
