@@ -70,7 +70,7 @@ final class InvocationState {
 
             @Override
             public void left() {
-                if (lockUsers.decrementAndGet() == 0) {
+                if (lockUsers.decrementAndGet() == 0 && !pinned()) { // a caller inside re-examines as it leaves
                     owner.changed(InvocationState.this);
                 }
             }

@@ -101,7 +101,10 @@ final class Invocations {
 
     void leave(UUID id, InvocationState state) {
         state.leave();
-        if (id != null) {
+        // Still pinned after this leave: the expiry is already "never" (every pin arrives through a write of the map,
+        // see InvocationState), nothing can be dropped, and whoever releases the last pin reads both counts after
+        // its own release and re-examines then; of two last releases racing, at least one sees both counts at 0.
+        if (id != null && !state.pinned()) {
             reexamine(id, state);
         }
     }
