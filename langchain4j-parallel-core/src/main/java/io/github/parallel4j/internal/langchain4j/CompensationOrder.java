@@ -71,8 +71,7 @@ final class CompensationOrder {
     private final ToolService service;
     /** LangChain4j's private {@code compensateOnToolErrors} flag, or null when it cannot be read. */
     private final Field enabled;
-    /** Ours, by tool name. */
-    private final Map<String, Action> wrapped = new HashMap<>();
+    private final Map<String, Action> wrapped = new HashMap<>(); // ours, by tool name
     private final Cache<InvocationContext, Calls> invocations = Caffeine.newBuilder().weakKeys().build();
     private final Set<Fallback> warned = ConcurrentHashMap.newKeySet();
 
@@ -159,9 +158,11 @@ final class CompensationOrder {
         if (warned.contains(Fallback.UNWRAPPED)) {
             return;
         }
-        boolean unwrapped;
-        synchronized (this) {
-            unwrapped = actions.values().stream().anyMatch(a -> !(a instanceof Action));
+        boolean unwrapped = false;
+        synchronized (this) { // a loop, not a stream: this runs at every call the library runs
+            for (Object action : actions.values()) {
+                unwrapped |= !(action instanceof Action);
+            }
         }
         if (unwrapped) {
             warnOnce(Fallback.UNWRAPPED, "Some compensating actions of this AI service were registered on the builder"

@@ -124,7 +124,7 @@ final class InvocationState {
             return;
         }
         Batch next = new Batch(requests, context, concurrent, unknownToLangChain4j, ours, source);
-        next.runsAlone = requests.stream().anyMatch(request -> ranAlone.stream().anyMatch(request::equals));
+        next.runsAlone = !ranAlone.isEmpty() && requests.stream().anyMatch(ranAlone::contains);
         ranAlone.clear();
         batch = next;
         batchPending = !next.runsAlone;
