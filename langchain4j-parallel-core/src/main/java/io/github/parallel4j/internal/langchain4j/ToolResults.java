@@ -40,6 +40,9 @@ final class ToolResults {
     }
 
     static String text(List<Content> contents) {
+        if (contents.size() == 1 && contents.get(0) instanceof TextContent only && only.text() != null) {
+            return only.text(); // the usual result: no builder, no copy
+        }
         StringBuilder text = new StringBuilder();
         for (Content content : contents) {
             if (content instanceof TextContent t) {
@@ -49,14 +52,18 @@ final class ToolResults {
         return text.toString();
     }
 
+    /** @return the contents that are not text, in order; an empty list made only when there are none */
     static List<Content> nonText(List<Content> contents) {
-        List<Content> other = new ArrayList<>();
+        List<Content> other = null;
         for (Content content : contents) {
             if (!(content instanceof TextContent)) {
+                if (other == null) {
+                    other = new ArrayList<>();
+                }
                 other.add(content);
             }
         }
-        return other;
+        return other == null ? List.of() : other;
     }
 
     private static JsonNode parseOr(String text) {
