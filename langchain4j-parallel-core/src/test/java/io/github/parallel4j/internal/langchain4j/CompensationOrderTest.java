@@ -2,6 +2,7 @@ package io.github.parallel4j.internal.langchain4j;
 
 import static io.github.parallel4j.support.ScriptedChatModel.call;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import ch.qos.logback.classic.Logger;
@@ -15,6 +16,7 @@ import dev.langchain4j.service.tool.ToolExecution;
 import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolService;
 import java.lang.reflect.Field;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -140,11 +142,9 @@ class CompensationOrderTest {
         first.start();
         assertThat(undos.undoingP.await(10, TimeUnit.SECONDS)).isTrue(); // the first call's pass is undoing P
         second.start();
-        Thread.State state;
-        do { // P's own action call waits for the pass, or (wrongly) undoes P again and ends
-            Thread.onSpinWait();
-            state = second.getState();
-        } while (state != Thread.State.WAITING && state != Thread.State.TERMINATED);
+        // P's own action call waits for the pass, or (wrongly) undoes P again and ends.
+        await().atMost(Duration.ofSeconds(10)).until(() -> second.getState() == Thread.State.WAITING
+                || second.getState() == Thread.State.TERMINATED);
         undos.release.countDown();
         first.join(10_000);
         second.join(10_000);
