@@ -55,16 +55,15 @@ final class InvocationState {
     private StreamedBatch streamed;
     private String failure;
 
-    /**
-     * @param owner asked to re-examine this state; called without holding this state's monitor
-     */
+    /** @param owner asked to re-examine this state; called without holding this state's monitor */
     InvocationState(Owner owner) {
         this.owner = owner;
         this.lock = new InvocationLock(new InvocationLock.Users() {
             @Override
             public void entered() {
-                if (lockUsers.getAndIncrement() == 0) {
-                    owner.changed(InvocationState.this); // pinned now: its expiry must not run out under the lock
+                // Pinned now: a caller inside already made the expiry "never" (its entry's map write) until both are 0.
+                if (lockUsers.getAndIncrement() == 0 && callers.get() == 0) {
+                    owner.changed(InvocationState.this);
                 }
             }
 
@@ -295,7 +294,9 @@ final class InvocationState {
             synchronized (this) {
                 running.remove(run);
             }
-            owner.changed(this);
+            if (!pinned()) { // else the last pin's release re-examines it, after this removal
+                owner.changed(this);
+            }
         });
     }
 

@@ -77,6 +77,61 @@ class InvocationsTest {
         assertThat(invocations.size()).isZero();
     }
 
+    /**
+     * Property: in any order of callers entering and leaving and lock users coming and going, the state is never
+     * dropped or expired while one of them is inside, however much time passes, and once the last has gone it is
+     * dropped at once when nothing is expected of it, or kept only for the idle expiry when its batch awaits a call.
+     * (Which pin's release re-examines the state, and which arrivals may skip the map write, is what this checks.)
+     */
+    @Test
+    void should_keep_a_state_exactly_while_pinned_in_any_order_of_callers_and_lock_users() {
+        for (int seed = 0; seed < 300; seed++) {
+            java.util.Random random = new java.util.Random(seed);
+            UUID id = UUID.randomUUID();
+            boolean awaiting = seed % 2 == 1;
+            InvocationState state = awaiting ? awaitingOneCall(id, ScriptedCall.of("c" + seed)) : invocations.enter(id);
+            int callers = 1;
+            int lockUsers = 0;
+            // An awaiting state outlives its pins, so the steps go on through unpinned moments (time stands still
+            // then); one that awaits nothing is gone at its first unpinned moment.
+            for (int step = 0; step < 40 && (awaiting || callers + lockUsers > 0); step++) {
+                int op = random.nextInt(4);
+                if (op == 0) {
+                    assertThat(invocations.enter(id)).as("seed %d step %d: the same state", seed, step)
+                            .isSameAs(state);
+                    callers++;
+                } else if (op == 1 && callers > 0) {
+                    invocations.leave(id, state);
+                    callers--;
+                } else if (op == 2) {
+                    state.lock.entered();
+                    lockUsers++;
+                } else if (lockUsers > 0) {
+                    state.lock.left();
+                    lockUsers--;
+                }
+                if (callers + lockUsers > 0) {
+                    now.addAndGet(Duration.ofDays(1).toNanos());
+                    assertThat(invocations.size()).as("seed %d step %d: pinned, kept", seed, step).isEqualTo(1);
+                } else {
+                    assertThat(invocations.size()).as("seed %d step %d: unpinned", seed, step)
+                            .isEqualTo(awaiting ? 1 : 0);
+                }
+            }
+            while (callers > 0) {
+                invocations.leave(id, state);
+                callers--;
+            }
+            while (lockUsers > 0) {
+                state.lock.left();
+                lockUsers--;
+            }
+            assertThat(invocations.size()).as("seed %d: unpinned", seed).isEqualTo(awaiting ? 1 : 0);
+            now.addAndGet(Duration.ofMinutes(30).plusSeconds(1).toNanos());
+            assertThat(invocations.size()).as("seed %d: after the idle expiry", seed).isZero();
+        }
+    }
+
     @Test
     void should_let_the_invocations_other_threads_use_its_lock_while_a_turn_of_it_starts() throws Exception {
         UUID id = UUID.randomUUID();
