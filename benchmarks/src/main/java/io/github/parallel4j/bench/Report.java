@@ -27,7 +27,7 @@ final class Report {
                 --jmh benchmarks/target/jmh-result.json --out docs/benchmarks.md
             ```
 
-            The JMH run takes about eight minutes, the scenarios about twelve (the hand-off probe three of them). Run
+            The JMH run takes about eight minutes, the scenarios about fifteen (the hand-off probe six of them). Run
             with Java 17, they write `docs/benchmarks.md`; the same two `java` commands run by a Java 21+ `java`
             (`/usr/lib/jvm/<temurin-25>/bin/java`), with `--out docs/benchmarks-java25.md`, write the virtual-thread
             report. `--only triage,graph,storm,conversations,handoff` runs some workloads; `--only streaming` runs the

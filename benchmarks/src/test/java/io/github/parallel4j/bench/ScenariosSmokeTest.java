@@ -97,7 +97,8 @@ class ScenariosSmokeTest {
         HandOff.Settings settings = HandOff.Settings.smoke();
         List<HandOff.Row> rows = new HandOff(settings, line -> {}).run();
 
-        assertThat(rows).hasSize(HandOff.CONTENDERS.size() * HandOff.SIZES.length);
+        assertThat(rows).hasSize(2 * HandOff.CONTENDERS.size() * HandOff.SIZES.length); // early and steady
+        assertThat(rows).filteredOn(HandOff.Row::steady).hasSize(HandOff.CONTENDERS.size() * HandOff.SIZES.length);
         for (HandOff.Row row : rows) {
             assertThat(row.lastStart()).as("%s %d", row.contender(), row.calls()).isGreaterThanOrEqualTo(row.firstStart());
             assertThat(row.firstStart()).isNotNegative();
@@ -105,8 +106,8 @@ class ScenariosSmokeTest {
         }
         String report = new Report(SMOKE, List.of(), JmhResults.none(), Machine.now(), Machine.now(), null, rows,
                 settings).markdown();
-        assertThat(report).contains("### Hand-off", "| langchain4j-parallel (defaults) | 64 |",
-                "Hand-off at 64 calls: all started within 0.5 ms of the AI message");
+        assertThat(report).contains("### Hand-off", "Steady:", "Early:", "| langchain4j-parallel (defaults) | 64 |",
+                "Hand-off at 64 calls (steady): all started within 0.5 ms of the AI message");
     }
 
     @Test
