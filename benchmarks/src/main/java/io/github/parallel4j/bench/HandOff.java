@@ -56,20 +56,22 @@ final class HandOff {
 
     /**
      * How big a probe run is: measured turns, warm-up turns, turns for the sequential baseline at 8+ calls, the tool's
-     * time, and the tool calls of instant tools run before the steady measurement (at least {@code jitWarmUpCalls}
-     * calls and {@code 2 000} turns; the JIT compiles a method fully after about 10 000 calls of it).
+     * time, and the turns of instant tools run before the steady measurement: at least {@code jitWarmUpTurns} turns
+     * and {@code jitWarmUpCalls} calls (the JIT compiles a method fully after about 10 000 calls of it).
      */
-    record Settings(int turns, int warmUp, int sequentialTurns, long toolMillis, int jitWarmUpCalls) {
+    record Settings(int turns, int warmUp, int sequentialTurns, long toolMillis, int jitWarmUpCalls,
+            int minJitWarmUpTurns) {
         static Settings full() {
-            return new Settings(300, 50, 20, 50, 30_000);
+            return new Settings(300, 50, 20, 50, 30_000, 2_000);
         }
 
         static Settings smoke() {
-            return new Settings(5, 2, 2, 2, 20);
+            return new Settings(5, 2, 2, 2, 20, 1);
         }
 
+        /** @return the turns of instant tools before the steady measurement of a turn of {@code calls} calls */
         int jitWarmUpTurns(int calls) {
-            return Math.max(jitWarmUpCalls >= 1_000 ? 2_000 : 1, jitWarmUpCalls / calls);
+            return Math.max(minJitWarmUpTurns, jitWarmUpCalls / calls);
         }
     }
 
