@@ -74,8 +74,9 @@ public final class ParallelTools {
         config.executor().ifPresent(
                 given -> ToolThreads.warnIfSmall(given, config.maxConcurrentCalls(), config.integrations()));
         this.scheduler = new TurnScheduler(config.executor().orElseGet(ToolThreads::defaultExecutor),
-                new ResourceLocks(), shared != null ? shared : gate, config.ticker(), config.timer().orElseGet(ToolThreads::sharedTimer),
-                propagators);
+                new ResourceLocks(), shared != null ? shared : gate, config.ticker(),
+                config.timer().orElseGet(ToolThreads::sharedTimer), propagators, count -> {},
+                config.executor().isEmpty());
         this.installations = new Installations(config, scheduler);
     }
 

@@ -1,7 +1,10 @@
 package io.github.parallel4j.internal.langchain4j;
 
 import io.github.parallel4j.internal.observe.ObservationLimits;
+import io.github.parallel4j.internal.schedule.CallOutcome;
 import io.github.parallel4j.internal.schedule.TurnRun;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
 
 /**
  * A call's place in a running turn of its invocation ({@link InvocationState}); {@code batch} is null for a call that
@@ -25,5 +28,35 @@ record Claim(TurnRun run, int index, TurnShares batch, String refusal) {
         boolean streamed = batch instanceof StreamedBatch; // its size is known when its turn is done
         return limits.ownLimit(tool) != 0 && limits.sharesTurns() && batch != null
                 && (streamed || ((Batch) batch).sharedBy(run.plan()));
+    }
+
+    /**
+     * How many characters the call's observation may have: its tool's limit, and its share of the turn's.
+     *
+     * @param limits the installation's observation limits
+     * @param keepsResults whether cut results are kept for the model to read back (with the {@code read_result} tool)
+     * @param outcome the call's outcome
+     */
+    int allowance(ObservationLimits limits, boolean keepsResults, CallOutcome outcome) {
+        if (outcome.call().name().equals(ReadResultTool.NAME) && keepsResults) {
+            return 0; // its slices are sized to fit already; cutting them again would lose what was asked for
+        }
+        int own = limits.ownLimit(outcome.call().name());
+        if (!sharesTurn(limits, outcome.call().name())) {
+            return own;
+        }
+        List<CallOutcome> all;
+        try {
+            all = run.whenDone().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return own;
+        } catch (ExecutionException e) {
+            return own;
+        }
+        if (all.size() < 2 || index >= all.size()) {
+            return own; // a streamed call that came after its turn had closed is none of the turn's
+        }
+        return Math.min(own, batch.shares(() -> limits.shares(all))[index]);
     }
 }

@@ -21,6 +21,7 @@ import io.github.parallel4j.internal.plan.Planner;
 import io.github.parallel4j.internal.policy.Durations;
 import io.github.parallel4j.internal.schedule.CallOutcome;
 import io.github.parallel4j.internal.schedule.CallRunner;
+import io.github.parallel4j.internal.schedule.CallerSlot;
 import io.github.parallel4j.internal.schedule.TurnOptions;
 import io.github.parallel4j.internal.schedule.StreamedTurn;
 import io.github.parallel4j.internal.schedule.TurnRun;
@@ -91,6 +92,12 @@ final class Installation {
     private volatile AiServiceConfig service = AiServiceConfig.UNKNOWN;
     /** The listeners on that builder, once registered. */
     private volatile BatchCapture capture;
+    /**
+     * Whether the thread that starts a turn may run one of its calls itself ({@link CallerSlot}): with the library's
+     * own executor and no turn budget; never for an AI service that streams (asked at each call, as the builder may
+     * change after the library was installed on it).
+     */
+    private final boolean callerMayRun;
 
     /**
      * @param config the settings of the {@code ParallelTools} this installation belongs to
@@ -108,6 +115,7 @@ final class Installation {
         this.observers = new TurnObservers(config.turnObservers(), config.turnListeners());
         this.limits = new ObservationLimits(config, kept, observers);
         this.builderTools = BuilderTools.none(config.toolErrorHandling());
+        this.callerMayRun = scheduler.callerRuns() && config.turnTimeout().isEmpty();
         int maxBatch = config.maxBatchSize() == ParallelToolsConfig.NO_LIMIT ? Integer.MAX_VALUE : config.maxBatchSize();
         this.planner = new Planner(maxBatch, tools::policy, Planner.UnknownTools.BARRIER, config.deduplicateReads(),
                 tools.arguments(), () -> builderTools.argumentErrorsToHandler());
@@ -219,6 +227,7 @@ final class Installation {
     ToolExecutionResult execute(ToolExecutionRequest request, InvocationContext context) {
         UUID id = context == null ? null : context.invocationId();
         InvocationState state = invocations.enter(id);
+        CallerSlot slot = callerMayRun && !service.streaming() ? CallerSlot.open() : null;
         try {
             Claim claim;
             CallOutcome outcome;
@@ -239,10 +248,20 @@ final class Installation {
                 if (service.streamsCalls() && !wasComplete && source != null && source.isComplete()) {
                     capture.streamedComplete(context, source); // completed meanwhile: closes the batch it joined
                 }
+                if (slot != null) {
+                    // the turn is started and registered: the call held for this thread runs here, not on a tool thread
+                    CallerSlot own = slot;
+                    slot = null;
+                    own.runHere();
+                }
                 outcome = claim.run() == null ? refused(request, claim.refusal()) : await(claim, id, state, request.name());
                 told.awaitIfOver(claim.run()); // the turn's report before its last answer
             } catch (RuntimeException e) {
                 return CallResults.internalFailure(request, e);
+            } finally {
+                if (slot != null) {
+                    slot.handOff(); // starting failed part way: a call held for this thread runs on a tool thread
+                }
             }
             builderTools.finished(request, context, claim.run(), outcome); // end times order a rollback
             builderTools.handOver(outcome); // on purpose: LangChain4j's handlers word the tool's own failure
@@ -251,7 +270,7 @@ final class Installation {
                         || immediateReturns.toApplication(claim.run(), outcome)) {
                     return CallResults.raw(outcome);
                 }
-                return CallResults.observed(outcome, limits.write(outcome, allowance(claim, outcome),
+                return CallResults.observed(outcome, limits.write(outcome, claim.allowance(limits, kept != null, outcome),
                         privateScope(context)));
             } catch (RuntimeException e) {
                 // A fault while writing the observation (a token estimator, the kept results, the writer): the
@@ -336,30 +355,6 @@ final class Installation {
         PlannedCall call = plan(List.of(request)).calls().get(0);
         return new CallOutcome(call, false, ErrorCode.CANCELLED, failure + "; this call arrived afterwards and did "
                 + "not run", null, null, -1, -1, 0, 0, false);
-    }
-
-    /** How many characters the call's observation may have: its tool's limit, and its share of the turn's. */
-    private int allowance(Claim claim, CallOutcome outcome) {
-        if (outcome.call().name().equals(ReadResultTool.NAME) && kept != null) {
-            return 0; // its slices are sized to fit already; cutting them again would lose what was asked for
-        }
-        int own = limits.ownLimit(outcome.call().name());
-        if (!claim.sharesTurn(limits, outcome.call().name())) {
-            return own;
-        }
-        List<CallOutcome> all;
-        try {
-            all = claim.run().whenDone().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return own;
-        } catch (ExecutionException e) {
-            return own;
-        }
-        if (all.size() < 2 || claim.index() >= all.size()) {
-            return own; // a streamed call that came after its turn had closed is none of the turn's
-        }
-        return Math.min(own, claim.batch().shares(() -> limits.shares(all))[claim.index()]);
     }
 
     /**

@@ -49,6 +49,8 @@ final class Attempt implements Runnable {
     boolean abandoned;
     long startNanos = -1;
     ScheduledFuture<?> timeout;
+    /** Whether the tool stopped for an interrupt (its own thread's; read by that thread only). */
+    private boolean interruptedInTool;
 
     Attempt(TurnRun turn, CallState state, int number, JsonNode arguments) {
         this.turn = turn;
@@ -156,6 +158,20 @@ final class Attempt implements Runnable {
     }
 
     private void submit() {
+        if (mayRunOnCaller() && CallerSlot.offer(this)) {
+            return; // the thread that is starting the turn runs it, once the turn is started (CallerSlot)
+        }
+        submitAfterAll();
+    }
+
+    /** Whether nothing promised would break if the thread starting the turn ran this attempt (see CallerSlot). */
+    private boolean mayRunOnCaller() {
+        return turn.scheduler.callerRuns() && !turn.budget.isLimited() && !(turn instanceof StreamedTurn)
+                && call().policy().timeout().isEmpty();
+    }
+
+    /** Hands the attempt to the tool executor; answers the call with a failure if the executor refuses it. */
+    void submitAfterAll() {
         try {
             turn.scheduler.executor().execute(this);
         } catch (RuntimeException | Error e) {
@@ -185,6 +201,21 @@ final class Attempt implements Runnable {
             runOnThread();
         } finally {
             restore.run();
+        }
+    }
+
+    /**
+     * Runs the attempt on the thread that started its turn ({@link CallerSlot#runHere()}): as on a tool thread, and
+     * then, when the tool stopped for an interrupt that was not the library's, the thread keeps that interrupt.
+     */
+    void runOnCaller() {
+        run();
+        boolean callersInterrupt;
+        synchronized (turn) {
+            callersInterrupt = interruptedInTool && !abandoned;
+        }
+        if (callersInterrupt) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -225,15 +256,18 @@ final class Attempt implements Runnable {
             ToolOutput output = toolContext.bind(() -> turn.runner.run(call, arguments));
             outcome = CallOutcome.success(call, output, state.readyAt(), start, turn.now(), number);
         } catch (CallFailure f) {
+            interruptedInTool = causedByInterrupt(f.getCause());
             outcome = CallOutcome.failure(call, f.code(), f.getMessage(), f.getCause(), state.readyAt(),
                     startNanos(), turn.now(), number);
         } catch (InterruptedException e) {
+            interruptedInTool = true;
             outcome = CallOutcome.failure(call, ErrorCode.CANCELLED, "the call was interrupted", e, state.readyAt(),
                     startNanos(), turn.now(), number);
         } catch (Throwable e) {
             if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
                 fatal = e;
             }
+            interruptedInTool = causedByInterrupt(e);
             outcome = CallOutcome.failure(call, ErrorCode.TOOL_ERROR, CallFailure.messageOf(e), e, state.readyAt(),
                     startNanos(), turn.now(), number);
         } finally {
@@ -248,6 +282,15 @@ final class Attempt implements Runnable {
         if (fatal instanceof Error error) {
             throw error; // after the outcome is recorded: the caller is answered, the thread dies as it should
         }
+    }
+
+    private static boolean causedByInterrupt(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The caps a call takes after its locks, in order: its turn's, then its integration's. */

@@ -35,11 +35,11 @@ import java.util.function.Supplier;
  * are spent when requests are really made) → the tool, under its own timeout → an outcome, or another attempt (retry
  * with backoff, or re-queue after an upstream 429) → locks and slots released.
  *
- * <p>Tools run only on the executor's threads, never on a thread that awaits the turn (the one that called the AI
- * service, or LangChain4j's): a budget is a promise that the turn returns on time even when a tool ignores its
- * interrupt, and a thread inside such a tool could not return. The hand-off that costs is kept small instead:
- * the thread that plans submits the ready calls itself, and a budget is a place in a shared line rather than a
- * timer task ({@link TurnDeadlines}).
+ * <p>With a budget, tools run only on the executor's threads, never on a thread that awaits the turn (the one that
+ * called the AI service, or LangChain4j's): a budget is a promise that the turn returns on time even when a tool
+ * ignores its interrupt, and a thread inside such a tool could not return. The hand-off that costs is kept small
+ * instead: the thread that plans submits the ready calls, a budget is a place in a shared line, not a timer task
+ * ({@link TurnDeadlines}), and without a budget the thread that starts the turn runs a call itself ({@link CallerSlot}).
  *
  * <p>The timer is shared by every turn in the JVM, so only the library's own short steps run on it: when it ends a
  * turn (the budget), {@link #whenDone()} is completed on the tool executor, and listeners waiting on it never

@@ -33,6 +33,7 @@ public final class TurnScheduler {
     private final List<ContextPropagator> propagators;
     private final AtomicInteger abandoned = new AtomicInteger();
     private final IntConsumer onAbandonedChange;
+    private final boolean callerRuns;
 
     /**
      * @param executor runs tools, one task per call that may start now; it must not run tasks on the submitting thread
@@ -46,6 +47,24 @@ public final class TurnScheduler {
      */
     public TurnScheduler(Executor executor, ResourceLocks locks, CallGate gate, Ticker ticker,
             ScheduledExecutorService timer, List<ContextPropagator> propagators, IntConsumer onAbandonedChange) {
+        this(executor, locks, gate, ticker, timer, propagators, onAbandonedChange, false);
+    }
+
+    /**
+     * @param executor runs tools, one task per call that may start now; it must not run tasks on the submitting thread
+     * @param locks resource key locks shared by all turns
+     * @param gate applies concurrency caps and rate limits
+     * @param ticker the time source
+     * @param timer fires turn budgets
+     * @param propagators carry context to tool threads, applied in order
+     * @param onAbandonedChange told the number of abandoned calls each time it changes
+     * @param callerRuns whether a thread that starts a turn with no budget may run one call of it itself, through an
+     *     open {@link CallerSlot} (only for the library's own executor: a user's may do more around a task)
+     */
+    public TurnScheduler(Executor executor, ResourceLocks locks, CallGate gate, Ticker ticker,
+            ScheduledExecutorService timer, List<ContextPropagator> propagators, IntConsumer onAbandonedChange,
+            boolean callerRuns) {
+        this.callerRuns = callerRuns;
         this.onAbandonedChange = Objects.requireNonNull(onAbandonedChange, "onAbandonedChange");
         this.executor = Objects.requireNonNull(executor, "executor");
         this.locks = Objects.requireNonNull(locks, "locks");
@@ -148,6 +167,11 @@ public final class TurnScheduler {
 
     public Executor executor() {
         return executor;
+    }
+
+    /** @return whether a thread that starts a turn without a budget may run one of its calls ({@link CallerSlot}) */
+    public boolean callerRuns() {
+        return callerRuns;
     }
 
     ResourceLocks locks() {

@@ -1,0 +1,86 @@
+package io.github.parallel4j.internal.schedule;
+
+/**
+ * The one call that the thread starting a turn may run itself, instead of handing it to a tool thread and then
+ * parking until that thread hands the outcome back: one thread less per turn and no hop there and back, which is
+ * all of a one-call turn's overhead on a machine where waking a thread is dear.
+ *
+ * <p>Only where nothing is promised that a thread inside a tool would break: a turn without a budget, a call without
+ * its own timeout (either is a promise that the outcome comes on time even when a tool ignores its interrupt, and a
+ * thread inside such a tool could not return), on the library's own executor (a user's executor may do more around a
+ * task than run it), and never on a thread that streams (a streamed call must not hold up the stream). Every other
+ * call still goes to a tool thread at once.
+ *
+ * <p>Use: {@link #open()} on the thread that may start a turn, before it plans; while it is open, the first call that
+ * turn admits on this thread is held here instead of being submitted ({@link #offer}); then, once the turn is started
+ * and registered, {@link #runHere()} runs it on this thread, or, should starting fail part way, {@link #handOff()}
+ * submits it after all, so that a held call is never lost. Confined to its thread: no other thread sees it.
+ */
+public final class CallerSlot {
+
+    private static final ThreadLocal<CallerSlot> OPEN = new ThreadLocal<>();
+
+    private Attempt held;
+
+    private CallerSlot() {}
+
+    /**
+     * Opens this thread's slot.
+     *
+     * @return the slot, to run or hand off; {@code null} when this thread has one open already (it stays the one)
+     */
+    public static CallerSlot open() {
+        if (OPEN.get() != null) {
+            return null;
+        }
+        CallerSlot slot = new CallerSlot();
+        OPEN.set(slot);
+        return slot;
+    }
+
+    /**
+     * Holds an attempt for the current thread to run, if it has an open slot that holds nothing yet.
+     *
+     * @return whether it is held (and must not be submitted)
+     */
+    static boolean offer(Attempt attempt) {
+        CallerSlot slot = OPEN.get();
+        if (slot == null || slot.held != null) {
+            return false;
+        }
+        slot.held = attempt;
+        return true;
+    }
+
+    /**
+     * Closes the slot and runs the call it holds, if any, on this thread: its turn's context installed, its tool
+     * under the turn's locks and slots, its outcome recorded as a tool thread's would be. A call the turn closed
+     * meanwhile ends at once, without running. When the tool stopped because this thread was interrupted by someone
+     * other than the library (the AI service's caller cancelling), the interrupt is kept on the thread, so that the
+     * wait for the outcomes that follows sees it and cancels the invocation as it would have had the thread been
+     * waiting all along.
+     */
+    public void runHere() {
+        Attempt attempt = close();
+        if (attempt != null) {
+            attempt.runOnCaller();
+        }
+    }
+
+    /** Closes the slot and submits the call it holds, if any, to the tool executor, as if it had never been held. */
+    public void handOff() {
+        Attempt attempt = close();
+        if (attempt != null) {
+            attempt.submitAfterAll();
+        }
+    }
+
+    private Attempt close() {
+        if (OPEN.get() == this) {
+            OPEN.remove();
+        }
+        Attempt attempt = held;
+        held = null;
+        return attempt;
+    }
+}
