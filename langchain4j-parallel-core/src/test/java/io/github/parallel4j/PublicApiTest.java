@@ -122,6 +122,21 @@ class PublicApiTest {
     }
 
     @Test
+    void should_mark_every_public_internal_type_internal_when_scanning_the_internal_packages() throws Exception {
+        Set<String> unmarked = new TreeSet<>();
+        for (String name : publicTypes()) {
+            if (name.startsWith(INTERNAL) && !name.contains("$")) {
+                Class<?> type = Class.forName(name, false, getClass().getClassLoader());
+                if (!type.isAnnotationPresent(io.github.parallel4j.internal.Internal.class)) {
+                    unmarked.add(name);
+                }
+            }
+        }
+
+        assertThat(unmarked).as("public types under " + INTERNAL + " without @Internal").isEmpty();
+    }
+
+    @Test
     void should_expose_no_internal_type_when_walking_the_api_signatures() throws Exception {
         Set<String> exposed = new TreeSet<>();
         for (String name : API) {

@@ -7,6 +7,7 @@ import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.tool.AiServiceTool;
 import dev.langchain4j.service.tool.ToolProvider;
 import io.github.parallel4j.ParallelToolsConfig;
+import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.internal.observe.KeptResults;
 import io.github.parallel4j.internal.schedule.TurnScheduler;
 import io.github.parallel4j.policy.ToolPolicy;
@@ -24,6 +25,7 @@ import java.util.WeakHashMap;
  *
  * <p>Thread-safe.
  */
+@Internal
 public final class Installations {
 
     /** The most cached reads kept, over every installation. */

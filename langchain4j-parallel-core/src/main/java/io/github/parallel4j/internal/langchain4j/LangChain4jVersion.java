@@ -1,5 +1,6 @@
 package io.github.parallel4j.internal.langchain4j;
 
+import io.github.parallel4j.internal.Internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import java.util.Properties;
  * check; users see only its {@link IllegalStateException}. Thread-safe; the check runs once per class loader and its
  * result is kept.
  */
+@Internal
 public final class LangChain4jVersion {
 
     /** The oldest LangChain4j release this library compiles and passes its tests against (CI's matrix runs it). */

@@ -1,10 +1,12 @@
 package io.github.parallel4j.internal.langchain4j;
 
+import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.policy.ToolPolicy;
 
 /**
  * What the model is told about scheduling, so that it batches reads and emits dependent calls in one message.
  */
+@Internal
 public final class ModelGuidance {
 
     /**

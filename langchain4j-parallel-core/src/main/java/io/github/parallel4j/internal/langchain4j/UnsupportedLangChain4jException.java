@@ -1,5 +1,7 @@
 package io.github.parallel4j.internal.langchain4j;
 
+import io.github.parallel4j.internal.Internal;
+
 /**
  * Thrown at start-up (by {@code ParallelTools.builder()} and by the Spring Boot starter) when the LangChain4j on
  * the class path is older than the oldest version this library supports, instead of a {@code NoClassDefFoundError}
@@ -26,6 +28,7 @@ package io.github.parallel4j.internal.langchain4j;
  * <p>Internal: to users it is an {@link IllegalStateException} with that message; it is a type of its own only so
  * that the Spring Boot starter's failure analyzer can recognise it and read its parts.
  */
+@Internal
 public final class UnsupportedLangChain4jException extends IllegalStateException {
 
     private static final long serialVersionUID = 1L;

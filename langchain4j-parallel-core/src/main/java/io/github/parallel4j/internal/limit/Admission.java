@@ -2,6 +2,7 @@ package io.github.parallel4j.internal.limit;
 
 import io.github.parallel4j.CallReport.HeldBy;
 import io.github.parallel4j.Ticker;
+import io.github.parallel4j.internal.Internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -31,6 +32,7 @@ import java.util.function.UnaryOperator;
  * which calls {@link #waiting} and {@link #left}); the liveness check it is given may take the caller's monitor
  * while it is held, so the caller never calls into an admission while holding its own.
  */
+@Internal
 public final class Admission implements ResourceLocks.LineWatch {
 
     private final BooleanSupplier live;

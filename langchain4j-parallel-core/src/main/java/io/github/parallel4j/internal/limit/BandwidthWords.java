@@ -1,6 +1,7 @@
 package io.github.parallel4j.internal.limit;
 
 import io.github.bucket4j.Bandwidth;
+import io.github.parallel4j.internal.Internal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.stream.Collectors;
  * start), and what differs from that for any other: "5 per PT1S, up to 10 at once, refilled all at once each
  * period, starts with 0, id 'burst'".
  */
+@Internal
 public final class BandwidthWords {
 
     private BandwidthWords() {}

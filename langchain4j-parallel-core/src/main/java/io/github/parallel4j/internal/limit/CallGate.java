@@ -2,6 +2,7 @@ package io.github.parallel4j.internal.limit;
 
 import io.github.parallel4j.CallReport.HeldBy;
 import io.github.parallel4j.Ticker;
+import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.internal.plan.PlannedCall;
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.SortedMap;
  * Applies limits to calls: the concurrency slots a call must hold while it runs, and the pacing (rate permits,
  * pauses after an upstream 429) it must pass just before it starts. Nothing here blocks a thread.
  */
+@Internal
 public interface CallGate {
 
     /** A gate with no limits. */

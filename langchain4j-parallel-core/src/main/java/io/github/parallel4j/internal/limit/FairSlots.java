@@ -1,6 +1,7 @@
 package io.github.parallel4j.internal.limit;
 
 import io.github.parallel4j.CallReport.HeldBy;
+import io.github.parallel4j.internal.Internal;
 import java.util.ArrayDeque;
 import java.util.function.BooleanSupplier;
 
@@ -14,6 +15,7 @@ import java.util.function.BooleanSupplier;
  * is free at once); callbacks must be short (they submit a task) and must not throw. Thread-safe; no lock is held
  * while a callback runs.
  */
+@Internal
 public final class FairSlots {
 
     private final int capacity;

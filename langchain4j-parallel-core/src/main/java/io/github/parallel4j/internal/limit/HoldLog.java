@@ -1,6 +1,7 @@
 package io.github.parallel4j.internal.limit;
 
 import io.github.parallel4j.CallReport.HeldBy;
+import io.github.parallel4j.internal.Internal;
 
 /**
  * Where the steps of a call's way to a thread write down what held it back, as each step lets it through: the lock's
@@ -10,6 +11,7 @@ import io.github.parallel4j.CallReport.HeldBy;
  * <p>Internal: public only so that the scheduler's package can implement it. Implementations are thread-safe and
  * take no lock but their own (steps may call them holding a lock table's monitor).
  */
+@Internal
 public interface HoldLog {
 
     /** Writes nothing. */

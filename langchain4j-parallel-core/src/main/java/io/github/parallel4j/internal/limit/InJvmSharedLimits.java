@@ -7,6 +7,7 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.local.LocalBucketBuilder;
 import io.github.parallel4j.SharedLimits;
+import io.github.parallel4j.internal.Internal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Internal: public only so that {@link SharedLimits#inJvm()} can make one. Thread-safe.
  */
+@Internal
 public final class InJvmSharedLimits implements SharedLimits {
 
     /** Ends waits for a permit or a lock that last longer than asked; a daemon thread made on first use. */

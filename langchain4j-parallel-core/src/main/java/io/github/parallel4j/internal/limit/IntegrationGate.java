@@ -15,6 +15,7 @@ import io.github.bucket4j.local.LocalBucketBuilder;
 import io.github.parallel4j.CallReport.HeldBy;
 import io.github.parallel4j.IntegrationLimits;
 import io.github.parallel4j.Ticker;
+import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.internal.plan.PlannedCall;
 import io.github.parallel4j.internal.policy.Durations;
 import java.time.Duration;
@@ -48,6 +49,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Time comes from the {@link Ticker} and waits go through a {@link Sleeper}, so tests can run on a fake clock.
  * Thread-safe; one gate serves every turn of a {@code ParallelTools}.
  */
+@Internal
 public final class IntegrationGate implements CallGate {
 
     /** Waits for a number of nanoseconds; the real one parks the thread. */

@@ -1,6 +1,7 @@
 package io.github.parallel4j.internal.limit;
 
 import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.internal.Internal;
 
 /**
  * Thrown by a {@link CallGate} when a call cannot get what its limits require in time: no rate permit before the
@@ -9,6 +10,7 @@ import io.github.parallel4j.ErrorCode;
  * answers the call with {@link #code()} ({@code RATE_LIMITED}, {@code LIMITS_UNAVAILABLE}) and this message, which
  * is written for the model.
  */
+@Internal
 public final class LimitRefusal extends Exception {
 
     private static final long serialVersionUID = 1L;

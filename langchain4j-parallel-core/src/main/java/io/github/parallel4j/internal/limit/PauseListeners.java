@@ -1,5 +1,6 @@
 package io.github.parallel4j.internal.limit;
 
+import io.github.parallel4j.internal.Internal;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Internal: public so that backends in other modules can use it. Thread-safe.
  */
+@Internal
 public final class PauseListeners {
 
     private static final Logger log = LoggerFactory.getLogger(PauseListeners.class);

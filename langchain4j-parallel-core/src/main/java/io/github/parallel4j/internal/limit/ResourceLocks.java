@@ -1,5 +1,6 @@
 package io.github.parallel4j.internal.limit;
 
+import io.github.parallel4j.internal.Internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
@@ -30,6 +31,7 @@ import java.util.function.BooleanSupplier;
  * a withdrawal that holds it sees the request either still in line or already moved on. Grant callbacks run after
  * every lock is let go, on the thread that made the grant possible (the requester, or the one releasing).
  */
+@Internal
 public final class ResourceLocks {
 
     private static final VarHandle PLACED;

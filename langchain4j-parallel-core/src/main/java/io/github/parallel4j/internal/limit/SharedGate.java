@@ -3,6 +3,7 @@ package io.github.parallel4j.internal.limit;
 import io.github.parallel4j.IntegrationLimits;
 import io.github.parallel4j.SharedLimits;
 import io.github.parallel4j.Ticker;
+import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.internal.plan.PlannedCall;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.WeakHashMap;
  *
  * <p>Internal: public only so that {@code ParallelTools} can make one. Thread-safe.
  */
+@Internal
 public final class SharedGate implements CallGate {
 
     private final IntegrationGate local;

@@ -4,6 +4,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.SharedLimits;
 import io.github.parallel4j.Ticker;
+import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.internal.policy.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * after it (a grant the backend made meanwhile) is given back at once. Thread-safe; guarded by its own monitor,
  * which is never held while calling out.
  */
+@Internal
 public final class SharedHold {
 
     private static final Logger log = LoggerFactory.getLogger(SharedLimits.class);

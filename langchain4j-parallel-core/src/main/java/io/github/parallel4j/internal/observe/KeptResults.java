@@ -3,6 +3,7 @@ package io.github.parallel4j.internal.observe;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.parallel4j.Ticker;
+import io.github.parallel4j.internal.Internal;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,6 +17,7 @@ import java.util.Optional;
  * <p>Bounded by total characters and by time since kept (Caffeine: least recently used first when over weight).
  * Thread-safe.
  */
+@Internal
 public final class KeptResults {
 
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -3,6 +3,7 @@ package io.github.parallel4j.internal.observe;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.model.TokenCountEstimator;
 import io.github.parallel4j.ParallelToolsConfig;
+import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.internal.plan.PlannedCall;
 import io.github.parallel4j.internal.schedule.CallOutcome;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.List;
  *
  * <p>Thread-safe: it holds settings only; the kept results are thread-safe themselves.
  */
+@Internal
 public final class ObservationLimits {
 
     /** Rounds of narrowing to the token limit: the ratio of characters to tokens settles in one or two. */

@@ -3,6 +3,7 @@ package io.github.parallel4j.internal.observe;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.ParallelToolsConfig;
+import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.internal.schedule.CallOutcome;
 
 /**
@@ -27,6 +28,7 @@ import io.github.parallel4j.internal.schedule.CallOutcome;
  *
  * <p>Immutable and thread-safe.
  */
+@Internal
 public final class ObservationWriter {
 
     /** The least an observation may be cut to: {@link ParallelToolsConfig#MIN_OBSERVATION_CHARS}. */

@@ -3,6 +3,7 @@ package io.github.parallel4j.internal.observe;
 import io.github.parallel4j.CallReport;
 import io.github.parallel4j.TurnObserver;
 import io.github.parallel4j.TurnReport;
+import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.internal.plan.Plan;
 import io.github.parallel4j.internal.plan.PlannedCall;
 import io.github.parallel4j.internal.policy.ResourceKey;
@@ -18,6 +19,7 @@ import java.util.function.IntToLongFunction;
  * when it ends, so that users read turns without seeing the planner's and the scheduler's types, which stay free to
  * change.
  */
+@Internal
 public final class TurnReports {
 
     private TurnReports() {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.internal.policy.CanonicalJson;
 import java.util.function.Predicate;
 
@@ -12,6 +13,7 @@ import java.util.function.Predicate;
  * values the tool will receive, which fill resource keys and decide which reads are the same read. The library
  * reads them as LangChain4j's tool executor does; {@link #JSON} is a plain reader for planning without it.
  */
+@Internal
 public interface ArgumentReader {
 
     /**

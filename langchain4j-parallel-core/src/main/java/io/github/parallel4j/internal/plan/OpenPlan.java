@@ -1,6 +1,7 @@
 package io.github.parallel4j.internal.plan;
 
 import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.internal.plan.PlannedCall.Kind;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -33,6 +34,7 @@ import java.util.stream.Collectors;
  * as the scheduler reads them, by the time the call can become ready (a call that waits for a later one learns of that
  * edge in the same {@link #add} that tells the scheduler).
  */
+@Internal
 public final class OpenPlan {
 
     /**

@@ -1,6 +1,7 @@
 package io.github.parallel4j.internal.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.parallel4j.internal.Internal;
 
 /**
  * A call's arguments as read from the model's text: either a JSON object, or the exception that reading them
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param value the arguments, a JSON object; null when reading failed
  * @param failure why reading failed; null when it did not
  */
+@Internal
 public record ParsedArguments(JsonNode value, Exception failure) {
 
     public ParsedArguments {

@@ -1,5 +1,6 @@
 package io.github.parallel4j.internal.plan;
 
+import io.github.parallel4j.internal.Internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.Optional;
  *
  * <p>Immutable and thread-safe.
  */
+@Internal
 public final class Plan {
 
     private final List<PlannedCall> calls;

@@ -2,6 +2,7 @@ package io.github.parallel4j.internal.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.internal.policy.ResourceKey;
 import io.github.parallel4j.internal.policy.ResourceKeyTemplate;
 import io.github.parallel4j.policy.ToolPolicy;
@@ -16,6 +17,7 @@ import java.util.function.Predicate;
  *
  * <p>Immutable once the plan is built.
  */
+@Internal
 public final class PlannedCall {
 
     /** What the scheduler does with a call. */

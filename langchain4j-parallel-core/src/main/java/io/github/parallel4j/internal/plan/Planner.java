@@ -2,6 +2,7 @@ package io.github.parallel4j.internal.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.internal.plan.PlannedCall.Kind;
 import io.github.parallel4j.internal.policy.ResourceKey;
 import io.github.parallel4j.internal.policy.ResourceKeyTemplate;
@@ -30,6 +31,7 @@ import java.util.function.Predicate;
  * <p>Stateless and thread-safe; {@link #plan} is linear in the number of calls and references, except for
  * resource keys that depend on another call's output.
  */
+@Internal
 public final class Planner {
 
     /** What a call to a tool the planner has no policy for becomes. */

@@ -1,6 +1,7 @@
 package io.github.parallel4j.internal.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.parallel4j.internal.Internal;
 import java.util.List;
 
 /**
@@ -11,6 +12,7 @@ import java.util.List;
  * @param path the fields ({@code String}) and indexes ({@code Integer}) to walk, empty for the whole output
  * @param text the reference as the model wrote it
  */
+@Internal
 public record Reference(String callId, List<Object> path, String text) {
 
     public Reference {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.parallel4j.internal.Internal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -33,6 +34,7 @@ import java.util.regex.Pattern;
  * longer string only the braced form counts) and an index beyond any array ({@code [99999999999]}) are refused,
  * never passed on as literal text. A field name with other characters (a space, a dot) cannot be written.
  */
+@Internal
 public final class References {
 
     private static final String ID = "([A-Za-z_][A-Za-z0-9_-]*)";

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.parallel4j.internal.Internal;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -16,6 +17,7 @@ import java.util.Map;
  * fields are taken in name order, and everything else (strings included, taken exactly as written) is left as
  * it is. Internal: not part of the public API.
  */
+@Internal
 public final class CanonicalJson {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);

@@ -1,5 +1,6 @@
 package io.github.parallel4j.internal.policy;
 
+import io.github.parallel4j.internal.Internal;
 import java.time.Duration;
 
 /**
@@ -13,6 +14,7 @@ import java.time.Duration;
  * names the setting. Values that arrive while running (a retry-after from an upstream) are saturated by
  * {@link #nanos} and {@link #deadline}, and the caller decides what an absurdly long wait means.
  */
+@Internal
 public final class Durations {
 
     /** The longest duration a nanosecond clock can hold: about 292 years. */

@@ -1,5 +1,6 @@
 package io.github.parallel4j.internal.policy;
 
+import io.github.parallel4j.internal.Internal;
 import java.util.Objects;
 
 /**
@@ -13,6 +14,7 @@ import java.util.Objects;
  * @param text the key, or its known prefix when {@code open}
  * @param open whether only the prefix is known
  */
+@Internal
 public record ResourceKey(String text, boolean open) {
 
     public ResourceKey {

@@ -3,6 +3,7 @@ package io.github.parallel4j.internal.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.parallel4j.internal.Internal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,6 +25,7 @@ import java.util.function.Predicate;
  * {@code "{a}:{b}"}, a=x:y, b=z gives {@code x%3Ay:z} and a=x, b=y:z gives {@code x:y%3Az}. For the same reason two parameters may not touch
  * ({@code "{a}{b}"} is refused). Braces cannot be escaped: a template is a key name, not free text.
  */
+@Internal
 public final class ResourceKeyTemplate {
 
     /**

@@ -1,12 +1,14 @@
 package io.github.parallel4j.internal.schedule;
 
 import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.internal.Internal;
 import java.util.Objects;
 
 /**
  * Thrown by a {@link CallRunner} to end a call with a specific {@link ErrorCode} and a
  * message meant for the model.
  */
+@Internal
 public final class CallFailure extends Exception {
 
     /** @serial the error code */

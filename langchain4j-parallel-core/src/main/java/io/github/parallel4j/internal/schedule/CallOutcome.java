@@ -3,6 +3,7 @@ package io.github.parallel4j.internal.schedule;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.parallel4j.CallReport.HeldBy;
 import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.internal.plan.PlannedCall;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,7 @@ import java.util.Optional;
  *     nothing did
  * @param heldOn what of each step held it, where the step has a name
  */
+@Internal
 public record CallOutcome(
         PlannedCall call,
         boolean ok,

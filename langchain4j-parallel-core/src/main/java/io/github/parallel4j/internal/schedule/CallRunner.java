@@ -1,6 +1,7 @@
 package io.github.parallel4j.internal.schedule;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.internal.plan.PlannedCall;
 
 /**
@@ -11,6 +12,7 @@ import io.github.parallel4j.internal.plan.PlannedCall;
  * own.
  */
 @FunctionalInterface
+@Internal
 public interface CallRunner {
 
     /**

@@ -1,5 +1,7 @@
 package io.github.parallel4j.internal.schedule;
 
+import io.github.parallel4j.internal.Internal;
+
 /**
  * The one call that the thread starting a turn may run itself, instead of handing it to a tool thread and then
  * parking until that thread hands the outcome back: one thread less per turn and no hop there and back, which is
@@ -16,6 +18,7 @@ package io.github.parallel4j.internal.schedule;
  * and registered, {@link #runHere()} runs it on this thread, or, should starting fail part way, {@link #handOff()}
  * submits it after all, so that a held call is never lost. Confined to its thread: no other thread sees it.
  */
+@Internal
 public final class CallerSlot {
 
     private static final ThreadLocal<CallerSlot> OPEN = new ThreadLocal<>();

@@ -1,5 +1,6 @@
 package io.github.parallel4j.internal.schedule;
 
+import io.github.parallel4j.internal.Internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * captured for fail ({@code TOOL_ERROR}) instead of the failure escaping on the thread that captured it (a stream's
  * thread, inside LangChain4j's handler). Immutable and thread-safe: installed concurrently from several threads.
  */
+@Internal
 public final class CapturedContext {
 
     private static final Logger log = LoggerFactory.getLogger(CapturedContext.class);

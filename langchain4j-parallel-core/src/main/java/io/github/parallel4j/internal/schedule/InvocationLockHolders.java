@@ -1,5 +1,6 @@
 package io.github.parallel4j.internal.schedule;
 
+import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.internal.limit.ResourceLocks;
 
 /**
@@ -9,6 +10,7 @@ import io.github.parallel4j.internal.limit.ResourceLocks;
  * takes the lock as an entry in {@link ResourceLocks} (holding no thread), not through the {@code ReadWriteLock}
  * methods, and tells a lock that implements this interface instead.
  */
+@Internal
 public interface InvocationLockHolders {
 
     /** A call starts waiting for the lock. */

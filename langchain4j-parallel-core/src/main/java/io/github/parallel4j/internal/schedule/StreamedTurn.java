@@ -1,6 +1,7 @@
 package io.github.parallel4j.internal.schedule;
 
 import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.internal.plan.OpenPlan;
 import io.github.parallel4j.internal.plan.Plan;
 import io.github.parallel4j.internal.plan.PlannedCall;
@@ -19,6 +20,7 @@ import java.util.function.Supplier;
  * run; it is not one of the outcomes {@link #whenDone()} reports. Thread-safe, as {@link TurnRun}; arrivals are
  * expected one at a time, in the open plan's order.
  */
+@Internal
 public final class StreamedTurn extends TurnRun {
 
     StreamedTurn(Plan empty, CallRunner runner, TurnScheduler scheduler, TurnOptions options,

@@ -1,6 +1,7 @@
 package io.github.parallel4j.internal.schedule;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.parallel4j.internal.Internal;
 import java.util.Objects;
 
 /**
@@ -10,6 +11,7 @@ import java.util.Objects;
  * @param value the result as JSON; a text node for plain text
  * @param attachment the framework's result (such as LangChain4j's {@code ToolExecutionResult}), or null
  */
+@Internal
 public record ToolOutput(JsonNode value, Object attachment) {
 
     public ToolOutput {

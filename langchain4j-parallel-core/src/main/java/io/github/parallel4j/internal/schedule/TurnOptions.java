@@ -1,5 +1,6 @@
 package io.github.parallel4j.internal.schedule;
 
+import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.internal.policy.Durations;
 import java.time.Duration;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -20,6 +21,7 @@ import java.util.concurrent.locks.ReadWriteLock;
  * @param maxRetryAfter the longest retry-after of an upstream that is waited for; a longer one answers the call
  *     {@code RATE_LIMITED} at once and pauses its integration for this long only
  */
+@Internal
 public record TurnOptions(Duration budget, ReadWriteLock invocationLock, String key, int maxConcurrent, int maxRetries,
         int rateLimitRetries, Object rateLimitKey, Duration maxRetryAfter) {
 

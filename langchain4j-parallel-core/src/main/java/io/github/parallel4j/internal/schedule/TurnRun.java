@@ -3,6 +3,7 @@ package io.github.parallel4j.internal.schedule;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.parallel4j.CallReport.HeldBy;
 import io.github.parallel4j.ErrorCode;
+import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.internal.limit.Admission;
 import io.github.parallel4j.internal.limit.FairSlots;
 import io.github.parallel4j.internal.limit.LimitRefusal;
@@ -20,7 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
 
 /**
  * One turn being run: every call of a {@link Plan} starts the moment the calls it waits for have finished (an
@@ -57,6 +57,7 @@ import java.util.function.Supplier;
  * object's monitor, and no lock of another object is ever taken while holding it (what a call holds on its way to
  * a thread keeps its own monitor: {@link Admission}).
  */
+@Internal
 public class TurnRun {
 
     /** Replaced as a streamed message's calls arrive: every call's plan is the latest one. */
@@ -179,9 +180,7 @@ public class TurnRun {
         }
     }
 
-    /**
-     * Cancels the turn ({@code reason} for the model): unfinished calls get {@code CANCELLED}, running tools are
-     * interrupted, nothing starts. */
+    /** Cancels the turn ({@code reason} for the model): unfinished calls get CANCELLED, tools are interrupted. */
     public void cancel(String reason) {
         close(ErrorCode.CANCELLED, reason);
     }

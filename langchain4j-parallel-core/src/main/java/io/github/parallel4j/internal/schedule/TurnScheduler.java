@@ -2,6 +2,7 @@ package io.github.parallel4j.internal.schedule;
 
 import io.github.parallel4j.ContextPropagator;
 import io.github.parallel4j.Ticker;
+import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.internal.limit.CallGate;
 import io.github.parallel4j.internal.limit.ResourceLocks;
 import io.github.parallel4j.internal.plan.Plan;
@@ -22,6 +23,7 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safe; one scheduler serves every turn of a {@code ParallelTools}.
  */
+@Internal
 public final class TurnScheduler {
 
     private final Executor executor;
