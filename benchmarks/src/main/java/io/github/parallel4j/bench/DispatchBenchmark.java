@@ -5,6 +5,7 @@ import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.service.AiServices;
 import io.github.parallel4j.ParallelTools;
 import io.github.parallel4j.annotation.ParallelSafe;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The library's own cost: one full AI-service turn (a scripted model asks for {@code calls} no-op tool calls,
  * then answers) through {@code ParallelTools.install(AiServices...)}, against the same turn through plain
- * LangChain4j (sequential). The overhead per call is (library − plain) / calls; the report computes it.
+ * LangChain4j (sequential), and through the library without a turn budget (whose starting thread runs a call
+ * itself). The overhead per call is (library − plain) / calls; the report computes it.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,6 +42,7 @@ public class DispatchBenchmark {
     private Assistant plain;
     private Assistant concurrent;
     private Assistant library;
+    private Assistant libraryWithoutBudget;
 
     /** Two read-only tools that return their argument. */
     public static final class NoOpTools {
@@ -72,6 +75,10 @@ public class DispatchBenchmark {
         library = ParallelTools.builder().maxBatchSize(Math.max(64, calls)).build()
                 .install(AiServices.builder(Assistant.class), new NoOpTools())
                 .chatModel(new TurnModel(text -> batch, false)).build();
+        // The same without a turn budget: the thread that starts the turn runs one of its calls itself.
+        libraryWithoutBudget = ParallelTools.builder().maxBatchSize(Math.max(64, calls)).turnTimeout(Duration.ZERO)
+                .build().install(AiServices.builder(Assistant.class), new NoOpTools())
+                .chatModel(new TurnModel(text -> batch, false)).build();
     }
 
     /** @return the answer of a turn through plain LangChain4j */
@@ -90,5 +97,11 @@ public class DispatchBenchmark {
     @Benchmark
     public String library() {
         return library.chat("go");
+    }
+
+    /** @return the answer of a turn through the library with {@code turnTimeout(Duration.ZERO)} */
+    @Benchmark
+    public String libraryWithoutBudget() {
+        return libraryWithoutBudget.chat("go");
     }
 }

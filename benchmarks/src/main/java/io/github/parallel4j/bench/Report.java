@@ -119,18 +119,26 @@ final class Report {
         }
         s.append("\nOne full AI-service turn (scripted model, no-op tools), plain LangChain4j (sequential) against "
                 + "`ParallelTools.install`; overhead per call = (library − plain) / calls:\n\n");
-        s.append("| calls | plain LangChain4j | langchain4j-parallel | overhead per turn | overhead per call |\n"
-                + "| ---: | ---: | ---: | ---: | ---: |\n");
+        s.append("| calls | plain LangChain4j | langchain4j-parallel | overhead per turn | overhead per call "
+                + "| without a budget | its overhead per turn |\n"
+                + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (String calls : AllocationTable.SIZES) {
             Optional<JmhResults.Entry> plain = jmh.find("DispatchBenchmark.plainLangChain4j", calls);
             Optional<JmhResults.Entry> library = jmh.find("DispatchBenchmark.library", calls);
+            Optional<JmhResults.Entry> unbudgeted = jmh.find("DispatchBenchmark.libraryWithoutBudget", calls);
             if (plain.isPresent() && library.isPresent()) {
                 double overhead = library.get().score() - plain.get().score();
                 s.append("| ").append(calls).append(" | ").append(scoreWithError(plain.get())).append(" | ")
                         .append(scoreWithError(library.get())).append(" | ").append(micros(overhead)).append(" | ")
-                        .append(micros(overhead / Integer.parseInt(calls))).append(" |\n");
+                        .append(micros(overhead / Integer.parseInt(calls))).append(" | ")
+                        .append(unbudgeted.map(Report::scoreWithError).orElse("–")).append(" | ")
+                        .append(micros(unbudgeted.map(e -> e.score() - plain.get().score()).orElse(Double.NaN)))
+                        .append(" |\n");
             }
         }
+        s.append("\nWithout a budget (`turnTimeout(Duration.ZERO)`), the thread that starts the turn runs one call "
+                + "itself instead of handing it to a tool thread and parking; with one (the default, 60 s) every call "
+                + "runs on a tool thread, so that the turn returns on time even when a tool ignores its interrupt.\n");
         s.append('\n').append(AllocationTable.markdown(jmh));
     }
 
@@ -361,10 +369,15 @@ final class Report {
                 overheads.add(micros(perCall) + " at " + calls + (calls.equals("1") ? " call" : " calls"));
                 if (calls.equals("1") ? perCall > 15 : perCall >= 50) {
                     overheadMet = false;
-                    misses.add(String.format(Locale.ROOT, "Overhead: %.0f µs per call in a turn of %s call(s); the "
-                            + "turn pays once for handing its calls to tool threads and for arming the turn budget's "
-                            + "timer (needed so a turn returns on time even when a tool ignores interrupts); with "
-                            + "more calls that cost is shared.", perCall, calls));
+                    Optional<JmhResults.Entry> unbudgeted = jmh.find("DispatchBenchmark.libraryWithoutBudget",
+                            calls);
+                    misses.add(String.format(Locale.ROOT, "Overhead: %.0f µs per call in a turn of %s call(s), with "
+                            + "the default budget; a turn with a budget pays once for handing its calls to tool "
+                            + "threads and waking its caller when they end (needed so a turn returns on time even "
+                            + "when a tool ignores interrupts); with more calls that cost is shared.%s", perCall,
+                            calls, unbudgeted.map(e -> String.format(Locale.ROOT, " Without a budget, whose caller "
+                            + "runs a call itself: %.0f µs per call.", (e.score() - plain.get().score())
+                            / Integer.parseInt(calls))).orElse("")));
                 }
             }
         }
