@@ -23,7 +23,12 @@ enum Contender {
      */
     LIBRARY("langchain4j-parallel (defaults)"),
     /** This library tuned: the harness's unbounded tool pool and a two-minute budget on top of the defaults. */
-    LIBRARY_TUNED("langchain4j-parallel (tuned: unbounded pool, 2 min budget)");
+    LIBRARY_TUNED("langchain4j-parallel (tuned: unbounded pool, 2 min budget)"),
+    /**
+     * This library with its defaults but no turn budget ({@code turnTimeout(Duration.ZERO)}): the thread that starts
+     * a turn runs one of its calls itself, on top of the default executor.
+     */
+    LIBRARY_NO_BUDGET("langchain4j-parallel (defaults, no budget)");
 
     final String label;
 
@@ -47,20 +52,22 @@ enum Contender {
                     .chatModel(model).build();
             case STAGED_WAVES -> new StagedWaves(SimulatedTools.policies(), pool)
                     .install(AiServices.builder(Assistant.class), tools).chatModel(model).build();
-            case LIBRARY, LIBRARY_TUNED -> library(workload, pool, this == LIBRARY_TUNED)
+            case LIBRARY, LIBRARY_TUNED, LIBRARY_NO_BUDGET -> library(workload, pool, this)
                     .install(AiServices.builder(Assistant.class), tools).chatModel(model).build();
         };
     }
 
-    /** @return whether this is the library, default or tuned */
+    /** @return whether this is the library, however configured */
     boolean isLibrary() {
-        return this == LIBRARY || this == LIBRARY_TUNED;
+        return this == LIBRARY || this == LIBRARY_TUNED || this == LIBRARY_NO_BUDGET;
     }
 
-    private static ParallelTools library(Workload workload, ExecutorService pool, boolean tuned) {
+    private static ParallelTools library(Workload workload, ExecutorService pool, Contender which) {
         ParallelToolsBuilder<ParallelTools> builder = ParallelTools.builder();
-        if (tuned) {
+        if (which == LIBRARY_TUNED) {
             builder.turnTimeout(Duration.ofMinutes(2)).executor(pool);
+        } else if (which == LIBRARY_NO_BUDGET) {
+            builder.turnTimeout(Duration.ZERO);
         }
         for (Map.Entry<String, Integer> cap : workload.caps().entrySet()) {
             builder.integration(cap.getKey(), IntegrationLimits.builder().maxConcurrent(cap.getValue()).build());

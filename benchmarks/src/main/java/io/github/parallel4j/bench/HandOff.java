@@ -11,6 +11,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.service.AiServices;
 import io.github.parallel4j.ParallelTools;
 import io.github.parallel4j.annotation.ParallelSafe;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,7 +38,8 @@ final class HandOff {
     static final int[] SIZES = {1, 8, 64};
 
     /** The contenders probed, with the library at its defaults. */
-    static final List<Contender> CONTENDERS = List.of(Contender.SEQUENTIAL, Contender.CONCURRENT, Contender.LIBRARY);
+    static final List<Contender> CONTENDERS = List.of(Contender.SEQUENTIAL, Contender.CONCURRENT, Contender.LIBRARY,
+            Contender.LIBRARY_NO_BUDGET);
 
     /**
      * The p50s of one contender at one batch size, in ms.
@@ -163,6 +165,8 @@ final class HandOff {
                     .chatModel(model).build();
             case LIBRARY -> ParallelTools.builder().build().install(AiServices.builder(Assistant.class), tools)
                     .chatModel(model).build();
+            case LIBRARY_NO_BUDGET -> ParallelTools.builder().turnTimeout(Duration.ZERO).build()
+                    .install(AiServices.builder(Assistant.class), tools).chatModel(model).build();
             default -> throw new IllegalArgumentException("not probed: " + contender);
         };
         boolean sequential = contender == Contender.SEQUENTIAL;
@@ -250,7 +254,7 @@ final class HandOff {
                 + "one thread, p50 of %d measured turns after %d warm-up turns (LangChain4j sequential at 8 and 64 "
                 + "calls: %d of each). Times in ms from the moment the scripted model returns the AI message, or to "
                 + "the moment it is called again; \"overhead\" is that whole span minus the tools' own schedule (%d ms "
-                + "when the calls run together, N × %d ms one after another). The library runs with its defaults."
+                + "when the calls run together, N × %d ms one after another). The library runs with its defaults, and with its defaults but no budget (whose caller runs a call itself)."
                 + " Each executor is measured twice in its JVM: *early*, right after those warm-up turns, when most"
                 + " of its code has not been optimised by the JIT yet (a replica's first minutes), and *steady*, after"
                 + " at least %,d calls of an instant tool (%,d turns or more), when the JIT has compiled every call's"
