@@ -47,8 +47,8 @@ public final class ParallelToolsBuilder<T> {
      * its slowest call, however long; each call's own timeout still applies.
      *
      * @param turnTimeout positive and at most about 292 years (the longest a nanosecond clock counts; a longer one
-     *     such as {@code ChronoUnit.FOREVER} is refused); or {@link Duration#ZERO} or null for no budget, as 0 means
-     *     "no limit" for every limit of the library
+     *     such as {@code ChronoUnit.FOREVER} is refused); or {@link Duration#ZERO} or null for no budget, read back
+     *     as an empty {@link ParallelToolsConfig#turnTimeout()} (see "Zero" in {@link ParallelToolsConfig})
      * @return this builder
      */
     public ParallelToolsBuilder<T> turnTimeout(Duration turnTimeout) {

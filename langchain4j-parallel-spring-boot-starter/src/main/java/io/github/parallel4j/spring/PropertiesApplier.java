@@ -156,6 +156,10 @@ final class PropertiesApplier {
             ToolPolicy current = policy;
             policy = checked(at + ".timeout", tool.getTimeout(), () -> current.withTimeout(tool.getTimeout()));
         }
+        if (tool.getCacheFor() != null) {
+            ToolPolicy current = policy;
+            policy = checked(at + ".cache-for", tool.getCacheFor(), () -> current.cacheFor(tool.getCacheFor()));
+        }
         RetryProperties retry = tool.getRetry();
         if (retry.isSet() && tool.getOnFailure() != ToolProperties.OnFailure.RETRY) {
             throw invalid(at + ".retry", retrySettings(retry), "retry settings apply only to a tool that retries, and "

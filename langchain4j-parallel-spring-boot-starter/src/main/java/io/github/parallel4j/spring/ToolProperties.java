@@ -31,6 +31,9 @@ public class ToolProperties {
     /** Whether a write may be retried safely (the same call twice has the effect of once). */
     private boolean idempotent;
 
+    /** How long a read's successful results are kept and answered again for equal arguments; unset for never. */
+    private Duration cacheFor;
+
     public SideEffect getSideEffect() {
         return sideEffect;
     }
@@ -81,6 +84,14 @@ public class ToolProperties {
 
     public void setIdempotent(boolean idempotent) {
         this.idempotent = idempotent;
+    }
+
+    public Duration getCacheFor() {
+        return cacheFor;
+    }
+
+    public void setCacheFor(Duration cacheFor) {
+        this.cacheFor = cacheFor;
     }
 
     /** The values of {@code side-effect} and {@code default-side-effect}. */

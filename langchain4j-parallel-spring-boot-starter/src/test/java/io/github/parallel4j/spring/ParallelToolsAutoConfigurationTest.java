@@ -105,6 +105,7 @@ class ParallelToolsAutoConfigurationTest {
                 "parallel-tools.tools.searchIssues.integration=jira",
                 "parallel-tools.tools.searchIssues.timeout=3s",
                 "parallel-tools.tools.searchIssues.on-failure=fail-fast",
+                "parallel-tools.tools.searchIssues.cache-for=30s",
                 "parallel-tools.tools.updateIssue.side-effect=write",
                 "parallel-tools.tools.updateIssue.resource-key=issue:{key},project:{project}",
                 "parallel-tools.tools.updateIssue.idempotent=true",
@@ -149,7 +150,7 @@ class ParallelToolsAutoConfigurationTest {
 
                     assertThat(tools.toolPolicies().get("searchIssues")).isEqualTo(ToolPolicy.read()
                             .withIntegration("jira").withTimeout(Duration.ofSeconds(3))
-                            .withFailurePolicy(FailurePolicy.failFast()));
+                            .withFailurePolicy(FailurePolicy.failFast()).cacheFor(Duration.ofSeconds(30)));
                     assertThat(tools.toolPolicies().get("updateIssue")).isEqualTo(
                             ToolPolicy.write("issue:{key}", "project:{project}").idempotent().withFailurePolicy(
                                     FailurePolicy.retry(4, Duration.ofMillis(100), Duration.ofSeconds(1))));
@@ -355,6 +356,10 @@ class ParallelToolsAutoConfigurationTest {
                 "parallel-tools.tools.search.integration= ");
         assertFailsNaming("parallel-tools.tools.search.timeout", "parallel-tools.tools.search.side-effect=read",
                 "parallel-tools.tools.search.timeout=0s");
+        assertFailsNaming("parallel-tools.tools.search.cache-for", "parallel-tools.tools.search.side-effect=read",
+                "parallel-tools.tools.search.cache-for=0s");
+        assertFailsNaming("parallel-tools.tools.post.cache-for", "parallel-tools.tools.post.side-effect=write",
+                "parallel-tools.tools.post.cache-for=1m");
         assertFailsNaming("parallel-tools.tools.post.on-failure", "parallel-tools.tools.post.side-effect=write",
                 "parallel-tools.tools.post.on-failure=retry");
         assertFailsNaming("parallel-tools.tools.post.on-failure", "parallel-tools.tools.post.side-effect=write",

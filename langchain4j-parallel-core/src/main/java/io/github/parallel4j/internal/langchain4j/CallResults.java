@@ -8,6 +8,7 @@ import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.service.tool.ToolExecutionResult;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.internal.observe.ObservationWriter;
+import io.github.parallel4j.internal.plan.PlannedCall;
 import io.github.parallel4j.internal.schedule.CallOutcome;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,13 +94,8 @@ final class CallResults {
                 .id(request.id())
                 .toolName(request.name())
                 .text(ObservationWriter.refused(request.id(), request.name(), ErrorCode.UNKNOWN_TOOL,
-                        noSuchTool(request.name())))
+                        PlannedCall.noSuchTool(request.name())))
                 .isError(true)
                 .build();
-    }
-
-    /** @return what the model is told of a call of a tool that does not exist */
-    static String noSuchTool(String name) {
-        return "there is no tool named '" + name + "'";
     }
 }

@@ -171,7 +171,7 @@ final class InstalledTools {
             throws Exception {
         ToolExecutor delegate = delegates.get(call.name());
         if (delegate == null) {
-            throw new CallFailure(ErrorCode.UNKNOWN_TOOL, CallResults.noSuchTool(call.name()), null);
+            throw new CallFailure(ErrorCode.UNKNOWN_TOOL, PlannedCall.noSuchTool(call.name()), null);
         }
         if (!call.references().isEmpty() && builderTools.compensates(call.name())) {
             // LangChain4j undoes the call with the request the model sent (ToolExecution.request()), so its

@@ -277,4 +277,9 @@ public final class PlannedCall {
     public String toString() {
         return id + " " + name;
     }
+
+    /** @return what the model is told of a call of a tool that does not exist */
+    public static String noSuchTool(String name) {
+        return "there is no tool named '" + name + "'";
+    }
 }

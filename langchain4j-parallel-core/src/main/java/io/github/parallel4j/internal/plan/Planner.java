@@ -192,7 +192,7 @@ public final class Planner {
         PlannedCall call = new PlannedCall(i, id, providerId, note, name, r.arguments(), parsed, policy, kind, reader);
         if (kind == Kind.REJECTED) {
             call.rejection = ErrorCode.UNKNOWN_TOOL;
-            call.rejectionMessage = "there is no tool named '" + name + "'";
+            call.rejectionMessage = PlannedCall.noSuchTool(name);
         } else if (kind == Kind.RUN && !parsed.ok() && !judgedByTool) {
             call.reject(ErrorCode.INVALID_ARGUMENTS, ArgumentFailures.describe(parsed.failure(), r.arguments()));
         }

@@ -82,7 +82,8 @@ final class Topology {
     }
 
     /**
-     * Walks "waits for" links from a call left on a cycle until one repeats, and names that loop.
+     * Walks "waits for" links from the first call not placed (on a cycle, or waiting for one) until a call repeats, and
+     * names the loop it closes.
      *
      * @param id a call's id by index
      * @return e.g. {@code c1 waits for c2 waits for c1}

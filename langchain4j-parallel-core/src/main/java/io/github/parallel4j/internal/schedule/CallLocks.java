@@ -30,17 +30,14 @@ final class CallLocks {
      */
     static TreeMap<String, Boolean> keys(PlannedCall call, JsonNode arguments) throws CallFailure {
         TreeMap<String, Boolean> keys = new TreeMap<>();
-        if (call.policy().resourceKeys().isEmpty()) {
-            return keys; // no key to fill: its canonical arguments are not needed
-        }
         boolean writes = call.policy().isWrite();
-        JsonNode values = call.canonicalArguments(arguments); // as the tool receives them: 1, 1.0 and "01" are one key
-        for (ResourceKeyTemplate template : call.keyTemplates()) {
-            try {
-                keys.merge(template.fill(values, text -> false).text(), writes, Boolean::logicalOr);
-            } catch (ResourceKeyTemplate.MissingArgumentException e) {
-                throw new CallFailure(ErrorCode.INVALID_ARGUMENTS, e.getMessage(), null);
+        try {
+            // as the tool receives them (1, 1.0 and "01" are one key); none to fill needs no canonical arguments
+            for (String key : call.filledKeys(arguments)) {
+                keys.merge(key, writes, Boolean::logicalOr);
             }
+        } catch (ResourceKeyTemplate.MissingArgumentException e) {
+            throw new CallFailure(ErrorCode.INVALID_ARGUMENTS, e.getMessage(), null);
         }
         return keys;
     }

@@ -44,7 +44,7 @@ class PermitWaitOfUnstartedCallTest {
     }
 
     @Test
-    void should_time_the_wait_of_a_call_that_never_started_tagged_as_its_report_says() throws Exception {
+    void should_time_the_wait_tagged_as_its_report_says_when_a_call_never_started() throws Exception {
         MeterRegistry meters = new SimpleMeterRegistry();
         CompletableFuture<TurnReport> reported = new CompletableFuture<>();
         ParallelTools.builder()

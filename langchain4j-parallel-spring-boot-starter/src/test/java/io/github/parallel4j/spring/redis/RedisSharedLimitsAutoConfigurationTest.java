@@ -51,7 +51,7 @@ class RedisSharedLimitsAutoConfigurationTest {
     }
 
     @Test
-    void should_keep_the_defaults_of_unset_properties() {
+    void should_keep_the_defaults_when_properties_are_unset() {
         runner.withBean(RedissonClient.class, RedisSharedLimitsAutoConfigurationTest::redisson)
                 .withPropertyValues("parallel-tools.shared-limits.redis.enabled=true")
                 .run(context -> {
@@ -78,7 +78,7 @@ class RedisSharedLimitsAutoConfigurationTest {
     }
 
     @Test
-    void should_show_the_shared_limits_in_the_endpoint() {
+    void should_show_the_shared_limits_when_the_endpoint_is_read() {
         ParallelTools parallel = ParallelTools.builder()
                 .integration("vendor", IntegrationLimits.builder().maxConcurrent(3).build())
                 .sharedLimits(SharedLimits.inJvm()).build();
