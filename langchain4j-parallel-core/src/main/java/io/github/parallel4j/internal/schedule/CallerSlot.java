@@ -16,40 +16,55 @@ import io.github.parallel4j.internal.Internal;
  * <p>Use: {@link #open()} on the thread that may start a turn, before it plans; while it is open, the first call that
  * turn admits on this thread is held here instead of being submitted ({@link #offer}); then, once the turn is started
  * and registered, {@link #runHere()} runs it on this thread, or, should starting fail part way, {@link #handOff()}
- * submits it after all, so that a held call is never lost. Confined to its thread: no other thread sees it.
+ * submits it after all, so that a held call is never lost. Slots are closed in the reverse order of their opening,
+ * on the thread that opened them: no other thread sees one.
  */
 @Internal
 public final class CallerSlot {
 
     private static final ThreadLocal<CallerSlot> OPEN = new ThreadLocal<>();
 
+    /** The slot this one hides while it is open (an AI service called from inside another's start), or null. */
+    private final CallerSlot outer;
+    /** The turn whose call it may hold: the first this thread starts while it is open. */
+    private TurnRun turn;
     private Attempt held;
+    private boolean closed;
 
-    private CallerSlot() {}
+    private CallerSlot(CallerSlot outer) {
+        this.outer = outer;
+    }
 
     /**
-     * Opens this thread's slot.
+     * Opens a slot on this thread; one opened while another is open (an AI service called on this thread while it
+     * starts another's turn) hides the first until it is closed, so that each turn's call is held in its own.
      *
-     * @return the slot, to run or hand off; {@code null} when this thread has one open already (it stays the one)
+     * @return the slot, to run or hand off
      */
     public static CallerSlot open() {
-        if (OPEN.get() != null) {
-            return null;
-        }
-        CallerSlot slot = new CallerSlot();
+        CallerSlot slot = new CallerSlot(OPEN.get());
         OPEN.set(slot);
         return slot;
     }
 
+    /** Binds this thread's open slot, if it is not bound yet, to the turn this thread is starting. */
+    static void starting(TurnRun run) {
+        CallerSlot slot = OPEN.get();
+        if (slot != null && slot.turn == null) {
+            slot.turn = run;
+        }
+    }
+
     /**
-     * Holds an attempt for the current thread to run, if it has an open slot that holds nothing yet.
+     * Holds an attempt for the current thread to run, if it has an open slot that holds nothing yet and is bound to
+     * the attempt's turn.
      *
      * @return whether it is held (and must not be submitted)
      */
     static boolean offer(Attempt attempt) {
         CallerSlot slot = OPEN.get();
-        if (slot == null || slot.held != null) {
-            return false;
+        if (slot == null || slot.held != null || slot.turn != attempt.turn) {
+            return false; // not another turn's call, which this thread may have let go on while starting its own
         }
         slot.held = attempt;
         return true;
@@ -79,8 +94,13 @@ public final class CallerSlot {
     }
 
     private Attempt close() {
-        if (OPEN.get() == this) {
-            OPEN.remove();
+        if (!closed) {
+            closed = true;
+            if (outer == null) {
+                OPEN.remove();
+            } else {
+                OPEN.set(outer);
+            }
         }
         Attempt attempt = held;
         held = null;

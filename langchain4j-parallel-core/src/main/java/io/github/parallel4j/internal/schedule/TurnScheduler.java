@@ -116,6 +116,7 @@ public final class TurnScheduler {
      */
     public TurnRun start(Plan plan, CallRunner runner, TurnOptions options, CapturedContext captured) {
         TurnRun run = new TurnRun(plan, runner, this, options, captured, false);
+        CallerSlot.starting(run);
         run.begin();
         return run;
     }

@@ -158,6 +158,55 @@ class CallerRunsTest {
         assertThat(tools.ranOn.get("c1").getName()).doesNotStartWith("main");
     }
 
+    /** A tool that asks another AI service, on the thread that runs it. */
+    static class Delegating {
+        Assistant inner;
+        final Map<String, Thread> ranOn = new ConcurrentHashMap<>();
+
+        @Tool
+        @ParallelSafe
+        public String ask(String q) {
+            ranOn.put("outer", Thread.currentThread());
+            return "asked: " + inner.chat(q);
+        }
+    }
+
+    @Test
+    void should_answer_a_nested_ai_service_when_a_tool_the_caller_runs_asks_it() {
+        ParallelTools parallel = ParallelTools.builder().turnTimeout(Duration.ZERO).build();
+        Recording innerTools = new Recording();
+        // stateless, as each outer call has a conversation of its own with it: two reads, then the summary
+        java.util.concurrent.atomic.AtomicInteger innerAnswers = new java.util.concurrent.atomic.AtomicInteger();
+        dev.langchain4j.model.chat.ChatModel innerModel = new dev.langchain4j.model.chat.ChatModel() {
+            @Override
+            public ChatResponse doChat(dev.langchain4j.model.chat.request.ChatRequest request) {
+                List<String> results = ScriptedChatModel.toolResults(request);
+                if (results.isEmpty()) {
+                    return ChatResponse.builder().aiMessage(dev.langchain4j.data.message.AiMessage.from(List.of(
+                            call("i1", "look", "{\"q\":\"x\"}"), call("i2", "look", "{\"q\":\"y\"}")))).build();
+                }
+                if (results.stream().allMatch(r -> r.contains("\"ok\":true"))) {
+                    innerAnswers.incrementAndGet();
+                }
+                return ChatResponse.builder().aiMessage(dev.langchain4j.data.message.AiMessage.from("inner done"))
+                        .build();
+            }
+        };
+        Delegating outerTools = new Delegating();
+        outerTools.inner = parallel.install(AiServices.builder(Assistant.class), innerTools).chatModel(innerModel)
+                .build();
+        ScriptedChatModel outerModel = ScriptedChatModel.callsThenSummary(List.of(call("o1", "ask", "{\"q\":\"a\"}"),
+                call("o2", "ask", "{\"q\":\"b\"}")));
+
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> assistant(parallel, outerTools, outerModel).chat("go"), "no call may be left waiting");
+
+        assertThat(outerModel.observations()).extracting(o -> o.get("result").asText())
+                .containsExactly("asked: inner done", "asked: inner done");
+        assertThat(innerAnswers).as("inner conversations whose two reads both succeeded").hasValue(2);
+        assertThat(outerTools.ranOn.get("outer")).isNotNull();
+    }
+
     /** A call that waits until interrupted, on whichever thread runs it. */
     static class Blocking {
         final CountDownLatch started = new CountDownLatch(2);
