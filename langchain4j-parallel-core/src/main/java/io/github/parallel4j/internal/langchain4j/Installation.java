@@ -248,11 +248,10 @@ final class Installation {
                 if (service.streamsCalls() && !wasComplete && source != null && source.isComplete()) {
                     capture.streamedComplete(context, source); // completed meanwhile: closes the batch it joined
                 }
-                if (slot != null) {
-                    // the turn is started and registered: the call held for this thread runs here, not on a tool thread
-                    CallerSlot own = slot;
-                    slot = null;
-                    own.runHere();
+                CallerSlot own = slot;
+                slot = null; // the turn is started and registered: a call held for this thread runs here
+                if (own != null && own.runHere() && claim.run() != null) {
+                    cancelInvocation(claim, id, state); // the outcome it waits for may be complete: get() won't see it
                 }
                 outcome = claim.run() == null ? refused(request, claim.refusal()) : await(claim, id, state, request.name());
                 told.awaitIfOver(claim.run()); // the turn's report before its last answer
@@ -369,15 +368,19 @@ final class Installation {
             }
             return claim.run().outcome(claim.index()).get();
         } catch (InterruptedException e) {
-            // The invocation is being cancelled: every call of it stops, not only this one's turn.
-            String reason = "the thread running the AI service was interrupted";
-            invocations.fail(id, state, reason, service.streaming());
-            claim.run().cancel(reason);
+            cancelInvocation(claim, id, state);
             Thread.currentThread().interrupt();
             return claim.run().outcome(claim.index()).join();
         } catch (ExecutionException e) {
             throw new IllegalStateException("A call outcome or a turn failed, which the scheduler never does", e);
         }
+    }
+
+    /** The caller's thread was interrupted: every call of its invocation stops, not only this one's turn. */
+    private void cancelInvocation(Claim claim, UUID id, InvocationState state) {
+        String reason = "the thread running the AI service was interrupted";
+        invocations.fail(id, state, reason, service.streaming());
+        claim.run().cancel(reason);
     }
 
     /** Whose cached reads a call may see: see {@link ResultScope}. */

@@ -209,7 +209,11 @@ final class Attempt implements Runnable {
      * then, when the tool stopped for an interrupt that was not the library's, the thread keeps that interrupt.
      */
     void runOnCaller() {
-        run();
+        if (turn.context.isCurrentThreads()) {
+            runOnThread(); // the thread the context was captured on has it: installing it again could only undo it
+        } else {
+            run();
+        }
         boolean callersInterrupt;
         synchronized (turn) {
             callersInterrupt = interruptedInTool && !abandoned;
@@ -284,13 +288,9 @@ final class Attempt implements Runnable {
         }
     }
 
+    /** Whether the tool stopped for its own thread's interrupt: it threw one, or one wrapped once (as reflection does). */
     private static boolean causedByInterrupt(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof InterruptedException) {
-                return true;
-            }
-        }
-        return false;
+        return e instanceof InterruptedException || e != null && e.getCause() instanceof InterruptedException;
     }
 
     /** The caps a call takes after its locks, in order: its turn's, then its integration's. */

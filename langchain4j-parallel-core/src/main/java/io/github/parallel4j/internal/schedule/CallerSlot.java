@@ -71,18 +71,25 @@ public final class CallerSlot {
     }
 
     /**
-     * Closes the slot and runs the call it holds, if any, on this thread: its turn's context installed, its tool
-     * under the turn's locks and slots, its outcome recorded as a tool thread's would be. A call the turn closed
+     * Closes the slot and runs the call it holds, if any, on this thread: its turn's context installed (unless it was
+     * captured on this thread, which has it), its tool under the turn's locks and slots, its outcome recorded as a tool
+     * thread's would be. A call the turn closed
      * meanwhile ends at once, without running. When the tool stopped because this thread was interrupted by someone
      * other than the library (the AI service's caller cancelling), the interrupt is kept on the thread, so that the
      * wait for the outcomes that follows sees it and cancels the invocation as it would have had the thread been
-     * waiting all along.
+     * waiting all along. A thread interrupted already hands the call to a tool thread instead.
+     *
+     * @return whether this thread is interrupted now: its caller is cancelling the AI service invocation, which the
+     *     wait for an outcome that is complete already would not notice
      */
-    public void runHere() {
+    public boolean runHere() {
         Attempt attempt = close();
-        if (attempt != null) {
+        if (attempt != null && Thread.currentThread().isInterrupted()) {
+            attempt.submitAfterAll(); // interrupted before it started: the invocation is being cancelled
+        } else if (attempt != null) {
             attempt.runOnCaller();
         }
+        return Thread.currentThread().isInterrupted();
     }
 
     /** Closes the slot and submits the call it holds, if any, to the tool executor, as if it had never been held. */

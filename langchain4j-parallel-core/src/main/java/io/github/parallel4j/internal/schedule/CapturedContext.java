@@ -28,23 +28,36 @@ public final class CapturedContext {
     private static final Logger log = LoggerFactory.getLogger(CapturedContext.class);
 
     /** Nothing to install. */
-    public static final CapturedContext NONE = new CapturedContext(List.of(), null);
+    public static final CapturedContext NONE = new CapturedContext(List.of(), null, null);
 
     /** Each propagator's captured context: installs it on the calling thread and returns what restores the thread's. */
     private final List<Supplier<Runnable>> installs;
     private final Throwable captureFailure;
+    /** The thread it was captured on, which has it already; null when not known. */
+    private final Thread capturedOn;
 
-    private CapturedContext(List<Supplier<Runnable>> installs, Throwable captureFailure) {
+    private CapturedContext(List<Supplier<Runnable>> installs, Throwable captureFailure, Thread capturedOn) {
         this.installs = installs;
         this.captureFailure = captureFailure;
+        this.capturedOn = capturedOn;
     }
 
     /**
-     * @param installs each propagator's captured context, in their order (see {@link CapturedContexts#capture})
+     * @param installs each propagator's captured context, in their order (see {@link CapturedContexts#capture}), on
+     *     the current thread
      * @return the context
      */
     public static CapturedContext of(List<Supplier<Runnable>> installs) {
-        return installs.isEmpty() ? NONE : new CapturedContext(List.copyOf(installs), null);
+        return installs.isEmpty() ? NONE : new CapturedContext(List.copyOf(installs), null, Thread.currentThread());
+    }
+
+    /**
+     * @return whether the current thread is the one this context was captured on, and so has it already: a call run
+     *     there (by the thread that started its turn) is not given it again, which a propagator whose restore clears
+     *     rather than puts back would undo for the rest of the thread's work
+     */
+    boolean isCurrentThreads() {
+        return capturedOn == Thread.currentThread() && captureFailure == null;
     }
 
     /**
@@ -52,7 +65,7 @@ public final class CapturedContext {
      * @return a context every install of which fails with it
      */
     public static CapturedContext failed(Throwable failure) {
-        return new CapturedContext(List.of(), failure);
+        return new CapturedContext(List.of(), failure, null);
     }
 
     /**

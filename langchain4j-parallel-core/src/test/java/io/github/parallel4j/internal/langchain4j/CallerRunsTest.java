@@ -259,4 +259,159 @@ class CallerRunsTest {
             assertThat(result.get()).isInstanceOf(RuntimeException.class);
         }
     }
+
+    /** A call that blocks until interrupted, and one that notes that it ran. */
+    static class BlockThenNote {
+        final CountDownLatch started = new CountDownLatch(1);
+        final java.util.Set<String> ran = ConcurrentHashMap.newKeySet();
+
+        @Tool
+        @ParallelSafe
+        public String block(String q) throws InterruptedException {
+            started.countDown();
+            new CountDownLatch(1).await();
+            return "released";
+        }
+
+        @Tool
+        @ParallelSafe
+        public String note(String q) {
+            ran.add(q);
+            return "noted " + q;
+        }
+    }
+
+    @Test
+    void should_cancel_the_invocation_when_its_caller_is_interrupted_inside_the_only_call_of_its_turn()
+            throws Exception {
+        BlockThenNote tools = new BlockThenNote();
+        ScriptedChatModel model = new ScriptedChatModel(
+                request -> dev.langchain4j.data.message.AiMessage.from(List.of(call("c1", "block", "{\"q\":\"1\"}"))),
+                request -> dev.langchain4j.data.message.AiMessage.from(List.of(call("c2", "note", "{\"q\":\"2\"}"))),
+                request -> dev.langchain4j.data.message.AiMessage.from("done"));
+        Assistant assistant = assistant(ParallelTools.builder().turnTimeout(Duration.ZERO).build(), tools, model);
+        Thread caller = new Thread(() -> {
+            try {
+                assistant.chat("go");
+            } catch (RuntimeException e) {
+                // the invocation may end in an exception of LangChain4j's: what matters is what ran
+            }
+        });
+
+        caller.start();
+        assertThat(tools.started.await(10, TimeUnit.SECONDS)).isTrue();
+        caller.interrupt(); // stops c1, on this very thread; its outcome is complete when the caller looks
+        caller.join(10_000);
+
+        assertThat(caller.isAlive()).isFalse();
+        assertThat(tools.ran).as("a call of the cancelled invocation's next message").isEmpty();
+    }
+
+    /** One call that waits until interrupted (and stops then), one that fails fast once the first has started. */
+    static class FailFastSibling {
+        final CountDownLatch started = new CountDownLatch(1);
+
+        @Tool
+        @ParallelSafe
+        public String wait(String q) throws InterruptedException {
+            started.countDown();
+            new CountDownLatch(1).await();
+            return "released";
+        }
+
+        @Tool
+        @ParallelSafe
+        @io.github.parallel4j.annotation.FailFast
+        public String fail(String q) throws InterruptedException {
+            started.await();
+            throw new IllegalStateException("broken");
+        }
+    }
+
+    @Test
+    void should_leave_the_caller_uninterrupted_and_go_on_when_a_fail_fast_sibling_cancels_the_call_it_runs() {
+        FailFastSibling tools = new FailFastSibling();
+        ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(call("c1", "wait", "{\"q\":\"1\"}"),
+                call("c2", "fail", "{\"q\":\"2\"}")));
+
+        String answer = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> {
+                    String a = assistant(ParallelTools.builder().turnTimeout(Duration.ZERO).build(), tools, model)
+                            .chat("go");
+                    assertThat(Thread.currentThread().isInterrupted())
+                            .as("the library's interrupt of the call it ran stays with that call").isFalse();
+                    return a;
+                });
+
+        assertThat(answer).isNotNull();
+        assertThat(model.requests()).as("the invocation went on to the model").hasSize(2);
+        assertThat(model.observations().get(0).get("error_code").asText()).isEqualTo("CANCELLED");
+        assertThat(model.observations().get(1).get("error_code").asText()).isEqualTo("TOOL_ERROR");
+    }
+
+    @Test
+    void should_hold_each_turns_call_in_its_own_slot_when_an_observer_asks_an_ai_service_while_a_turn_starts() {
+        ParallelTools innerParallel = ParallelTools.builder().turnTimeout(Duration.ZERO).build();
+        Recording innerTools = new Recording();
+        // the inner turn: i2 reads i1's output, so i1's end makes i2 ready on whichever thread ran i1
+        ScriptedChatModel innerModel = ScriptedChatModel.callsThenSummary(List.of(call("i1", "look", "{\"q\":\"x\"}"),
+                call("i2", "look", "{\"q\":\"$i1\"}")));
+        Assistant inner = assistant(innerParallel, innerTools, innerModel);
+        java.util.concurrent.atomic.AtomicBoolean asked = new java.util.concurrent.atomic.AtomicBoolean();
+        io.github.parallel4j.TurnObserver asking = turn -> {
+            if (asked.compareAndSet(false, true)) {
+                inner.chat("inner"); // on the thread starting the outer turn, its slot open
+            }
+            return null;
+        };
+        Recording outerTools = new Recording();
+        ScriptedChatModel outerModel = ScriptedChatModel.callsThenSummary(List.of(call("o1", "look", "{\"q\":\"a\"}"),
+                call("o2", "look", "{\"q\":\"b\"}")));
+
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assistant(
+                ParallelTools.builder().turnTimeout(Duration.ZERO).turnObserver(asking).build(), outerTools,
+                outerModel).chat("go"), "no call may be left waiting");
+
+        assertThat(innerModel.observations()).hasSize(2).allMatch(o -> o.get("ok").asBoolean());
+        assertThat(outerModel.observations()).hasSize(2).allMatch(o -> o.get("ok").asBoolean());
+    }
+
+    static final ThreadLocal<String> TENANT = new ThreadLocal<>();
+
+    /** Notes the tenant its call sees. */
+    static class TenantSeen {
+        final Map<String, String> seen = new ConcurrentHashMap<>();
+
+        @Tool
+        @ParallelSafe
+        public String look(String q) {
+            seen.put(q, String.valueOf(TENANT.get()));
+            return "seen " + q;
+        }
+    }
+
+    @Test
+    void should_keep_the_callers_own_context_when_it_runs_a_call_with_a_propagator_that_clears_on_restore() {
+        TenantSeen tools = new TenantSeen();
+        // against the contract (restore should put back what the thread had), but common: restore clears
+        io.github.parallel4j.ContextPropagator clearing = () -> {
+            String captured = TENANT.get();
+            return () -> {
+                TENANT.set(captured);
+                return TENANT::remove;
+            };
+        };
+        ScriptedChatModel model = ScriptedChatModel.callsThenSummary(List.of(call("c1", "look", "{\"q\":\"1\"}"),
+                call("c2", "look", "{\"q\":\"2\"}")));
+        TENANT.set("acme");
+        try {
+            assistant(ParallelTools.builder().turnTimeout(Duration.ZERO).contextPropagator(clearing).build(), tools,
+                    model).chat("go");
+
+            assertThat(tools.seen).containsEntry("1", "acme").containsEntry("2", "acme");
+            assertThat(TENANT.get()).as("the caller's own tenant, after it ran c1 itself").isEqualTo("acme");
+        } finally {
+            TENANT.remove();
+        }
+    }
 }
