@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * How one call of a finished turn went: which tool it was, what held it back, whether it ran and how it ended. One
@@ -190,8 +191,8 @@ public record CallReport(
             return Map.of();
         }
         for (Map.Entry<HeldBy, V> e : map.entrySet()) {
-            java.util.Objects.requireNonNull(e.getKey(), "a step held by");
-            java.util.Objects.requireNonNull(e.getValue(), "a step's value");
+            Objects.requireNonNull(e.getKey(), "a step held by");
+            Objects.requireNonNull(e.getValue(), "a step's value");
         }
         return Collections.unmodifiableMap(new EnumMap<>(map));
     }

@@ -1,6 +1,7 @@
 package io.github.parallel4j;
 
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 /**
  * The call a tool is running for, visible from inside the tool on the thread that runs it.
@@ -43,7 +44,7 @@ public record ToolCallContext(String callId, String tool, int attempt, String id
      * @return its result
      * @throws Exception whatever it throws
      */
-    public <T> T bind(java.util.concurrent.Callable<T> body) throws Exception {
+    public <T> T bind(Callable<T> body) throws Exception {
         ToolCallContext previous = CURRENT.get();
         CURRENT.set(this);
         try {

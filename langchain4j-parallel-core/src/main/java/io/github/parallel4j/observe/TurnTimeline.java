@@ -4,6 +4,7 @@ import io.github.parallel4j.CallReport;
 import io.github.parallel4j.IntegrationLimits;
 import io.github.parallel4j.TurnReport;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,7 +47,7 @@ public final class TurnTimeline {
         StringBuilder out = new StringBuilder();
         for (CallReport o : report.calls()) {
             char[] bar = new char[columns];
-            java.util.Arrays.fill(bar, ' ');
+            Arrays.fill(bar, ' ');
             if (o.started()) {
                 int ready = column(Math.max(0, o.readyNanos()), span, columns);
                 int start = column(o.startNanos(), span, columns);

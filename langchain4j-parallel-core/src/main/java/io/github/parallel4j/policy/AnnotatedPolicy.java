@@ -1,7 +1,5 @@
 package io.github.parallel4j.policy;
 
-import io.github.parallel4j.internal.policy.Durations;
-
 import io.github.parallel4j.annotation.CacheFor;
 import io.github.parallel4j.annotation.FailFast;
 import io.github.parallel4j.annotation.Integration;
@@ -9,9 +7,11 @@ import io.github.parallel4j.annotation.ParallelSafe;
 import io.github.parallel4j.annotation.Retry;
 import io.github.parallel4j.annotation.ToolTimeout;
 import io.github.parallel4j.annotation.Writes;
+import io.github.parallel4j.internal.policy.Durations;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.time.temporal.UnsupportedTemporalTypeException;
 
 /**
  * Reads the {@link ToolPolicy} a {@code @Tool} method's annotations declare: {@link ParallelSafe} or {@link Writes}
@@ -77,7 +77,7 @@ final class AnnotatedPolicy {
         Duration d;
         try {
             d = Duration.of(value, unit);
-        } catch (ArithmeticException | java.time.temporal.UnsupportedTemporalTypeException e) {
+        } catch (ArithmeticException | UnsupportedTemporalTypeException e) {
             throw new IllegalArgumentException(annotation + " of " + value + " " + unit + " cannot be represented", e);
         }
         if (d.isNegative() || d.isZero()) {

@@ -1,8 +1,8 @@
 package io.github.parallel4j.policy;
 
 import io.github.parallel4j.internal.policy.Durations;
-
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -143,6 +143,6 @@ public final class FailurePolicy {
     public String toString() {
         return mode == Mode.RETRY
                 ? "retry(" + maxAttempts + " attempts, backoff " + initialBackoff + ".." + maxBackoff + ")"
-                : mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+                : mode.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -90,7 +90,7 @@ class TurnObserverTest {
     }
 
     @Test
-    void observerFollowsTheTurnAndEachCallOnTheToolsThread() throws Exception {
+    void should_follow_the_turn_and_each_call_on_the_tools_thread_when_observing() throws Exception {
         Tools tools = new Tools();
         Recorder recorder = new Recorder();
         TurnObserver failing = turn -> {

@@ -1,15 +1,20 @@
 package io.github.parallel4j.spring;
 
 import dev.langchain4j.model.TokenCountEstimator;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.BandwidthBuilder;
 import io.github.parallel4j.IntegrationLimits;
 import io.github.parallel4j.ObservationFormat;
 import io.github.parallel4j.ParallelToolsBuilder;
 import io.github.parallel4j.ParallelToolsConfig;
 import io.github.parallel4j.policy.FailurePolicy;
 import io.github.parallel4j.policy.ToolPolicy;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -107,32 +112,60 @@ final class PropertiesApplier {
         set(at + ".max-concurrent", integration.getMaxConcurrent(), limits::maxConcurrent);
         RateProperties one = integration.getRate();
         if (one != null) {
-            rate(at + ".rate", one, () -> limits.rate(one.getPermits(), one.getPeriod()));
+            rate(at + ".rate", one, limits::rate, limits::bandwidth);
         }
         List<RateProperties> rates = integration.getRates();
         for (int i = 0; i < rates.size(); i++) {
             RateProperties rate = rates.get(i);
-            rate(at + ".rates[" + i + "]", rate, () -> limits.rate(rate.getPermits(), rate.getPeriod()));
+            rate(at + ".rates[" + i + "]", rate, limits::rate, limits::bandwidth);
         }
         List<RateProperties> perKey = integration.getPerKeyRates();
         for (int i = 0; i < perKey.size(); i++) {
             RateProperties rate = perKey.get(i);
-            rate(at + ".per-key-rates[" + i + "]", rate, () -> limits.perKeyRate(rate.getPermits(), rate.getPeriod()));
+            rate(at + ".per-key-rates[" + i + "]", rate, limits::perKeyRate, limits::perKeyBandwidth);
         }
         return limits.build();
     }
 
-    private static void rate(String at, RateProperties rate, Runnable add) {
+    /**
+     * Adds one rate: a plain {@code rate(permits, period)} when only those are set, otherwise the Bucket4j bandwidth
+     * the further properties describe. Each refusal names the property at fault.
+     */
+    private static void rate(String at, RateProperties rate, BiConsumer<Long, Duration> addRate,
+            Consumer<Bandwidth> addBandwidth) {
         if (rate.getPermits() == null) {
             throw invalid(at + ".permits", null, "a rate needs both permits and period; permits is missing");
         }
         if (rate.getPeriod() == null) {
             throw invalid(at + ".period", null, "a rate needs both permits and period; period is missing");
         }
-        if (rate.getPermits() < 1) {
-            throw invalid(at + ".permits", rate.getPermits(), "permits must be at least 1");
+        long permits = rate.getPermits();
+        if (permits < 1) {
+            throw invalid(at + ".permits", permits, "permits must be at least 1");
         }
-        check(at + ".period", rate.getPeriod(), add);
+        Duration period = rate.getPeriod();
+        // The library's own checks of the period (positive, representable), whichever way the rate is added.
+        check(at + ".period", period, () -> IntegrationLimits.builder().rate(permits, period));
+        if (!rate.isBandwidth()) {
+            addRate.accept(permits, period);
+            return;
+        }
+        long capacity = rate.getCapacity() == null ? permits : rate.getCapacity();
+        if (capacity < 1) {
+            throw invalid(at + ".capacity", capacity, "capacity must be at least 1");
+        }
+        long initial = rate.getInitialTokens() == null ? capacity : rate.getInitialTokens();
+        if (initial < 0 || initial > capacity) {
+            throw invalid(at + ".initial-tokens", initial, "initial-tokens must be from 0 to the capacity, " + capacity);
+        }
+        boolean intervally = rate.getRefill() == RateProperties.Refill.INTERVALLY;
+        Bandwidth bandwidth = checked(at, permits + " per " + period, () -> {
+            BandwidthBuilder.BandwidthBuilderRefillStage refill = Bandwidth.builder().capacity(capacity);
+            return (intervally ? refill.refillIntervally(permits, period) : refill.refillGreedy(permits, period))
+                    .initialTokens(initial)
+                    .build();
+        });
+        addBandwidth.accept(bandwidth);
     }
 
     private static ToolPolicy policy(String name, ParallelToolsProperties.Tool tool) {
@@ -164,7 +197,7 @@ final class PropertiesApplier {
         if (retry.isSet() && tool.getOnFailure() != ToolProperties.OnFailure.RETRY) {
             throw invalid(at + ".retry", retrySettings(retry), "retry settings apply only to a tool that retries, and "
                     + PREFIX + at + ".on-failure is " + (tool.getOnFailure() == null ? "not set"
-                            : tool.getOnFailure().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                            : tool.getOnFailure().name().toLowerCase(Locale.ROOT).replace('_', '-'))
                     + ": set it to retry, or remove the retry settings");
         }
         if (tool.getOnFailure() != null) {

@@ -165,6 +165,39 @@ class ParallelToolsAutoConfigurationTest {
     }
 
     @Test
+    void should_build_the_bucket4j_bandwidth_a_rate_describes_when_capacity_refill_or_initial_tokens_is_set() {
+        runner.withPropertyValues(
+                        "parallel-tools.integrations.jira.rates[0].permits=5",
+                        "parallel-tools.integrations.jira.rates[0].period=1s",
+                        "parallel-tools.integrations.jira.rates[0].capacity=10",
+                        "parallel-tools.integrations.jira.rates[0].refill=intervally",
+                        "parallel-tools.integrations.jira.rates[0].initial-tokens=0",
+                        "parallel-tools.integrations.jira.rates[1].permits=100",
+                        "parallel-tools.integrations.jira.rates[1].period=1m",
+                        "parallel-tools.integrations.jira.rate.permits=3",
+                        "parallel-tools.integrations.jira.rate.period=1s",
+                        "parallel-tools.integrations.jira.rate.capacity=6",
+                        "parallel-tools.integrations.jira.per-key-rates[0].permits=2",
+                        "parallel-tools.integrations.jira.per-key-rates[0].period=1s",
+                        "parallel-tools.integrations.jira.per-key-rates[0].initial-tokens=1")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    IntegrationLimits jira = context.getBean(ParallelTools.class).integrations().get("jira");
+                    assertThat(jira.bandwidths()).containsExactly(
+                            Bandwidth.builder().capacity(6).refillGreedy(3, Duration.ofSeconds(1)).initialTokens(6)
+                                    .build(),
+                            Bandwidth.builder().capacity(10).refillIntervally(5, Duration.ofSeconds(1))
+                                    .initialTokens(0).build(),
+                            greedy(100, Duration.ofMinutes(1)));
+                    assertThat(jira.perKeyBandwidths()).containsExactly(Bandwidth.builder().capacity(2)
+                            .refillGreedy(2, Duration.ofSeconds(1)).initialTokens(1).build());
+                    assertThat(jira).hasToString("IntegrationLimits{maxConcurrent=unlimited, rates=[3 per PT1S, up to"
+                            + " 6 at once; 5 per PT1S, up to 10 at once, refilled all at once each period, starts with"
+                            + " 0; 100 per PT1M], perKeyRates=[2 per PT1S, starts with 1]}");
+                });
+    }
+
+    @Test
     void should_map_every_on_failure_value_to_its_kind_of_failure_policy_when_binding_tool_properties() {
         for (ToolProperties.OnFailure value : ToolProperties.OnFailure.values()) {
             String written = value.name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -347,6 +380,20 @@ class ParallelToolsAutoConfigurationTest {
                 "parallel-tools.integrations.jira.rates[0].period=1s",
                 "parallel-tools.integrations.jira.rates[1].permits=5",
                 "parallel-tools.integrations.jira.rates[1].period=0s");
+        assertFailsNaming("parallel-tools.integrations.jira.rate.capacity",
+                "parallel-tools.integrations.jira.rate.permits=5", "parallel-tools.integrations.jira.rate.period=1s",
+                "parallel-tools.integrations.jira.rate.capacity=0");
+        assertFailsNaming("parallel-tools.integrations.jira.rates[0].initial-tokens",
+                "parallel-tools.integrations.jira.rates[0].permits=5",
+                "parallel-tools.integrations.jira.rates[0].period=1s",
+                "parallel-tools.integrations.jira.rates[0].initial-tokens=6");
+        assertFailsNaming("parallel-tools.integrations.jira.per-key-rates[0].initial-tokens",
+                "parallel-tools.integrations.jira.per-key-rates[0].permits=5",
+                "parallel-tools.integrations.jira.per-key-rates[0].period=1s",
+                "parallel-tools.integrations.jira.per-key-rates[0].initial-tokens=-1");
+        assertFailsNaming("parallel-tools.integrations.jira.rate.period",
+                "parallel-tools.integrations.jira.rate.permits=5", "parallel-tools.integrations.jira.rate.period=0s",
+                "parallel-tools.integrations.jira.rate.refill=intervally");
         assertFailsNaming("parallel-tools.tools.search.side-effect", "parallel-tools.tools.search.integration=jira");
         assertFailsNaming("parallel-tools.tools.search.side-effect",
                 "parallel-tools.tools.search.side-effect=maybe");

@@ -3,6 +3,7 @@ package io.github.parallel4j.support;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /** Records when each tool invocation started and ended (System.nanoTime), from inside the tools. */
 public final class CallLog {
@@ -15,7 +16,7 @@ public final class CallLog {
 
     private final List<Interval> intervals = Collections.synchronizedList(new ArrayList<>());
 
-    public <T> T record(String name, String detail, java.util.concurrent.Callable<T> body) {
+    public <T> T record(String name, String detail, Callable<T> body) {
         long start = System.nanoTime();
         try {
             return body.call();

@@ -1,5 +1,8 @@
 package io.github.parallel4j.support;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -18,7 +21,7 @@ import java.util.function.Function;
  */
 public final class ScriptedChatModel implements ChatModel {
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<Function<ChatRequest, AiMessage>> steps;
     private final List<ChatRequest> requests = Collections.synchronizedList(new ArrayList<>());
@@ -51,12 +54,12 @@ public final class ScriptedChatModel implements ChatModel {
     }
 
     /** The tool results of the last request, parsed as the JSON observations they are. */
-    public List<com.fasterxml.jackson.databind.JsonNode> observations() {
-        List<com.fasterxml.jackson.databind.JsonNode> nodes = new ArrayList<>();
+    public List<JsonNode> observations() {
+        List<JsonNode> nodes = new ArrayList<>();
         for (String text : toolResults(lastRequest())) {
             try {
                 nodes.add(JSON.readTree(text));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new AssertionError("not a JSON observation: " + text, e);
             }
         }

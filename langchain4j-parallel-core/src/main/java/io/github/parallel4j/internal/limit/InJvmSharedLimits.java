@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 /**
  * {@link SharedLimits} held in this JVM: permits are {@link FairSlots} (granted in request order), rates local
@@ -136,7 +137,7 @@ public final class InJvmSharedLimits implements SharedLimits {
     }
 
     @Override
-    public void onPause(java.util.function.BiConsumer<String, Duration> listener) {
+    public void onPause(BiConsumer<String, Duration> listener) {
         pauses.add(listener);
     }
 

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.WeakHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * The in-JVM {@link IntegrationGate} with {@link SharedLimits} on top: every in-JVM limit still holds (and is what
@@ -31,7 +33,7 @@ public final class SharedGate implements CallGate {
     private final SharedBackend backend;
     private final Ticker ticker;
     /** Pauses told by the backend (another JVM's 429): kept here, since the backend holds it weakly. */
-    private final java.util.function.BiConsumer<String, Duration> onPause;
+    private final BiConsumer<String, Duration> onPause;
     /** True on the thread telling the backend of this gate's own pause: a backend that tells it back is ignored. */
     private final ThreadLocal<Boolean> telling = ThreadLocal.withInitial(() -> false);
     /** Each call's latest hold, for the refund after a 429: only what that attempt really took goes back. */
@@ -199,7 +201,7 @@ public final class SharedGate implements CallGate {
     public Optional<Integer> sharedInFlight(String integration) {
         try {
             return Optional.of(backend.limits.inFlight(integration).toCompletableFuture()
-                    .get(backend.limits.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+                    .get(backend.limits.timeout().toMillis(), TimeUnit.MILLISECONDS));
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();

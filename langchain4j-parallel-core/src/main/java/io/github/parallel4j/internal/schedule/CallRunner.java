@@ -3,6 +3,7 @@ package io.github.parallel4j.internal.schedule;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.parallel4j.internal.Internal;
 import io.github.parallel4j.internal.plan.PlannedCall;
+import java.util.Optional;
 
 /**
  * Runs one call's tool, on a thread of the scheduler's executor.
@@ -37,7 +38,7 @@ public interface CallRunner {
      * @param arguments its arguments with every reference filled in
      * @return the kept output, or empty to run the tool
      */
-    default java.util.Optional<ToolOutput> cached(PlannedCall call, JsonNode arguments) {
-        return java.util.Optional.empty();
+    default Optional<ToolOutput> cached(PlannedCall call, JsonNode arguments) {
+        return Optional.empty();
     }
 }
