@@ -159,7 +159,8 @@ final class Report {
         s.append("## Scenarios\n\n");
         s.append(String.format(Locale.ROOT, "Each executor ran each workload in one JVM: %d measured turns after one "
                         + "warm-up turn (the 429 storm: %d, each against a fresh vendor; concurrent conversations: %d "
-                        + "round(s) of %,d conversations after a warm-up round). Latency is the AI service call's, in "
+                        + "round(s) of %,d conversations after %d warm-up rounds, which the JIT compilers of 2 cores "
+                        + "need before a round's CPU is the executor's own). Latency is the AI service call's, in "
                         + "ms (p50 and p95 by nearest rank). The bound is the critical path of the turn's dependency "
                         + "graph (data and resource-key edges, from core's planner, with the known latencies) or, for "
                         + "the storm, the vendor's rate bound. \"max in flight\" is the most calls seen at once inside "
@@ -167,7 +168,7 @@ final class Report {
                         + "baselines are not expected to keep them. \"order violations\" counts dependency or conflict "
                         + "edges whose second call started before the first ended.%n%n",
                 settings.repetitions(), settings.stormRepetitions(), settings.conversationRounds(),
-                settings.conversations()));
+                settings.conversations(), settings.conversationWarmUps()));
         for (Workload workload : workloadsInOrder()) {
             List<ScenarioResult> rows = results.stream().filter(r -> r.workload().id().equals(workload.id())).toList();
             s.append("### ").append(workload.title()).append("\n\n").append(describe(workload)).append("\n\n");
@@ -195,7 +196,7 @@ final class Report {
                         .append(" |\n");
             }
             if (workload.kind() == Workload.Kind.CONVERSATIONS) {
-                s.append("\n| executor | from the start signal to the last answer | CPU time of the round (all "
+                s.append("\n| executor | from the start signal to the last answer | CPU time of the dearest measured round (all "
                         + "threads) | CPU per conversation |\n| --- | ---: | ---: | ---: |\n");
                 for (ScenarioResult r : rows) {
                     s.append("| ").append(r.contender().label).append(" | ")

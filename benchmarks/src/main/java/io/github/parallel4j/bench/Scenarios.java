@@ -150,9 +150,11 @@ public final class Scenarios {
         ExecutorService pool = ToolPools.unbounded("tools-");
         try {
             Assistant assistant = contender.build(workload, tools, model, pool);
-            Round warmUp = round(assistant, model, "w");
-            if (!warmUp.finished) {
-                return unfinished(workload, contender, recorder, warmUp);
+            for (int w = 0; w < settings.conversationWarmUps(); w++) {
+                Round warmUp = round(assistant, model, "w" + w + "-");
+                if (!warmUp.finished) {
+                    return unfinished(workload, contender, recorder, warmUp);
+                }
             }
             recorder.clear();
             List<Double> latencies = new ArrayList<>();

@@ -21,6 +21,8 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -63,8 +65,11 @@ final class LangChain4jArguments implements ArgumentReader {
      */
     private static final ObjectMapper LANGCHAIN4J_JSON = langChain4jMapper();
 
-    /** The Java method of each tool that has one, by tool name. */
-    private final Map<String, Method> methods = new ConcurrentHashMap<>();
+    /**
+     * The parameters the model gives of each tool that has a Java method, by tool name: read from the method once,
+     * since reflection copies its parameters and annotations on every look.
+     */
+    private final Map<String, List<ModelParameter>> methods = new ConcurrentHashMap<>();
 
     /**
      * Coerces this tool's arguments by its method's parameters from now on, or takes them as JSON.
@@ -77,7 +82,7 @@ final class LangChain4jArguments implements ArgumentReader {
         if (method == null) {
             methods.remove(tool);
         } else {
-            methods.put(tool, method);
+            methods.put(tool, ModelParameter.of(method));
         }
     }
 
@@ -117,26 +122,22 @@ final class LangChain4jArguments implements ArgumentReader {
 
     @Override
     public JsonNode canonical(String tool, JsonNode arguments, Predicate<String> isReference) {
-        Method method = methods.get(tool);
-        if (method == null || COERCE == null || arguments == null || !arguments.isObject()) {
+        List<ModelParameter> parameters = methods.get(tool);
+        if (parameters == null || COERCE == null || arguments == null || !arguments.isObject()) {
             return CanonicalJson.of(arguments);
         }
         // Only the method's parameters: LangChain4j ignores any other field, so the tool cannot tell them apart.
         ObjectNode values = JsonNodeFactory.instance.objectNode();
-        for (Parameter parameter : method.getParameters()) {
-            if (!fromModel(parameter)) {
-                continue;
-            }
-            String name = nameOf(parameter);
-            JsonNode given = arguments.get(name);
+        for (ModelParameter parameter : parameters) {
+            JsonNode given = arguments.get(parameter.name());
             JsonNode value;
             if (given != null && given.isTextual() && isReference.test(given.textValue())) {
                 value = given; // another call's output: its value is known only once that call has run
             } else {
-                value = received(parameter, name, given);
+                value = received(parameter, given);
             }
             if (value != null) {
-                values.set(name, value);
+                values.set(parameter.name(), value);
             }
         }
         return values;
@@ -180,25 +181,18 @@ final class LangChain4jArguments implements ArgumentReader {
     }
 
     /** The canonical value a parameter receives, or null for none. */
-    private static JsonNode received(Parameter parameter, String name, JsonNode given) {
-        Class<?> type = parameter.getType();
-        Type generic = parameter.getParameterizedType();
-        boolean optional = type == Optional.class;
-        if (optional && generic instanceof ParameterizedType p) {
-            generic = p.getActualTypeArguments()[0];
-            type = generic instanceof Class<?> c ? c
-                    : generic instanceof ParameterizedType q ? (Class<?>) q.getRawType() : Object.class;
-        }
+    private static JsonNode received(ModelParameter parameter, JsonNode given) {
+        String name = parameter.name();
         try {
             if (given == null || given.isNull()) {
-                P p = parameter.getAnnotation(P.class);
-                if (optional || p == null || P.NO_DEFAULT.equals(p.defaultValue()) || DEFAULT_VALUE == null) {
+                if (parameter.optional() || parameter.defaultValue() == null || DEFAULT_VALUE == null) {
                     return null;
                 }
-                return toJson(DEFAULT_VALUE.invoke(null, p.defaultValue(), name, type, generic));
+                return toJson(DEFAULT_VALUE.invoke(null, parameter.defaultValue(), name, parameter.type(),
+                        parameter.generic()));
             }
             Object argument = JSON.treeToValue(given, Object.class);
-            return toJson(COERCE.invoke(null, argument, name, type, generic));
+            return toJson(COERCE.invoke(null, argument, name, parameter.type(), parameter.generic()));
         } catch (InvocationTargetException | IllegalAccessException | JsonProcessingException | RuntimeException e) {
             // The tool will refuse this argument when it runs; until then it is keyed by its JSON value.
             return CanonicalJson.of(given);
@@ -226,19 +220,50 @@ final class LangChain4jArguments implements ArgumentReader {
         return CanonicalJson.of(JSON.readTree(Json.toJson(value)));
     }
 
-    /** Whether the model gives this parameter (LangChain4j fills the others from the invocation). */
-    private static boolean fromModel(Parameter parameter) {
-        Class<?> type = parameter.getType();
-        return !parameter.isAnnotationPresent(ToolMemoryId.class)
-                && !InvocationParameters.class.isAssignableFrom(type)
-                && type != InvocationContext.class
-                && !LangChain4jManaged.class.isAssignableFrom(type);
-    }
+    /**
+     * A parameter of a tool method that the model gives (LangChain4j fills the others from the invocation), as
+     * LangChain4j's executor looks it up and coerces it.
+     *
+     * @param name {@code @P(name)}, else the parameter's name
+     * @param type the type its value is coerced to: for an {@code Optional<T>}, {@code T}'s class
+     * @param generic the generic type its value is coerced to: for an {@code Optional<T>}, {@code T}
+     * @param optional whether it is an {@code Optional}, which no default value fills
+     * @param defaultValue its {@code @P(defaultValue)}, or null for none
+     */
+    private record ModelParameter(String name, Class<?> type, Type generic, boolean optional, String defaultValue) {
 
-    /** The argument's name as LangChain4j looks it up: {@code @P(name)}, else the parameter's name. */
-    private static String nameOf(Parameter parameter) {
-        P p = parameter.getAnnotation(P.class);
-        return p != null && p.name() != null && !p.name().isBlank() ? p.name() : parameter.getName();
+        static List<ModelParameter> of(Method method) {
+            List<ModelParameter> parameters = new ArrayList<>();
+            for (Parameter parameter : method.getParameters()) {
+                if (fromModel(parameter)) {
+                    parameters.add(of(parameter));
+                }
+            }
+            return List.copyOf(parameters);
+        }
+
+        private static ModelParameter of(Parameter parameter) {
+            Class<?> type = parameter.getType();
+            Type generic = parameter.getParameterizedType();
+            boolean optional = type == Optional.class;
+            if (optional && generic instanceof ParameterizedType p) {
+                generic = p.getActualTypeArguments()[0];
+                type = generic instanceof Class<?> c ? c
+                        : generic instanceof ParameterizedType q ? (Class<?>) q.getRawType() : Object.class;
+            }
+            P p = parameter.getAnnotation(P.class);
+            String defaultValue = p == null || P.NO_DEFAULT.equals(p.defaultValue()) ? null : p.defaultValue();
+            String name = p != null && p.name() != null && !p.name().isBlank() ? p.name() : parameter.getName();
+            return new ModelParameter(name, type, generic, optional, defaultValue);
+        }
+
+        private static boolean fromModel(Parameter parameter) {
+            Class<?> type = parameter.getType();
+            return !parameter.isAnnotationPresent(ToolMemoryId.class)
+                    && !InvocationParameters.class.isAssignableFrom(type)
+                    && type != InvocationContext.class
+                    && !LangChain4jManaged.class.isAssignableFrom(type);
+        }
     }
 
     private static Method find(String type, String name, Class<?>... parameters) {
