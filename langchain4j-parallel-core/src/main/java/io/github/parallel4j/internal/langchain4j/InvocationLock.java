@@ -1,5 +1,6 @@
 package io.github.parallel4j.internal.langchain4j;
 
+import io.github.parallel4j.internal.limit.ResourceLocks;
 import io.github.parallel4j.internal.schedule.InvocationLockHolders;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -23,6 +24,8 @@ final class InvocationLock implements ReadWriteLock, InvocationLockHolders {
     }
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
+    /** The key with a line of its own in the first table that asked ({@link #key}); null until then. */
+    private volatile ResourceLocks.OwnKey key;
     private final Users users;
     private final Lock read;
     private final Lock write;
@@ -31,6 +34,25 @@ final class InvocationLock implements ReadWriteLock, InvocationLockHolders {
         this.users = users;
         this.read = new Counted(lock.readLock(), users);
         this.write = new Counted(lock.writeLock(), users);
+    }
+
+    /**
+     * The key the scheduler asks for: one with a line of its own, made for the first table that asks (every call
+     * of one invocation asks its installation's), so that no call makes and drops a table entry for it; the lock
+     * itself for any other table.
+     */
+    @Override
+    public Object key(ResourceLocks locks) {
+        ResourceLocks.OwnKey own = key;
+        if (own == null) {
+            synchronized (this) {
+                if (key == null) {
+                    key = locks.ownKey();
+                }
+                own = key;
+            }
+        }
+        return own.isOf(locks) ? own : this;
     }
 
     /** The scheduler takes the lock without a thread (as a queue entry) and counts its calls here. */

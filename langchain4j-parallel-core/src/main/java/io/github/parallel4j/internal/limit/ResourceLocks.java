@@ -51,6 +51,40 @@ public final class ResourceLocks {
     private final ConcurrentHashMap<Object, Entry> entries = new ConcurrentHashMap<>();
 
     /**
+     * A key that keeps its own line instead of an entry in the table: for a key that request after request takes
+     * for a long time, such as an invocation's lock, which every call of the invocation takes first and which would
+     * otherwise join the table and leave it again on every call. Equal only to itself; a key of this table only
+     * ({@link #ownKey()}), and it is never in {@link #keysInUse()}.
+     */
+    public final class OwnKey {
+        private final Entry entry = new Entry(this);
+
+        private OwnKey() {}
+
+        /** @return whether this key belongs to the given table */
+        public boolean isOf(ResourceLocks locks) {
+            return locks == ResourceLocks.this;
+        }
+
+        @Override
+        public String toString() {
+            return "OwnKey@" + Integer.toHexString(System.identityHashCode(this));
+        }
+    }
+
+    /** @return whether some request holds or waits for the key now; for tests, as {@link #keysInUse()} */
+    boolean inUse(OwnKey key) {
+        synchronized (key.entry) {
+            return !key.entry.idle();
+        }
+    }
+
+    /** @return a new key with a line of its own, for requests to this table only */
+    public OwnKey ownKey() {
+        return new OwnKey();
+    }
+
+    /**
      * Makes a request without placing it yet, so that the caller can keep it before any grant can happen.
      *
      * @param keys the keys in the order to take them: any objects with value equality (resource keys as text, an
@@ -94,6 +128,11 @@ public final class ResourceLocks {
         if (keys.size() != writes.length) {
             throw new IllegalArgumentException("one mode per key: " + keys.size() + " keys, " + writes.length + " modes");
         }
+        for (Object key : keys) {
+            if (key instanceof OwnKey own && !own.isOf(this)) {
+                throw new IllegalArgumentException("a key with a line of its own serves only the table that made it");
+            }
+        }
         return new Request(keys.toArray(), writes.clone(), onGranted, onOver, watch);
     }
 
@@ -110,7 +149,10 @@ public final class ResourceLocks {
         void left(Object key);
     }
 
-    /** @return how many keys are held or waited for now (exact when no request is being placed or released) */
+    /**
+     * @return how many keys other than {@link OwnKey}s are held or waited for now (exact when no request is being
+     *     placed or released)
+     */
     public int keysInUse() {
         return entries.size();
     }
@@ -216,7 +258,7 @@ public final class ResourceLocks {
     private Entry advance(Request r) {
         while (r.held < r.keys.length) {
             Object key = r.keys[r.held];
-            Entry entry = entries.computeIfAbsent(key, Entry::new);
+            Entry entry = key instanceof OwnKey own ? own.entry : entries.computeIfAbsent(key, Entry::new);
             synchronized (entry) {
                 if (entry.gone) {
                     continue; // it went idle and left the table since it was looked up: take the one there now
@@ -240,7 +282,8 @@ public final class ResourceLocks {
     /** Gives up every key a request holds, last first, passing each to the requests first in its line. */
     private void unlock(Request r, List<Request> grants) {
         for (int k = r.held - 1; k >= 0; k--) {
-            Entry entry = entries.get(r.keys[k]); // there while the request holds it
+            Object key = r.keys[k];
+            Entry entry = key instanceof OwnKey own ? own.entry : entries.get(key); // there while the request holds it
             synchronized (entry) {
                 entry.give(r.writes[k]);
                 promote(entry, grants);
@@ -270,9 +313,9 @@ public final class ResourceLocks {
         }
     }
 
-    /** Takes an idle entry out of the table. Called holding its lock. */
+    /** Takes an idle entry out of the table (an {@link OwnKey}'s is never in it). Called holding its lock. */
     private void forgetIfIdle(Entry entry) {
-        if (entry.idle()) {
+        if (entry.idle() && !(entry.key instanceof OwnKey)) {
             entry.gone = true;
             entries.remove(entry.key, entry);
         }

@@ -62,15 +62,17 @@ final class CallLocks {
         List<Object> names = new ArrayList<>(n);
         boolean[] writes = new boolean[n];
         int k = 0;
+        InvocationLockHolders holders = invocationLock instanceof InvocationLockHolders h ? h : null;
         if (invocationLock != null) {
-            names.add(invocationLock); // by identity: the invocation's, taken before any key by every call
+            // by identity: the invocation's, taken before any key by every call
+            names.add(holders != null ? holders.key(locks) : invocationLock);
             writes[k++] = call.policy().isExclusive();
         }
         for (var key : keys.entrySet()) {
             names.add(key.getKey());
             writes[k++] = key.getValue();
         }
-        if (invocationLock instanceof InvocationLockHolders holders) {
+        if (holders != null) {
             holders.entered(); // the lock's owner outlives this call while it holds or waits for it
             return locks.request(names, writes, onGranted, holders::left, watch);
         }

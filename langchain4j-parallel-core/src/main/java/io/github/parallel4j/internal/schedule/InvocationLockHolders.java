@@ -18,4 +18,17 @@ public interface InvocationLockHolders {
 
     /** A call that {@link #entered()} no longer holds nor waits for the lock; called once per {@code entered()}. */
     void left();
+
+    /**
+     * The key every call of the invocation asks {@code locks} for, the same one each time: by default the lock
+     * itself (an entry in the table while some call holds or waits for it); a lock that lives as long as its
+     * invocation may give a {@link ResourceLocks#ownKey() key with a line of its own}, which spares the table an
+     * entry made and dropped for every call.
+     *
+     * @param locks the table the calls ask
+     * @return the key, the same for every call of the invocation that asks this table
+     */
+    default Object key(ResourceLocks locks) {
+        return this;
+    }
 }

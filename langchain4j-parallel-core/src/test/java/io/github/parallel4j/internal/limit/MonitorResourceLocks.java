@@ -82,6 +82,11 @@ final class MonitorResourceLocks {
         return entries.size();
     }
 
+    /** @return whether the key is held or waited for now */
+    public synchronized boolean inUse(Object key) {
+        return entries.containsKey(key);
+    }
+
     /** One call's claim on its keys. */
     final class Request {
 

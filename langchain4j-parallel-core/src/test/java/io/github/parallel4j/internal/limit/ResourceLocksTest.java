@@ -1,6 +1,7 @@
 package io.github.parallel4j.internal.limit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,34 @@ class ResourceLocksTest {
         holder.release();
         onA.release();
         assertThat(locks.keysInUse()).isZero();
+    }
+
+    @Test
+    void should_exclude_on_a_key_with_its_own_line_and_never_put_it_in_the_table() {
+        ResourceLocks.OwnKey own = locks.ownKey();
+        ResourceLocks.Request read = locks.request(List.of(own, "k"), new boolean[] {false, false}, () -> granted.add("read"));
+        read.place();
+        ResourceLocks.Request write = locks.request(List.of(own), new boolean[] {true}, () -> granted.add("write"));
+        write.place();
+        ResourceLocks.Request later = locks.request(List.of(own), new boolean[] {false}, () -> granted.add("later"));
+        later.place();
+        assertThat(granted).as("the write waits for the read, and the later read behind it").containsExactly("read");
+        assertThat(locks.keysInUse()).as("only k is in the table").isEqualTo(1);
+
+        read.release();
+        assertThat(granted).containsExactly("read", "write");
+        assertThat(locks.keysInUse()).isZero();
+        assertThat(later.cancel()).isTrue();
+        write.release();
+        assertThat(granted).containsExactly("read", "write");
+    }
+
+    @Test
+    void should_refuse_a_key_with_its_own_line_of_another_table() {
+        ResourceLocks.OwnKey other = new ResourceLocks().ownKey();
+
+        assertThatThrownBy(() -> locks.request(List.of(other), new boolean[] {false}, () -> true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only the table that made it");
     }
 
     @Test
