@@ -50,11 +50,9 @@ public record ToolCallContext(String callId, String tool, int attempt, String id
         try {
             return body.call();
         } finally {
-            if (previous == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(previous);
-            }
+            // set, not remove: the thread keeps its entry (with no value) for its next call, as a pooled tool thread
+            // runs many; a removal would clean up the table and the next call's lookup would make the entry again
+            CURRENT.set(previous);
         }
     }
 }

@@ -103,11 +103,7 @@ public final class CallerSlot {
     private Attempt close() {
         if (!closed) {
             closed = true;
-            if (outer == null) {
-                OPEN.remove();
-            } else {
-                OPEN.set(outer);
-            }
+            OPEN.set(outer); // set even to null, not remove: the thread's next turn finds its entry (see ToolCallContext)
         }
         Attempt attempt = held;
         held = null;
