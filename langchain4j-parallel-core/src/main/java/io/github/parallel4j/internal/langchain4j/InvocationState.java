@@ -39,7 +39,15 @@ final class InvocationState {
         void changed(InvocationState state);
     }
 
+    /** An {@link #expiresAt} that never comes: the state is pinned. */
+    static final long NEVER = Long.MAX_VALUE;
+
     final InvocationLock lock;
+    /**
+     * When the state may be dropped for want of use, on the ticker, or {@link #NEVER}: its owner's bookkeeping,
+     * written only inside the owner's map operations on the state's key, and read outside them only as a hint.
+     */
+    volatile long expiresAt = NEVER;
     private final Owner owner;
     private final AtomicInteger callers = new AtomicInteger();
     private final AtomicInteger lockUsers = new AtomicInteger();
@@ -88,6 +96,12 @@ final class InvocationState {
     /** @return whether a caller or a lock user is inside: the state must stay, however long that takes */
     boolean pinned() {
         return callers.get() > 0 || lockUsers.get() > 0;
+    }
+
+    /** @return whether the state's idle expiry has passed at {@code now} (it may still be pinned) */
+    boolean expiredAt(long now) {
+        long at = expiresAt;
+        return at != NEVER && now - at >= 0;
     }
 
     /** @return whether nothing of the invocation runs, waits or is expected: the state may go now */

@@ -2,14 +2,16 @@ package io.github.parallel4j.internal.langchain4j;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import io.github.parallel4j.Ticker;
 import io.github.parallel4j.internal.policy.Durations;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The AI service invocations one installation keeps state for, by invocation id.
@@ -18,8 +20,10 @@ import java.util.UUID;
  * listener {@link #enter enters} it and {@link #leave leaves} it. A state nobody is inside and nothing is expected
  * of is dropped at once, so it goes between two model calls. One that still expects calls LangChain4j may never
  * hand over (its invocation ended without LangChain4j saying so: a tool that threw an {@code Error}, an error a
- * streaming handler swallowed) is dropped after the idle expiry, and its turns are cancelled then. A state is
- * never dropped while a caller is inside it or a thread holds or waits for its lock.
+ * streaming handler swallowed) is dropped after the idle expiry, and its turns are cancelled then: the first
+ * invocation to enter at least {@link #SWEEP_INTERVAL} after the last look drops every expired state (as a cache
+ * with expiry does during its upkeep after a write). A state is never dropped while a caller is inside it or a thread
+ * holds or waits for its lock.
  *
  * <p>An invocation that failed or was cancelled while it had state is remembered, with a short reason, for
  * {@link #FAILURE_MEMORY}, so that a call arriving afterwards (a streaming model that still delivers a tool call
@@ -37,42 +41,36 @@ final class Invocations {
      */
     static final Duration FAILURE_MEMORY = Duration.ofMinutes(2);
 
-    private final Cache<UUID, InvocationState> states;
+    /** How often, at most, entering looks for states past their idle expiry. */
+    static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+
+    /**
+     * The states, each with its expiry ({@link InvocationState#expiresAt}), which only this map's atomic operations on
+     * its key write. A plain concurrent map, not a cache with expiry: every call and listener of a turn enters and
+     * leaves its state, so a turn makes four or more writes, and a cache that keeps an expiry order (a timer wheel, a
+     * write buffer drained on the caller) costs several times a map's bin lock for each of them, while expiry is the
+     * rare case of an invocation that ended without LangChain4j saying so.
+     */
+    private final ConcurrentHashMap<UUID, InvocationState> states = new ConcurrentHashMap<>();
     private final Cache<UUID, String> failed;
     /** The state of each call to an unknown tool in a current batch, by the request's identity. */
     private final Cache<ToolExecutionRequest, InvocationState> unknownCalls =
             Caffeine.newBuilder().weakKeys().weakValues().build();
+    private final Ticker ticker;
+    private final long idleNanos;
+    private final long sweepNanos;
+    private final String expiryReason;
+    /** When entering last looked for expired states, on the ticker. */
+    private final AtomicLong sweptAt;
 
     Invocations(Duration idleExpiry, Ticker ticker) {
-        long idle = Durations.nanos(idleExpiry);
-        com.github.benmanes.caffeine.cache.Ticker time = ticker::read;
-        // Every change that may pin or unpin a state goes through the map (enter, leave, a lock's first user and
-        // its last, a turn's end), so its expiry is always current.
-        this.states = Caffeine.newBuilder().ticker(time).executor(Runnable::run)
-                .expireAfter(new Expiry<UUID, InvocationState>() {
-                    @Override
-                    public long expireAfterCreate(UUID id, InvocationState state, long now) {
-                        return state.pinned() ? Long.MAX_VALUE : idle;
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(UUID id, InvocationState state, long now, long remaining) {
-                        return state.pinned() ? Long.MAX_VALUE : idle;
-                    }
-
-                    @Override
-                    public long expireAfterRead(UUID id, InvocationState state, long now, long remaining) {
-                        return remaining;
-                    }
-                })
-                .removalListener((UUID id, InvocationState state, RemovalCause cause) -> {
-                    if (cause == RemovalCause.EXPIRED && state != null) {
-                        state.expired("the AI service invocation showed no sign of life for "
-                                + Durations.format(idleExpiry) + " while this turn waited for its calls");
-                    }
-                })
-                .build();
-        this.failed = Caffeine.newBuilder().ticker(time).expireAfterWrite(FAILURE_MEMORY).build();
+        this.ticker = ticker;
+        this.idleNanos = Durations.nanos(idleExpiry);
+        this.sweepNanos = Math.min(idleNanos, Durations.nanos(SWEEP_INTERVAL));
+        this.expiryReason = "the AI service invocation showed no sign of life for " + Durations.format(idleExpiry)
+                + " while this turn waited for its calls";
+        this.sweptAt = new AtomicLong(ticker.read());
+        this.failed = Caffeine.newBuilder().ticker(ticker::read).expireAfterWrite(FAILURE_MEMORY).build();
     }
 
     /**
@@ -87,9 +85,11 @@ final class Invocations {
             detached.enter();
             return detached;
         }
-        InvocationState state = states.asMap().compute(id, (key, current) -> {
+        sweepIfDue();
+        InvocationState state = states.compute(id, (key, current) -> {
             InvocationState s = current != null ? current : new InvocationState(changed -> reexamine(key, changed));
             s.enter();
+            s.expiresAt = InvocationState.NEVER;
             return s;
         });
         String failure = failed.getIfPresent(id); // after entering: fail() records it before it tells the state
@@ -111,7 +111,56 @@ final class Invocations {
 
     /** Drops the state once nothing of its invocation runs, waits or is expected; else renews its expiry. */
     private void reexamine(UUID id, InvocationState state) {
-        states.asMap().computeIfPresent(id, (key, current) -> current == state && state.idle() ? null : current);
+        states.computeIfPresent(id, (key, current) -> {
+            if (current != state) {
+                return current;
+            }
+            if (state.idle()) {
+                return null;
+            }
+            state.expiresAt = state.pinned() ? InvocationState.NEVER : Durations.deadline(ticker.read(), idleNanos);
+            return current;
+        });
+    }
+
+    /** Looks for expired states at most once per {@link #SWEEP_INTERVAL}, on whichever thread enters first after it. */
+    private void sweepIfDue() {
+        long now = ticker.read();
+        long last = sweptAt.get();
+        if (now - last >= sweepNanos && sweptAt.compareAndSet(last, now)) {
+            sweep(now);
+        }
+    }
+
+    /**
+     * Drops every state past its idle expiry and unpinned, inside the map's atomic operation on its key, then tells
+     * each it expired: its turns still waiting for calls are cancelled.
+     */
+    private void sweep(long now) {
+        List<InvocationState> expired = null;
+        for (Map.Entry<UUID, InvocationState> entry : states.entrySet()) {
+            InvocationState candidate = entry.getValue();
+            if (!candidate.expiredAt(now)) {
+                continue;
+            }
+            boolean[] dropped = {false};
+            states.computeIfPresent(entry.getKey(), (key, current) -> {
+                if (current == candidate && !current.pinned() && current.expiredAt(now)) {
+                    dropped[0] = true;
+                    return null;
+                }
+                return current;
+            });
+            if (dropped[0]) {
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
+                expired.add(candidate);
+            }
+        }
+        if (expired != null) {
+            expired.forEach(state -> state.expired(expiryReason)); // outside the map: that completes its turns
+        }
     }
 
     /** @return whether the invocation failed or was cancelled */
@@ -121,7 +170,7 @@ final class Invocations {
 
     /** LangChain4j is done with the invocation's latest batch: it calls the model again, or it completed. */
     void passed(UUID id) {
-        InvocationState state = states.getIfPresent(id);
+        InvocationState state = states.get(id);
         if (state != null) {
             state.passed();
         }
@@ -138,7 +187,7 @@ final class Invocations {
      */
     void fail(UUID id, InvocationState state, String reason, boolean streaming) {
         if (id != null) {
-            InvocationState known = state != null ? state : states.getIfPresent(id);
+            InvocationState known = state != null ? state : states.get(id);
             if (known != null || streaming) {
                 failed.asMap().putIfAbsent(id, reason); // before the state is told: a call that comes next sees one
             }
@@ -166,7 +215,7 @@ final class Invocations {
 
     /** @return how many invocations have state now */
     long size() {
-        states.cleanUp();
-        return states.estimatedSize();
+        sweep(ticker.read());
+        return states.size();
     }
 }

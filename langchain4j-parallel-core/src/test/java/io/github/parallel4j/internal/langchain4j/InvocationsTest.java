@@ -60,6 +60,19 @@ class InvocationsTest {
     }
 
     @Test
+    void should_drop_an_expired_state_when_an_invocation_enters_after_the_sweep_interval() {
+        UUID id = UUID.randomUUID();
+        InvocationState state = awaitingOneCall(id, ScriptedCall.of("c1"));
+        invocations.leave(id, state);
+
+        now.addAndGet(Duration.ofMinutes(30).plusSeconds(1).toNanos());
+        InvocationState next = invocations.enter(id); // no size(): entering looks for expired states itself
+
+        assertThat(next).as("the expired state was dropped; its id gets a fresh one").isNotSameAs(state);
+        invocations.leave(id, next);
+    }
+
+    @Test
     void should_never_expire_a_state_while_a_thread_holds_its_lock() {
         UUID id = UUID.randomUUID();
         InvocationState state = awaitingOneCall(id, ScriptedCall.of("c1"));
