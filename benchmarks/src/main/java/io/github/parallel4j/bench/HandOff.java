@@ -11,6 +11,8 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.service.AiServices;
 import io.github.parallel4j.ParallelTools;
 import io.github.parallel4j.annotation.ParallelSafe;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,8 +31,8 @@ import java.util.function.Consumer;
  *
  * <p>Each contender is measured twice in its JVM: <em>early</em>, after a few warm-up turns, when most of its code is
  * still interpreted or compiled without the JIT's optimisations (a replica's first minutes), and <em>steady</em>, after
- * enough turns of instant tools that the JIT has compiled the path of every call (a server that has served a few
- * thousand turns). Both are reported; the targets are judged on the steady figures.
+ * enough turns of instant tools that the JIT has compiled the path of every call (a server that has served many
+ * thousand turns, its compilers quiet). Both are reported; the targets are judged on the steady figures.
  */
 final class HandOff {
 
@@ -52,19 +54,24 @@ final class HandOff {
      * @param lastStart AI message → last tool start
      * @param nextCall last tool end → next model call
      * @param overhead AI message → next model call, minus the tools' own schedule
+     * @param jitMillis the JIT compilers' time while the measured turns ran (the JVM's total, in ms), which shows
+     *     whether a measurement was of compiled code or competed with its compilation for the cores
      */
     record Row(Contender contender, int calls, boolean steady, int turns, double firstStart, double lastStart,
-            double nextCall, double overhead) {}
+            double nextCall, double overhead, long jitMillis) {}
 
     /**
      * How big a probe run is: measured turns, warm-up turns, turns for the sequential baseline at 8+ calls, the tool's
      * time, and the turns of instant tools run before the steady measurement: at least {@code jitWarmUpTurns} turns
-     * and {@code jitWarmUpCalls} calls (the JIT compiles a method fully after about 10 000 calls of it).
+     * and {@code jitWarmUpCalls} calls. The JIT compiles a method fully after about 10 000 calls of it, but on two
+     * cores its queue lags behind: after 30 000 calls of the library's path (2026-12-04, 8 calls a turn) the JIT
+     * still compiled for 400–600 ms during the next 300 measured turns, and those turns' hand-off was twice the
+     * compiled code's; after 300 000, 3–15 ms.
      */
     record Settings(int turns, int warmUp, int sequentialTurns, long toolMillis, int jitWarmUpCalls,
             int minJitWarmUpTurns) {
         static Settings full() {
-            return new Settings(300, 50, 20, 50, 30_000, 2_000);
+            return new Settings(300, 50, 20, 50, 300_000, 2_000);
         }
 
         static Settings smoke() {
@@ -145,9 +152,9 @@ final class HandOff {
             for (int calls : SIZES) {
                 for (Row row : run(contender, calls)) {
                     progress.accept(String.format(Locale.ROOT, "hand-off %-40s %2d calls %-6s: first start %.3f ms,"
-                                    + " last start %.3f ms, next call %.3f ms, overhead %.3f ms", contender.label,
-                            calls, row.steady() ? "steady" : "early", row.firstStart(), row.lastStart(),
-                            row.nextCall(), row.overhead()));
+                                    + " last start %.3f ms, next call %.3f ms, overhead %.3f ms, JIT %d ms",
+                            contender.label, calls, row.steady() ? "steady" : "early", row.firstStart(),
+                            row.lastStart(), row.nextCall(), row.overhead(), row.jitMillis()));
                     rows.add(row);
                 }
             }
@@ -191,6 +198,8 @@ final class HandOff {
         double[] last = new double[turns];
         double[] next = new double[turns];
         double[] overhead = new double[turns];
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long jitBefore = jit.getTotalCompilationTime();
         for (int t = 0; t < turns; t++) {
             assistant.chat("turn " + t);
             long firstStart = Long.MAX_VALUE;
@@ -206,7 +215,8 @@ final class HandOff {
             next[t] = (model.nextCallAt - lastEnd) / 1e6;
             overhead[t] = (model.nextCallAt - model.aiMessageAt - toolNanos) / 1e6;
         }
-        return new Row(contender, calls, steady, turns, p50(first), p50(last), p50(next), p50(overhead));
+        long jitMillis = jit.getTotalCompilationTime() - jitBefore;
+        return new Row(contender, calls, steady, turns, p50(first), p50(last), p50(next), p50(overhead), jitMillis);
     }
 
     private static double p50(double[] values) {
@@ -258,19 +268,20 @@ final class HandOff {
                 + " Each executor is measured twice in its JVM: *early*, right after those warm-up turns, when most"
                 + " of its code has not been optimised by the JIT yet (a replica's first minutes), and *steady*, after"
                 + " at least %,d calls of an instant tool (%,d turns or more), when the JIT has compiled every call's"
-                + " path (a server that has served a few thousand turns). The targets are judged on the steady"
-                + " figures.%n%n", settings.toolMillis(), settings.turns(), settings.warmUp(),
+                + " path (a server that has served many thousand turns). The targets are judged on the steady"
+                + " figures. The last column is the time the JIT compilers spent while the measured turns ran: on two"
+                + " cores a compilation takes a core from the turns.%n%n", settings.toolMillis(), settings.turns(), settings.warmUp(),
                 settings.sequentialTurns(), settings.toolMillis(), settings.toolMillis(), settings.jitWarmUpCalls(),
                 settings.jitWarmUpTurns(64)));
         for (boolean steady : new boolean[] {true, false}) {
             s.append(steady ? "Steady:\n\n" : "Early:\n\n");
             s.append("| executor | calls | AI message → first start | AI message → last start | last end → next"
-                    + " model call | overhead |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
+                    + " model call | overhead | JIT (ms) |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
             for (Row r : rows) {
                 if (r.steady() == steady) {
-                    s.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %.3f |%n",
+                    s.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %.3f | %d |%n",
                             r.contender().label, r.calls(), r.firstStart(), r.lastStart(), r.nextCall(),
-                            r.overhead()));
+                            r.overhead(), r.jitMillis()));
                 }
             }
             s.append('\n');
