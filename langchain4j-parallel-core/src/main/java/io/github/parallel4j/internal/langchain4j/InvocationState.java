@@ -50,7 +50,10 @@ final class InvocationState {
     volatile long expiresAt = NEVER;
     private final Owner owner;
     private final AtomicInteger callers = new AtomicInteger();
+    /** Threads holding or waiting for the lock, and {@link #DROPPED} once the owner dropped the state unused. */
     private final AtomicInteger lockUsers = new AtomicInteger();
+    /** Set in {@link #lockUsers} by {@link #dropIfUnused()}: the owner no longer has the state. */
+    private static final int DROPPED = Integer.MIN_VALUE;
 
     // Guarded by this.
     private Batch batch;
@@ -70,14 +73,14 @@ final class InvocationState {
             @Override
             public void entered() {
                 // Pinned now: a caller inside already made the expiry "never" (its entry's map write) until both are 0.
-                if (lockUsers.getAndIncrement() == 0 && callers.get() == 0) {
+                if ((lockUsers.getAndIncrement() & ~DROPPED) == 0 && callers.get() == 0) {
                     owner.changed(InvocationState.this);
                 }
             }
 
             @Override
             public void left() {
-                if (lockUsers.decrementAndGet() == 0 && !pinned()) { // a caller inside re-examines as it leaves
+                if ((lockUsers.decrementAndGet() & ~DROPPED) == 0 && !pinned()) { // a caller inside re-examines
                     owner.changed(InvocationState.this);
                 }
             }
@@ -95,7 +98,18 @@ final class InvocationState {
 
     /** @return whether a caller or a lock user is inside: the state must stay, however long that takes */
     boolean pinned() {
-        return callers.get() > 0 || lockUsers.get() > 0;
+        return callers.get() > 0 || (lockUsers.get() & ~DROPPED) > 0;
+    }
+
+    /**
+     * Marks the state dropped if nobody uses it, atomically with a lock user's arrival: a thread that comes for the
+     * lock either pins the state first, and it is kept, or comes after. Called by the owner inside its map operation
+     * on the state's key, which callers enter and leave through, so their count cannot change meanwhile.
+     *
+     * @return whether it was marked: the owner may drop it
+     */
+    boolean dropIfUnused() {
+        return callers.get() == 0 && lockUsers.compareAndSet(0, DROPPED);
     }
 
     /** @return whether the state's idle expiry has passed at {@code now} (it may still be pinned) */

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The AI service invocations one installation keeps state for, by invocation id.
@@ -34,6 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * since that may complete its turns and call back here.
  */
 final class Invocations {
+
+    private static final Logger log = LoggerFactory.getLogger(Invocations.class);
 
     /**
      * How long a failed invocation is remembered. A late call comes within seconds of the failure (the rest of a
@@ -85,13 +89,25 @@ final class Invocations {
             detached.enter();
             return detached;
         }
-        sweepIfDue();
+        long now = ticker.read();
+        sweepIfDue(now);
+        InvocationState[] expired = {null};
         InvocationState state = states.compute(id, (key, current) -> {
-            InvocationState s = current != null ? current : new InvocationState(changed -> reexamine(key, changed));
+            InvocationState s = current;
+            if (s != null && s.expiredAt(now) && s.dropIfUnused()) {
+                expired[0] = s; // past its expiry, not swept yet: gone, as it would be from a cache with expiry
+                s = null;
+            }
+            if (s == null) {
+                s = new InvocationState(changed -> reexamine(key, changed));
+            }
             s.enter();
             s.expiresAt = InvocationState.NEVER;
             return s;
         });
+        if (expired[0] != null) {
+            tellExpired(expired[0]);
+        }
         String failure = failed.getIfPresent(id); // after entering: fail() records it before it tells the state
         if (failure != null) {
             state.fail(failure);
@@ -124,8 +140,7 @@ final class Invocations {
     }
 
     /** Looks for expired states at most once per {@link #SWEEP_INTERVAL}, on whichever thread enters first after it. */
-    private void sweepIfDue() {
-        long now = ticker.read();
+    private void sweepIfDue(long now) {
         long last = sweptAt.get();
         if (now - last >= sweepNanos && sweptAt.compareAndSet(last, now)) {
             sweep(now);
@@ -133,7 +148,7 @@ final class Invocations {
     }
 
     /**
-     * Drops every state past its idle expiry and unpinned, inside the map's atomic operation on its key, then tells
+     * Drops every state past its idle expiry and unused ({@link InvocationState#dropIfUnused()}), inside the map's atomic operation on its key, then tells
      * each it expired: its turns still waiting for calls are cancelled.
      */
     private void sweep(long now) {
@@ -145,7 +160,7 @@ final class Invocations {
             }
             boolean[] dropped = {false};
             states.computeIfPresent(entry.getKey(), (key, current) -> {
-                if (current == candidate && !current.pinned() && current.expiredAt(now)) {
+                if (current == candidate && current.expiredAt(now) && current.dropIfUnused()) {
                     dropped[0] = true;
                     return null;
                 }
@@ -159,7 +174,16 @@ final class Invocations {
             }
         }
         if (expired != null) {
-            expired.forEach(state -> state.expired(expiryReason)); // outside the map: that completes its turns
+            expired.forEach(this::tellExpired); // outside the map: that completes its turns
+        }
+    }
+
+    /** Cancels a dropped state's turns; one that fails to must not keep the others' from being told. */
+    private void tellExpired(InvocationState state) {
+        try {
+            state.expired(expiryReason);
+        } catch (RuntimeException e) {
+            log.warn("Cancelling the turns of an expired AI service invocation failed", e);
         }
     }
 
