@@ -236,7 +236,7 @@ final class Installation {
                         batch -> startBatch(batch, state, context),
                         () -> start(List.of(request), state, context, scheduler.capture()));
                 // Decided per message, not per service: a message whose complete response came first is a whole batch.
-                StreamedMessage source = messages.of(request);
+                StreamedMessage source = service.streaming() ? messages.of(request) : null; // only a stream records one
                 messages.reached(source, id); // a stream cancelled before: the invocation fails, the call is refused
                 boolean wasComplete = service.streamsCalls() && source != null && source.isComplete();
                 if (wasComplete) {
