@@ -104,7 +104,7 @@ final class InvocationState {
     /**
      * Marks the state dropped if nobody uses it, atomically with a lock user's arrival: a thread that comes for the
      * lock either pins the state first, and it is kept, or comes after. Called by the owner inside its map operation
-     * on the state's key, which callers enter and leave through, so their count cannot change meanwhile.
+     * on the state's key, which every caller enters through, so their count cannot rise meanwhile.
      *
      * @return whether it was marked: the owner may drop it
      */

@@ -148,8 +148,8 @@ final class Invocations {
     }
 
     /**
-     * Drops every state past its idle expiry and unused ({@link InvocationState#dropIfUnused()}), inside the map's atomic operation on its key, then tells
-     * each it expired: its turns still waiting for calls are cancelled.
+     * Drops every state past its idle expiry and unused ({@link InvocationState#dropIfUnused()}), inside the map's
+     * atomic operation on its key, then tells each it expired: its turns still waiting for calls are cancelled.
      */
     private void sweep(long now) {
         List<InvocationState> expired = null;

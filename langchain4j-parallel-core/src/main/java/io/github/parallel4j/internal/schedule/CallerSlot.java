@@ -103,7 +103,7 @@ public final class CallerSlot {
     private Attempt close() {
         if (!closed) {
             closed = true;
-            OPEN.set(outer); // set even to null, not remove: the thread's next turn finds its entry (see ToolCallContext)
+            OPEN.set(outer); // even null, not remove(): the thread's next turn finds its entry (see ToolCallContext)
         }
         Attempt attempt = held;
         held = null;
