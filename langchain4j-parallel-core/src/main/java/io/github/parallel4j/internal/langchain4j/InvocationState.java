@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -39,21 +38,10 @@ final class InvocationState {
         void changed(InvocationState state);
     }
 
-    /** An {@link #expiresAt} that never comes: the state is pinned. */
-    static final long NEVER = Long.MAX_VALUE;
-
     final InvocationLock lock;
-    /**
-     * When the state may be dropped for want of use, on the ticker, or {@link #NEVER}: its owner's bookkeeping,
-     * written only inside the owner's map operations on the state's key, and read outside them only as a hint.
-     */
-    volatile long expiresAt = NEVER;
+    /** Whether the state must be kept: see {@link Retention}. */
+    final Retention retention;
     private final Owner owner;
-    private final AtomicInteger callers = new AtomicInteger();
-    /** Threads holding or waiting for the lock, and {@link #DROPPED} once the owner dropped the state unused. */
-    private final AtomicInteger lockUsers = new AtomicInteger();
-    /** Set in {@link #lockUsers} by {@link #dropIfUnused()}: the owner no longer has the state. */
-    private static final int DROPPED = Integer.MIN_VALUE;
 
     // Guarded by this.
     private Batch batch;
@@ -69,53 +57,22 @@ final class InvocationState {
     /** @param owner asked to re-examine this state; called without holding this state's monitor */
     InvocationState(Owner owner) {
         this.owner = owner;
-        this.lock = new InvocationLock(new InvocationLock.Users() {
-            @Override
-            public void entered() {
-                // Pinned now: a caller inside already made the expiry "never" (its entry's map write) until both are 0.
-                if ((lockUsers.getAndIncrement() & ~DROPPED) == 0 && callers.get() == 0) {
-                    owner.changed(InvocationState.this);
-                }
-            }
-
-            @Override
-            public void left() {
-                if ((lockUsers.decrementAndGet() & ~DROPPED) == 0 && !pinned()) { // a caller inside re-examines
-                    owner.changed(InvocationState.this);
-                }
-            }
-        });
+        this.retention = new Retention(() -> owner.changed(this));
+        this.lock = new InvocationLock(retention);
     }
 
     /** An executor (or listener) starts using this state: it is pinned until {@link #leave()}. */
     void enter() {
-        callers.incrementAndGet();
+        retention.enter();
     }
 
     void leave() {
-        callers.decrementAndGet();
+        retention.leave();
     }
 
     /** @return whether a caller or a lock user is inside: the state must stay, however long that takes */
     boolean pinned() {
-        return callers.get() > 0 || (lockUsers.get() & ~DROPPED) > 0;
-    }
-
-    /**
-     * Marks the state dropped if nobody uses it, atomically with a lock user's arrival: a thread that comes for the
-     * lock either pins the state first, and it is kept, or comes after. Called by the owner inside its map operation
-     * on the state's key, which every caller enters through, so their count cannot rise meanwhile.
-     *
-     * @return whether it was marked: the owner may drop it
-     */
-    boolean dropIfUnused() {
-        return callers.get() == 0 && lockUsers.compareAndSet(0, DROPPED);
-    }
-
-    /** @return whether the state's idle expiry has passed at {@code now} (it may still be pinned) */
-    boolean expiredAt(long now) {
-        long at = expiresAt;
-        return at != NEVER && now - at >= 0;
+        return retention.pinned();
     }
 
     /** @return whether nothing of the invocation runs, waits or is expected: the state may go now */

@@ -49,7 +49,7 @@ final class Invocations {
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
     /**
-     * The states, each with its expiry ({@link InvocationState#expiresAt}), which only this map's atomic operations on
+     * The states, each with its expiry ({@link Retention#expiresAt}), which only this map's atomic operations on
      * its key write. A plain concurrent map, not a cache with expiry: every call and listener of a turn enters and
      * leaves its state, so a turn makes four or more writes, and a cache that keeps an expiry order (a timer wheel, a
      * write buffer drained on the caller) costs several times a map's bin lock for each of them, while expiry is the
@@ -94,7 +94,7 @@ final class Invocations {
         InvocationState[] expired = {null};
         InvocationState state = states.compute(id, (key, current) -> {
             InvocationState s = current;
-            if (s != null && s.expiredAt(now) && s.dropIfUnused()) {
+            if (s != null && s.retention.expiredAt(now) && s.retention.dropIfUnused()) {
                 expired[0] = s; // past its expiry, not swept yet: gone, as it would be from a cache with expiry
                 s = null;
             }
@@ -102,7 +102,7 @@ final class Invocations {
                 s = new InvocationState(changed -> reexamine(key, changed));
             }
             s.enter();
-            s.expiresAt = InvocationState.NEVER;
+            s.retention.expiresAt = Retention.NEVER;
             return s;
         });
         if (expired[0] != null) {
@@ -134,7 +134,8 @@ final class Invocations {
             if (state.idle()) {
                 return null;
             }
-            state.expiresAt = state.pinned() ? InvocationState.NEVER : Durations.deadline(ticker.read(), idleNanos);
+            state.retention.expiresAt = state.pinned() ? Retention.NEVER
+                    : Durations.deadline(ticker.read(), idleNanos);
             return current;
         });
     }
@@ -148,19 +149,19 @@ final class Invocations {
     }
 
     /**
-     * Drops every state past its idle expiry and unused ({@link InvocationState#dropIfUnused()}), inside the map's
+     * Drops every state past its idle expiry and unused ({@link Retention#dropIfUnused()}), inside the map's
      * atomic operation on its key, then tells each it expired: its turns still waiting for calls are cancelled.
      */
     private void sweep(long now) {
         List<InvocationState> expired = null;
         for (Map.Entry<UUID, InvocationState> entry : states.entrySet()) {
             InvocationState candidate = entry.getValue();
-            if (!candidate.expiredAt(now)) {
+            if (!candidate.retention.expiredAt(now)) {
                 continue;
             }
             boolean[] dropped = {false};
             states.computeIfPresent(entry.getKey(), (key, current) -> {
-                if (current == candidate && current.expiredAt(now) && current.dropIfUnused()) {
+                if (current == candidate && current.retention.expiredAt(now) && current.retention.dropIfUnused()) {
                     dropped[0] = true;
                     return null;
                 }
