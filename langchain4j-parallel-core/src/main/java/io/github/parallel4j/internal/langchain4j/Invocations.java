@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * listener {@link #enter enters} it and {@link #leave leaves} it. A state nobody is inside and nothing is expected
  * of is dropped at once, so it goes between two model calls. One that still expects calls LangChain4j may never
  * hand over (its invocation ended without LangChain4j saying so: a tool that threw an {@code Error}, an error a
- * streaming handler swallowed) is dropped after the idle expiry, and its turns are cancelled then: the first
- * invocation to enter at least {@link #SWEEP_INTERVAL} after the last look drops every expired state (as a cache
- * with expiry does during its upkeep after a write). A state is never dropped while a caller is inside it or a thread
- * holds or waits for its lock.
+ * streaming handler swallowed) is dropped after the idle expiry, and its turns are cancelled then: the first call or
+ * listener of any invocation to enter at least {@link #SWEEP_INTERVAL} after the last look drops every expired state
+ * (as a cache with expiry does during its upkeep after a write), and {@link #size()} does too. A state is never
+ * dropped while a caller is inside it or a thread holds or waits for its lock.
  *
  * <p>An invocation that failed or was cancelled while it had state is remembered, with a short reason, for
  * {@link #FAILURE_MEMORY}, so that a call arriving afterwards (a streaming model that still delivers a tool call
@@ -140,7 +140,7 @@ final class Invocations {
         });
     }
 
-    /** Looks for expired states at most once per {@link #SWEEP_INTERVAL}, on whichever thread enters first after it. */
+    /** Looks for expired states at most once per {@link #SWEEP_INTERVAL}, on the first thread to enter after it. */
     private void sweepIfDue(long now) {
         long last = sweptAt.get();
         if (now - last >= sweepNanos && sweptAt.compareAndSet(last, now)) {
