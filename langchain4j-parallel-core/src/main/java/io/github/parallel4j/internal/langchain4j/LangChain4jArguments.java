@@ -191,16 +191,34 @@ final class LangChain4jArguments implements ArgumentReader {
                 return toJson(DEFAULT_VALUE.invoke(null, parameter.defaultValue(), name, parameter.type(),
                         parameter.generic()));
             }
-            Object argument = JSON.treeToValue(given, Object.class);
-            return toJson(COERCE.invoke(null, argument, name, parameter.type(), parameter.generic()));
+            return toJson(COERCE.invoke(null, plainValue(given), name, parameter.type(), parameter.generic()));
         } catch (InvocationTargetException | IllegalAccessException | JsonProcessingException | RuntimeException e) {
             // The tool will refuse this argument when it runs; until then it is keyed by its JSON value.
             return CanonicalJson.of(given);
         }
     }
 
+    /**
+     * A JSON value as the plain Java value LangChain4j's map of arguments holds: what Jackson's untyped reading gives
+     * ({@code treeToValue(given, Object.class)}), read straight off the node for a string, a boolean and an
+     * {@code int} or {@code long} (each call of a batch that de-duplication compares coerces its arguments, on the
+     * way to its first start), through Jackson for anything else.
+     */
+    static Object plainValue(JsonNode given) throws JsonProcessingException {
+        if (given.isTextual()) {
+            return given.textValue();
+        }
+        if (given.isBoolean()) {
+            return given.booleanValue();
+        }
+        if (given.isInt() || given.isLong()) {
+            return given.numberValue();
+        }
+        return JSON.treeToValue(given, Object.class);
+    }
+
     /** A Java value as canonical JSON: scalars directly, anything else through LangChain4j's own JSON codec. */
-    private static JsonNode toJson(Object value) throws JsonProcessingException {
+    static JsonNode toJson(Object value) throws JsonProcessingException {
         JsonNodeFactory nodes = JsonNodeFactory.instance;
         if (value == null) {
             return nodes.nullNode();
@@ -213,6 +231,9 @@ final class LangChain4jArguments implements ArgumentReader {
         }
         if (value instanceof Boolean b) {
             return nodes.booleanNode(b);
+        }
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return CanonicalJson.of(nodes.numberNode(((Number) value).longValue())); // as valueToTree, without Jackson
         }
         if (value instanceof Number) {
             return CanonicalJson.of(JSON.valueToTree(value));

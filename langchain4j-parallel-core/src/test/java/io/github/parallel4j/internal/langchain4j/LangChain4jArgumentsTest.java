@@ -10,6 +10,19 @@ import io.github.parallel4j.internal.policy.ResourceKeyTemplate;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.Optional;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.langchain4j.service.tool.DefaultToolExecutor;
+import io.github.parallel4j.internal.policy.CanonicalJson;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Type;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /** The values a Java tool method receives, as LangChain4j's own coercion makes them, fill its resource keys. */
@@ -111,5 +124,64 @@ class LangChain4jArgumentsTest {
                 assertThat(read.failure().getClass()).as(text).isEqualTo(byLangChain4j.failure().getClass());
             }
         }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Class<?>[] TYPES = {long.class, Long.class, int.class, Integer.class, short.class, byte.class,
+        double.class, float.class, BigDecimal.class, BigInteger.class, boolean.class, Boolean.class, String.class,
+        Status.class, Object.class, char.class};
+
+    @Provide
+    Arbitrary<JsonNode> scalars() {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        return Arbitraries.oneOf(
+                Arbitraries.integers().map(nodes::numberNode),
+                Arbitraries.longs().map(nodes::numberNode),
+                Arbitraries.bigIntegers().between(BigInteger.valueOf(-1000), BigInteger.TEN.pow(30)).map(nodes::numberNode),
+                Arbitraries.doubles().map(nodes::numberNode),
+                Arbitraries.of(0.0, 1.0, -2.5, 1e0, 1e20, Double.NaN).map(nodes::numberNode),
+                Arbitraries.bigDecimals().ofScale(3).map(nodes::numberNode),
+                Arbitraries.of(true, false).map(nodes::booleanNode),
+                Arbitraries.of("1", " 1", "01", "1.0", "-7", "abc", "", "open", "OPEN", "true", "x", "9999999999999")
+                        .map(nodes::textNode),
+                Arbitraries.strings().ofMaxLength(6).map(nodes::textNode));
+    }
+
+    /**
+     * The value read straight off a node (a string, a boolean, an int, a long) and coerced is keyed exactly as the
+     * same value read through Jackson's untyped reading and written back through {@code valueToTree}, the way every
+     * value was read before: for every parameter type, the same canonical value, or the same refusal.
+     */
+    @Property(tries = 2000)
+    void should_key_a_value_read_off_its_node_as_one_read_through_jackson(@ForAll("scalars") JsonNode given,
+            @ForAll("types") Class<?> type) throws Exception {
+        assertThat(String.valueOf(receive(LangChain4jArguments.plainValue(given), type, given, false)))
+                .isEqualTo(String.valueOf(receive(JSON.treeToValue(given, Object.class), type, given, true)));
+    }
+
+    @Provide
+    Arbitrary<Class<?>> types() {
+        return Arbitraries.of(TYPES);
+    }
+
+    /** The canonical value a parameter of this type receives, or the node itself when coercion refuses it. */
+    private static JsonNode receive(Object plain, Class<?> type, JsonNode given, boolean throughJackson)
+            throws Exception {
+        Method coerce = DefaultToolExecutor.class.getDeclaredMethod("coerceArgument", Object.class, String.class,
+                Class.class, Type.class);
+        coerce.setAccessible(true);
+        Object value;
+        try {
+            value = coerce.invoke(null, plain, "p", type, type);
+        } catch (InvocationTargetException e) {
+            return CanonicalJson.of(given);
+        }
+        if (!throughJackson) {
+            return LangChain4jArguments.toJson(value);
+        }
+        if (value instanceof Number) {
+            return CanonicalJson.of(JSON.valueToTree(value));
+        }
+        return LangChain4jArguments.toJson(value);
     }
 }
