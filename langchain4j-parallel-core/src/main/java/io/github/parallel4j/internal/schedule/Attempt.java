@@ -161,6 +161,9 @@ final class Attempt implements Runnable {
         if (mayRunOnCaller() && CallerSlot.offer(this)) {
             return; // the thread that is starting the turn runs it, once the turn is started (CallerSlot)
         }
+        if (Launches.offer(this)) {
+            return; // launched with the other calls made ready together, the wake-ups shared out (Launches)
+        }
         submitAfterAll();
     }
 
@@ -172,8 +175,18 @@ final class Attempt implements Runnable {
 
     /** Hands the attempt to the tool executor; answers the call with a failure if the executor refuses it. */
     void submitAfterAll() {
+        submitAfterAll(this);
+    }
+
+    /**
+     * Hands a task that runs the attempt to the tool executor; answers the call with a failure if the executor refuses
+     * it.
+     *
+     * @param task this attempt, or a task that runs it ({@link Launches})
+     */
+    void submitAfterAll(Runnable task) {
         try {
-            turn.scheduler.executor().execute(this);
+            turn.scheduler.executor().execute(task);
         } catch (RuntimeException | Error e) {
             failBeforeStart(ErrorCode.TOOL_ERROR, "the tool could not be started: the executor refused it ("
                     + CallFailure.messageOf(e) + ")", e);

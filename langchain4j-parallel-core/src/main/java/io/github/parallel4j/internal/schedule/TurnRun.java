@@ -38,8 +38,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>With a budget, tools run only on the executor's threads, never on a thread that awaits the turn (the one that
  * called the AI service, or LangChain4j's): a budget is a promise that the turn returns on time even when a tool
  * ignores its interrupt, and a thread inside such a tool could not return. The hand-off that costs is kept small
- * instead: the thread that plans submits the ready calls, a budget is a place in a shared line, not a timer task
- * ({@link TurnDeadlines}), and without a budget the thread that starts the turn runs a call itself ({@link CallerSlot}).
+ * instead: the thread that plans submits the ready calls, and the threads it wakes wake the rest ({@link Launches}), a
+ * budget is a place in a shared line, not a timer task ({@link TurnDeadlines}), and without a budget the thread that
+ * starts the turn runs a call itself ({@link CallerSlot}).
  *
  * <p>The timer is shared by every turn in the JVM, so only the library's own short steps run on it: when it ends a
  * turn (the budget), {@link #whenDone()} is completed on the tool executor, and listeners waiting on it never
@@ -241,8 +242,15 @@ public class TurnRun {
 
     /** Lets ready calls go on; unless they may {@code start}, only those that need no run of their own end. */
     private void drain(ArrayDeque<Integer> ready, boolean start) {
-        while (!ready.isEmpty()) {
-            onReady(calls.get(ready.poll()), ready, start);
+        Launches launches = Launches.open(this);
+        try {
+            while (!ready.isEmpty()) {
+                onReady(calls.get(ready.poll()), ready, start);
+            }
+        } finally {
+            if (launches != null) {
+                launches.close(); // the calls made ready together go to their threads together (Launches)
+            }
         }
     }
 

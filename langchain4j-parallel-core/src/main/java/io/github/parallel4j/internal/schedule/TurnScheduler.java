@@ -61,7 +61,8 @@ public final class TurnScheduler {
      * @param propagators carry context to tool threads, applied in order
      * @param onAbandonedChange told the number of abandoned calls each time it changes
      * @param callerRuns whether a thread that starts a turn with no budget may run one call of it itself, through an
-     *     open {@link CallerSlot} (only for the library's own executor: a user's may do more around a task)
+     *     open {@link CallerSlot}, and the tool threads a turn wakes may wake more ({@link Launches}): only for the
+     *     library's own executor (a user's may do more around a task, with what the submitting thread has)
      */
     public TurnScheduler(Executor executor, ResourceLocks locks, CallGate gate, Ticker ticker,
             ScheduledExecutorService timer, List<ContextPropagator> propagators, IntConsumer onAbandonedChange,
@@ -174,6 +175,14 @@ public final class TurnScheduler {
 
     /** @return whether a thread that starts a turn without a budget may run one of its calls ({@link CallerSlot}) */
     public boolean callerRuns() {
+        return callerRuns;
+    }
+
+    /**
+     * @return whether the threads a turn's calls wake may wake more of them ({@link Launches}): on the library's own
+     *     executor only, as for {@link #callerRuns()}
+     */
+    boolean fansOut() {
         return callerRuns;
     }
 

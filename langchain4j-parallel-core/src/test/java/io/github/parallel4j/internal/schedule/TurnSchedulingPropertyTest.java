@@ -15,9 +15,12 @@ import dev.langchain4j.service.MemoryId;
 import dev.langchain4j.service.UserMessage;
 import io.github.parallel4j.ErrorCode;
 import io.github.parallel4j.ParallelTools;
+import io.github.parallel4j.Ticker;
 import io.github.parallel4j.annotation.CacheFor;
 import io.github.parallel4j.annotation.ParallelSafe;
 import io.github.parallel4j.annotation.Writes;
+import io.github.parallel4j.internal.limit.CallGate;
+import io.github.parallel4j.internal.limit.ResourceLocks;
 import io.github.parallel4j.internal.plan.CallRequest;
 import io.github.parallel4j.internal.plan.Plan;
 import io.github.parallel4j.internal.plan.Planner;
@@ -42,7 +45,8 @@ import net.jqwik.api.statistics.Statistics;
  * Random batches of random policies, references, latencies and failures, checked against an oracle that knows
  * only the rules of DESIGN.md (not the planner's graph): every call runs at most once and gets exactly one
  * outcome in request order; conflicting calls never overlap and keep emission order; every data dependency
- * finished, successfully, before its dependent started; a cycle runs nothing. And, through AiServices, the same
+ * finished, successfully, before its dependent started; a cycle runs nothing. Each batch runs on a user's executor or
+ * on one taken as the library's own, where the threads a turn wakes launch its other ready calls. And, through AiServices, the same
  * order spelled many ways ({@code 1}, {@code 1.0}, {@code "01"}, {@code " 1"}, {@code 1e0}) by several tool
  * objects, conversations and turns at once on one {@code ParallelTools}: no write to an order overlaps another call
  * on it, and no cached result is seen by another tool object or conversation.
@@ -79,6 +83,9 @@ class TurnSchedulingPropertyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] TOOLS = {"read", "order", "cancel", "slack", "cancel"};
     private static final TurnScheduler SCHEDULER = Schedulers.scheduler();
+    /** The same on an executor taken as the library's own: the threads a turn wakes launch more calls (Launches). */
+    private static final TurnScheduler FANNING = new TurnScheduler(Schedulers.POOL, new ResourceLocks(), CallGate.OPEN,
+            Ticker.system(), Schedulers.TIMER, List.of(), count -> {}, true);
 
     @Provide
     Arbitrary<List<Spec>> batches() {
@@ -99,7 +106,7 @@ class TurnSchedulingPropertyTest {
     }
 
     @Property(tries = 1000)
-    void every_batch_runs_safely(@ForAll("batches") List<Spec> specs) throws Exception {
+    void every_batch_runs_safely(@ForAll("batches") List<Spec> specs, @ForAll boolean fanning) throws Exception {
         List<Call> batch = resolve(specs);
         int n = batch.size();
         List<CallRequest> requests = new ArrayList<>();
@@ -120,7 +127,7 @@ class TurnSchedulingPropertyTest {
         AtomicLongArray ends = new AtomicLongArray(n);
 
         Plan plan = new Planner(64, Schedulers.POLICIES::get, Planner.UnknownTools.REJECT).plan(requests);
-        List<CallOutcome> outcomes = SCHEDULER.start(plan, (call, arguments) -> {
+        List<CallOutcome> outcomes = (fanning ? FANNING : SCHEDULER).start(plan, (call, arguments) -> {
             int i = call.index();
             runs.incrementAndGet(i);
             starts.set(i, System.nanoTime());
