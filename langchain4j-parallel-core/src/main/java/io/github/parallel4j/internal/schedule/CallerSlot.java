@@ -11,7 +11,7 @@ import io.github.parallel4j.internal.Internal;
  * its own timeout (either is a promise that the outcome comes on time even when a tool ignores its interrupt, and a
  * thread inside such a tool could not return), on the library's own executor (a user's executor may do more around a
  * task than run it), and never on a thread that streams (a streamed call must not hold up the stream). Every other
- * call still goes to a tool thread at once.
+ * call still goes to a tool thread, launched with the others its pass made ready ({@link Launches}).
  *
  * <p>Use: {@link #open()} on the thread that may start a turn, before it plans; while it is open, the first call that
  * turn admits on this thread is held here instead of being submitted ({@link #offer}); then, once the turn is started

@@ -29,7 +29,7 @@ final class Launches {
     private static final ThreadLocal<Launches> OPEN = new ThreadLocal<>();
 
     /** How many more tasks each launched task starts before it runs its own attempt. */
-    private static final int FAN_OUT = 2;
+    static final int FAN_OUT = 2;
 
     private final TurnRun turn;
     private final Launches outer;
@@ -43,8 +43,9 @@ final class Launches {
     }
 
     /**
-     * Opens a scope for the turn's attempts on this thread, unless one is open for it already (a pass that a call's
-     * end started inside another pass: its attempts join the outer one).
+     * Opens a scope for the turn's attempts on this thread, unless the innermost scope open on it is the turn's own
+     * (a pass that a call's end started inside another pass of its turn): then its attempts join that scope, launched
+     * when it closes, its first one included.
      *
      * @return the scope to close, or null when there is none to close
      */
@@ -84,15 +85,31 @@ final class Launches {
         return true;
     }
 
-    /** Closes the scope (on the thread that opened it) and launches what it collected. */
+    /**
+     * Closes the scope (on the thread that opened it) and launches what it collected. Each collected attempt holds
+     * its locks and slots already, so every one is launched even if answering one that the executor refused throws
+     * (a user's listener, say): the first such exception is rethrown afterwards.
+     */
     void close() {
         OPEN.set(outer); // even null, not remove(): the thread's next turn finds its entry (see ToolCallContext)
         if (count == 1) {
             held[0].submitAfterAll(held[0]);
         } else if (count > 1) {
             Fan fan = new Fan(Arrays.copyOf(held, count));
-            while (fan.launchNext()) {
-                // this thread launches until none is left; each task launched helps (Fan.Task)
+            Throwable failure = null;
+            while (true) {
+                try {
+                    if (!fan.launchNext()) {
+                        break; // this thread launches until none is left; each task launched helps (Task)
+                    }
+                } catch (RuntimeException | Error e) {
+                    failure = failure == null ? e : failure;
+                }
+            }
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            } else if (failure instanceof Error e) {
+                throw e;
             }
         }
     }
@@ -117,14 +134,21 @@ final class Launches {
         }
     }
 
-    /** On a tool thread: launches up to {@link #FAN_OUT} more of its fan's attempts, then runs its own. */
+    /**
+     * On a tool thread: launches up to {@link #FAN_OUT} more of its fan's attempts, then runs its own, which it runs
+     * even if a launch threw (the attempts it did not launch are the closing thread's, which launches until none is
+     * left).
+     */
     private record Task(Fan fan, Attempt attempt) implements Runnable {
         @Override
         public void run() {
-            for (int i = 0; i < FAN_OUT && fan.launchNext(); i++) {
-                // each launch wakes one more thread, which helps in turn
+            try {
+                for (int i = 0; i < FAN_OUT && fan.launchNext(); i++) {
+                    // each launch wakes one more thread, which helps in turn
+                }
+            } finally {
+                attempt.run();
             }
-            attempt.run();
         }
     }
 }

@@ -38,7 +38,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>With a budget, tools run only on the executor's threads, never on a thread that awaits the turn (the one that
  * called the AI service, or LangChain4j's): a budget is a promise that the turn returns on time even when a tool
  * ignores its interrupt, and a thread inside such a tool could not return. The hand-off that costs is kept small
- * instead: the thread that plans submits the ready calls, and the threads it wakes wake the rest ({@link Launches}), a
+ * instead: the thread that plans submits the ready calls (on the library's own executor, the threads it wakes wake
+ * the rest: {@link Launches}), a
  * budget is a place in a shared line, not a timer task ({@link TurnDeadlines}), and without a budget the thread that
  * starts the turn runs a call itself ({@link CallerSlot}).
  *

@@ -30,6 +30,8 @@ class LaunchesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CALLS = 16;
     private static final TurnOptions WITH_BUDGET = new TurnOptions(Duration.ofSeconds(30), null);
+    /** On a pool thread, while a task of the recording executor runs: how many tasks that task has submitted. */
+    private static final ThreadLocal<Integer> SUBMITTED_BY_TASK = new ThreadLocal<>();
 
     /** Wraps the test pool: records which thread submitted each task, and may refuse those from tool threads. */
     private static final class RecordingExecutor implements Executor {
@@ -50,13 +52,24 @@ class LaunchesTest {
         public void execute(Runnable task) {
             Thread submitter = Thread.currentThread();
             submitters.add(submitter);
+            Integer byTask = SUBMITTED_BY_TASK.get();
+            if (byTask != null) {
+                SUBMITTED_BY_TASK.set(byTask + 1);
+            }
             if (submitter != starter) {
                 helped.countDown();
                 if (refuseHelpers) {
                     throw new RejectedExecutionException("helpers refused");
                 }
             }
-            Schedulers.POOL.execute(task);
+            Schedulers.POOL.execute(() -> {
+                SUBMITTED_BY_TASK.set(0);
+                try {
+                    task.run();
+                } finally {
+                    SUBMITTED_BY_TASK.remove();
+                }
+            });
             if (waitForHelpers && submitter == starter && submitters.size() == 2 && !waitedOnce) {
                 // The starter's first launch of the fan: let the thread it woke launch its share before going on,
                 // so that the test sees helping rather than a race the starter may win.
@@ -93,8 +106,16 @@ class LaunchesTest {
     }
 
     private static List<CallOutcome> run(TurnScheduler scheduler, AtomicIntegerArray runs) throws Exception {
+        return run(scheduler, runs, new AtomicIntegerArray(CALLS));
+    }
+
+    /** @param launchedFirst per call: how many tasks its task had launched when its tool started */
+    private static List<CallOutcome> run(TurnScheduler scheduler, AtomicIntegerArray runs,
+            AtomicIntegerArray launchedFirst) throws Exception {
         return scheduler.start(reads(CALLS), (call, arguments) -> {
             runs.incrementAndGet(call.index());
+            Integer launched = SUBMITTED_BY_TASK.get();
+            launchedFirst.set(call.index(), launched == null ? 0 : launched);
             return new ToolOutput(JSON.readTree("{\"v\":" + call.index() + "}"), null);
         }, WITH_BUDGET).whenDone().get(30, TimeUnit.SECONDS);
     }
@@ -103,10 +124,17 @@ class LaunchesTest {
     void should_let_the_threads_it_wakes_launch_calls_when_the_executor_is_the_librarys_own() throws Exception {
         RecordingExecutor executor = new RecordingExecutor(true);
         AtomicIntegerArray runs = new AtomicIntegerArray(CALLS);
+        AtomicIntegerArray launchedFirst = new AtomicIntegerArray(CALLS);
 
-        List<CallOutcome> outcomes = run(scheduler(executor, true), runs);
+        List<CallOutcome> outcomes = run(scheduler(executor, true), runs, launchedFirst);
 
         assertThat(outcomes).hasSize(CALLS).allMatch(CallOutcome::ok);
+        int most = 0;
+        for (int i = 0; i < CALLS; i++) {
+            most = Math.max(most, launchedFirst.get(i));
+        }
+        assertThat(most).as("the thread woken first launched its share before its own tool started")
+                .isEqualTo(Launches.FAN_OUT);
         for (int i = 0; i < CALLS; i++) {
             assertThat(runs.get(i)).as("call %d ran once", i).isEqualTo(1);
             assertThat(outcomes.get(i).call().index()).isEqualTo(i);
